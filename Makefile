@@ -1,0 +1,69 @@
+# snn-codesign: train E/I spiking networks, quantize them, run them on iCE40 hardware.
+# `make help` lists the targets. Each room of the pipeline adds its own rules
+# in <room>/<room>.mk; this file holds what they share.
+
+SHELL := /bin/bash
+BUILD ?= build
+CC := gcc
+CXX := g++
+# -ffp-contract=off: no fused multiply-adds, so results do not depend on the CPU.
+OPT ?= -O3 -march=native -ffp-contract=off
+CFLAGS := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE $(OPT) -fopenmp -MMD -MP
+LDLIBS := -lz -lm
+SNN := $(BUILD)/snn
+
+# Debian packages the project needs; `make deps` installs whichever are missing.
+DEB_PACKAGES := gcc g++ make zlib1g-dev libcmocka-dev libfixmath-dev dataset-fashion-mnist \
+	verilator yosys nextpnr-ice40 fpga-icestorm gnuplot-nox libhdf5-dev openmpi-bin libopenmpi-dev
+
+.DEFAULT_GOAL := all
+.PHONY: all build deps help demo test bench clean
+
+all: deps ## Install missing packages, then build everything
+	@$(MAKE) --no-print-directory build
+
+deps: ## Install the Debian packages the project needs (only those missing)
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing" $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $$missing; \
+	fi
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
+	  awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
+
+clean: ## Remove everything the build made
+	rm -rf $(BUILD)
+
+# Objects and libraries other rooms link into `snn` (e.g. the Verilated core).
+SNN_EXTRA_OBJS :=
+SNN_EXTRA_LIBS :=
+SNN_LINKER := $(CC)
+
+include sw/sw.mk
+include $(wildcard rtl/rtl.mk sim/sim.mk firmware/firmware.mk constraints/constraints.mk)
+include tests/tests.mk
+
+# The pipeline's steps, in order, as each room defines them.
+DEMO_STEPS := demo-train
+BENCH_STEPS := bench-train
+
+$(SNN): $(SW_CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(SW_LIB) $(SNN_EXTRA_OBJS)
+	$(SNN_LINKER) -fopenmp -o $@ $(filter %.o,$^) $(SW_LIB) $(SNN_EXTRA_LIBS) $(LDLIBS)
+
+build: $(SNN) $(BUILD_EXTRA)
+
+demo: deps ## The main job: train the paper's network on Fashion-MNIST and carry it down the pipeline
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory $(DEMO_STEPS)
+
+test: deps ## Run every test (unit, property, differential, co-simulation)
+	@$(MAKE) --no-print-directory build $(TEST_BINS)
+	@tests/run_tests.sh $(TEST_CMDS)
+
+bench: deps ## Print the speed figures (samples/s, images/s, cycles)
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory $(BENCH_STEPS)

@@ -1,0 +1,99 @@
+/* cmd_bench_train.c - `snn bench-train`: training and inference throughput of
+ * the paper's network (784-100-10, 80:20, batch 256, 100 steps) on Fashion-MNIST.
+ * Prints one line per figure with its unit, and the machine it ran on. */
+#include <omp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../train/train.h"
+#include "../util/json.h"
+#include "args.h"
+#include "commands.h"
+
+/* "model name" from /proc/cpuinfo, or "unknown". */
+static void cpu_name(char *buf, size_t cap)
+{
+    snprintf(buf, cap, "unknown");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "model name", 10) == 0 && strchr(line, ':')) {
+            snprintf(buf, cap, "%s", strchr(line, ':') + 2);
+            buf[strcspn(buf, "\n")] = 0;
+            break;
+        }
+    fclose(f);
+}
+
+int cmd_bench_train(int argc, char **argv)
+{
+    int batches = 20, threads = 0, as_json = 0;
+    double s1 = 0.0075;
+    const char *data_dir = DEFAULT_DATA_DIR;
+    arg_spec specs[] = {
+        {"--batches", ARG_INT, &batches, 1, 10000, "training batches of 256 to time (20)"},
+        {"--s1", ARG_DOUBLE, &s1, 0, 10, "input weight init scale (0.0075, the default)"},
+        {"--threads", ARG_INT, &threads, 0, 1024, "threads (0 = all cores)"},
+        {"--data", ARG_STRING, &data_dir, 0, -1, "directory of IDX files"},
+        {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
+    };
+    int rc = args_parse("bench-train", "Training and inference throughput of the paper's network.",
+                        specs, (int)(sizeof specs / sizeof specs[0]), argc, argv);
+    if (rc)
+        return rc > 0 ? 0 : 2;
+    snn_error err;
+    snn_config cfg = snn_default_config();
+    snn_train_options o = snn_default_train_options();
+    o.threads = threads;
+    o.epochs = 1;
+    encoded_set train, test;
+    if (encoded_set_load(data_dir, "train", batches * o.batch, cfg.steps, &train, &err) != 0 ||
+        encoded_set_load(data_dir, "t10k", 0, cfg.steps, &test, &err) != 0) {
+        fprintf(stderr, "snn bench-train: %s\n", err.msg);
+        return 1;
+    }
+    snn_model m;
+    snn_rng rng;
+    snn_rng_seed(&rng, 1, 0);
+    if (snn_model_alloc(&m, &cfg, &err) != 0) {
+        fprintf(stderr, "snn bench-train: %s\n", err.msg);
+        return 1;
+    }
+    snn_model_init(&m, s1, &rng);
+    snn_trainer *t = snn_trainer_new(&m, &o, &err);
+    snn_epoch_stats s;
+    snn_eval_stats ev;
+    if (!t || snn_trainer_epoch(t, &train.spikes, &test.spikes, &s, &err) != 0 ||
+        snn_evaluate(&m, &test.spikes, threads, &ev, NULL, &err) != 0) {
+        fprintf(stderr, "snn bench-train: %s\n", err.msg);
+        snn_trainer_free(t);
+        snn_model_free(&m);
+        return 1;
+    }
+    char cpu[256];
+    cpu_name(cpu, sizeof cpu);
+    int nt = threads > 0 ? threads : omp_get_max_threads();
+    double events = 0;
+    for (int i = 0; i < train.spikes.n; i++)
+        events += spike_data_count(&train.spikes, i);
+    printf("machine: %s, %d threads\n", cpu, nt);
+    printf("network: 784-100-10, 80:20, 100 steps, batch 256, s1 %g, %.0f input spikes/sample\n",
+           s1, events / train.spikes.n);
+    printf("train: %.0f samples/s (%d batches)\n", s.samples_per_s, batches);
+    printf("inference: %.0f samples/s (%d test images)\n", ev.n / ev.seconds, ev.n);
+    if (as_json) {
+        json_out j;
+        json_begin(&j, stdout);
+        json_num(&j, "train_samples_per_s", s.samples_per_s);
+        json_num(&j, "inference_samples_per_s", ev.n / ev.seconds);
+        json_int(&j, "threads", nt);
+        json_end(&j);
+    }
+    snn_trainer_free(t);
+    snn_model_free(&m);
+    encoded_set_free(&train);
+    encoded_set_free(&test);
+    return 0;
+}

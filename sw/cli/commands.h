@@ -1,0 +1,14 @@
+/* commands.h - the `snn` subcommands; each lives in cmd_<name>.c and returns
+ * the process exit status (0 ok, 1 error, 2 usage). */
+#ifndef SNN_COMMANDS_H
+#define SNN_COMMANDS_H
+
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+/* `snn eval --fixed` (cmd_eval_fixed.c), called by cmd_eval. */
+int eval_fixed_main(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_bench_train(int argc, char **argv);
+
+#endif

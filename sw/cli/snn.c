@@ -1,0 +1,42 @@
+/* snn.c - the `snn` command line: dispatches to one subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+} commands[] = {
+    {"train", cmd_train, "train an E/I LIF network (float, surrogate gradients)"},
+    {"eval", cmd_eval, "test accuracy and firing rates of a model"},
+    {"export", cmd_export, "write a model's weights and config to a NumPy .npz"},
+    {"import", cmd_import, "read weights and config from a NumPy .npz into a model"},
+    {"bench-train", cmd_bench_train, "training throughput of the paper's network (samples/s)"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: snn <command> [options]   (snn <command> --help for its options)\n\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 2, argv + 2);
+    fprintf(stderr, "snn: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,209 @@
+/* dataset.c - see dataset.h. */
+#include "dataset.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "idx.h"
+
+static int find_idx(const char *dir, const char *split, const char *kind, char *path, size_t cap,
+                    snn_error *err)
+{
+    snprintf(path, cap, "%s/%s-%s.gz", dir, split, kind);
+    if (access(path, R_OK) == 0)
+        return 0;
+    snprintf(path, cap, "%s/%s-%s", dir, split, kind);
+    if (access(path, R_OK) == 0)
+        return 0;
+    return snn_fail(err, "%s/%s-%s[.gz]: not found", dir, split, kind);
+}
+
+int dataset_load_idx(const char *dir, const char *split, int limit, dataset *out, snn_error *err)
+{
+    memset(out, 0, sizeof *out);
+    char ipath[1024], lpath[1024];
+    if (find_idx(dir, split, "images-idx3-ubyte", ipath, sizeof ipath, err) ||
+        find_idx(dir, split, "labels-idx1-ubyte", lpath, sizeof lpath, err))
+        return -1;
+    idx_array im, lb;
+    if (idx_read(ipath, (size_t)1 << 32, &im, err) != 0)
+        return -1;
+    if (im.ndim != 3) {
+        free(im.data);
+        return snn_fail(err, "%s: expected 3 dimensions (n, rows, cols), found %d", ipath, im.ndim);
+    }
+    if (idx_read(lpath, (size_t)1 << 28, &lb, err) != 0) {
+        free(im.data);
+        return -1;
+    }
+    if (lb.ndim != 1 || lb.dims[0] != im.dims[0]) {
+        free(im.data);
+        free(lb.data);
+        return snn_fail(err, "%s: %u labels do not match %u images in %s", lpath,
+                        lb.dims[0], im.dims[0], ipath);
+    }
+    int n = (int)im.dims[0], n_classes = 0;
+    for (int i = 0; i < n; i++)
+        if (lb.data[i] + 1 > n_classes)
+            n_classes = lb.data[i] + 1;
+    if (limit > 0 && limit < n)
+        n = limit;
+    out->n = n;
+    out->n_pixels = (int)(im.dims[1] * im.dims[2]);
+    out->n_classes = n_classes;
+    out->pixels = im.data;
+    out->labels = lb.data;
+    return 0;
+}
+
+void dataset_free(dataset *d)
+{
+    free(d->pixels);
+    free(d->labels);
+    memset(d, 0, sizeof *d);
+}
+
+int latency_step(uint8_t pixel)
+{
+    double x = pixel / 255.0;
+    if (!(x > 0.2))
+        return -1;
+    return (int)floor(20.0 * log(x / (x - 0.2)));
+}
+
+static int alloc_spike_data(spike_data *s, int n, int n_inputs, int steps, size_t n_events,
+                            snn_error *err)
+{
+    s->n = n;
+    s->n_inputs = n_inputs;
+    s->steps = steps;
+    s->step_start = malloc(sizeof *s->step_start * ((size_t)n * (steps + 1) + 1));
+    s->events = malloc(sizeof *s->events * (n_events ? n_events : 1));
+    if (!s->step_start || !s->events) {
+        spike_data_free(s);
+        return snn_fail(err, "out of memory encoding %d samples", n);
+    }
+    return 0;
+}
+
+int encode_latency(const dataset *d, int steps, spike_data *out, snn_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (d->n_pixels > 65535)
+        return snn_fail(err, "%d inputs: more than the 65535 an event can address", d->n_pixels);
+    int table[256];
+    for (int p = 0; p < 256; p++)
+        table[p] = latency_step((uint8_t)p);
+    size_t total = 0;
+    for (size_t i = 0; i < (size_t)d->n * d->n_pixels; i++)
+        total += table[d->pixels[i]] >= 0 && table[d->pixels[i]] < steps;
+    if (alloc_spike_data(out, d->n, d->n_pixels, steps, total, err) != 0)
+        return -1;
+    out->labels = d->labels;
+    out->n_classes = d->n_classes;
+    /* Counting sort by step keeps indices ascending within a step. */
+    int *count = calloc((size_t)steps + 1, sizeof *count);
+    if (!count) {
+        spike_data_free(out);
+        return snn_fail(err, "out of memory");
+    }
+    size_t pos = 0;
+    for (int s = 0; s < d->n; s++) {
+        const uint8_t *px = d->pixels + (size_t)s * d->n_pixels;
+        uint32_t *st = out->step_start + (size_t)s * (steps + 1);
+        memset(count, 0, sizeof *count * ((size_t)steps + 1));
+        for (int i = 0; i < d->n_pixels; i++)
+            if (table[px[i]] >= 0 && table[px[i]] < steps)
+                count[table[px[i]]]++;
+        st[0] = (uint32_t)pos;
+        for (int t = 0; t < steps; t++)
+            st[t + 1] = st[t] + (uint32_t)count[t];
+        for (int t = 0; t < steps; t++)
+            count[t] = (int)st[t];
+        for (int i = 0; i < d->n_pixels; i++)
+            if (table[px[i]] >= 0 && table[px[i]] < steps)
+                out->events[count[table[px[i]]]++] = (uint16_t)i;
+        pos = st[steps];
+    }
+    free(count);
+    return 0;
+}
+
+int spike_data_from_events(int n, int n_inputs, int steps, int n_classes, uint8_t *labels,
+                           size_t n_events, const uint32_t *ev_sample, const uint16_t *ev_step,
+                           const uint16_t *ev_input, spike_data *out, snn_error *err)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t e = 0; e < n_events; e++)
+        if (ev_sample[e] >= (uint32_t)n || ev_step[e] >= steps || ev_input[e] >= n_inputs) {
+            free(labels);
+            return snn_fail(err, "event %zu (sample %u, step %u, input %u) out of range "
+                            "(%d samples, %d steps, %d inputs)", e, ev_sample[e], ev_step[e],
+                            ev_input[e], n, steps, n_inputs);
+        }
+    if (alloc_spike_data(out, n, n_inputs, steps, n_events, err) != 0) {
+        free(labels);
+        return -1;
+    }
+    out->labels = labels;
+    out->owns_labels = 1;
+    out->n_classes = n_classes;
+    size_t cells = (size_t)n * (steps + 1);
+    memset(out->step_start, 0, sizeof *out->step_start * (cells + 1));
+    /* Bucket by (sample, step), then sort each bucket's inputs. */
+    for (size_t e = 0; e < n_events; e++)
+        out->step_start[(size_t)ev_sample[e] * (steps + 1) + ev_step[e] + 1]++;
+    for (size_t c = 0; c < cells; c++)
+        out->step_start[c + 1] += out->step_start[c];
+    uint32_t *fill = malloc(sizeof *fill * (cells + 1));
+    if (!fill) {
+        spike_data_free(out);
+        return snn_fail(err, "out of memory");
+    }
+    memcpy(fill, out->step_start, sizeof *fill * (cells + 1));
+    for (size_t e = 0; e < n_events; e++)
+        out->events[fill[(size_t)ev_sample[e] * (steps + 1) + ev_step[e]]++] = ev_input[e];
+    free(fill);
+    for (size_t c = 0; c < cells; c++) {
+        uint16_t *a = out->events + out->step_start[c];
+        uint32_t m = out->step_start[c + 1] - out->step_start[c];
+        for (uint32_t i = 1; i < m; i++) /* insertion sort: buckets are small */
+            for (uint32_t j = i; j > 0 && a[j - 1] > a[j]; j--) {
+                uint16_t tmp = a[j];
+                a[j] = a[j - 1];
+                a[j - 1] = tmp;
+            }
+    }
+    return 0;
+}
+
+void spike_data_free(spike_data *s)
+{
+    free(s->step_start);
+    free(s->events);
+    if (s->owns_labels)
+        free(s->labels);
+    memset(s, 0, sizeof *s);
+}
+
+int encoded_set_load(const char *dir, const char *split, int limit, int steps, encoded_set *out,
+                     snn_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (dataset_load_idx(dir, split, limit, &out->images, err) != 0)
+        return -1;
+    if (encode_latency(&out->images, steps, &out->spikes, err) != 0) {
+        dataset_free(&out->images);
+        return -1;
+    }
+    return 0;
+}
+
+void encoded_set_free(encoded_set *e)
+{
+    spike_data_free(&e->spikes);
+    dataset_free(&e->images);
+}

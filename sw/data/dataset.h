@@ -1,0 +1,78 @@
+/* dataset.h - labelled image sets and their spike-event encoding.
+ *
+ * A dataset is images as bytes plus labels. The network never sees pixels:
+ * encode_latency() turns them into spike events (input index, time step),
+ * stored per sample and per step, which is what every kernel, the integer
+ * model and the hardware consume.
+ */
+#ifndef SNN_DATASET_H
+#define SNN_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/error.h"
+
+#define DEFAULT_DATA_DIR "/usr/share/datasets/fashion-mnist"
+
+typedef struct {
+    int n;          /* samples */
+    int n_pixels;   /* values per sample */
+    int n_classes;
+    uint8_t *pixels; /* [n, n_pixels] */
+    uint8_t *labels; /* [n] */
+} dataset;
+
+/* Loads "<dir>/<split>-images-idx3-ubyte[.gz]" and the matching labels,
+ * split being "train" or "t10k". limit > 0 keeps only the first `limit`. */
+int dataset_load_idx(const char *dir, const char *split, int limit, dataset *out, snn_error *err);
+void dataset_free(dataset *d);
+
+/* Spike events of many samples. Events of sample s at step t are
+ * events[step_start[s*(steps+1)+t] .. step_start[s*(steps+1)+t+1]),
+ * input indices in ascending order. */
+typedef struct {
+    int n, n_inputs, steps;
+    uint32_t *step_start; /* [n*(steps+1)] absolute offsets into events */
+    uint16_t *events;     /* input index of each event */
+    uint8_t *labels;      /* [n], borrowed from the dataset or owned (see owns_labels) */
+    int n_classes;
+    int owns_labels;
+} spike_data;
+
+/* The paper's latency code: pixel x = p/255 fires once, at step
+ * floor(20 ln(x / (x - 0.2))) when x > 0.2; dimmer pixels never fire.
+ * Returns the step, or -1 for a pixel that never fires. */
+int latency_step(uint8_t pixel);
+
+/* Encodes a dataset; events at steps >= steps are dropped. out borrows d's labels. */
+int encode_latency(const dataset *d, int steps, spike_data *out, snn_error *err);
+
+/* Builds spike_data from an explicit event list (SHD-style data): events
+ * (sample, step, input) in any order; they are sorted here. Takes ownership
+ * of labels. */
+int spike_data_from_events(int n, int n_inputs, int steps, int n_classes, uint8_t *labels,
+                           size_t n_events, const uint32_t *ev_sample, const uint16_t *ev_step,
+                           const uint16_t *ev_input, spike_data *out, snn_error *err);
+
+void spike_data_free(spike_data *s);
+
+/* A loaded IDX split together with its latency encoding (spikes borrow the labels). */
+typedef struct {
+    dataset images;
+    spike_data spikes;
+} encoded_set;
+
+/* dataset_load_idx + encode_latency in one call. */
+int encoded_set_load(const char *dir, const char *split, int limit, int steps, encoded_set *out,
+                     snn_error *err);
+void encoded_set_free(encoded_set *e);
+
+/* Number of events of sample s. */
+static inline uint32_t spike_data_count(const spike_data *s, int sample)
+{
+    const uint32_t *st = s->step_start + (size_t)sample * (s->steps + 1);
+    return st[s->steps] - st[0];
+}
+
+#endif

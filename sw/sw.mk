@@ -1,0 +1,29 @@
+# sw/: the C library (libsnn.a, one folder per pipeline stage) and the `snn` CLI.
+
+SW_LIB_SRCS := $(filter-out sw/cli/%,$(wildcard sw/*/*.c))
+SW_CLI_SRCS := $(wildcard sw/cli/*.c)
+SW_LIB := $(BUILD)/libsnn.a
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(SW_LIB): $(SW_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+-include $(wildcard $(BUILD)/obj/sw/*/*.d)
+
+# Stage fragments (e.g. sw/fixed/fixed.mk) add their own targets.
+include $(wildcard sw/*/*.mk)
+
+# The demo: train the paper's default network for a few epochs.
+DEMO_DIR := $(BUILD)/demo
+.PHONY: demo-train bench-train
+demo-train: $(SNN)
+	@mkdir -p $(DEMO_DIR)
+	$(SNN) train --epochs 3 --out $(DEMO_DIR)/model.snn
+	$(SNN) eval --model $(DEMO_DIR)/model.snn
+
+bench-train: $(SNN)
+	$(SNN) bench-train

@@ -1,0 +1,381 @@
+/* train.c - see train.h. */
+#include "train.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../fixed/quantize.h"
+#include "../net/kernels.h"
+#include "../util/bytes.h"
+
+/* A batch is cut into this many chunks whatever the thread count; chunk
+ * gradients are summed in chunk order, so results do not depend on threads. */
+#define N_CHUNKS 16
+#define STATE_VERSION 2
+
+struct snn_trainer {
+    snn_model *m;
+    snn_train_options o;
+    int epoch_done;
+    uint64_t adam_step;
+    size_t n1, n2;           /* weight counts of the two layers */
+    float *grad[N_CHUNKS];   /* per chunk: n1 + n2 */
+    float *adam_m, *adam_v;  /* n1 + n2 each (Adam only) */
+    snn_workspace ws[N_CHUNKS];
+    snn_model shadow;        /* fake-quantized weights for QAT */
+    int *order;
+    int order_len;
+};
+
+snn_train_options snn_default_train_options(void)
+{
+    snn_train_options o = {
+        .epochs = 30, .batch = 256, .lr = 0.01, .optimizer = OPT_SGD, .noise = 0,
+        .lr_decay_end = 1.0, .qat_bits = 0, .seed = 1, .threads = 0,
+    };
+    return o;
+}
+
+static int set_threads(int threads)
+{
+    if (threads > 0)
+        omp_set_num_threads(threads);
+    return omp_get_max_threads();
+}
+
+int snn_evaluate(const snn_model *m, const spike_data *data, int threads, snn_eval_stats *out,
+                 int *predictions, snn_error *err)
+{
+    const snn_config *c = &m->cfg;
+    if (data->n_inputs != c->n_in)
+        return snn_fail(err, "data have %d inputs, the model %d", data->n_inputs, c->n_in);
+    int nt = set_threads(threads);
+    double t0 = omp_get_wtime();
+    float *loss = malloc(sizeof *loss * (data->n ? data->n : 1));
+    long long *exc_spikes = calloc((size_t)nt, sizeof *exc_spikes);
+    long long *inh_spikes = calloc((size_t)nt, sizeof *inh_spikes);
+    int *correct = calloc((size_t)nt, sizeof *correct);
+    int failed = !loss || !exc_spikes || !inh_spikes || !correct;
+#pragma omp parallel num_threads(nt)
+    {
+        int id = omp_get_thread_num();
+        snn_workspace ws;
+        int ok = !failed && snn_workspace_alloc(&ws, c, NULL) == 0;
+        if (!ok) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp for schedule(dynamic, 64)
+        for (int s = 0; s < data->n; s++) {
+            if (!ok)
+                continue;
+            int pred = snn_forward(m, data, s, &ws);
+            loss[s] = snn_loss(ws.logits, c->n_out, data->labels[s], NULL);
+            correct[id] += pred == data->labels[s];
+            if (predictions)
+                predictions[s] = pred;
+            for (int e = 0; e < ws.n_spikes; e++) {
+                if (ws.spk_idx[e] < c->n_exc)
+                    exc_spikes[id]++;
+                else
+                    inh_spikes[id]++;
+            }
+        }
+        if (ok)
+            snn_workspace_free(&ws);
+    }
+    if (failed) {
+        free(loss), free(exc_spikes), free(inh_spikes), free(correct);
+        return snn_fail(err, "out of memory evaluating %d samples", data->n);
+    }
+    long long ne = 0, ni = 0, nc = 0;
+    double loss_sum = 0;
+    for (int i = 0; i < nt; i++)
+        ne += exc_spikes[i], ni += inh_spikes[i], nc += correct[i];
+    for (int s = 0; s < data->n; s++)
+        loss_sum += loss[s];
+    double window = c->steps * 1e-3; /* seconds per sample: dt = 1 ms */
+    double n = data->n ? data->n : 1;
+    int n_inh = c->n_hidden - c->n_exc;
+    out->n = data->n;
+    out->acc = nc / n;
+    out->loss = loss_sum / n;
+    out->hidden_hz = (ne + ni) / n / c->n_hidden / window;
+    out->exc_hz = c->n_exc ? ne / n / c->n_exc / window : 0;
+    out->inh_hz = n_inh ? ni / n / n_inh / window : 0;
+    out->seconds = omp_get_wtime() - t0;
+    free(loss), free(exc_spikes), free(inh_spikes), free(correct);
+    return 0;
+}
+
+static void trainer_release(snn_trainer *t)
+{
+    for (int c = 0; c < N_CHUNKS; c++) {
+        free(t->grad[c]);
+        snn_workspace_free(&t->ws[c]);
+    }
+    free(t->adam_m);
+    free(t->adam_v);
+    free(t->order);
+    snn_model_free(&t->shadow);
+}
+
+snn_trainer *snn_trainer_new(snn_model *m, const snn_train_options *o, snn_error *err)
+{
+    snn_trainer *t = calloc(1, sizeof *t);
+    if (!t) {
+        snn_fail(err, "out of memory");
+        return NULL;
+    }
+    t->m = m;
+    t->o = *o;
+    t->n1 = (size_t)m->cfg.n_in * m->cfg.n_hidden;
+    t->n2 = (size_t)m->cfg.n_hidden * m->cfg.n_out;
+    int bad = 0;
+    for (int c = 0; c < N_CHUNKS && !bad; c++) {
+        t->grad[c] = malloc(sizeof(float) * (t->n1 + t->n2));
+        bad = !t->grad[c] || snn_workspace_alloc(&t->ws[c], &m->cfg, err) != 0;
+    }
+    if (!bad && o->optimizer == OPT_ADAM) {
+        t->adam_m = calloc(t->n1 + t->n2, sizeof(float));
+        t->adam_v = calloc(t->n1 + t->n2, sizeof(float));
+        bad = !t->adam_m || !t->adam_v;
+    }
+    if (!bad && o->qat_bits)
+        bad = snn_model_alloc(&t->shadow, &m->cfg, err) != 0;
+    if (bad) {
+        trainer_release(t);
+        free(t);
+        snn_fail(err, "out of memory for the trainer");
+        return NULL;
+    }
+    return t;
+}
+
+void snn_trainer_free(snn_trainer *t)
+{
+    if (!t)
+        return;
+    trainer_release(t);
+    free(t);
+}
+
+int snn_trainer_epoch_done(const snn_trainer *t) { return t->epoch_done; }
+
+const snn_train_options *snn_trainer_options(const snn_trainer *t) { return &t->o; }
+
+int snn_trainer_state(const snn_trainer *t, void **blob, size_t *len, snn_error *err)
+{
+    byte_writer w = {0};
+    bw_u32(&w, STATE_VERSION);
+    bw_u32(&w, (uint32_t)t->epoch_done);
+    bw_u32(&w, (uint32_t)t->o.optimizer);
+    bw_u64(&w, t->o.seed);
+    bw_u32(&w, (uint32_t)t->o.batch);
+    bw_u32(&w, (uint32_t)t->o.limit);
+    bw_u32(&w, (uint32_t)t->o.qat_bits);
+    bw_f32(&w, 0); /* reserved */
+    bw_bytes(&w, &t->o.lr, sizeof(double));
+    bw_bytes(&w, &t->o.noise, sizeof(double));
+    bw_bytes(&w, &t->o.lr_decay_end, sizeof(double));
+    bw_u64(&w, t->adam_step);
+    if (t->o.optimizer == OPT_ADAM) {
+        bw_bytes(&w, t->adam_m, sizeof(float) * (t->n1 + t->n2));
+        bw_bytes(&w, t->adam_v, sizeof(float) * (t->n1 + t->n2));
+    }
+    if (w.oom) {
+        bw_free(&w);
+        return snn_fail(err, "out of memory saving the training state");
+    }
+    *blob = w.p;
+    *len = w.len;
+    return 0;
+}
+
+int snn_trainer_restore(snn_trainer *t, const void *blob, size_t len, const char *what,
+                        snn_error *err)
+{
+    byte_reader r;
+    br_init(&r, blob, len, what, err);
+    uint32_t version = br_u32(&r, "training-state version");
+    uint32_t epoch = br_u32(&r, "epoch");
+    uint32_t optimizer = br_u32(&r, "optimizer");
+    snn_train_options o = t->o;
+    o.seed = br_u64(&r, "seed");
+    o.batch = (int)br_u32(&r, "batch");
+    o.limit = (int)br_u32(&r, "limit");
+    o.qat_bits = (int)br_u32(&r, "qat bits");
+    br_f32(&r, "reserved");
+    const uint8_t *doubles = br_bytes(&r, 3 * sizeof(double), "learning rate, noise, schedule");
+    uint64_t step = br_u64(&r, "adam step");
+    if (r.failed)
+        return -1;
+    if (version != STATE_VERSION)
+        return snn_fail(err, "%s: training-state version %u unsupported", what, version);
+    memcpy(&o.lr, doubles, sizeof(double));
+    memcpy(&o.noise, doubles + 8, sizeof(double));
+    memcpy(&o.lr_decay_end, doubles + 16, sizeof(double));
+    if (optimizer != (uint32_t)t->o.optimizer || o.qat_bits != t->o.qat_bits)
+        return snn_fail(err, "%s: checkpoint was trained with optimizer %s, qat %d; resume with "
+                        "the same", what, optimizer == OPT_ADAM ? "adam" : "sgd", o.qat_bits);
+    if (o.batch < 1 || !(o.lr > 0) || !(o.noise >= 0) || !(o.lr_decay_end > 0))
+        return snn_fail(err, "%s: training state has invalid options (batch %d, lr %g, noise %g)",
+                        what, o.batch, o.lr, o.noise);
+    size_t moments = t->o.optimizer == OPT_ADAM ? 2 * sizeof(float) * (t->n1 + t->n2) : 0;
+    if (len - r.pos != moments)
+        return snn_fail(err, "%s: training state holds %zu optimizer bytes, expected %zu", what,
+                        len - r.pos, moments);
+    if (moments) {
+        memcpy(t->adam_m, r.p + r.pos, moments / 2);
+        memcpy(t->adam_v, r.p + r.pos + moments / 2, moments / 2);
+    }
+    t->epoch_done = (int)epoch;
+    t->adam_step = step;
+    o.epochs = t->o.epochs;
+    t->o = o;
+    return 0;
+}
+
+/* Learning rate of an epoch (0-based): constant, or cosine from lr to lr*end. */
+static double epoch_lr(const snn_train_options *o, int epoch)
+{
+    if (o->lr_decay_end == 1.0 || o->epochs <= 1)
+        return o->lr;
+    double f = 0.5 * (1 + cos(M_PI * epoch / (o->epochs - 1)));
+    return o->lr * (o->lr_decay_end + (1 - o->lr_decay_end) * f);
+}
+
+/* Forward and backward over samples [lo, hi) of the batch into chunk c's gradient. */
+static void chunk_gradient(snn_trainer *t, const snn_model *fw, const spike_data *data,
+                           const int *batch, int lo, int hi, int c, double *loss, int *correct)
+{
+    float *g = t->grad[c];
+    memset(g, 0, sizeof(float) * (t->n1 + t->n2));
+    for (int i = lo; i < hi; i++) {
+        int s = batch[i], label = data->labels[s];
+        int pred = snn_forward(fw, data, s, &t->ws[c]);
+        *correct += pred == label;
+        *loss += snn_backward(fw, data, s, label, &t->ws[c], g, g + t->n1);
+    }
+}
+
+/* Applies the summed gradient (in grad[0]) of a batch of n samples. */
+static void apply_update(snn_trainer *t, double lr, int n)
+{
+    size_t total = t->n1 + t->n2;
+    float *g = t->grad[0];
+    float *w1 = t->m->w1, *w2 = t->m->w2;
+    float scale = 1.0f / (float)n;
+    if (t->o.optimizer == OPT_SGD) {
+#pragma omp parallel for schedule(static)
+        for (size_t i = 0; i < total; i++) {
+            float *w = i < t->n1 ? &w1[i] : &w2[i - t->n1];
+            *w -= (float)lr * g[i] * scale;
+        }
+        return;
+    }
+    t->adam_step++;
+    const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    float c1 = (float)(1 - pow(b1, (double)t->adam_step));
+    float c2 = (float)(1 - pow(b2, (double)t->adam_step));
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < total; i++) {
+        float gi = g[i] * scale;
+        float *w = i < t->n1 ? &w1[i] : &w2[i - t->n1];
+        t->adam_m[i] = (float)b1 * t->adam_m[i] + (float)(1 - b1) * gi;
+        t->adam_v[i] = (float)b2 * t->adam_v[i] + (float)(1 - b2) * gi * gi;
+        *w -= (float)lr * (t->adam_m[i] / c1) / (sqrtf(t->adam_v[i] / c2) + (float)eps);
+    }
+}
+
+/* The paper's weight-update noise: W += N(0, sigma^2) on both layers. */
+static void add_noise(snn_trainer *t, int epoch, int batch_index)
+{
+    snn_rng rng;
+    snn_rng_seed(&rng, t->o.seed, 0x4e4f495345ull + (uint64_t)epoch * 1000003u + (uint64_t)batch_index);
+    for (size_t i = 0; i < t->n1; i++)
+        t->m->w1[i] += (float)(t->o.noise * snn_rng_normal(&rng));
+    for (size_t i = 0; i < t->n2; i++)
+        t->m->w2[i] += (float)(t->o.noise * snn_rng_normal(&rng));
+}
+
+int snn_trainer_epoch(snn_trainer *t, const spike_data *train, const spike_data *test,
+                      snn_epoch_stats *out, snn_error *err)
+{
+    const snn_config *cfg = &t->m->cfg;
+    if (train->n_inputs != cfg->n_in)
+        return snn_fail(err, "training data have %d inputs, the model %d", train->n_inputs, cfg->n_in);
+    int B = t->o.batch, n_batches = train->n / B;
+    if (n_batches < 1)
+        return snn_fail(err, "%d training samples make no full batch of %d", train->n, B);
+    if (t->order_len != train->n) {
+        free(t->order);
+        t->order = malloc(sizeof *t->order * train->n);
+        if (!t->order)
+            return snn_fail(err, "out of memory");
+        t->order_len = train->n;
+    }
+    int epoch = t->epoch_done;
+    snn_rng rng;
+    snn_rng_seed(&rng, t->o.seed, 0x5348554646ull + (uint64_t)epoch); /* shuffle stream */
+    for (int i = 0; i < train->n; i++)
+        t->order[i] = i;
+    for (int i = train->n - 1; i > 0; i--) {
+        int j = (int)snn_rng_below(&rng, (uint32_t)i + 1);
+        int tmp = t->order[i];
+        t->order[i] = t->order[j];
+        t->order[j] = tmp;
+    }
+    int nt = set_threads(t->o.threads);
+    double lr = epoch_lr(&t->o, epoch);
+    double t0 = omp_get_wtime(), loss_sum = 0;
+    long long correct = 0;
+    size_t total = t->n1 + t->n2;
+    const snn_model *fw = t->o.qat_bits ? &t->shadow : t->m;
+    for (int b = 0; b < n_batches; b++) {
+        const int *batch = t->order + (size_t)b * B;
+        if (t->o.qat_bits)
+            quantize_fake_weights(t->m, t->o.qat_bits, &t->shadow);
+        double chunk_loss[N_CHUNKS] = {0};
+        int chunk_correct[N_CHUNKS] = {0};
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+        for (int c = 0; c < N_CHUNKS; c++)
+            chunk_gradient(t, fw, train, batch, B * c / N_CHUNKS, B * (c + 1) / N_CHUNKS, c,
+                           &chunk_loss[c], &chunk_correct[c]);
+#pragma omp parallel for schedule(static) num_threads(nt)
+        for (size_t i = 0; i < total; i++) {
+            float s = t->grad[0][i];
+            for (int c = 1; c < N_CHUNKS; c++)
+                s += t->grad[c][i];
+            t->grad[0][i] = s;
+        }
+        for (int c = 0; c < N_CHUNKS; c++) {
+            loss_sum += chunk_loss[c];
+            correct += chunk_correct[c];
+        }
+        apply_update(t, lr, B);
+        if (t->o.progress)
+            t->o.progress(b + 1, n_batches, t->o.progress_ctx);
+        if (t->o.noise > 0)
+            add_noise(t, epoch, b);
+        snn_dale_clip(t->m);
+    }
+    double seconds = omp_get_wtime() - t0;
+    t->epoch_done++;
+    int n_seen = n_batches * B;
+    snn_eval_stats ev;
+    if (snn_evaluate(t->m, test, t->o.threads, &ev, NULL, err) != 0)
+        return -1;
+    out->epoch = t->epoch_done;
+    out->loss = loss_sum / n_seen;
+    out->train_acc = (double)correct / n_seen;
+    out->test_acc = ev.acc;
+    out->hidden_hz = ev.hidden_hz;
+    out->exc_hz = ev.exc_hz;
+    out->inh_hz = ev.inh_hz;
+    out->seconds = seconds + ev.seconds;
+    out->samples_per_s = n_seen / seconds;
+    return 0;
+}

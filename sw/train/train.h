@@ -1,0 +1,78 @@
+/* train.h - training and evaluating the float network.
+ *
+ * Mini-batch surrogate-gradient training (SGD or Adam), Dale's law by
+ * projection after every update, optional weight-update noise (PAPER.md).
+ * Deterministic for a seed whatever the thread count: a batch is split into a
+ * fixed number of chunks whose gradients are summed in a fixed order.
+ */
+#ifndef SNN_TRAIN_H
+#define SNN_TRAIN_H
+
+#include <stdio.h>
+
+#include "../data/dataset.h"
+#include "../net/model.h"
+
+typedef enum { OPT_SGD, OPT_ADAM } snn_optimizer;
+
+typedef struct {
+    int epochs;          /* total epochs (a resumed run continues up to this) */
+    int batch;
+    double lr;
+    snn_optimizer optimizer;
+    double noise;        /* sigma of N(0, sigma^2) added to every weight after each update */
+    double lr_decay_end; /* cosine schedule to lr*this at the last epoch; 1 = constant lr */
+    int qat_bits;        /* 0 = float; else train through B-bit fake-quantized weights */
+    unsigned long long seed;
+    int limit;           /* training samples used (0 = all); recorded for --resume */
+    int threads;         /* 0 = OpenMP default; does not change results */
+    /* Called after every batch (may be NULL): batches done, batches in the epoch. */
+    void (*progress)(int done, int total, void *ctx);
+    void *progress_ctx;
+} snn_train_options;
+
+snn_train_options snn_default_train_options(void);
+
+/* Per-epoch figures. Rates in Hz: spikes per sample / neurons / (steps * 1 ms). */
+typedef struct {
+    int epoch;           /* 1-based */
+    double loss, train_acc, test_acc;
+    double hidden_hz, exc_hz, inh_hz;
+    double seconds, samples_per_s;
+} snn_epoch_stats;
+
+/* Evaluation of a model on a data set. */
+typedef struct {
+    double acc;
+    double hidden_hz, exc_hz, inh_hz;
+    double loss;
+    int n;
+    double seconds;
+} snn_eval_stats;
+
+/* Runs the model over all samples of data (threads in parallel). If
+ * predictions is non-NULL it receives one class per sample. */
+int snn_evaluate(const snn_model *m, const spike_data *data, int threads, snn_eval_stats *out,
+                 int *predictions, snn_error *err);
+
+/* Called after every epoch; return non-zero to stop with an error. */
+typedef int (*snn_epoch_hook)(const snn_model *m, const snn_epoch_stats *s, void *ctx);
+
+/* Training state that makes --resume bit-identical (stored in checkpoints). */
+typedef struct snn_trainer snn_trainer;
+
+snn_trainer *snn_trainer_new(snn_model *m, const snn_train_options *o, snn_error *err);
+void snn_trainer_free(snn_trainer *t);
+/* Serialises / restores the epoch counter, the optimiser state and the options
+ * that shape the run (everything but epochs, threads and progress), so that a
+ * resumed run continues bit for bit. restore overwrites those options. */
+int snn_trainer_state(const snn_trainer *t, void **blob, size_t *len, snn_error *err);
+int snn_trainer_restore(snn_trainer *t, const void *blob, size_t len, const char *what,
+                        snn_error *err);
+int snn_trainer_epoch_done(const snn_trainer *t);
+const snn_train_options *snn_trainer_options(const snn_trainer *t);
+/* Runs one epoch over train (shuffled by seed and epoch), then evaluates on test. */
+int snn_trainer_epoch(snn_trainer *t, const spike_data *train, const spike_data *test,
+                      snn_epoch_stats *out, snn_error *err);
+
+#endif

@@ -1,0 +1,13 @@
+# tests/: every tests/test_*.c is one cmocka program linked against libsnn.a.
+# Other rooms add their own programs or scripts to TEST_BINS and TEST_CMDS.
+
+TEST_C_SRCS := $(wildcard tests/test_*.c)
+TEST_C_BINS := $(TEST_C_SRCS:tests/%.c=$(BUILD)/tests/%)
+TEST_BINS += $(TEST_C_BINS)
+TEST_CMDS += $(TEST_C_BINS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SW_LIB)
+	@mkdir -p $(@D)
+	$(CC) -fopenmp -o $@ $< $(SW_LIB) -lcmocka $(LDLIBS)
+
+-include $(wildcard $(BUILD)/obj/tests/*.d)
