@@ -14,9 +14,11 @@ SNN := $(BUILD)/snn
 
 # Debian packages the project needs; `make deps` installs whichever are missing.
 DEB_PACKAGES := gcc g++ make zlib1g-dev libcmocka-dev libfixmath-dev dataset-fashion-mnist \
-	verilator yosys nextpnr-ice40 fpga-icestorm gnuplot-nox libhdf5-dev openmpi-bin libopenmpi-dev
+	verilator yosys nextpnr-ice40 fpga-icestorm gnuplot-nox libhdf5-dev openmpi-bin libopenmpi-dev \
+	python3-numpy
 
 .DEFAULT_GOAL := all
+.SECONDARY:
 .PHONY: all build deps help demo test bench clean
 
 all: deps ## Install missing packages, then build everything

@@ -11,3 +11,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SW_LIB)
 	$(CC) -fopenmp -o $@ $< $(SW_LIB) -lcmocka $(LDLIBS)
 
 -include $(wildcard $(BUILD)/obj/tests/*.d)
+
+# End-to-end CLI checks of the training host.
+TEST_BINS += $(SNN)
+TEST_CMDS += "tests/cli_train.sh $(SNN)"

@@ -30,11 +30,11 @@ static void cpu_name(char *buf, size_t cap)
 int cmd_bench_train(int argc, char **argv)
 {
     int batches = 20, threads = 0, as_json = 0;
-    double s1 = 0.0075;
+    double s1 = SNN_DEFAULT_S1;
     const char *data_dir = DEFAULT_DATA_DIR;
     arg_spec specs[] = {
         {"--batches", ARG_INT, &batches, 1, 10000, "training batches of 256 to time (20)"},
-        {"--s1", ARG_DOUBLE, &s1, 0, 10, "input weight init scale (0.0075, the default)"},
+        {"--s1", ARG_DOUBLE, &s1, 0, 10, "input weight init scale (default: the training default)"},
         {"--threads", ARG_INT, &threads, 0, 1024, "threads (0 = all cores)"},
         {"--data", ARG_STRING, &data_dir, 0, -1, "directory of IDX files"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},

@@ -102,7 +102,7 @@ int eval_fixed_main(int argc, char **argv)
     printf("  saturations:");
     for (int k = 0; k < SAT_KINDS; k++)
         printf(" %s %llu", qnet_register_names[k], (unsigned long long)s.sat[k]);
-    printf("\n  %.0f images/s (%d threads)\n", s.n / s.seconds, threads);
+    printf("\n  %.0f images/s (%d threads)\n", s.n / s.seconds, s.threads);
     if (as_json) {
         json_out j;
         json_begin(&j, stdout);

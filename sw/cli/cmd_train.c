@@ -15,10 +15,6 @@
 #include "args.h"
 #include "commands.h"
 
-/* The initial input-weight scale of the paper's default: starts the 80:20
- * network at about 15 Hz (see docs/training.md). */
-#define DEFAULT_S1 0.003
-
 typedef struct {
     int epoch, total_epochs;
     double t0;
@@ -57,7 +53,7 @@ int cmd_train(int argc, char **argv)
 {
     snn_config cfg = snn_default_config();
     snn_train_options o = snn_default_train_options();
-    double ratio = 0.8, s1 = DEFAULT_S1, seed = 1, lr = -1, lr_end = -1;
+    double ratio = 0.8, s1 = SNN_DEFAULT_S1, seed = 1, lr = -1, lr_end = -1;
     int hidden = cfg.n_hidden, steps = cfg.steps, no_dale = 0, as_json = 0, quiet = 0;
     int epochs = -1, test_limit = 0;
     const char *data_dir = DEFAULT_DATA_DIR, *out_path = "model.snn", *resume = NULL;

@@ -10,5 +10,12 @@ int eval_fixed_main(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_bench_train(int argc, char **argv);
+int cmd_quantize(int argc, char **argv);
+int cmd_sweep_bits(int argc, char **argv);
+int cmd_bench_fixed(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_cosim(int argc, char **argv);
+int cmd_deploy(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
 
 #endif

@@ -14,6 +14,13 @@ static const struct {
     {"export", cmd_export, "write a model's weights and config to a NumPy .npz"},
     {"import", cmd_import, "read weights and config from a NumPy .npz into a model"},
     {"bench-train", cmd_bench_train, "training throughput of the paper's network (samples/s)"},
+    {"quantize", cmd_quantize, "float model -> quantized integer model (docs/integer-spec.md)"},
+    {"sweep-bits", cmd_sweep_bits, "float vs fixed accuracy over weight/state widths (table, CSV, PNG)"},
+    {"bench-fixed", cmd_bench_fixed, "speed of the integer reference model (images/s, one core)"},
+    {"sweep", cmd_sweep, "grids of training runs in parallel/MPI/shards, resumable (JSONL)"},
+    {"cosim", cmd_cosim, "RTL core (Verilator) vs integer model: every spike compared"},
+    {"deploy", cmd_deploy, "load a quantized model onto the FPGA board over UART (or --sim)"},
+    {"classify", cmd_classify, "classify test images on the board, checked against the reference"},
 };
 
 static void usage(FILE *f)

@@ -152,7 +152,7 @@ float snn_loss(const float *logits, int K, int label, float *dlogits)
     for (int k = 0; k < K; k++)
         sum += exp((double)(logits[k] - mx));
     for (int k = 0; dlogits && k < K; k++)
-        dlogits[k] = (float)(exp((double)(logits[k] - mx)) / sum) - (k == label);
+        dlogits[k] = (float)(exp((double)(logits[k] - mx)) / sum - (k == label));
     return (float)(log(sum) + mx - logits[label]);
 }
 

@@ -356,11 +356,11 @@ int snn_trainer_epoch(snn_trainer *t, const spike_data *train, const spike_data 
             correct += chunk_correct[c];
         }
         apply_update(t, lr, B);
-        if (t->o.progress)
-            t->o.progress(b + 1, n_batches, t->o.progress_ctx);
         if (t->o.noise > 0)
             add_noise(t, epoch, b);
         snn_dale_clip(t->m);
+        if (t->o.progress)
+            t->o.progress(b + 1, n_batches, t->o.progress_ctx);
     }
     double seconds = omp_get_wtime() - t0;
     t->epoch_done++;

@@ -1,0 +1,121 @@
+/* driver.h - the protocol driver: requests to the SNN board, with retries.
+ *
+ * Portable C99 for a microcontroller that drives the FPGA, and the same code
+ * the host tool (`snn deploy`, `snn classify`) runs. No malloc, no stdio, no
+ * clock: the byte transport is two callbacks the caller supplies, and its
+ * recv timeout is the only notion of time. Every request is retried, with the
+ * same sequence number, until a reply with a good CRC arrives or the attempts
+ * run out; the board never applies a repeated request twice (docs/protocol.md).
+ * Not here: serial ports (sw/board/serial.h), building weight images (board_image.h).
+ */
+#ifndef SNN_DRIVER_H
+#define SNN_DRIVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+
+#define DRV_MAX_OUT 64
+
+typedef struct {
+    /* Sends all n bytes; returns 0, or -1 if the transport failed. */
+    int (*send)(void *ctx, const uint8_t *data, size_t n);
+    /* Receives up to max bytes, waiting at most timeout_ms for the first;
+     * returns the count (0 on timeout), or -1 if the transport failed. */
+    int (*recv)(void *ctx, uint8_t *buf, size_t max, uint32_t timeout_ms);
+    void *ctx;
+} drv_transport;
+
+/* Results of driver calls. */
+enum {
+    DRV_OK = 0,
+    DRV_E_IO = -1,       /* the transport failed */
+    DRV_E_NO_REPLY = -2, /* no good reply after every attempt */
+    DRV_E_REFUSED = -3,  /* the board answered with an error; code in drv.last_error */
+    DRV_E_REPLY = -4,    /* a reply with a good CRC but the wrong size or content */
+    DRV_E_ARG = -5       /* the request cannot be expressed (too large for the board) */
+};
+
+/* What the board is (HELLO's reply). */
+typedef struct {
+    uint8_t version, board_id;
+    uint16_t max_request, event_words;
+    uint8_t lanes, weight_bits, hidden_bits, readout_bits; /* P, B, H, R of docs/core.md */
+    uint16_t max_in, max_hidden, max_out;
+    uint32_t clk_hz, baud, weight_bytes;
+} drv_info;
+
+/* STATUS reply. */
+typedef struct {
+    uint8_t model_valid, loading;
+    uint32_t model_crc, load_offset, frames_ok;
+    uint16_t crc_errors, length_errors, truncated, line_errors;
+    uint32_t images;
+} drv_status;
+
+/* The core's registers 0x0..0x9 (docs/core.md), sent by LOAD_BEGIN. */
+typedef struct {
+    uint32_t n_in, n_hidden, n_out, n_exc, steps, theta, alpha_q, beta_q, noise_bits, seed;
+} drv_config;
+
+/* RUN's reply. */
+typedef struct {
+    uint8_t prediction;
+    uint32_t cycles, spikes;
+    int n_out;
+    int64_t max_out[DRV_MAX_OUT], final_out[DRV_MAX_OUT];
+} drv_result;
+
+typedef struct {
+    uint32_t requests;      /* distinct requests completed */
+    uint32_t retries;       /* extra transmissions */
+    uint32_t timeouts;      /* attempts that ended without a reply */
+    uint32_t damaged;       /* replies with a bad CRC or length */
+    uint32_t line_errors;   /* error replies for damage on the way to the board */
+    uint32_t tx_bytes, rx_bytes; /* on the line, retries included */
+} drv_stats;
+
+typedef struct {
+    drv_transport io;
+    uint32_t timeout_ms;     /* wait for a reply, per attempt */
+    unsigned attempts;       /* transmissions per request, >= 1 */
+    uint16_t chunk;          /* payload bytes per LOAD_DATA / IMAGE_DATA frame */
+    drv_info info;           /* valid after drv_hello */
+    drv_stats stats;
+    uint8_t last_error;      /* board error code of the last DRV_E_REFUSED */
+    uint8_t seq;
+    proto_rx rx;
+    uint8_t frame[PROTO_MAX_FRAME];
+    uint8_t in[64];          /* received bytes not yet parsed */
+    uint8_t in_pos, in_len;
+} drv;
+
+/* Sets up d (nothing is sent). chunk = 0 means as large as the board accepts. */
+void drv_init(drv *d, drv_transport io, uint32_t timeout_ms, unsigned attempts, uint16_t chunk);
+
+/* Starts a session (the board forgets its last request) and reads drv.info. */
+int drv_hello(drv *d);
+int drv_status_read(drv *d, drv_status *st);
+
+/* Supplies n bytes of the weight image starting at offset; returns 0 or -1. */
+typedef int (*drv_weight_source)(void *ctx, uint32_t offset, uint8_t *buf, uint16_t n);
+
+/* Loads a model: configuration, then info.weight_bytes bytes of weight image
+ * from src, then the commit with the CRC-32 of both (written to *crc if non-NULL).
+ * The board runs nothing until the commit verified. */
+int drv_load(drv *d, const drv_config *cfg, drv_weight_source src, void *src_ctx, uint32_t *crc);
+
+/* Classifies one image given as event words (docs/protocol.md, IMAGE_DATA:
+ * input indices, each step closed by 0x8000); image_index seeds the noise. */
+int drv_classify(drv *d, const uint16_t *words, uint32_t n_words, uint32_t image_index,
+                 drv_result *res);
+
+/* The CRC-32 drv_load computes for the configuration (continue it over the weights). */
+uint32_t drv_config_crc(const drv_config *cfg);
+
+/* Short names for messages. */
+const char *drv_strerror(int result);
+const char *drv_board_error(uint8_t code);
+
+#endif

@@ -1,0 +1,97 @@
+/* proto.c - see proto.h. Bit-serial CRCs: small code for a microcontroller,
+ * and the same shift-by-shift definition the RTL (rtl/board/board_crc16.v) unrolls. */
+#include "proto.h"
+
+uint16_t proto_crc16_update(uint16_t crc, const uint8_t *data, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        crc ^= (uint16_t)(data[i] << 8);
+        for (int b = 0; b < 8; b++)
+            crc = (uint16_t)((crc & 0x8000u) ? ((unsigned)crc << 1) ^ 0x1021u : (unsigned)crc << 1);
+    }
+    return crc;
+}
+
+uint32_t proto_crc32_update(uint32_t crc, const uint8_t *data, size_t n)
+{
+    crc = ~crc;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= data[i];
+        for (int b = 0; b < 8; b++)
+            crc = (crc & 1u) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+    }
+    return ~crc;
+}
+
+size_t proto_encode(uint8_t *out, uint8_t type, uint8_t seq, const uint8_t *payload, uint16_t len)
+{
+    if (len > PROTO_MAX_PAYLOAD)
+        return 0;
+    out[0] = PROTO_SYNC;
+    out[1] = type;
+    out[2] = seq;
+    proto_put_u16(out + 3, len);
+    for (uint16_t i = 0; i < len; i++)
+        out[PROTO_HEADER_BYTES + i] = payload[i];
+    uint16_t crc = proto_crc16_update(PROTO_CRC16_INIT, out + 1, PROTO_HEADER_BYTES - 1u + len);
+    proto_put_u16(out + PROTO_HEADER_BYTES + len, crc);
+    return PROTO_OVERHEAD + len;
+}
+
+enum { RX_HUNT, RX_HEADER, RX_PAYLOAD, RX_CRC };
+
+void proto_rx_init(proto_rx *rx, uint16_t max_len)
+{
+    rx->max_len = max_len > PROTO_MAX_PAYLOAD ? PROTO_MAX_PAYLOAD : max_len;
+    rx->state = RX_HUNT;
+    rx->pos = 0;
+}
+
+proto_rx_event proto_rx_byte(proto_rx *rx, uint8_t byte)
+{
+    switch (rx->state) {
+    case RX_HUNT:
+        if (byte == PROTO_SYNC) {
+            rx->state = RX_HEADER;
+            rx->pos = 0;
+            rx->crc = PROTO_CRC16_INIT;
+        }
+        return PROTO_RX_MORE;
+    case RX_HEADER:
+        rx->crc = proto_crc16_update(rx->crc, &byte, 1);
+        if (rx->pos == 0)
+            rx->type = byte;
+        else if (rx->pos == 1)
+            rx->seq = byte;
+        else if (rx->pos == 2)
+            rx->len = byte;
+        else
+            rx->len = (uint16_t)(rx->len | (byte << 8));
+        if (++rx->pos < PROTO_HEADER_BYTES - 1u)
+            return PROTO_RX_MORE;
+        rx->pos = 0;
+        if (rx->len > rx->max_len) {
+            rx->state = RX_HUNT;
+            return PROTO_RX_BAD_LEN;
+        }
+        rx->state = rx->len ? RX_PAYLOAD : RX_CRC;
+        return PROTO_RX_MORE;
+    case RX_PAYLOAD:
+        rx->crc = proto_crc16_update(rx->crc, &byte, 1);
+        rx->payload[rx->pos++] = byte;
+        if (rx->pos == rx->len) {
+            rx->state = RX_CRC;
+            rx->pos = 0;
+        }
+        return PROTO_RX_MORE;
+    default: /* RX_CRC */
+        if (rx->pos == 0) {
+            rx->crc_rx = byte;
+            rx->pos = 1;
+            return PROTO_RX_MORE;
+        }
+        rx->crc_rx = (uint16_t)(rx->crc_rx | (byte << 8));
+        rx->state = RX_HUNT;
+        return rx->crc_rx == rx->crc ? PROTO_RX_FRAME : PROTO_RX_BAD_CRC;
+    }
+}

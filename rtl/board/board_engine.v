@@ -1,0 +1,483 @@
+// board_engine.v - the protocol engine: checked frames in, core operations, replies out.
+//
+// Implements the requests of docs/protocol.md on top of the core's port
+// interface (docs/core.md). One request at a time: while the engine works on a
+// frame (and while its reply goes out) it holds the receiver, so the frame
+// buffer is never overwritten under it. The rules that make a lossy line safe:
+// - a frame takes effect only after its CRC checked (board_frame_rx.v);
+// - weights and configuration load sequentially (each LOAD_DATA must start at
+//   the next offset) and become the model only when LOAD_COMMIT's byte count
+//   and CRC-32 match what was received; until then RUN is refused;
+// - a repeated request (same seq and type as the last one applied) is not
+//   applied again: its reply is regenerated from the unchanged state.
+// Not here: bytes and bits on the line (board_frame_rx/tx.v, board_uart_*.v).
+`default_nettype none
+
+module board_engine #(
+    parameter integer MAX_LEN = 512,     // frame buffer bytes = largest request payload
+    parameter integer AW = 9,            // frame buffer address bits
+    parameter integer EV_AW = 10,        // event memory address bits (words of an image)
+    parameter integer P = 8,             // core build parameters (docs/core.md)
+    parameter integer B = 8,
+    parameter integer H = 24,
+    parameter integer R = 32,
+    parameter integer MAX_IN = 784,
+    parameter integer MAX_HID = 100,
+    parameter integer MAX_OUT = 10,
+    parameter integer CLK_HZ = 12000000, // reported in INFO
+    parameter integer BAUD = 3000000,
+    parameter integer BOARD_ID = 0       // 0 simulation, 1 iCEBreaker, 2 iCE40-HX8K breakout
+) (
+    input  wire          clk,
+    input  wire          rst,            // synchronous, active high
+    // checked frames (board_frame_rx)
+    input  wire          f_done,
+    input  wire          f_ok,
+    input  wire [7:0]    f_err,
+    input  wire [7:0]    f_type,
+    input  wire [7:0]    f_seq,
+    input  wire [15:0]   f_len,
+    input  wire          line_error,     // the UART dropped a byte (counted)
+    output wire          hold,           // receiver must ignore the line
+    output wire [AW-1:0] buf_raddr,      // frame buffer read port
+    input  wire [7:0]    buf_rdata,
+    // event memory of the current image
+    output reg              ev_we,
+    output reg  [EV_AW-1:0] ev_waddr,
+    output reg  [15:0]      ev_wdata,
+    output reg  [EV_AW-1:0] ev_raddr,
+    input  wire [15:0]      ev_rdata,
+    // the core (docs/core.md, "Ports of snn_core")
+    output reg           core_wr_en,
+    output reg  [23:0]   core_wr_addr,
+    output reg  [31:0]   core_wr_data,
+    output reg           core_ev_valid,
+    output wire          core_ev_end,
+    output wire [15:0]   core_ev_index,
+    input  wire          core_ev_ready,
+    input  wire          core_done,
+    output wire          core_rd_en,
+    output wire [15:0]   core_rd_addr,
+    input  wire [63:0]   core_rd_data,
+    // the reply (board_frame_tx)
+    output reg           tx_start,
+    output reg  [7:0]    tx_type,
+    output reg  [7:0]    tx_seq,
+    output reg  [15:0]   tx_len,
+    input  wire [15:0]   tx_idx,
+    output reg  [7:0]    tx_byte,
+    input  wire          tx_busy,
+    // for LEDs
+    output reg           model_valid,
+    output wire          running
+);
+    // ---- constants of docs/protocol.md ----
+    localparam [7:0] T_HELLO = 8'h01, T_STATUS = 8'h02, T_LOAD_BEGIN = 8'h10,
+                     T_LOAD_DATA = 8'h11, T_LOAD_COMMIT = 8'h12, T_IMAGE_DATA = 8'h20,
+                     T_RUN = 8'h21, T_ERROR = 8'h7F;
+    localparam [7:0] E_UNKNOWN = 8'd16, E_PAYLOAD = 8'd17, E_OFFSET = 8'd18, E_VERIFY = 8'd19,
+                     E_NO_MODEL = 8'd20, E_CONFIG = 8'd21, E_IMAGE = 8'd22;
+    localparam [15:0] CONFIG_BYTES = 16'd40;          // ten u32 registers 0x0..0x9
+    localparam integer S1 = (MAX_HID + P - 1) / P;    // weight words per w1 row
+    localparam integer S2 = (MAX_OUT + P - 1) / P;    // weight words per w2 row
+    localparam integer WB = (B > 8) ? 2 : 1;          // bytes per weight on the wire
+    localparam integer IMAGE_BYTES = (MAX_IN * S1 + MAX_HID * S2) * P * WB;
+    localparam [15:0] VB = (R > 32) ? 16'd8 : 16'd4;  // bytes per readout value in RESULT
+    localparam [15:0] INFO_LEN = 16'd28, STATUS_LEN = 16'd25;
+
+    // ---- state ----
+    localparam [3:0] S_IDLE = 4'd0, S_BEGIN = 4'd1, S_DATA = 4'd2, S_COMMIT = 4'd3,
+                     S_IMAGE = 4'd4, S_RUN_ARGS = 4'd5, S_RUN_FETCH = 4'd6,
+                     S_RUN_OFFER = 4'd7, S_RUN_WAIT = 4'd8, S_REPLY = 4'd9, S_REPLY_WAIT = 4'd10;
+    localparam [2:0] K_EMPTY = 3'd0, K_ERROR = 3'd1, K_INFO = 3'd2, K_STATUS = 3'd3,
+                     K_OFFSET = 3'd4, K_WORDS = 3'd5, K_RESULT = 3'd6;
+
+    reg [3:0]  state;
+    reg [7:0]  req_type, req_seq;
+    reg [15:0] req_len;
+    reg [15:0] pos;            // payload byte being read
+    reg        phase;          // 0: address out, 1: buf_rdata is payload[pos]
+    reg [31:0] acc;            // little-endian field being assembled
+    reg [2:0]  reply_kind;
+    reg [7:0]  reply_code;     // error code of an ERROR reply (0 = none)
+
+    // dedup: the last request applied
+    reg        last_valid;
+    reg [7:0]  last_seq, last_type, last_code;
+
+    // loading
+    reg        loading, cfg_bad;
+    reg [31:0] load_offset;
+    reg [31:0] crc32;          // inverted form (board_crc32_byte.v)
+    reg [31:0] model_crc;
+    reg [15:0] n_in, n_hidden, n_out, steps;
+    reg [7:0]  weight_lo;      // first byte of a 2-byte weight (WB = 2)
+
+    // the image
+    reg [EV_AW:0] img_words, run_words, run_ptr;
+    reg [15:0] img_markers;
+    reg        img_bad, img_ends_marker, run_done;
+    reg [31:0] run_index;
+    wire [15:0] img_words16 = {{(15 - EV_AW){1'b0}}, img_words};
+
+    // counters for STATUS
+    reg [31:0] frames_ok, images;
+    reg [15:0] crc_errors, length_errors, truncated, line_errors;
+
+    wire [31:0] crc32_next;
+    board_crc32_byte crc_step (.crc_in(crc32), .data(buf_rdata), .crc_out(crc32_next));
+
+    assign buf_raddr = pos[AW-1:0];
+    assign hold = (state != S_IDLE) || tx_busy;
+    assign running = (state == S_RUN_FETCH) || (state == S_RUN_OFFER) || (state == S_RUN_WAIT);
+    assign core_ev_end = ev_rdata[15];
+    assign core_ev_index = {1'b0, ev_rdata[14:0]};
+
+    wire [15:0] word = {buf_rdata, acc[31:24]};   // a u16 completed by this byte
+    wire [31:0] dword = {buf_rdata, acc[31:8]};   // a u32 completed by this byte
+    wire last_byte = (pos + 1'b1 == req_len);
+    wire mutating = (f_type == T_LOAD_BEGIN) || (f_type == T_LOAD_DATA) ||
+                    (f_type == T_LOAD_COMMIT) || (f_type == T_IMAGE_DATA) || (f_type == T_RUN);
+
+    // Reply kind of a request that succeeded.
+    function [2:0] ok_kind(input [7:0] t);
+        case (t)
+            T_HELLO: ok_kind = K_INFO;
+            T_STATUS: ok_kind = K_STATUS;
+            T_LOAD_DATA: ok_kind = K_OFFSET;
+            T_IMAGE_DATA: ok_kind = K_WORDS;
+            T_RUN: ok_kind = K_RESULT;
+            default: ok_kind = K_EMPTY;
+        endcase
+    endfunction
+
+    // Config register checks (docs/protocol.md, LOAD_BEGIN).
+    function cfg_ok(input [3:0] r, input [31:0] v);
+        case (r)
+            4'd0: cfg_ok = v != 0 && v <= MAX_IN;
+            4'd1: cfg_ok = v != 0 && v <= MAX_HID;
+            4'd2: cfg_ok = v != 0 && v <= MAX_OUT;
+            4'd3: cfg_ok = v <= {16'd0, n_hidden};
+            4'd4: cfg_ok = v != 0 && v <= 32'hFFFF;
+            4'd8: cfg_ok = v <= 16;
+            default: cfg_ok = 1'b1;
+        endcase
+    endfunction
+
+    task reply(input [2:0] kind, input [7:0] code);
+        begin
+            reply_kind <= kind;
+            reply_code <= code;
+            state <= S_REPLY;
+        end
+    endtask
+
+    // A mutating request ends: remember it for dedup, then reply.
+    task finish(input [7:0] code);
+        begin
+            last_valid <= 1'b1;
+            last_seq <= req_seq;
+            last_type <= req_type;
+            last_code <= code;
+            reply(code != 0 ? K_ERROR : ok_kind(req_type), code);
+        end
+    endtask
+
+    always @(posedge clk) begin
+        core_wr_en <= 1'b0;
+        ev_we <= 1'b0;
+        tx_start <= 1'b0;
+        if (core_done)
+            run_done <= 1'b1;
+        if (line_error)
+            line_errors <= line_errors + 1'b1;
+        if (rst) begin
+            state <= S_IDLE;
+            last_valid <= 1'b0;
+            loading <= 1'b0;
+            model_valid <= 1'b0;
+            model_crc <= 32'd0;
+            load_offset <= 32'd0;
+            img_words <= 0;
+            img_markers <= 16'd0;
+            img_bad <= 1'b0;
+            img_ends_marker <= 1'b0;
+            core_ev_valid <= 1'b0;
+            frames_ok <= 32'd0;
+            images <= 32'd0;
+            crc_errors <= 16'd0;
+            length_errors <= 16'd0;
+            truncated <= 16'd0;
+            line_errors <= 16'd0;
+            n_in <= 16'd0;
+            n_hidden <= 16'd0;
+            n_out <= 16'd0;
+            steps <= 16'd0;
+        end else begin
+            case (state)
+                S_IDLE: if (f_done) begin
+                    req_type <= f_type;
+                    req_seq <= f_seq;
+                    req_len <= f_len;
+                    pos <= 16'd0;
+                    phase <= 1'b0;
+                    if (!f_ok) begin
+                        case (f_err)
+                            8'd1: crc_errors <= crc_errors + 1'b1;
+                            8'd2: length_errors <= length_errors + 1'b1;
+                            default: truncated <= truncated + 1'b1;
+                        endcase
+                        reply(K_ERROR, f_err);
+                    end else begin
+                        frames_ok <= frames_ok + 1'b1;
+                        if (mutating && last_valid && f_seq == last_seq && f_type == last_type)
+                            reply(last_code != 0 ? K_ERROR : ok_kind(f_type), last_code);
+                        else case (f_type)
+                            T_HELLO: begin
+                                last_valid <= 1'b0;
+                                reply(K_INFO, 8'd0);
+                            end
+                            T_STATUS: reply(K_STATUS, 8'd0);
+                            T_LOAD_BEGIN: if (f_len != CONFIG_BYTES) reply(K_ERROR, E_PAYLOAD);
+                                else begin
+                                    model_valid <= 1'b0;   // from here until a verified commit
+                                    loading <= 1'b0;
+                                    cfg_bad <= 1'b0;
+                                    crc32 <= 32'hFFFFFFFF;
+                                    state <= S_BEGIN;
+                                end
+                            T_LOAD_DATA: if (f_len < 16'd4) reply(K_ERROR, E_PAYLOAD);
+                                else state <= S_DATA;
+                            T_LOAD_COMMIT: if (f_len != 16'd8) reply(K_ERROR, E_PAYLOAD);
+                                else state <= S_COMMIT;
+                            T_IMAGE_DATA: if (f_len < 16'd2 || f_len[0]) reply(K_ERROR, E_PAYLOAD);
+                                else if (!model_valid) reply(K_ERROR, E_NO_MODEL);
+                                else state <= S_IMAGE;
+                            T_RUN: if (f_len != 16'd6) reply(K_ERROR, E_PAYLOAD);
+                                else if (!model_valid) reply(K_ERROR, E_NO_MODEL);
+                                else state <= S_RUN_ARGS;
+                            default: reply(K_ERROR, E_UNKNOWN);
+                        endcase
+                    end
+                end
+
+                // LOAD_BEGIN: ten u32 registers, each written to the core when complete.
+                S_BEGIN: if (!phase) phase <= 1'b1; else begin
+                    phase <= 1'b0;
+                    pos <= pos + 1'b1;
+                    acc <= dword;
+                    crc32 <= crc32_next;
+                    if (pos[1:0] == 2'd3) begin
+                        core_wr_en <= 1'b1;
+                        core_wr_addr <= {20'h80000, pos[5:2]};
+                        core_wr_data <= dword;
+                        if (!cfg_ok(pos[5:2], dword))
+                            cfg_bad <= 1'b1;
+                        case (pos[5:2])
+                            4'd0: n_in <= dword[15:0];
+                            4'd1: n_hidden <= dword[15:0];
+                            4'd2: n_out <= dword[15:0];
+                            4'd4: steps <= dword[15:0];
+                            default: ;
+                        endcase
+                    end
+                    if (last_byte) begin       // register 0x9 (seed) takes any value
+                        loading <= !cfg_bad;
+                        load_offset <= 32'd0;
+                        finish(cfg_bad ? E_CONFIG : 8'd0);
+                    end
+                end
+
+                // LOAD_DATA: u32 offset, then weight bytes in lane order.
+                S_DATA: if (!phase) phase <= 1'b1; else begin
+                    phase <= 1'b0;
+                    pos <= pos + 1'b1;
+                    acc <= dword;
+                    if (pos == 16'd3) begin
+                        if (!loading || dword != load_offset ||
+                            load_offset + {16'd0, req_len} - 32'd4 > IMAGE_BYTES)
+                            finish(E_OFFSET);
+                        else if (last_byte)
+                            finish(8'd0);
+                    end else if (pos > 16'd3) begin
+                        crc32 <= crc32_next;
+                        weight_lo <= buf_rdata;
+                        if (WB == 1 || load_offset[0]) begin
+                            core_wr_en <= 1'b1;
+                            core_wr_addr <= 24'(load_offset / WB);
+                            core_wr_data <= (WB == 1) ? {24'd0, buf_rdata} : {16'd0, buf_rdata, weight_lo};
+                        end
+                        load_offset <= load_offset + 1'b1;
+                        if (last_byte)
+                            finish(8'd0);
+                    end
+                end
+
+                // LOAD_COMMIT: u32 total bytes, u32 CRC-32.
+                S_COMMIT: if (!phase) phase <= 1'b1; else begin
+                    phase <= 1'b0;
+                    pos <= pos + 1'b1;
+                    acc <= dword;
+                    if (pos == 16'd7) begin
+                        loading <= 1'b0;
+                        if (loading && acc == load_offset && load_offset == IMAGE_BYTES &&
+                            dword == ~crc32) begin
+                            model_valid <= 1'b1;
+                            model_crc <= dword;
+                            finish(8'd0);
+                        end else
+                            finish(E_VERIFY);
+                    end
+                end
+
+                // IMAGE_DATA: u16 offset in words, then u16 event words.
+                S_IMAGE: if (!phase) phase <= 1'b1; else begin
+                    phase <= 1'b0;
+                    pos <= pos + 1'b1;
+                    acc <= dword;
+                    if (pos == 16'd1) begin
+                        if (word != 16'd0 && word != img_words16)
+                            finish(E_OFFSET);
+                        else if ((word == 16'd0 ? 16'd0 : img_words16) + (req_len >> 1) - 16'd1
+                                 > (16'd1 << EV_AW))
+                            finish(E_IMAGE);
+                        else begin
+                            if (word == 16'd0) begin
+                                img_words <= 0;
+                                img_markers <= 16'd0;
+                                img_bad <= 1'b0;
+                            end
+                            if (last_byte)
+                                finish(8'd0);
+                        end
+                    end else if (pos[0]) begin
+                        ev_we <= 1'b1;
+                        ev_waddr <= img_words[EV_AW-1:0];
+                        ev_wdata <= word;
+                        img_words <= img_words + 1'b1;
+                        img_ends_marker <= word[15];
+                        if (word[15])
+                            img_markers <= img_markers + 1'b1;
+                        else if (word[14:0] >= n_in[14:0] || n_in[15])
+                            img_bad <= 1'b1;
+                        if (last_byte)
+                            finish(8'd0);
+                    end
+                end
+
+                // RUN: u32 image index, u16 words; then stream the events into the core.
+                S_RUN_ARGS: if (!phase) phase <= 1'b1; else begin
+                    phase <= 1'b0;
+                    pos <= pos + 1'b1;
+                    acc <= dword;
+                    if (pos == 16'd3)
+                        run_index <= dword;
+                    if (pos == 16'd5) begin
+                        if (img_words16 != word || img_markers != steps || !img_ends_marker ||
+                            img_bad)
+                            finish(E_IMAGE);
+                        else begin
+                            core_wr_en <= 1'b1;            // start: data = image index
+                            core_wr_addr <= 24'h80000F;
+                            core_wr_data <= run_index;
+                            run_words <= img_words;
+                            run_ptr <= 0;
+                            ev_raddr <= {EV_AW{1'b0}};
+                            run_done <= 1'b0;
+                            state <= S_RUN_FETCH;
+                        end
+                    end
+                end
+                S_RUN_FETCH: state <= S_RUN_OFFER;      // ev_rdata follows ev_raddr next clock
+                S_RUN_OFFER: begin
+                    core_ev_valid <= 1'b1;
+                    if (core_ev_valid && core_ev_ready) begin
+                        core_ev_valid <= 1'b0;
+                        run_ptr <= run_ptr + 1'b1;
+                        ev_raddr <= ev_raddr + 1'b1;
+                        state <= (run_ptr + 1'b1 == run_words) ? S_RUN_WAIT : S_RUN_FETCH;
+                    end
+                end
+                S_RUN_WAIT: if (run_done) begin
+                    images <= images + 1'b1;
+                    finish(8'd0);
+                end
+
+                S_REPLY: if (!tx_busy) begin
+                    tx_start <= 1'b1;
+                    tx_type <= reply_kind == K_ERROR ? T_ERROR : (req_type | 8'h80);
+                    tx_seq <= req_seq;
+                    case (reply_kind)
+                        K_ERROR: tx_len <= 16'd2;
+                        K_INFO: tx_len <= INFO_LEN;
+                        K_STATUS: tx_len <= STATUS_LEN;
+                        K_OFFSET: tx_len <= 16'd4;
+                        K_WORDS: tx_len <= 16'd2;
+                        K_RESULT: tx_len <= 16'd9 + 16'(2 * VB) * n_out;
+                        default: tx_len <= 16'd0;
+                    endcase
+                    state <= S_REPLY_WAIT;
+                end
+                default: if (!tx_busy && !tx_start) state <= S_IDLE;  // S_REPLY_WAIT
+            endcase
+        end
+    end
+
+    // ---- reply payload bytes, served to board_frame_tx by index ----
+    // RESULT: prediction u8, cycles u32, spikes u32, max[0..n_out) and out[0..n_out)
+    // as VB-byte little-endian signed values; read from the core's read port.
+    wire [15:0] value_byte = tx_idx - 16'd9;
+    wire [15:0] value_index = value_byte / VB;
+    wire [2:0]  value_sel = 3'(value_byte % VB);
+    assign core_rd_en = (reply_kind == K_RESULT);
+    assign core_rd_addr = (tx_idx == 16'd0) ? 16'h8000 :
+                          (tx_idx < 16'd5) ? 16'h8001 :
+                          (tx_idx < 16'd9) ? 16'h8002 :
+                          (value_index < n_out) ? value_index : (16'h1000 + value_index - n_out);
+    wire [2:0] result_sel = (tx_idx == 16'd0) ? 3'd0 :
+                            (tx_idx < 16'd5) ? 3'(tx_idx - 16'd1) :
+                            (tx_idx < 16'd9) ? 3'(tx_idx - 16'd5) : value_sel;
+
+    function [7:0] byte_of32(input [31:0] v, input [1:0] i);
+        byte_of32 = v[8 * i +: 8];
+    endfunction
+
+    always @(posedge clk) begin
+        case (reply_kind)
+            K_ERROR: tx_byte <= tx_idx == 16'd0 ? reply_code : req_type;
+            K_OFFSET: tx_byte <= byte_of32(load_offset, tx_idx[1:0]);
+            K_WORDS: tx_byte <= byte_of32({16'd0, img_words16}, tx_idx[1:0]);
+            K_RESULT: tx_byte <= core_rd_data[8 * result_sel +: 8];
+            K_INFO: case (tx_idx)
+                16'd0: tx_byte <= 8'd1;                        // protocol version
+                16'd1: tx_byte <= 8'(BOARD_ID);
+                16'd2, 16'd3: tx_byte <= byte_of32(MAX_LEN, tx_idx[1:0] - 2'd2);
+                16'd4, 16'd5: tx_byte <= byte_of32(1 << EV_AW, tx_idx[1:0]);
+                16'd6: tx_byte <= 8'(P);
+                16'd7: tx_byte <= 8'(B);
+                16'd8: tx_byte <= 8'(H);
+                16'd9: tx_byte <= 8'(R);
+                16'd10, 16'd11: tx_byte <= byte_of32(MAX_IN, tx_idx[1:0] - 2'd2);
+                16'd12, 16'd13: tx_byte <= byte_of32(MAX_HID, tx_idx[1:0]);
+                16'd14, 16'd15: tx_byte <= byte_of32(MAX_OUT, tx_idx[1:0] - 2'd2);
+                16'd16, 16'd17, 16'd18, 16'd19: tx_byte <= byte_of32(CLK_HZ, tx_idx[1:0]);
+                16'd20, 16'd21, 16'd22, 16'd23: tx_byte <= byte_of32(BAUD, tx_idx[1:0]);
+                default: tx_byte <= byte_of32(IMAGE_BYTES, tx_idx[1:0]);
+            endcase
+            K_STATUS: case (tx_idx)
+                16'd0: tx_byte <= {6'd0, loading, model_valid};
+                16'd1, 16'd2, 16'd3, 16'd4: tx_byte <= byte_of32(model_crc, 2'(tx_idx - 16'd1));
+                16'd5, 16'd6, 16'd7, 16'd8: tx_byte <= byte_of32(load_offset, 2'(tx_idx - 16'd5));
+                16'd9, 16'd10, 16'd11, 16'd12: tx_byte <= byte_of32(frames_ok, 2'(tx_idx - 16'd9));
+                16'd13, 16'd14: tx_byte <= byte_of32({16'd0, crc_errors}, 2'(tx_idx - 16'd13));
+                16'd15, 16'd16: tx_byte <= byte_of32({16'd0, length_errors}, 2'(tx_idx - 16'd15));
+                16'd17, 16'd18: tx_byte <= byte_of32({16'd0, truncated}, 2'(tx_idx - 16'd17));
+                16'd19, 16'd20: tx_byte <= byte_of32({16'd0, line_errors}, 2'(tx_idx - 16'd19));
+                default: tx_byte <= byte_of32(images, 2'(tx_idx - 16'd21));
+            endcase
+            default: tx_byte <= 8'd0;
+        endcase
+    end
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,113 @@
+// board_frame_rx.v - bytes in, checked frames out (docs/protocol.md, "Frames").
+//
+// Hunts for SYNC, reads type, seq and length, writes the payload into the frame
+// buffer and checks the CRC-16. Every frame ends in exactly one `done` pulse:
+// ok = 1 (CRC good, payload complete in the buffer) or ok = 0 with the reason
+// (CRC, length too large, line quiet or a byte lost in the middle). After a bad
+// frame it hunts again from the next byte: that is the resynchronisation.
+// While `hold` is high (the engine owns the buffer) incoming bytes are ignored.
+// Not here: what a frame means (board_engine.v).
+`default_nettype none
+
+module board_frame_rx #(
+    parameter integer MAX_LEN = 512,          // largest payload accepted (buffer size)
+    parameter integer AW = 9,                 // frame buffer address bits, 2^AW >= MAX_LEN
+    parameter integer TIMEOUT_CLKS = 4096     // silence inside a frame that ends it
+) (
+    input  wire          clk,
+    input  wire          rst,          // synchronous, active high
+    input  wire [7:0]    rx_data,      // byte from the UART
+    input  wire          rx_valid,     // rx_data is a good byte
+    input  wire          rx_error,     // the UART dropped a byte (framing error)
+    input  wire          hold,         // engine busy: ignore the line
+    output reg           buf_we,       // frame buffer write strobe
+    output reg  [AW-1:0] buf_addr,     // ... its address
+    output reg  [7:0]    buf_data,     // ... its byte
+    output reg           done,         // one-cycle pulse: a frame ended
+    output reg           ok,           // with done: 1 good frame, 0 bad (see err)
+    output reg  [7:0]    err,          // with done and !ok: PROTO_E_CRC / _LENGTH / _TRUNCATED
+    output reg  [7:0]    ftype,        // frame type (as received, even when bad)
+    output reg  [7:0]    seq,          // frame sequence number (as received)
+    output reg  [15:0]   len           // payload length
+);
+    localparam [7:0] SYNC = 8'hA5;
+    localparam [7:0] E_CRC = 8'd1, E_LENGTH = 8'd2, E_TRUNCATED = 8'd3;
+    localparam [2:0] HUNT = 3'd0, TYPE = 3'd1, SEQ = 3'd2, LEN_LO = 3'd3, LEN_HI = 3'd4,
+                     PAYLOAD = 3'd5, CRC_LO = 3'd6, CRC_HI = 3'd7;
+    localparam integer TW = $clog2(TIMEOUT_CLKS + 1);
+
+    reg [2:0]  state;
+    reg [15:0] crc;
+    reg [15:0] count;          // payload bytes received
+    reg [7:0]  crc_lo;
+    reg [TW-1:0] quiet;        // clocks since the last byte, inside a frame
+    wire [15:0] crc_next;
+
+    board_crc16_byte crc_step (.crc_in(crc), .data(rx_data), .crc_out(crc_next));
+
+    task finish(input good, input [7:0] reason);
+        begin
+            done <= 1'b1;
+            ok <= good;
+            err <= reason;
+            state <= HUNT;
+        end
+    endtask
+
+    always @(posedge clk) begin
+        done <= 1'b0;
+        buf_we <= 1'b0;
+        if (rst) begin
+            state <= HUNT;
+            ok <= 1'b0;
+            err <= 8'd0;
+            quiet <= 0;
+        end else if (state == HUNT) begin
+            quiet <= 0;
+            if (rx_valid && !hold && rx_data == SYNC) begin
+                state <= TYPE;
+                crc <= 16'hFFFF;
+            end
+        end else if (rx_error) begin
+            finish(1'b0, E_TRUNCATED);
+        end else if (!rx_valid) begin
+            quiet <= quiet + 1'b1;
+            if (quiet == TW'(TIMEOUT_CLKS))
+                finish(1'b0, E_TRUNCATED);
+        end else begin
+            quiet <= 0;
+            if (state != CRC_LO && state != CRC_HI)
+                crc <= crc_next;
+            case (state)
+                TYPE: begin ftype <= rx_data; state <= SEQ; end
+                SEQ: begin seq <= rx_data; state <= LEN_LO; end
+                LEN_LO: begin len[7:0] <= rx_data; state <= LEN_HI; end
+                LEN_HI: begin
+                    len[15:8] <= rx_data;
+                    count <= 16'd0;
+                    if ({rx_data, len[7:0]} > 16'(MAX_LEN))
+                        finish(1'b0, E_LENGTH);
+                    else
+                        state <= ({rx_data, len[7:0]} == 16'd0) ? CRC_LO : PAYLOAD;
+                end
+                PAYLOAD: begin
+                    buf_we <= 1'b1;
+                    buf_addr <= count[AW-1:0];
+                    buf_data <= rx_data;
+                    count <= count + 1'b1;
+                    if (count + 1'b1 == len)
+                        state <= CRC_LO;
+                end
+                CRC_LO: begin crc_lo <= rx_data; state <= CRC_HI; end
+                default: begin // CRC_HI
+                    if ({rx_data, crc_lo} == crc)
+                        finish(1'b1, 8'd0);
+                    else
+                        finish(1'b0, E_CRC);
+                end
+            endcase
+        end
+    end
+endmodule
+
+`default_nettype wire

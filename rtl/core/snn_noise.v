@@ -1,0 +1,90 @@
+// snn_noise.v - the noise generator: xorshift32, P draws per cycle (spec §5).
+//
+// On `start` it derives the image seed seed ^ (0x9E3779B9 * (image_index + 1))
+// (spec §5.2) with a shift-and-add multiplier (one bit per cycle, stops early
+// when no bits are left; `busy` meanwhile). Then each cycle lane l draws if
+// adv[l] is set: the state advances once per enabled lane, lanes in ascending
+// order, and lane l's value is the signed N-bit draw of its state (spec §5.1).
+// The enabled lanes of a word are always a prefix (neurons j < n_hidden).
+`default_nettype none
+
+module snn_noise #(
+    parameter integer P = 8
+) (
+    input  wire          clk,
+    input  wire          rst,
+    input  wire          start,        // load the seed of image image_index
+    input  wire [31:0]   image_index,  // index of the image being started
+    input  wire [31:0]   seed,         // the network's noise seed (spec §2.5)
+    input  wire [4:0]    noise_bits,   // N, 1..16 (the caller clears adv when N = 0)
+    input  wire [P-1:0]  adv,          // lanes that draw this cycle
+    output wire [P*17-1:0] noise,      // lane l's draw in bits [l*17 +: 17], signed
+    output wire          busy          // deriving the seed
+);
+    localparam [31:0] GOLDEN = 32'h9E3779B9;
+
+    function [31:0] xorshift32(input [31:0] x);  // spec §5.1: shifts 13, 17, 5
+        reg [31:0] t;
+        begin
+            t = x ^ (x << 13);
+            t = t ^ (t >> 17);
+            xorshift32 = t ^ (t << 5);
+        end
+    endfunction
+
+    reg [31:0] state;
+    reg [31:0] mul_left;    // bits of (image_index + 1) not yet added
+    reg [31:0] mul_addend;  // GOLDEN shifted to the current bit
+    reg [31:0] mul_acc;     // partial product
+    reg        seeding;
+
+    // chained draws: lane l sees the state after the draws of lanes 0 .. l
+    reg [31:0] chain [0:P];
+    reg [15:0] top_bits;
+    reg [P*17-1:0] draws;
+    integer l;
+    always @* begin
+        chain[0] = state;
+        draws = {P*17{1'b0}};
+        top_bits = 16'd0;
+        for (l = 0; l < P; l = l + 1) begin
+            chain[l+1] = adv[l] ? xorshift32(chain[l]) : chain[l];
+            // (x >> (32 - N)) - 2^(N-1); N <= 16, so the top bits fit 16 bits
+            top_bits = chain[l+1][31:16] >> (5'd16 - noise_bits);
+            if (noise_bits != 5'd0)
+                draws[l*17 +: 17] = {1'b0, top_bits} - (17'd1 << (noise_bits - 5'd1));
+        end
+    end
+    assign noise = draws;
+    assign busy = seeding;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            state <= 32'd1;
+            seeding <= 1'b0;
+            mul_left <= 32'd0;
+            mul_addend <= 32'd0;
+            mul_acc <= 32'd0;
+        end else if (start) begin
+            seeding <= 1'b1;
+            mul_left <= image_index + 32'd1;
+            mul_addend <= GOLDEN;
+            mul_acc <= 32'd0;
+        end else if (seeding) begin
+            if (mul_left == 32'd0) begin
+                // spec §5.2: a zero seed would stick at zero; it becomes 1
+                state <= (seed ^ mul_acc) == 32'd0 ? 32'd1 : seed ^ mul_acc;
+                seeding <= 1'b0;
+            end else begin
+                if (mul_left[0])
+                    mul_acc <= mul_acc + mul_addend;
+                mul_left <= mul_left >> 1;
+                mul_addend <= mul_addend << 1;
+            end
+        end else begin
+            state <= chain[P];
+        end
+    end
+endmodule
+
+`default_nettype wire

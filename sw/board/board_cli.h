@@ -1,0 +1,23 @@
+/* board_cli.h - the options every board command (`snn deploy`, `snn classify`) shares.
+ *
+ * One table fragment, so the commands spell --port, --baud, --sim, timeouts
+ * and retries the same way. Not here: the commands themselves (sw/cli/cmd_*.c).
+ */
+#ifndef SNN_BOARD_CLI_H
+#define SNN_BOARD_CLI_H
+
+#include "../cli/args.h"
+#include "board_link.h"
+
+#define BOARD_LINK_N_SPECS 9
+/* The FT2232H of both boards runs 12 Mbaud; standard termios rates stop at 4 M. */
+#define BOARD_DEFAULT_BAUD 3000000
+
+/* Sets o to the defaults and fills specs[0 .. BOARD_LINK_N_SPECS) to parse into it. */
+void board_link_specs(board_link_opts *o, arg_spec *specs);
+
+/* Call after parsing: picks the timeout when none was given (the simulated
+ * board is slower than a real one). Returns 0, or -1 with a message. */
+int board_link_finish_opts(board_link_opts *o, const char *command);
+
+#endif

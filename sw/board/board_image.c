@@ -1,0 +1,104 @@
+/* board_image.c - see board_image.h. */
+#include "board_image.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { END_OF_STEP = 0x8000 };
+
+int board_image_check(const qnet *q, const drv_info *info, const char *what, snn_error *err)
+{
+    if (q->weight_bits != info->weight_bits || q->hidden_bits != info->hidden_bits ||
+        q->readout_bits != info->readout_bits)
+        return snn_fail(err, "%s: widths B=%d H=%d R=%d, but the board's core is built for "
+                        "B=%d H=%d R=%d", what, q->weight_bits, q->hidden_bits, q->readout_bits,
+                        info->weight_bits, info->hidden_bits, info->readout_bits);
+    if (q->n_in > info->max_in || q->n_hidden > info->max_hidden || q->n_out > info->max_out ||
+        q->n_out > DRV_MAX_OUT)
+        return snn_fail(err, "%s: network %dx%dx%d is larger than the board's core (%dx%dx%d)",
+                        what, q->n_in, q->n_hidden, q->n_out, info->max_in, info->max_hidden,
+                        info->max_out);
+    if (q->steps > info->event_words)
+        return snn_fail(err, "%s: %d steps do not fit the board's %d event words", what, q->steps,
+                        info->event_words);
+    return 0;
+}
+
+drv_config board_image_config(const qnet *q)
+{
+    return (drv_config){
+        .n_in = (uint32_t)q->n_in,       .n_hidden = (uint32_t)q->n_hidden,
+        .n_out = (uint32_t)q->n_out,     .n_exc = (uint32_t)q->n_exc,
+        .steps = (uint32_t)q->steps,     .theta = (uint32_t)q->theta,
+        .alpha_q = (uint32_t)q->alpha_q, .beta_q = (uint32_t)q->beta_q,
+        .noise_bits = (uint32_t)q->noise_bits, .seed = q->seed,
+    };
+}
+
+/* docs/core.md, "Memory map": lane of w1[i][j] and of w2[j][k]. */
+static size_t lane_w1(const drv_info *info, int i, int j)
+{
+    size_t p = info->lanes, s1 = (info->max_hidden + p - 1) / p;
+    return ((size_t)i * s1 + (size_t)j / p) * p + (size_t)j % p;
+}
+
+static size_t lane_w2(const drv_info *info, int j, int k)
+{
+    size_t p = info->lanes, s1 = (info->max_hidden + p - 1) / p, s2 = (info->max_out + p - 1) / p;
+    return ((size_t)info->max_in * s1 + (size_t)j * s2 + (size_t)k / p) * p + (size_t)k % p;
+}
+
+static void put_weight(uint8_t *image, size_t lane, int bytes, uint16_t w)
+{
+    image[lane * (size_t)bytes] = (uint8_t)w;
+    if (bytes == 2)
+        image[lane * 2 + 1] = (uint8_t)(w >> 8);
+}
+
+int board_image_weights(const qnet *q, const drv_info *info, uint8_t **image, snn_error *err)
+{
+    *image = NULL;
+    if (info->lanes == 0)
+        return snn_fail(err, "board reports 0 lanes");
+    int bytes = info->weight_bits > 8 ? 2 : 1;
+    size_t p = info->lanes, s1 = (info->max_hidden + p - 1) / p, s2 = (info->max_out + p - 1) / p;
+    size_t lanes = ((size_t)info->max_in * s1 + (size_t)info->max_hidden * s2) * p;
+    if (lanes * (size_t)bytes != info->weight_bytes)
+        return snn_fail(err, "board reports a %u-byte weight image, the memory map of "
+                        "docs/core.md gives %zu", info->weight_bytes, lanes * (size_t)bytes);
+    uint8_t *im = calloc(lanes, (size_t)bytes);
+    if (!im)
+        return snn_fail(err, "out of memory for a %zu-byte weight image", lanes * (size_t)bytes);
+    for (int i = 0; i < q->n_in; i++)
+        for (int j = 0; j < q->n_hidden; j++)
+            put_weight(im, lane_w1(info, i, j), bytes, q->w1[(size_t)i * q->n_hidden + j]);
+    for (int j = 0; j < q->n_hidden; j++)
+        for (int k = 0; k < q->n_out; k++)
+            put_weight(im, lane_w2(info, j, k), bytes, q->w2[(size_t)j * q->n_out + k]);
+    *image = im;
+    return 0;
+}
+
+int board_image_events(const spike_data *data, int s, uint16_t *words, int max_words, snn_error *err)
+{
+    const uint32_t *st = data->step_start + (size_t)s * (data->steps + 1);
+    int need = (int)(st[data->steps] - st[0]) + data->steps;
+    if (need > max_words)
+        return snn_fail(err, "sample %d needs %d event words, the board holds %d", s, need, max_words);
+    int n = 0;
+    for (int t = 0; t < data->steps; t++) {
+        for (uint32_t e = st[t]; e < st[t + 1]; e++)
+            words[n++] = data->events[e];
+        words[n++] = END_OF_STEP;
+    }
+    return n;
+}
+
+int board_image_read(void *ctx, uint32_t offset, uint8_t *buf, uint16_t n)
+{
+    const board_image_source *src = ctx;
+    if (offset > src->len || n > src->len - offset)
+        return -1;
+    memcpy(buf, src->image + offset, n);
+    return 0;
+}

@@ -1,0 +1,44 @@
+/* board_image.h - a quantized network and its inputs in the board's formats.
+ *
+ * The core's memory map (docs/core.md) and the protocol's event words
+ * (docs/protocol.md) applied to a qnet: the configuration registers, the
+ * weight image that LOAD_DATA streams, and one image's event words. Checks
+ * the network against what the board reports (widths, sizes) first.
+ * Not here: sending anything (firmware/driver.h, board_link.h).
+ */
+#ifndef SNN_BOARD_IMAGE_H
+#define SNN_BOARD_IMAGE_H
+
+#include <stdint.h>
+
+#include "../../firmware/driver.h"
+#include "../data/dataset.h"
+#include "../fixed/qnet.h"
+#include "../util/error.h"
+
+/* Does q run on a board that reported info? (B, H, R equal to the core's
+ * build; shapes within its maxima.) The message names `what` (the model file). */
+int board_image_check(const qnet *q, const drv_info *info, const char *what, snn_error *err);
+
+/* The core's registers 0x0..0x9 for q. */
+drv_config board_image_config(const qnet *q);
+
+/* The weight image: info->weight_bytes bytes (malloc'd into *image, caller
+ * frees), w1 and w2 magnitudes at the lanes of docs/core.md, unused lanes 0,
+ * one byte per weight for B <= 8, two (little-endian) above. Fails if the
+ * size the map gives differs from what the board reported. */
+int board_image_weights(const qnet *q, const drv_info *info, uint8_t **image, snn_error *err);
+
+/* Event words of sample s of data (each step's inputs ascending, then the
+ * end-of-step word 0x8000) into words (room for max_words); returns the count,
+ * or -1 with a message if they do not fit. */
+int board_image_events(const spike_data *data, int s, uint16_t *words, int max_words, snn_error *err);
+
+/* The drv_weight_source over an image made by board_image_weights. */
+typedef struct {
+    const uint8_t *image;
+    uint32_t len;
+} board_image_source;
+int board_image_read(void *ctx, uint32_t offset, uint8_t *buf, uint16_t n);
+
+#endif

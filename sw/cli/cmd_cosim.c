@@ -1,0 +1,140 @@
+/* cmd_cosim.c - `snn cosim`: the RTL core against the integer reference model, spike for spike.
+ *
+ * Loads a quantized model and the test set, runs both (sw/cosim/) and prints
+ * what was compared, the mismatches (the first one in detail, with a waveform
+ * window), the core's cycle figures and both accuracies. Exit status 1 on any
+ * mismatch, so scripts and tests can rely on it.
+ */
+#include <stdio.h>
+
+#include "../cosim/cosim.h"
+#include "../fixed/qnet_io.h"
+#include "../util/json.h"
+#include "../../sim/core_sim.h"
+#include "args.h"
+#include "commands.h"
+
+static void print_mismatch(const cosim_mismatch *m, const char *trace)
+{
+    if (m->step >= 0) {
+        printf("first mismatch: image %d, step %d, hidden neuron %d: spike rtl=%lld model=%lld\n",
+               m->image, m->step, m->neuron, (long long)m->rtl, (long long)m->model);
+        if (m->step >= 1)
+            printf("  rtl state before step %d: mem=%lld syn=%lld\n", m->step,
+                   (long long)m->rtl_mem, (long long)m->rtl_syn);
+    } else {
+        printf("first mismatch: image %d, readout %s[%d]: rtl=%lld model=%lld\n", m->image,
+               m->what, m->neuron, (long long)m->rtl, (long long)m->model);
+    }
+    if (m->trace_written)
+        printf("  waveform (FST, steps %d..%d): %s\n", m->step >= 0 ? m->step - 2 : -1,
+               m->step >= 0 ? m->step + 1 : -1, trace);
+}
+
+int cmd_cosim(int argc, char **argv)
+{
+    const char *model_path = NULL, *data_dir = DEFAULT_DATA_DIR, *trace = NULL;
+    const char *mismatch_trace = "cosim-mismatch.fst";
+    int images = 0, noise_bits = -1, seed = -1, threads = 2, as_json = 0;
+    arg_spec specs[] = {
+        {"--model", ARG_STRING, &model_path, 0, -1, "quantized model file (required)"},
+        {"--images", ARG_INT, &images, 0, 1 << 30, "first N test images (0 = all)"},
+        {"--noise-bits", ARG_INT, &noise_bits, -1, 16, "noise bits N, spec §5 (-1 = the model's)"},
+        {"--seed", ARG_INT, &seed, -1, 2147483647, "noise seed (-1 = the model's)"},
+        {"--data", ARG_STRING, &data_dir, 0, -1, "directory of IDX files (" DEFAULT_DATA_DIR ")"},
+        {"--threads", ARG_INT, &threads, 1, 64, "simulator instances in parallel (2)"},
+        {"--trace", ARG_STRING, &trace, 0, -1, "write the waveform (FST) of image 0 to this file"},
+        {"--mismatch-trace", ARG_STRING, &mismatch_trace, 0, -1,
+         "waveform around the first mismatch (cosim-mismatch.fst)"},
+        {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
+    };
+    int rc = args_parse("cosim",
+                        "Run test images through the RTL core (Verilator) and the integer reference "
+                        "model; compare every hidden spike and readout value.",
+                        specs, (int)(sizeof specs / sizeof specs[0]), argc, argv);
+    if (rc)
+        return rc > 0 ? 0 : 2;
+    if (!model_path) {
+        fprintf(stderr, "snn cosim: --model is required\n");
+        return 2;
+    }
+    snn_error err;
+    qnet q;
+    if (qnet_load(model_path, &q, &err) != 0) {
+        fprintf(stderr, "snn cosim: %s\n", err.msg);
+        return 1;
+    }
+    if (noise_bits >= 0)
+        q.noise_bits = noise_bits;
+    if (seed >= 0)
+        q.seed = (uint32_t)seed;
+    if (qnet_check(&q, model_path, &err) != 0) {
+        fprintf(stderr, "snn cosim: %s\n", err.msg);
+        qnet_free(&q);
+        return 1;
+    }
+    encoded_set test;
+    if (encoded_set_load(data_dir, "t10k", images, q.steps, &test, &err) != 0) {
+        fprintf(stderr, "snn cosim: %s\n", err.msg);
+        qnet_free(&q);
+        return 1;
+    }
+    cosim_options o = {.images = test.spikes.n, .threads = threads, .trace_path = trace,
+                       .mismatch_trace = mismatch_trace};
+    cosim_report r;
+    rc = cosim_run(&q, &test.spikes, &o, &r, &err);
+    if (rc != 0) {
+        fprintf(stderr, "snn cosim: %s\n", err.msg);
+    } else {
+        core_sim *probe = core_sim_new(&err);
+        core_sim_build b = probe ? core_sim_params(probe) : (core_sim_build){0};
+        core_sim_free(probe);
+        double n = r.images ? r.images : 1;
+        double cycles_per_sop = r.sops ? (double)r.cycles / r.sops : 0;
+        printf("cosim %s: %d images, %llu spikes (neuron x step) and %llu readout values "
+               "compared: %llu mismatches\n", model_path, r.images,
+               (unsigned long long)r.spikes_compared, (unsigned long long)r.readouts_compared,
+               (unsigned long long)r.mismatches);
+        if (r.first.found)
+            print_mismatch(&r.first, mismatch_trace);
+        printf("  core (P=%d lanes, B=%d H=%d R=%d): %.0f cycles/image, %.3f cycles/SOP, "
+               "%.0f SOPs/image, %.1f hidden spikes/image\n", b.lanes, b.weight_bits,
+               b.hidden_bits, b.readout_bits, r.cycles / n, cycles_per_sop, r.sops / n,
+               r.hidden_spikes / n);
+        printf("  accuracy: rtl %.2f%%, model %.2f%%\n", 100.0 * r.rtl_correct / n,
+               100.0 * r.model_correct / n);
+        printf("  %.1f s on %d threads: %.1f images/s, %.2f M simulated cycles/s\n", r.seconds,
+               threads, r.images / r.seconds, r.sim_cycles / r.seconds / 1e6);
+        if (trace)
+            printf("  waveform of image 0: %s\n", trace);
+        if (as_json) {
+            json_out j;
+            json_begin(&j, stdout);
+            json_str(&j, "model", model_path);
+            json_int(&j, "images", r.images);
+            json_int(&j, "spikes_compared", (long long)r.spikes_compared);
+            json_int(&j, "readouts_compared", (long long)r.readouts_compared);
+            json_int(&j, "mismatches", (long long)r.mismatches);
+            json_num(&j, "cycles_per_image", r.cycles / n);
+            json_int(&j, "sops", (long long)r.sops);
+            json_num(&j, "cycles_per_sop", cycles_per_sop);
+            json_num(&j, "sim_cycles_per_s", r.sim_cycles / r.seconds);
+            json_num(&j, "images_per_s", r.images / r.seconds);
+            json_num(&j, "seconds", r.seconds);
+            json_num(&j, "rtl_acc", r.rtl_correct / n);
+            json_num(&j, "model_acc", r.model_correct / n);
+            json_int(&j, "lanes", b.lanes);
+            json_int(&j, "noise_bits", q.noise_bits);
+            if (r.first.found) {
+                json_int(&j, "first_image", r.first.image);
+                json_int(&j, "first_step", r.first.step);
+                json_int(&j, "first_neuron", r.first.neuron);
+                json_str(&j, "first_what", r.first.what);
+            }
+            json_end(&j);
+        }
+    }
+    encoded_set_free(&test);
+    qnet_free(&q);
+    return rc != 0 || r.mismatches ? 1 : 0;
+}

@@ -1,0 +1,40 @@
+/* cosim_random.h - random networks and input events for differential tests.
+ *
+ * Each case is a valid qnet (it passes qnet_check) of random shape, widths,
+ * threshold, decays, noise and weights, plus a few images of random events,
+ * drawn from one seed so that a failing case reproduces. Kinds push at the
+ * corners of the spec: every weight at its maximum, theta at its minimum,
+ * every input firing at every step, long silences. Not for training data.
+ */
+#ifndef SNN_COSIM_RANDOM_H
+#define SNN_COSIM_RANDOM_H
+
+#include <stdint.h>
+
+#include "../data/dataset.h"
+#include "../fixed/qnet.h"
+#include "../util/error.h"
+
+typedef enum {
+    CASE_RANDOM,      /* everything random */
+    CASE_MAX_WEIGHTS, /* every weight 2^B - 1 */
+    CASE_MIN_THETA,   /* theta = 1: spikes whenever mem > 1 */
+    CASE_ALL_INPUTS,  /* every input fires at every step (small n_in): saturation */
+    CASE_SILENCE,     /* a burst, then hundreds of silent steps: decay toward 0 */
+    CASE_KINDS
+} cosim_case_kind;
+
+extern const char *const cosim_case_names[CASE_KINDS];
+
+/* The limits a case must respect: the core's build (sizes and widths). */
+typedef struct {
+    int max_in, max_hidden, max_out;
+    int weight_bits, hidden_bits, readout_bits;
+} cosim_case_limits;
+
+/* Draws case `kind` from seed: *q (arrays owned, free with qnet_free) and
+ * *data (`images` images; free with spike_data_free). */
+int cosim_random_case(uint64_t seed, cosim_case_kind kind, int images,
+                      const cosim_case_limits *lim, qnet *q, spike_data *data, snn_error *err);
+
+#endif

@@ -1,0 +1,29 @@
+/* shd.h - the Spiking Heidelberg Digits (SHD) data set, from its HDF5 release files.
+ *
+ * A release file (shd_train.h5, shd_test.h5) holds, per sample, the spike
+ * times in seconds (/spikes/times, variable-length float arrays), the cochlear
+ * channel of each spike (/spikes/units, variable-length integer arrays, 0..699)
+ * and the digit (/labels, 0..19). The loader bins times onto `steps` steps
+ * spanning [0, max_time) seconds (spikes at or after max_time are dropped;
+ * several spikes of one channel in one bin count once) and returns the
+ * spike_data every kernel consumes. The paper's SHD network is 700-200-20.
+ * Not here: the data set itself (not installable here; point --data at it).
+ */
+#ifndef SNN_SHD_H
+#define SNN_SHD_H
+
+#include "../data/dataset.h"
+#include "../util/error.h"
+
+#define SHD_INPUTS 700
+#define SHD_CLASSES 20
+#define SHD_STEPS 100
+#define SHD_MAX_TIME 1.4 /* seconds: covers nearly every SHD utterance */
+
+/* Loads the first `limit` samples (all when limit <= 0) of an SHD HDF5 file.
+ * Errors name the file and the problem (missing dataset, lengths that do not
+ * match, a unit or label out of range, a negative or non-finite time). */
+int shd_load(const char *path, int limit, int steps, double max_time, spike_data *out,
+             snn_error *err);
+
+#endif

@@ -1,0 +1,562 @@
+/* sweep.c - see sweep.h. */
+#include "sweep.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../data/dataset.h"
+#include "../net/kernels.h"
+#include "../net/model.h"
+#include "../train/train.h"
+#include "../util/bytes.h"
+#include "../util/json.h"
+#include "jsonl.h"
+#include "robust.h"
+#include "shd.h"
+#include "stats.h"
+
+const double sweep_paper_s1[19] = {0.0005, 0.00075, 0.001, 0.002,  0.003, 0.004, 0.005,
+                                   0.0075, 0.01,    0.0125, 0.015, 0.0175, 0.02, 0.025,
+                                   0.03,   0.04,    0.05,  0.06,   0.07};
+const double sweep_paper_noise[12] = {1e-5, 1e-4, 1.5e-4, 2e-4, 3e-4, 4e-4,
+                                      5e-4, 6e-4, 7e-4,   8e-4, 9e-4, 1e-3};
+
+sweep_settings sweep_default_settings(void)
+{
+    return (sweep_settings){
+        .dataset = "fmnist", .data_dir = DEFAULT_DATA_DIR, .epochs = 30, .batch = 256,
+        .lr = 0.01, .vrd_samples = 8, .vrd_tau = 1.0, .vrd_norm = VRD_GRID, .threads = 1,
+    };
+}
+
+int sweep_grid_add(sweep_grid *g, const double *ratios, int n_ratios, int dale, const double *s1,
+                   int n_s1, const double *noise, int n_noise, int trials, snn_error *err)
+{
+    for (int r = 0; r < n_ratios; r++)
+        for (int a = 0; a < n_s1; a++)
+            for (int b = 0; b < n_noise; b++)
+                for (int seed = 1; seed <= trials; seed++) {
+                    sweep_job j = {ratios[r], dale, s1[a], noise[b], seed};
+                    int dup = 0;
+                    for (int k = 0; k < g->n && !dup; k++)
+                        dup = memcmp(&g->jobs[k], &j, sizeof j) == 0;
+                    if (dup)
+                        continue;
+                    if (g->n == g->cap) {
+                        int cap = g->cap ? 2 * g->cap : 64;
+                        sweep_job *grown = realloc(g->jobs, sizeof *grown * cap);
+                        if (!grown)
+                            return snn_fail(err, "out of memory for %d jobs", cap);
+                        g->jobs = grown;
+                        g->cap = cap;
+                    }
+                    g->jobs[g->n++] = j;
+                }
+    return 0;
+}
+
+void sweep_grid_free(sweep_grid *g)
+{
+    free(g->jobs);
+    memset(g, 0, sizeof *g);
+}
+
+int sweep_preset(const char *name, sweep_grid *g, sweep_settings *s, snn_error *err)
+{
+    static const double zero[] = {0}, split[] = {0.8}, noise_s1[] = {SWEEP_NOISE_S1};
+    if (strcmp(name, "paper") == 0) {
+        /* Fig. 1c: four ratios over the whole s1 sweep, and the unbounded
+         * network; Fig. 2: seven ratios under weight-update noise. 8 trials. */
+        static const double fig1c[] = {0.5, 0.8, 0.95, 1.0};
+        static const double fig2[] = {0.5, 0.7, 0.75, 0.8, 0.9, 0.95, 1.0};
+        *s = sweep_default_settings();
+        return sweep_grid_add(g, fig1c, 4, 1, sweep_paper_s1, 19, zero, 1, 8, err) ||
+               sweep_grid_add(g, split, 1, 0, sweep_paper_s1, 19, zero, 1, 8, err) ||
+               sweep_grid_add(g, fig2, 7, 1, noise_s1, 1, sweep_paper_noise, 12, 8, err);
+    }
+    if (strcmp(name, "quick") == 0) {
+        /* The same questions on a grid that fits in minutes: low, medium and
+         * over-active starts; no noise vs the paper's strongest noise. */
+        static const double ratios[] = {0.5, 0.8, 1.0};
+        static const double s1[] = {0.001, 0.003, 0.01, 0.03, 0.07};
+        static const double noise[] = {0, 1e-3};
+        *s = sweep_default_settings();
+        s->epochs = 4;
+        s->limit = 12000;
+        s->test_limit = 2000;
+        s->robust = 1;
+        return sweep_grid_add(g, ratios, 3, 1, s1, 5, zero, 1, 2, err) ||
+               sweep_grid_add(g, split, 1, 0, s1, 5, zero, 1, 2, err) ||
+               sweep_grid_add(g, ratios, 3, 1, noise_s1, 1, noise, 2, 2, err);
+    }
+    if (strcmp(name, "shd") == 0) {
+        /* PAPER.md's SHD network: 700-200-20, tau_mem 5 ms, lr 0.001, 200 epochs. */
+        static const double ratios[] = {0.5, 0.8, 1.0};
+        static const double s1[] = {0.001, 0.003, 0.01, 0.03};
+        *s = sweep_default_settings();
+        s->dataset = "shd";
+        s->data_dir = ".";
+        s->epochs = 200;
+        s->lr = 0.001;
+        return sweep_grid_add(g, ratios, 3, 1, s1, 4, zero, 1, 8, err);
+    }
+    return snn_fail(err, "unknown preset '%s' (paper, quick or shd)", name);
+}
+
+void sweep_job_key(const sweep_settings *s, const sweep_job *j, char *buf, size_t len)
+{
+    snprintf(buf, len,
+             "%s ratio=%.10g dale=%d s1=%.10g noise=%.10g seed=%d epochs=%d batch=%d lr=%.10g "
+             "opt=%s limit=%d test=%d vrd=%d/%.10g/%s robust=%d",
+             s->dataset, j->ratio, j->dale, j->s1, j->noise, j->seed, s->epochs, s->batch, s->lr,
+             s->adam ? "adam" : "sgd", s->limit, s->test_limit, s->vrd_samples, s->vrd_tau,
+             vrd_norm_name(s->vrd_norm), s->robust);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int sweep_done_load(const char *path, sweep_done *d, int *repaired, snn_error *err)
+{
+    memset(d, 0, sizeof *d);
+    *repaired = 0;
+    int fd = open(path, O_RDWR);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : snn_fail(err, "%s: cannot open: %s", path, strerror(errno));
+    /* Under the appenders' lock: no line is half-written while we look. */
+    if (flock(fd, LOCK_EX) != 0) {
+        close(fd);
+        return snn_fail(err, "%s: cannot lock: %s", path, strerror(errno));
+    }
+    uint8_t *data = NULL;
+    size_t len = 0;
+    int rc = read_file(path, &data, &len, err);
+    if (rc == 0 && len && data[len - 1] != '\n') {
+        /* A kill mid-line (or a torn copy): drop the fragment, the run reruns. */
+        size_t keep = len;
+        while (keep && data[keep - 1] != '\n')
+            keep--;
+        if (ftruncate(fd, (off_t)keep) != 0)
+            rc = snn_fail(err, "%s: cannot cut the partial last line: %s", path, strerror(errno));
+        len = keep;
+        *repaired = 1;
+    }
+    flock(fd, LOCK_UN);
+    close(fd);
+    int cap = 0, line_no = 0;
+    for (size_t pos = 0; rc == 0 && pos < len; line_no++) {
+        char *line = (char *)data + pos, *nl = memchr(line, '\n', len - pos);
+        *nl = '\0';
+        pos = (size_t)(nl - (char *)data) + 1;
+        if (strspn(line, " \t\r") == strlen(line))
+            continue;
+        char what[1100];
+        snprintf(what, sizeof what, "%s:%d", path, line_no + 1);
+        jv_object o;
+        if (jv_parse(line, &o, what, err) != 0) {
+            rc = -1;
+            break;
+        }
+        const char *key = jv_str(&o, "key", NULL);
+        if (!key) {
+            jv_free(&o);
+            rc = snn_fail(err, "%s: no \"key\" (not a sweep results line)", what);
+            break;
+        }
+        if (d->n == cap) {
+            cap = cap ? 2 * cap : 256;
+            char **grown = realloc(d->keys, sizeof *grown * cap);
+            if (!grown) {
+                jv_free(&o);
+                rc = snn_fail(err, "%s: out of memory", path);
+                break;
+            }
+            d->keys = grown;
+        }
+        d->keys[d->n] = strdup(key);
+        jv_free(&o);
+        if (!d->keys[d->n]) {
+            rc = snn_fail(err, "%s: out of memory", path);
+            break;
+        }
+        d->n++;
+    }
+    free(data);
+    if (rc != 0) {
+        sweep_done_free(d);
+        return -1;
+    }
+    qsort(d->keys, d->n, sizeof *d->keys, cmp_str);
+    return 0;
+}
+
+int sweep_done_has(const sweep_done *d, const char *key)
+{
+    return d->n && bsearch(&key, d->keys, d->n, sizeof *d->keys, cmp_str) != NULL;
+}
+
+void sweep_done_free(sweep_done *d)
+{
+    for (int i = 0; i < d->n; i++)
+        free(d->keys[i]);
+    free(d->keys);
+    memset(d, 0, sizeof *d);
+}
+
+int sweep_append_line(const char *path, const char *line, size_t len, snn_error *err)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    if (fd < 0)
+        return snn_fail(err, "%s: cannot open for appending: %s", path, strerror(errno));
+    int rc = 0;
+    if (flock(fd, LOCK_EX) != 0) {
+        rc = snn_fail(err, "%s: cannot lock: %s", path, strerror(errno));
+    } else {
+        size_t done = 0;
+        while (done < len) {
+            ssize_t w = write(fd, line + done, len - done);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                rc = snn_fail(err, "%s: write failed: %s", path, strerror(errno));
+                break;
+            }
+            done += (size_t)w;
+        }
+        if (rc == 0 && fdatasync(fd) != 0 && errno != EINVAL)
+            rc = snn_fail(err, "%s: sync failed: %s", path, strerror(errno));
+        flock(fd, LOCK_UN);
+    }
+    if (close(fd) != 0 && rc == 0)
+        rc = snn_fail(err, "%s: close failed: %s", path, strerror(errno));
+    return rc;
+}
+
+/* The two splits of a data set, whatever its file format. */
+typedef struct {
+    encoded_set fm_train, fm_test; /* Fashion-MNIST */
+    spike_data shd_train, shd_test; /* SHD */
+    const spike_data *train, *test;
+} job_data;
+
+static void job_data_free(job_data *d)
+{
+    if (d->train == &d->fm_train.spikes) {
+        encoded_set_free(&d->fm_train);
+        encoded_set_free(&d->fm_test);
+    } else if (d->train) {
+        spike_data_free(&d->shd_train);
+        spike_data_free(&d->shd_test);
+    }
+    d->train = d->test = NULL;
+}
+
+static int job_data_load(const sweep_settings *s, int steps, job_data *d, snn_error *err)
+{
+    memset(d, 0, sizeof *d);
+    if (strcmp(s->dataset, "shd") == 0) {
+        char tr[1100], te[1100];
+        snprintf(tr, sizeof tr, "%s/shd_train.h5", s->data_dir);
+        snprintf(te, sizeof te, "%s/shd_test.h5", s->data_dir);
+        if (shd_load(tr, s->limit, steps, SHD_MAX_TIME, &d->shd_train, err) != 0)
+            return -1;
+        if (shd_load(te, s->test_limit, steps, SHD_MAX_TIME, &d->shd_test, err) != 0) {
+            spike_data_free(&d->shd_train);
+            return -1;
+        }
+        d->train = &d->shd_train;
+        d->test = &d->shd_test;
+        return 0;
+    }
+    if (strcmp(s->dataset, "fmnist") != 0)
+        return snn_fail(err, "unknown dataset '%s' (fmnist or shd)", s->dataset);
+    if (encoded_set_load(s->data_dir, "train", s->limit, steps, &d->fm_train, err) != 0)
+        return -1;
+    if (encoded_set_load(s->data_dir, "t10k", s->test_limit, steps, &d->fm_test, err) != 0) {
+        encoded_set_free(&d->fm_train);
+        return -1;
+    }
+    d->train = &d->fm_train.spikes;
+    d->test = &d->fm_test.spikes;
+    return 0;
+}
+
+/* Pair distances of the hidden rasters of the first samples of data, summarised per group. */
+typedef struct {
+    double median[VRD_GROUPS], mean[VRD_GROUPS];
+    double kw_p; /* Kruskal-Wallis over the three groups' pair distances */
+} vrd_summary;
+
+static int measure_vrd(const snn_model *m, const spike_data *data, const sweep_settings *s,
+                       vrd_summary *out, snn_error *err)
+{
+    const snn_config *c = &m->cfg;
+    int n = s->vrd_samples < data->n ? s->vrd_samples : data->n;
+    int sizes[VRD_GROUPS];
+    vrd_group_sizes(c->n_hidden, c->n_exc, sizes);
+    double *dist[VRD_GROUPS] = {0};
+    int count[VRD_GROUPS] = {0};
+    double *trace = malloc(sizeof *trace * c->steps * c->n_hidden);
+    int ok = trace != NULL;
+    for (int g = 0; g < VRD_GROUPS; g++)
+        ok &= (dist[g] = malloc(sizeof(double) * ((size_t)sizes[g] * n + 1))) != NULL;
+    snn_workspace ws;
+    if (!ok || snn_workspace_alloc(&ws, c, err) != 0) {
+        for (int g = 0; g < VRD_GROUPS; g++)
+            free(dist[g]);
+        free(trace);
+        return ok ? -1 : snn_fail(err, "out of memory for the VRD pairs");
+    }
+    for (int i = 0; i < n; i++) {
+        snn_forward(m, data, i, &ws);
+        vrd_raster_groups(ws.spk, c->steps, c->n_hidden, c->n_exc, s->vrd_tau, s->vrd_norm,
+                          trace, dist, count);
+    }
+    const double *groups[VRD_GROUPS] = {dist[0], dist[1], dist[2]};
+    out->kw_p = stats_kruskal(groups, count, VRD_GROUPS).p;
+    for (int g = 0; g < VRD_GROUPS; g++) {
+        out->mean[g] = stats_mean(dist[g], count[g]);
+        out->median[g] = stats_median(dist[g], count[g]);
+        free(dist[g]);
+    }
+    snn_workspace_free(&ws);
+    free(trace);
+    return 0;
+}
+
+static void json_vrd(json_out *j, const char *when, const vrd_summary *v)
+{
+    char key[64];
+    for (int g = 0; g < VRD_GROUPS; g++) {
+        snprintf(key, sizeof key, "vrd_%s_%s", when, vrd_group_names[g]);
+        json_num(j, key, v->median[g]);
+        snprintf(key, sizeof key, "vrd_%s_mean_%s", when, vrd_group_names[g]);
+        json_num(j, key, v->mean[g]);
+    }
+    snprintf(key, sizeof key, "vrd_%s_kw_p", when);
+    json_num(j, key, v->kw_p);
+}
+
+static void json_array(json_out *j, const char *key, const double *v, int n)
+{
+    char buf[32 * 256] = "[";
+    size_t len = 1;
+    for (int i = 0; i < n && len + 32 < sizeof buf; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%.6g", i ? "," : "",
+                                isfinite(v[i]) ? v[i] : -1);
+    snprintf(buf + len, sizeof buf - len, "]");
+    json_raw(j, key, buf);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size_t *len,
+                  void (*progress)(const char *msg, void *ctx), void *ctx, snn_error *err)
+{
+    double t0 = now_seconds();
+    snn_config cfg = snn_default_config();
+    if (strcmp(s->dataset, "shd") == 0) {
+        cfg.n_in = SHD_INPUTS;
+        cfg.n_hidden = 200;
+        cfg.n_out = SHD_CLASSES;
+        cfg.steps = SHD_STEPS;
+        cfg.beta = (float)exp(-1.0 / 5.0); /* tau_mem 5 ms */
+    }
+    cfg.n_exc = snn_exc_count(cfg.n_hidden, j->ratio);
+    cfg.dale = j->dale;
+    snn_train_options o = snn_default_train_options();
+    o.epochs = s->epochs;
+    o.batch = s->batch;
+    o.lr = s->lr;
+    o.optimizer = s->adam ? OPT_ADAM : OPT_SGD;
+    o.noise = j->noise;
+    o.seed = (unsigned long long)j->seed;
+    o.limit = s->limit;
+    o.threads = s->threads;
+
+    job_data data;
+    if (job_data_load(s, cfg.steps, &data, err) != 0)
+        return -1;
+    snn_model m;
+    if (snn_model_alloc(&m, &cfg, err) != 0) {
+        job_data_free(&data);
+        return -1;
+    }
+    snn_rng rng;
+    snn_rng_seed(&rng, o.seed, 0x494e4954ull); /* the init stream of `snn train` */
+    snn_model_init(&m, j->s1, &rng);
+
+    int E = s->epochs;
+    double *acc = calloc((size_t)E + 1, sizeof *acc), *hz = calloc((size_t)E + 1, sizeof *hz);
+    snn_trainer *t = NULL;
+    char *buf = NULL;
+    size_t buf_len = 0;
+    FILE *mem = NULL;
+    int rc = -1;
+    snn_eval_stats init, final;
+    vrd_summary vrd0 = {0}, vrd1 = {0};
+    robust_result rob = {0};
+    snn_epoch_stats st = {0};
+    if (!acc || !hz) {
+        snn_fail(err, "out of memory");
+        goto done;
+    }
+    if (snn_evaluate(&m, data.test, s->threads, &init, NULL, err) != 0)
+        goto done;
+    if (s->vrd_samples > 0 && measure_vrd(&m, data.test, s, &vrd0, err) != 0)
+        goto done;
+    if (!(t = snn_trainer_new(&m, &o, err)))
+        goto done;
+    double peak = 0;
+    for (int e = 0; e < E; e++) {
+        if (snn_trainer_epoch(t, data.train, data.test, &st, err) != 0)
+            goto done;
+        acc[e] = st.test_acc;
+        hz[e] = st.hidden_hz;
+        peak = st.test_acc > peak ? st.test_acc : peak;
+        if (progress) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "epoch %d/%d test %.2f%% rate %.1f Hz %.1f s", e + 1, E,
+                     100 * st.test_acc, st.hidden_hz, st.seconds);
+            progress(msg, ctx);
+        }
+    }
+    final = (snn_eval_stats){.acc = st.test_acc, .hidden_hz = st.hidden_hz,
+                             .exc_hz = st.exc_hz, .inh_hz = st.inh_hz};
+    if (s->vrd_samples > 0 && measure_vrd(&m, data.test, s, &vrd1, err) != 0)
+        goto done;
+    if (s->robust && robust_measure(&m, data.test, o.seed, s->threads, &rob, err) != 0)
+        goto done;
+    char key[512];
+    sweep_job_key(s, j, key, sizeof key);
+    if (s->models_dir) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/%s-r%g-%s-s1%g-n%g-seed%d.snn", s->models_dir, s->dataset,
+                 j->ratio, j->dale ? "dale" : "nodale", j->s1, j->noise, j->seed);
+        if (snn_model_save(path, &m, NULL, 0, err) != 0)
+            goto done;
+    }
+    int last = E < 10 ? E : 10;
+    double last_sum = 0;
+    for (int e = E - last; e < E; e++)
+        last_sum += acc[e];
+    char host[128] = "";
+    gethostname(host, sizeof host - 1);
+
+    mem = open_memstream(&buf, &buf_len);
+    if (!mem) {
+        snn_fail(err, "out of memory");
+        goto done;
+    }
+    json_out jo;
+    json_begin(&jo, mem);
+    json_str(&jo, "key", key);
+    json_str(&jo, "dataset", s->dataset);
+    json_num(&jo, "ratio", j->ratio);
+    json_bool(&jo, "dale", j->dale);
+    json_num(&jo, "s1", j->s1);
+    json_num(&jo, "noise", j->noise);
+    json_int(&jo, "seed", j->seed);
+    json_int(&jo, "epochs", E);
+    json_int(&jo, "n_hidden", cfg.n_hidden);
+    json_int(&jo, "n_exc", cfg.n_exc);
+    json_int(&jo, "train_samples", data.train->n);
+    json_int(&jo, "test_samples", data.test->n);
+    json_num(&jo, "init_hz", init.hidden_hz);
+    json_num(&jo, "init_exc_hz", init.exc_hz);
+    json_num(&jo, "init_inh_hz", init.inh_hz);
+    json_num(&jo, "init_acc", init.acc);
+    json_num(&jo, "peak_acc", peak);
+    json_num(&jo, "last10_acc", E ? last_sum / last : NAN);
+    json_num(&jo, "final_acc", final.acc);
+    json_num(&jo, "final_hz", final.hidden_hz);
+    json_num(&jo, "final_exc_hz", final.exc_hz);
+    json_num(&jo, "final_inh_hz", final.inh_hz);
+    json_array(&jo, "test_acc", acc, E);
+    json_array(&jo, "hidden_hz", hz, E);
+    if (s->vrd_samples > 0) {
+        json_str(&jo, "vrd_norm", vrd_norm_name(s->vrd_norm));
+        json_num(&jo, "vrd_tau", s->vrd_tau);
+        json_int(&jo, "vrd_samples", s->vrd_samples);
+        json_vrd(&jo, "init", &vrd0);
+        json_vrd(&jo, "final", &vrd1);
+    }
+    for (int i = 0; i < rob.n; i++) {
+        char k[96];
+        robust_condition c = {rob.p[i].kind, rob.p[i].level};
+        robust_field_name(&c, "float", k, sizeof k);
+        json_num(&jo, k, rob.p[i].float_acc);
+        robust_field_name(&c, "int", k, sizeof k);
+        json_num(&jo, k, rob.p[i].int_acc);
+    }
+    json_num(&jo, "seconds", now_seconds() - t0);
+    json_str(&jo, "host", host);
+    json_end(&jo);
+    if (fclose(mem) != 0) {
+        mem = NULL;
+        snn_fail(err, "out of memory");
+        goto done;
+    }
+    mem = NULL;
+    *line = buf;
+    *len = buf_len;
+    buf = NULL;
+    rc = 0;
+done:
+    if (mem)
+        fclose(mem);
+    free(buf);
+    snn_trainer_free(t);
+    free(acc);
+    free(hz);
+    snn_model_free(&m);
+    job_data_free(&data);
+    return rc;
+}
+
+int sweep_parse_shard(const char *text, int *i, int *n, snn_error *err)
+{
+    char tail;
+    if (sscanf(text, "%d/%d%c", i, n, &tail) != 2 || *n < 1 || *i < 0 || *i >= *n)
+        return snn_fail(err, "shard '%s': expected i/n with 0 <= i < n", text);
+    return 0;
+}
+
+int sweep_parse_list(const char *text, double *out, int cap, int *n, const char *what,
+                     snn_error *err)
+{
+    *n = 0;
+    const char *p = text;
+    while (*p) {
+        char *end;
+        errno = 0;
+        double v = strtod(p, &end);
+        if (end == p || errno || !isfinite(v))
+            return snn_fail(err, "%s: '%s' is not a comma-separated list of numbers", what, text);
+        if (*n == cap)
+            return snn_fail(err, "%s: more than %d values", what, cap);
+        out[(*n)++] = v;
+        p = end;
+        if (*p == ',')
+            p++;
+        else if (*p)
+            return snn_fail(err, "%s: unexpected '%c' in '%s'", what, *p, text);
+    }
+    if (*n == 0)
+        return snn_fail(err, "%s: empty list", what);
+    return 0;
+}

@@ -1,0 +1,102 @@
+/* sweep.h - grids of training runs, the results file, and one run measured.
+ *
+ * A sweep is a list of jobs (ratio, Dale on/off, s1, noise sigma, seed)
+ * sharing settings (data, epochs, subset sizes...). Each finished job is one
+ * JSON line in a results file, appended with a single write under an
+ * exclusive lock, and carries a key naming everything that shapes its
+ * outcome; a restarted sweep skips the keys already present, so a killed
+ * sweep resumes without redoing or duplicating runs. Jobs are split among
+ * shards (job i belongs to shard i mod n) for MPI ranks and job arrays.
+ * The result line's fields are listed in docs/experiments.md.
+ * Not here: processes and scheduling (cmd_sweep.c), the analysis (report.h).
+ */
+#ifndef SNN_SWEEP_H
+#define SNN_SWEEP_H
+
+#include <stddef.h>
+
+#include "../util/error.h"
+#include "vrd.h"
+
+/* Settings every job of a sweep shares. */
+typedef struct {
+    const char *dataset;  /* "fmnist" (IDX files) or "shd" (shd_train.h5 / shd_test.h5) */
+    const char *data_dir;
+    int epochs, batch;
+    int limit, test_limit; /* first N training / test samples, 0 = all */
+    double lr;
+    int adam;              /* 0: plain SGD (the paper) */
+    int vrd_samples;       /* test images whose hidden rasters give the VRD (0 = none) */
+    double vrd_tau;        /* steps */
+    vrd_norm vrd_norm;
+    int robust;            /* measure inference-time robustness after training */
+    int threads;           /* per job; results do not depend on it */
+    const char *models_dir;/* save each trained model here (NULL = don't) */
+} sweep_settings;
+
+typedef struct {
+    double ratio;  /* fraction of excitatory hidden neurons */
+    int dale;      /* 0: the unbounded baseline (ratio then only names the layer split) */
+    double s1, noise;
+    int seed;
+} sweep_job;
+
+typedef struct {
+    sweep_job *jobs;
+    int n, cap;
+} sweep_grid;
+
+/* The paper's Fashion-MNIST settings: 30 epochs, batch 256, SGD lr 0.01,
+ * all data, 8 VRD images, tau 1 step, the grid normalisation. */
+sweep_settings sweep_default_settings(void);
+
+/* Appends ratios x s1 x noise x seeds 1..trials (Dale on or off) to g,
+ * leaving out jobs already in g. */
+int sweep_grid_add(sweep_grid *g, const double *ratios, int n_ratios, int dale, const double *s1,
+                   int n_s1, const double *noise, int n_noise, int trials, snn_error *err);
+void sweep_grid_free(sweep_grid *g);
+
+/* Fills the grid and settings of a named preset: "paper" (Fig. 1c with the
+ * unbounded baseline, and Fig. 2), "quick" (a reduced grid for minutes on 2
+ * cores), "shd" (the Spiking Heidelberg Digits network). Unknown name: error. */
+int sweep_preset(const char *name, sweep_grid *g, sweep_settings *s, snn_error *err);
+
+/* The grids of the paper's experiments (PAPER.md), for presets and reports. */
+extern const double sweep_paper_s1[19];
+extern const double sweep_paper_noise[12];
+#define SWEEP_NOISE_S1 0.001 /* the s1 of the noise experiment */
+
+/* Writes the job's key: every setting and axis value that shapes its result. */
+void sweep_job_key(const sweep_settings *s, const sweep_job *j, char *buf, size_t len);
+
+/* Keys found in a results file. */
+typedef struct {
+    char **keys; /* sorted */
+    int n;
+} sweep_done;
+
+/* Reads the keys of path's lines (a missing file is empty). A last line cut
+ * short by a kill is removed from the file (*repaired = 1); any other
+ * unreadable line is an error naming the file and line. */
+int sweep_done_load(const char *path, sweep_done *d, int *repaired, snn_error *err);
+int sweep_done_has(const sweep_done *d, const char *key);
+void sweep_done_free(sweep_done *d);
+
+/* Appends line (ending in '\n') to path: O_APPEND, one write(), under flock. */
+int sweep_append_line(const char *path, const char *line, size_t len, snn_error *err);
+
+/* Runs one job from scratch: loads the data, initialises the network
+ * (the seed stream of `snn train`), measures the initial rate and VRD,
+ * trains, measures again; returns the result line (malloc'd, ending in
+ * '\n') in *line. progress (may be NULL) receives each epoch's line. */
+int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size_t *len,
+                  void (*progress)(const char *msg, void *ctx), void *ctx, snn_error *err);
+
+/* Parses "i/n" (0 <= i < n) into *i, *n. */
+int sweep_parse_shard(const char *text, int *i, int *n, snn_error *err);
+
+/* Parses a comma-separated list of numbers (at most cap) into out. */
+int sweep_parse_list(const char *text, double *out, int cap, int *n, const char *what,
+                     snn_error *err);
+
+#endif

@@ -1,0 +1,25 @@
+/* qnet_io.h - owning a quantized network, and its file (docs/qmodel-format.md).
+ *
+ * A qnet's weight arrays are malloc'd here; the file is versioned, checksummed
+ * (CRC32) and written atomically. The loader accepts only what qnet_check
+ * accepts, so a loaded qnet is always one the spec defines.
+ * Not here: the dynamics (qnet.h), quantization (quantize.h).
+ */
+#ifndef SNN_QNET_IO_H
+#define SNN_QNET_IO_H
+
+#include "qnet.h"
+
+/* Allocates zeroed w1 and w2 for the shape already set in q (n_in, n_hidden,
+ * n_out). On failure q has no arrays. */
+int qnet_alloc(qnet *q, snn_error *err);
+void qnet_free(qnet *q);
+
+/* Writes q (which must pass qnet_check) to path atomically. */
+int qnet_save(const char *path, const qnet *q, snn_error *err);
+
+/* Loads and validates a quantized model file (magic, version, checksum, exact
+ * length, qnet_check); every error names the file. On failure q is empty. */
+int qnet_load(const char *path, qnet *q, snn_error *err);
+
+#endif

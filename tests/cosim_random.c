@@ -1,0 +1,143 @@
+/* cosim_random.c - random differential test of the RTL core against the integer model.
+ *
+ * usage: cosim_random [SEED|now] [NEURON_STEPS] [MISMATCH_FST]
+ * Draws random networks and events (sw/cosim/cosim_random.h: random shapes,
+ * widths, thresholds, decays, noise; every weight at its maximum; theta = 1;
+ * all inputs firing; long silences) until NEURON_STEPS (default 1e6) hidden
+ * (neuron, step) pairs were compared, and fails on any mismatch, printing
+ * the seed and case that reproduce it. First it checks that the comparison
+ * can fail at all: a core loaded with a different beta must mismatch.
+ * Linked with the Verilated core; built per core variant (see sim/sim.mk).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../sim/core_sim.h"
+#include "../sw/cosim/cosim.h"
+#include "../sw/cosim/cosim_random.h"
+#include "../sw/fixed/qnet_io.h"
+
+enum { IMAGES_PER_CASE = 4, THREADS = 2 };
+
+/* A perturbed core must be caught: beta flipped between its extremes changes
+ * every membrane. Returns 0 if mismatches were found and reported. */
+static int check_detection(uint64_t seed, const cosim_case_limits *lim, const char *fst)
+{
+    for (uint64_t s = seed;; s++) {
+        qnet q, bad;
+        spike_data d;
+        snn_error err;
+        if (cosim_random_case(s, CASE_MIN_THETA, 2, lim, &q, &d, &err) != 0) {
+            fprintf(stderr, "detection check: %s\n", err.msg);
+            return -1;
+        }
+        if (d.step_start[d.n * (d.steps + 1) - 1] == 0 || q.steps < 3) {
+            /* no events: nothing would spike; draw another case */
+            qnet_free(&q);
+            spike_data_free(&d);
+            continue;
+        }
+        bad = q;
+        bad.beta_q = q.beta_q > 2048 ? 0 : 4095;
+        bad.alpha_q = q.alpha_q > 2048 ? 0 : 4095;
+        remove(fst);
+        cosim_options o = {.images = d.n, .threads = THREADS, .mismatch_trace = fst,
+                           .rtl_net = &bad};
+        cosim_report r;
+        int rc = cosim_run(&q, &d, &o, &r, &err);
+        qnet_free(&q);
+        spike_data_free(&d);
+        if (rc != 0) {
+            fprintf(stderr, "detection check: %s\n", err.msg);
+            return -1;
+        }
+        struct stat st;
+        int trace_ok = stat(fst, &st) == 0 && st.st_size > 0;
+        printf("detection check (case seed %" PRIu64 ", core with other decays): %" PRIu64
+               " mismatches, first at image %d step %d neuron %d (%s rtl=%" PRId64
+               " model=%" PRId64 "), waveform %s\n", s, r.mismatches, r.first.image,
+               r.first.step, r.first.neuron, r.first.what, r.first.rtl, r.first.model,
+               trace_ok ? "written" : "MISSING");
+        if (r.mismatches == 0 || !r.first.found || !trace_ok) {
+            fprintf(stderr, "FAIL: a core with different decays was not caught\n");
+            return -1;
+        }
+        return 0;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t seed = argc > 1 && strcmp(argv[1], "now") != 0 ? strtoull(argv[1], NULL, 0)
+                                                             : (uint64_t)time(NULL);
+    uint64_t target = argc > 2 ? strtoull(argv[2], NULL, 0) : 1000000;
+    const char *fst = argc > 3 ? argv[3] : "cosim-random-mismatch.fst";
+    setvbuf(stdout, NULL, _IOLBF, 0); /* progress lines in order with the errors */
+    snn_error err;
+    core_sim *probe = core_sim_new(&err);
+    if (!probe) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    core_sim_build b = core_sim_params(probe);
+    core_sim_free(probe);
+    cosim_case_limits lim = {b.max_in, b.max_hidden, b.max_out, b.weight_bits, b.hidden_bits,
+                             b.readout_bits};
+    printf("cosim_random: seed %" PRIu64 " (rerun: %s %" PRIu64 "), core P=%d B=%d H=%d R=%d\n",
+           seed, argv[0], seed, b.lanes, b.weight_bits, b.hidden_bits, b.readout_bits);
+    if (check_detection(seed, &lim, fst) != 0)
+        return 1;
+
+    uint64_t compared = 0, readouts = 0, spikes = 0, cycles = 0, sops = 0;
+    uint64_t per_kind[CASE_KINDS] = {0};
+    int cases = 0;
+    for (; compared < target || cases < 2 * CASE_KINDS; cases++) {
+        cosim_case_kind kind = (cosim_case_kind)(cases % CASE_KINDS);
+        uint64_t case_seed = seed + (uint64_t)cases;
+        qnet q;
+        spike_data d;
+        if (cosim_random_case(case_seed, kind, IMAGES_PER_CASE, &lim, &q, &d, &err) != 0) {
+            fprintf(stderr, "case %d: %s\n", cases, err.msg);
+            return 1;
+        }
+        cosim_options o = {.images = d.n, .threads = THREADS, .mismatch_trace = fst};
+        cosim_report r;
+        int rc = cosim_run(&q, &d, &o, &r, &err);
+        if (rc != 0 || r.mismatches) {
+            if (rc != 0)
+                fprintf(stderr, "case %d (%s, seed %" PRIu64 "): %s\n", cases,
+                        cosim_case_names[kind], case_seed, err.msg);
+            else
+                fprintf(stderr, "FAIL case %d (%s, seed %" PRIu64 ", %dx%dx%d, %d steps, B=%d "
+                        "theta=%d alpha=%d beta=%d N=%d): %" PRIu64 " mismatches; first at image %d "
+                        "step %d neuron %d: %s rtl=%" PRId64 " model=%" PRId64 " (rtl mem=%" PRId64
+                        " syn=%" PRId64 " before the step); waveform %s\n", cases,
+                        cosim_case_names[kind], case_seed, q.n_in, q.n_hidden, q.n_out, q.steps,
+                        q.weight_bits, q.theta, q.alpha_q, q.beta_q, q.noise_bits, r.mismatches,
+                        r.first.image, r.first.step, r.first.neuron, r.first.what, r.first.rtl,
+                        r.first.model, r.first.rtl_mem, r.first.rtl_syn, fst);
+            qnet_free(&q);
+            spike_data_free(&d);
+            return 1;
+        }
+        compared += r.spikes_compared;
+        readouts += r.readouts_compared;
+        spikes += r.hidden_spikes;
+        cycles += r.cycles;
+        sops += r.sops;
+        per_kind[kind] += r.spikes_compared;
+        qnet_free(&q);
+        spike_data_free(&d);
+    }
+    printf("cosim_random: %d cases x %d images, %" PRIu64 " neuron-steps (", cases,
+           IMAGES_PER_CASE, compared);
+    for (int k = 0; k < CASE_KINDS; k++)
+        printf("%s%s %" PRIu64, k ? ", " : "", cosim_case_names[k], per_kind[k]);
+    printf(") and %" PRIu64 " readout values compared, %" PRIu64 " hidden spikes, "
+           "%.3f cycles/SOP: 0 mismatches\n", readouts, spikes, sops ? (double)cycles / sops : 0);
+    return 0;
+}

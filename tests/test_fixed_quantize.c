@@ -1,0 +1,209 @@
+/* test_fixed_quantize.c - the quantizer (spec §8) with hand-computed vectors:
+ * scales, weight rounding, theta, the decays via Q16.16, refusals, fake
+ * quantization for QAT, and the register-range measurement.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../sw/fixed/qnet_io.h"
+#include "../sw/fixed/quantize.h"
+
+/* 3 inputs, hidden j0 excitatory and j1 inhibitory, 2 readouts:
+ * w1 = [0.5 0.25; 0.001 0; 0.1 0.3], w2 = [0.2 0.0001; -0.1 -0.05]. */
+static snn_model tiny_model(void)
+{
+    snn_config c = snn_default_config();
+    c.n_in = 3, c.n_hidden = 2, c.n_out = 2, c.n_exc = 1, c.steps = 5;
+    snn_model m;
+    assert_int_equal(snn_model_alloc(&m, &c, NULL), 0);
+    const float w1[6] = {0.5f, 0.25f, 0.001f, 0.0f, 0.1f, 0.3f};
+    const float w2[4] = {0.2f, 0.0001f, -0.1f, -0.05f};
+    memcpy(m.w1, w1, sizeof w1);
+    memcpy(m.w2, w2, sizeof w2);
+    return m;
+}
+
+static void test_quantize_by_hand(void **unused)
+{
+    (void)unused;
+    snn_model m = tiny_model();
+    quant_options o = quant_default_options();
+    qnet q;
+    quant_report r;
+    snn_error err;
+    assert_int_equal(quantize_model(&m, &o, "tiny", &q, &r, &err), 0);
+    /* s_h = 255 / 0.5 = 510: 255, 127.5 -> 128 (half away from zero), 0.51 -> 1, 0, 51, 153 */
+    const uint16_t w1[6] = {255, 128, 1, 0, 51, 153};
+    /* s_o = 255 / 0.2 = 1275: 255, 0.1275 -> 0 (zeroed), 127.5 -> 128, 63.75 -> 64 */
+    const uint16_t w2[4] = {255, 0, 128, 64};
+    assert_memory_equal(q.w1, w1, sizeof w1);
+    assert_memory_equal(q.w2, w2, sizeof w2);
+    assert_int_equal(q.theta, 510);
+    assert_int_equal(q.alpha_q, 3354); /* round(4096 * 0.8187308) = round(3353.52) */
+    assert_int_equal(q.beta_q, 3706);  /* round(3706.21) */
+    assert_int_equal(q.weight_bits, 8);
+    assert_int_equal(q.n_exc, 1);
+    assert_true(fabs(r.s_h - 510) < 1e-3 && fabs(r.s_o - 1275) < 1e-2);
+    assert_int_equal(r.w1_zeroed, 0);
+    assert_int_equal(r.w2_zeroed, 1);
+    assert_int_equal(r.w1_nonzero, 5);
+    assert_int_equal(r.w1_saturated + r.w2_saturated, 0);
+    assert_true(fabs(r.alpha_err - (3354 / 4096.0 - m.cfg.alpha)) < 1e-12);
+    qnet_free(&q);
+    /* 2-bit: s_h = 6: 3, 1.5 -> 2, 0.006 -> 0 (zeroed), 0, 0.6 -> 1, 1.8 -> 2; theta 6 */
+    o.weight_bits = 2;
+    assert_int_equal(quantize_model(&m, &o, "tiny", &q, &r, &err), 0);
+    const uint16_t w1_2[6] = {3, 2, 0, 0, 1, 2};
+    assert_memory_equal(q.w1, w1_2, sizeof w1_2);
+    assert_int_equal(q.theta, 6);
+    assert_int_equal(r.w1_zeroed, 1);
+    qnet_free(&q);
+    snn_model_free(&m);
+}
+
+static void test_quantize_refusals(void **unused)
+{
+    (void)unused;
+    snn_model m = tiny_model();
+    quant_options o = quant_default_options();
+    qnet q;
+    snn_error err;
+    o.hidden_bits = 10; /* 510 <= 511 fits */
+    assert_int_equal(quantize_model(&m, &o, "tiny", &q, NULL, &err), 0);
+    qnet_free(&q);
+    o.hidden_bits = 9; /* 510 > 255 */
+    assert_int_equal(quantize_model(&m, &o, "tiny", &q, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "tiny"));
+    assert_non_null(strstr(err.msg, "theta = 510"));
+    assert_non_null(strstr(err.msg, "H >= 10"));
+    assert_null(q.w1);
+    o.hidden_bits = 24;
+    m.w2[1] = -0.001f; /* inhibitory sign on an excitatory neuron */
+    assert_int_equal(quantize_model(&m, &o, "tiny", &q, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "Dale"));
+    m.w2[1] = 0;
+    m.cfg.dale = 0;
+    assert_int_equal(quantize_model(&m, &o, "tiny", &q, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "Dale"));
+    m.cfg.dale = 1;
+    memset(m.w1, 0, 6 * sizeof *m.w1);
+    assert_int_equal(quantize_model(&m, &o, "tiny", &q, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "all input weights are zero"));
+    snn_model_free(&m);
+}
+
+/* spec §8.3: Q16.16 then Q0.12, each rounding half away from zero, capped at 4095. */
+static void test_decay_q12(void **unused)
+{
+    (void)unused;
+    assert_int_equal(quantize_decay_q12((float)exp(-1.0 / 5)), 3354);
+    assert_int_equal(quantize_decay_q12((float)exp(-1.0 / 10)), 3706);
+    assert_int_equal(quantize_decay_q12((float)exp(-1.0 / 5 * 2)), 2746); /* tau 2.5: 2745.63 */
+    assert_int_equal(quantize_decay_q12(0.0f), 0);
+    assert_int_equal(quantize_decay_q12(0.5f), 2048);
+    assert_int_equal(quantize_decay_q12(0.99999f), 4095); /* 65535 -> 4096.4 -> capped */
+    for (int d16 = 0; d16 < 65536; d16++) {
+        int32_t expect = (d16 + 8) / 16 > 4095 ? 4095 : (d16 + 8) / 16;
+        int32_t got = quantize_decay_q12((float)(d16 / 65536.0));
+        if (got != expect)
+            fail_msg("decay %d/65536: got %d, expected %d", d16, got, expect);
+        /* The double rounding stays within 1/8192 + 1/131072 of the float decay. */
+        if (d16 < 65528 && fabs(got / 4096.0 - d16 / 65536.0) > 1.0 / 8192 + 1.0 / 131072)
+            fail_msg("decay %d/65536 -> %d: error too large", d16, got);
+    }
+}
+
+static void test_fake_weights(void **unused)
+{
+    (void)unused;
+    snn_model m = tiny_model(), f = tiny_model();
+    quantize_fake_weights(&m, 2, &f);
+    /* w1: scale 6 -> {3, 2, 0, 0, 1, 2} / 6; w2: scale 15 -> {3, 0, -2, -1} / 15 */
+    const float w1[6] = {0.5f, 2 / 6.0f, 0, 0, 1 / 6.0f, 2 / 6.0f};
+    const float w2[4] = {0.2f, 0, -2 / 15.0f, -1 / 15.0f};
+    for (int i = 0; i < 6; i++)
+        assert_float_equal(f.w1[i], w1[i], 1e-7);
+    for (int i = 0; i < 4; i++)
+        assert_float_equal(f.w2[i], w2[i], 1e-7);
+    /* In place (src == dst) gives the same. */
+    quantize_fake_weights(&m, 2, &m);
+    assert_memory_equal(m.w1, f.w1, 6 * sizeof *m.w1);
+    assert_memory_equal(m.w2, f.w2, 4 * sizeof *m.w2);
+    /* Idempotent: fake-quantized weights are already on the grid. */
+    quantize_fake_weights(&f, 2, &m);
+    assert_memory_equal(m.w1, f.w1, 6 * sizeof *m.w1);
+    /* Fake weights times the scale are exactly the integer magnitudes. */
+    snn_model g = tiny_model();
+    quantize_fake_weights(&g, 8, &f);
+    qnet q;
+    quant_options o = quant_default_options();
+    assert_int_equal(quantize_model(&g, &o, "tiny", &q, NULL, NULL), 0);
+    for (int i = 0; i < 6; i++)
+        assert_float_equal(f.w1[i] * 510.0, q.w1[i], 1e-3);
+    qnet_free(&q);
+    snn_model_free(&g);
+    snn_model_free(&f);
+    snn_model_free(&m);
+}
+
+/* The 1-1-1 network of test_fixed_steps.c's whole-image trace: the largest
+ * values are acc1 = syn = mem = 200 and acc2 = flt = out = 50. */
+static void test_measure_ranges(void **unused)
+{
+    (void)unused;
+    qnet q = {.n_in = 1, .n_hidden = 1, .n_out = 1, .n_exc = 1, .steps = 5, .weight_bits = 8,
+              .hidden_bits = 16, .readout_bits = 16, .theta = 100, .alpha_q = 2048,
+              .beta_q = 2048, .seed = 1};
+    assert_int_equal(qnet_alloc(&q, NULL), 0);
+    q.w1[0] = 200;
+    q.w2[0] = 50;
+    uint16_t events[1] = {0};
+    uint32_t step_start[6] = {0, 1, 1, 1, 1, 1};
+    uint8_t labels[1] = {0};
+    spike_data d = {.n = 1, .n_inputs = 1, .steps = 5, .step_start = step_start,
+                    .events = events, .labels = labels, .n_classes = 1};
+    int64_t range[SAT_KINDS];
+    uint64_t sat[SAT_KINDS];
+    snn_error err;
+    assert_int_equal(quantize_measure_ranges(&q, &d, 2, range, sat, &err), 0);
+    const int64_t expect[SAT_KINDS] = {200, 200, 200, 50, 50, 50};
+    for (int k = 0; k < SAT_KINDS; k++) {
+        assert_true(range[k] == expect[k]);
+        assert_true(sat[k] == 0);
+    }
+    d.steps = 4;
+    assert_int_equal(quantize_measure_ranges(&q, &d, 2, range, sat, &err), -1);
+    assert_non_null(strstr(err.msg, "steps"));
+    qnet_free(&q);
+}
+
+static void test_signed_bits(void **unused)
+{
+    (void)unused;
+    assert_int_equal(quantize_signed_bits(0), 1);
+    assert_int_equal(quantize_signed_bits(1), 2);
+    assert_int_equal(quantize_signed_bits(127), 8);
+    assert_int_equal(quantize_signed_bits(128), 9);
+    assert_int_equal(quantize_signed_bits(-128), 9);
+    assert_int_equal(quantize_signed_bits(((int64_t)1 << 31) - 1), 32);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_quantize_by_hand),
+        cmocka_unit_test(test_quantize_refusals),
+        cmocka_unit_test(test_decay_q12),
+        cmocka_unit_test(test_fake_weights),
+        cmocka_unit_test(test_measure_ranges),
+        cmocka_unit_test(test_signed_bits),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,205 @@
+/* test_train.c - properties of training: Dale's law after every update (noise
+ * on), bit-identical weights whatever the thread count, bit-identical resume. */
+#include <omp.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../sw/train/train.h"
+
+enum { NI = 60, NH = 20, NK = 4, NT = 30, NS = 512 };
+
+/* A learnable toy task: class c makes inputs [15c, 15c + 15) fire more often. */
+static void make_data(spike_data *d, unsigned seed)
+{
+    snn_rng rng;
+    snn_rng_seed(&rng, seed, 3);
+    static uint32_t ev_sample[NS * NT * NI / 4];
+    static uint16_t ev_step[NS * NT * NI / 4], ev_input[NS * NT * NI / 4];
+    uint8_t *labels = malloc(NS);
+    size_t n = 0;
+    for (int s = 0; s < NS; s++) {
+        labels[s] = (uint8_t)(s % NK);
+        for (int t = 0; t < NT; t++)
+            for (int i = 0; i < NI; i++) {
+                double p = i / 15 == labels[s] ? 0.15 : 0.03;
+                if (snn_rng_uniform(&rng) < p && n < sizeof ev_step / sizeof ev_step[0]) {
+                    ev_sample[n] = (uint32_t)s, ev_step[n] = (uint16_t)t, ev_input[n] = (uint16_t)i;
+                    n++;
+                }
+            }
+    }
+    assert_int_equal(spike_data_from_events(NS, NI, NT, NK, labels, n, ev_sample, ev_step,
+                                            ev_input, d, NULL), 0);
+}
+
+static void make_model(snn_model *m)
+{
+    snn_config c = snn_default_config();
+    c.n_in = NI, c.n_hidden = NH, c.n_out = NK, c.steps = NT, c.n_exc = 16;
+    assert_int_equal(snn_model_alloc(m, &c, NULL), 0);
+    snn_rng rng;
+    snn_rng_seed(&rng, 42, 0);
+    snn_model_init(m, 0.02, &rng);
+}
+
+static snn_train_options options(int threads)
+{
+    snn_train_options o = snn_default_train_options();
+    o.batch = 64;
+    o.lr = 0.01;
+    o.threads = threads;
+    o.seed = 9;
+    o.noise = 0.002;
+    return o;
+}
+
+static int dale_violations;
+
+static void check_dale(int done, int total, void *ctx)
+{
+    (void)done, (void)total;
+    const snn_model *m = ctx;
+    for (int i = 0; i < NI * NH; i++)
+        dale_violations += m->w1[i] < 0;
+    for (int j = 0; j < NH; j++)
+        for (int k = 0; k < NK; k++)
+            dale_violations += snn_hidden_sign(&m->cfg, j) * m->w2[j * NK + k] < 0;
+}
+
+static void test_dale_holds_after_every_update_with_noise(void **state)
+{
+    (void)state;
+    spike_data d;
+    snn_model m;
+    make_data(&d, 1);
+    make_model(&m);
+    snn_train_options o = options(2);
+    o.noise = 0.05; /* large enough to push weights across zero */
+    o.progress = check_dale;
+    o.progress_ctx = &m;
+    snn_trainer *t = snn_trainer_new(&m, &o, NULL);
+    snn_epoch_stats s;
+    dale_violations = 0;
+    int zeros_before = 0, zeros_after = 0;
+    for (int i = 0; i < NI * NH; i++)
+        zeros_before += m.w1[i] == 0;
+    assert_int_equal(snn_trainer_epoch(t, &d, &d, &s, NULL), 0);
+    for (int i = 0; i < NI * NH; i++)
+        zeros_after += m.w1[i] == 0;
+    assert_int_equal(dale_violations, 0);
+    assert_true(zeros_after > zeros_before); /* the clip really acted */
+    snn_trainer_free(t);
+    snn_model_free(&m);
+    spike_data_free(&d);
+}
+
+static void train_epochs(int threads, int epochs, snn_model *m, spike_data *d)
+{
+    make_model(m);
+    snn_train_options o = options(threads);
+    snn_trainer *t = snn_trainer_new(m, &o, NULL);
+    snn_epoch_stats s;
+    for (int e = 0; e < epochs; e++)
+        assert_int_equal(snn_trainer_epoch(t, d, d, &s, NULL), 0);
+    snn_trainer_free(t);
+}
+
+static void assert_same_weights(const snn_model *a, const snn_model *b)
+{
+    assert_memory_equal(a->w1, b->w1, sizeof(float) * NI * NH);
+    assert_memory_equal(a->w2, b->w2, sizeof(float) * NH * NK);
+}
+
+static void test_same_seed_same_weights_with_1_and_2_threads(void **state)
+{
+    (void)state;
+    spike_data d;
+    make_data(&d, 2);
+    snn_model one, two, init;
+    train_epochs(1, 1, &one, &d);
+    train_epochs(2, 1, &two, &d);
+    make_model(&init);
+    assert_same_weights(&one, &two);
+    assert_memory_not_equal(one.w1, init.w1, sizeof(float) * NI * NH); /* it trained */
+    snn_model_free(&one), snn_model_free(&two), snn_model_free(&init);
+    spike_data_free(&d);
+}
+
+static void test_resume_is_bit_identical(void **state)
+{
+    (void)state;
+    spike_data d;
+    make_data(&d, 3);
+    for (int adam = 0; adam <= 1; adam++) {
+        snn_model straight, resumed;
+        snn_train_options o = options(2);
+        o.optimizer = adam ? OPT_ADAM : OPT_SGD;
+        o.lr = adam ? 0.005 : 0.01;
+        o.lr_decay_end = 0.1;
+        o.epochs = 3;
+        make_model(&straight);
+        snn_trainer *t = snn_trainer_new(&straight, &o, NULL);
+        snn_epoch_stats s;
+        for (int e = 0; e < 3; e++)
+            assert_int_equal(snn_trainer_epoch(t, &d, &d, &s, NULL), 0);
+        snn_trainer_free(t);
+
+        make_model(&resumed);
+        t = snn_trainer_new(&resumed, &o, NULL);
+        assert_int_equal(snn_trainer_epoch(t, &d, &d, &s, NULL), 0);
+        void *blob;
+        size_t len;
+        assert_int_equal(snn_trainer_state(t, &blob, &len, NULL), 0);
+        snn_trainer_free(t);
+        /* A fresh trainer with different options: the state must restore them. */
+        snn_train_options other = o;
+        other.lr = 1.0, other.seed = 12345, other.noise = 0.5;
+        t = snn_trainer_new(&resumed, &other, NULL);
+        assert_int_equal(snn_trainer_restore(t, blob, len, "test", NULL), 0);
+        assert_int_equal(snn_trainer_epoch_done(t), 1);
+        for (int e = 1; e < 3; e++)
+            assert_int_equal(snn_trainer_epoch(t, &d, &d, &s, NULL), 0);
+        free(blob);
+        snn_trainer_free(t);
+        assert_same_weights(&straight, &resumed);
+        snn_model_free(&straight), snn_model_free(&resumed);
+    }
+    spike_data_free(&d);
+}
+
+static void test_training_learns_the_toy_task(void **state)
+{
+    (void)state;
+    spike_data d;
+    make_data(&d, 4);
+    snn_model m;
+    make_model(&m);
+    snn_train_options o = options(2);
+    o.noise = 0;
+    snn_trainer *t = snn_trainer_new(&m, &o, NULL);
+    snn_epoch_stats s;
+    for (int e = 0; e < 8; e++)
+        assert_int_equal(snn_trainer_epoch(t, &d, &d, &s, NULL), 0);
+    if (s.test_acc < 0.8)
+        print_error("accuracy after 8 epochs %.3f < 0.8 on a separable task\n", s.test_acc);
+    assert_true(s.test_acc >= 0.8);
+    snn_trainer_free(t);
+    snn_model_free(&m);
+    spike_data_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dale_holds_after_every_update_with_noise),
+        cmocka_unit_test(test_same_seed_same_weights_with_1_and_2_threads),
+        cmocka_unit_test(test_resume_is_bit_identical),
+        cmocka_unit_test(test_training_learns_the_toy_task),
+    };
+    return cmocka_run_group_tests_name("train", tests, NULL, NULL);
+}
