@@ -50,8 +50,8 @@ include $(wildcard rtl/rtl.mk sim/sim.mk firmware/firmware.mk constraints/constr
 include tests/tests.mk
 
 # The pipeline's steps, in order, as each room defines them.
-DEMO_STEPS := demo-train
-BENCH_STEPS := bench-train
+DEMO_STEPS := demo-train demo-quantize
+BENCH_STEPS := bench-train bench-fixed
 
 $(SNN): $(SW_CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(SW_LIB) $(SNN_EXTRA_OBJS)
 	$(SNN_LINKER) -fopenmp -o $@ $(filter %.o,$^) $(SW_LIB) $(SNN_EXTRA_LIBS) $(LDLIBS)

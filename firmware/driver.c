@@ -1,5 +1,7 @@
 /* driver.c - see driver.h. */
 #include "driver.h"
+#include <stdio.h>
+#define T(...) fprintf(stderr, __VA_ARGS__)
 
 enum { RESULT_HEADER = 9, CONFIG_BYTES = 40 };
 
@@ -32,6 +34,7 @@ static wait_result await_reply(drv *d, uint8_t type)
             if (n < 0)
                 return WAIT_IO;
             if (n == 0) {
+                T("TIMEOUT type %02x seq %d\n", type, d->seq);
                 d->stats.timeouts++;
                 return WAIT_RETRY;
             }
@@ -44,6 +47,9 @@ static wait_result await_reply(drv *d, uint8_t type)
             return WAIT_RETRY;
         }
         proto_rx_event ev = proto_rx_byte(&d->rx, d->in[d->in_pos++]);
+        if (ev == PROTO_RX_FRAME) T("  frame type %02x seq %d len %d p0 %d\n", d->rx.type, d->rx.seq, d->rx.len, d->rx.payload[0]);
+        if (ev == PROTO_RX_BAD_CRC) T("  badcrc\n");
+        if (ev == PROTO_RX_BAD_LEN) T("  badlen\n");
         if (ev == PROTO_RX_BAD_CRC) {
             d->stats.damaged++;
             return WAIT_RETRY;
@@ -81,6 +87,7 @@ static int transact(drv *d, uint8_t type, const uint8_t *payload, uint16_t len)
     for (unsigned attempt = 0; attempt < d->attempts; attempt++) {
         if (attempt)
             d->stats.retries++;
+        T("send type %02x seq %d len %d\n", type, d->seq, (int)n);
         if (d->io.send(d->io.ctx, d->frame, n) != 0)
             return DRV_E_IO;
         d->stats.tx_bytes += (uint32_t)n;

@@ -75,6 +75,7 @@ core_sim *core_sim_new(snn_error *err)
     tick(s);
     uint64_t widths = (uint64_t)read_word(s, RD_WIDTHS), sizes = (uint64_t)read_word(s, RD_SIZES);
     s->build = (core_sim_build){
+        .hidden_lanes = (int)(widths >> 40 & 0xff), .readout_lanes = (int)(widths >> 32 & 0xff),
         .lanes = (int)(widths >> 24 & 0xff), .weight_bits = (int)(widths >> 16 & 0xff),
         .hidden_bits = (int)(widths >> 8 & 0xff), .readout_bits = (int)(widths & 0xff),
         .max_in = (int)(sizes >> 32 & 0xffff), .max_hidden = (int)(sizes >> 16 & 0xffff),

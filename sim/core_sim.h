@@ -19,7 +19,10 @@ typedef struct core_sim core_sim;
 
 /* What the Verilated build was made with (read from the core, register 0x8003/4). */
 typedef struct {
-    int lanes, weight_bits, hidden_bits, readout_bits;
+    int lanes;          /* P: input integration lanes, weights per weight word */
+    int hidden_lanes;   /* PL: hidden update lanes */
+    int readout_lanes;  /* RL: readout update lanes */
+    int weight_bits, hidden_bits, readout_bits;
     int max_in, max_hidden, max_out;
 } core_sim_build;
 

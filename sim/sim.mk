@@ -12,8 +12,8 @@ SIM_VERILATOR_RUNTIME := verilated.cpp verilated_fst_c.cpp verilated_threads.cpp
 
 # The builds: P lanes, widths B/H/R, largest shapes (MAX sizes cover the paper's
 # Fashion-MNIST and SHD networks).
-SIM_PARAMS_default := -GP=8 -GB=8 -GH=24 -GR=32 -GMAX_IN=1024 -GMAX_HID=256 -GMAX_OUT=32
-SIM_PARAMS_narrow := -GP=4 -GB=8 -GH=12 -GR=14 -GMAX_IN=1024 -GMAX_HID=256 -GMAX_OUT=32
+SIM_PARAMS_default := -GP=8 -GPL=8 -GRL=8 -GB=8 -GH=24 -GR=32 -GMAX_IN=1024 -GMAX_HID=256 -GMAX_OUT=32
+SIM_PARAMS_narrow := -GP=4 -GPL=2 -GRL=1 -GB=8 -GH=12 -GR=14 -GMAX_IN=1024 -GMAX_HID=256 -GMAX_OUT=32
 
 # $(call sim_variant,name): the rules of one build; defines SIM_OBJS_<name>.
 define sim_variant

@@ -22,7 +22,7 @@ DEMO_DIR := $(BUILD)/demo
 .PHONY: demo-train bench-train
 demo-train: $(SNN)
 	@mkdir -p $(DEMO_DIR)
-	$(SNN) train --epochs 3 --out $(DEMO_DIR)/model.snn
+	$(SNN) train --epochs 5 --out $(DEMO_DIR)/model.snn
 	$(SNN) eval --model $(DEMO_DIR)/model.snn
 
 bench-train: $(SNN)

@@ -87,12 +87,13 @@ int main(int argc, char **argv)
     core_sim_free(probe);
     cosim_case_limits lim = {b.max_in, b.max_hidden, b.max_out, b.weight_bits, b.hidden_bits,
                              b.readout_bits};
-    printf("cosim_random: seed %" PRIu64 " (rerun: %s %" PRIu64 "), core P=%d B=%d H=%d R=%d\n",
-           seed, argv[0], seed, b.lanes, b.weight_bits, b.hidden_bits, b.readout_bits);
+    printf("cosim_random: seed %" PRIu64 " (rerun: %s %" PRIu64 "), core P=%d PL=%d RL=%d "
+           "B=%d H=%d R=%d\n", seed, argv[0], seed, b.lanes, b.hidden_lanes, b.readout_lanes,
+           b.weight_bits, b.hidden_bits, b.readout_bits);
     if (check_detection(seed, &lim, fst) != 0)
         return 1;
 
-    uint64_t compared = 0, readouts = 0, spikes = 0, cycles = 0, sops = 0;
+    uint64_t compared = 0, readouts = 0, spikes = 0, cycles = 0, sops = 0, sats = 0;
     uint64_t per_kind[CASE_KINDS] = {0};
     int cases = 0;
     for (; compared < target || cases < 2 * CASE_KINDS; cases++) {
@@ -127,6 +128,7 @@ int main(int argc, char **argv)
         compared += r.spikes_compared;
         readouts += r.readouts_compared;
         spikes += r.hidden_spikes;
+        sats += r.saturations;
         cycles += r.cycles;
         sops += r.sops;
         per_kind[kind] += r.spikes_compared;
@@ -137,7 +139,8 @@ int main(int argc, char **argv)
            IMAGES_PER_CASE, compared);
     for (int k = 0; k < CASE_KINDS; k++)
         printf("%s%s %" PRIu64, k ? ", " : "", cosim_case_names[k], per_kind[k]);
-    printf(") and %" PRIu64 " readout values compared, %" PRIu64 " hidden spikes, "
-           "%.3f cycles/SOP: 0 mismatches\n", readouts, spikes, sops ? (double)cycles / sops : 0);
+    printf(") and %" PRIu64 " readout values compared, %" PRIu64 " hidden spikes, %" PRIu64
+           " saturations, %.3f cycles/SOP: 0 mismatches\n", readouts, spikes, sats,
+           sops ? (double)cycles / sops : 0);
     return 0;
 }

@@ -82,7 +82,7 @@ static void test_quantize_refusals(void **unused)
     assert_int_equal(quantize_model(&m, &o, "tiny", &q, NULL, &err), -1);
     assert_non_null(strstr(err.msg, "tiny"));
     assert_non_null(strstr(err.msg, "theta = 510"));
-    assert_non_null(strstr(err.msg, "H >= 10"));
+    assert_non_null(strstr(err.msg, "needs H >= 10"));
     assert_null(q.w1);
     o.hidden_bits = 24;
     m.w2[1] = -0.001f; /* inhibitory sign on an excitatory neuron */

@@ -97,7 +97,8 @@ module board_engine #(
     reg [15:0] req_len;
     reg [15:0] pos;            // payload byte being read
     reg        phase;          // 0: address out, 1: buf_rdata is payload[pos]
-    reg [31:0] acc;            // little-endian field being assembled
+    reg [23:0] acc;            // the last three payload bytes (little-endian fields)
+    reg [31:0] field0;         // the u32 at payload offset 0 (COMMIT's total, RUN's image index)
     reg [2:0]  reply_kind;
     reg [7:0]  reply_code;     // error code of an ERROR reply (0 = none)
 
@@ -117,7 +118,6 @@ module board_engine #(
     reg [EV_AW:0] img_words, run_words, run_ptr;
     reg [15:0] img_markers;
     reg        img_bad, img_ends_marker, run_done;
-    reg [31:0] run_index;
     wire [15:0] img_words16 = {{(15 - EV_AW){1'b0}}, img_words};
 
     // counters for STATUS
@@ -133,8 +133,8 @@ module board_engine #(
     assign core_ev_end = ev_rdata[15];
     assign core_ev_index = {1'b0, ev_rdata[14:0]};
 
-    wire [15:0] word = {buf_rdata, acc[31:24]};   // a u16 completed by this byte
-    wire [31:0] dword = {buf_rdata, acc[31:8]};   // a u32 completed by this byte
+    wire [15:0] word = {buf_rdata, acc[23:16]};   // a u16 completed by this byte
+    wire [31:0] dword = {buf_rdata, acc};         // a u32 completed by this byte
     wire last_byte = (pos + 1'b1 == req_len);
     wire mutating = (f_type == T_LOAD_BEGIN) || (f_type == T_LOAD_DATA) ||
                     (f_type == T_LOAD_COMMIT) || (f_type == T_IMAGE_DATA) || (f_type == T_RUN);
@@ -265,7 +265,7 @@ module board_engine #(
                 S_BEGIN: if (!phase) phase <= 1'b1; else begin
                     phase <= 1'b0;
                     pos <= pos + 1'b1;
-                    acc <= dword;
+                    acc <= dword[31:8];
                     crc32 <= crc32_next;
                     if (pos[1:0] == 2'd3) begin
                         core_wr_en <= 1'b1;
@@ -292,7 +292,7 @@ module board_engine #(
                 S_DATA: if (!phase) phase <= 1'b1; else begin
                     phase <= 1'b0;
                     pos <= pos + 1'b1;
-                    acc <= dword;
+                    acc <= dword[31:8];
                     if (pos == 16'd3) begin
                         if (!loading || dword != load_offset ||
                             load_offset + {16'd0, req_len} - 32'd4 > IMAGE_BYTES)
@@ -317,10 +317,12 @@ module board_engine #(
                 S_COMMIT: if (!phase) phase <= 1'b1; else begin
                     phase <= 1'b0;
                     pos <= pos + 1'b1;
-                    acc <= dword;
+                    acc <= dword[31:8];
+                    if (pos == 16'd3)
+                        field0 <= dword;
                     if (pos == 16'd7) begin
                         loading <= 1'b0;
-                        if (loading && acc == load_offset && load_offset == IMAGE_BYTES &&
+                        if (loading && field0 == load_offset && load_offset == IMAGE_BYTES &&
                             dword == ~crc32) begin
                             model_valid <= 1'b1;
                             model_crc <= dword;
@@ -334,7 +336,7 @@ module board_engine #(
                 S_IMAGE: if (!phase) phase <= 1'b1; else begin
                     phase <= 1'b0;
                     pos <= pos + 1'b1;
-                    acc <= dword;
+                    acc <= dword[31:8];
                     if (pos == 16'd1) begin
                         if (word != 16'd0 && word != img_words16)
                             finish(E_OFFSET);
@@ -369,9 +371,9 @@ module board_engine #(
                 S_RUN_ARGS: if (!phase) phase <= 1'b1; else begin
                     phase <= 1'b0;
                     pos <= pos + 1'b1;
-                    acc <= dword;
+                    acc <= dword[31:8];
                     if (pos == 16'd3)
-                        run_index <= dword;
+                        field0 <= dword;
                     if (pos == 16'd5) begin
                         if (img_words16 != word || img_markers != steps || !img_ends_marker ||
                             img_bad)
@@ -379,7 +381,7 @@ module board_engine #(
                         else begin
                             core_wr_en <= 1'b1;            // start: data = image index
                             core_wr_addr <= 24'h80000F;
-                            core_wr_data <= run_index;
+                            core_wr_data <= field0;
                             run_words <= img_words;
                             run_ptr <= 0;
                             ev_raddr <= {EV_AW{1'b0}};

@@ -5,18 +5,18 @@
 `default_nettype none
 
 module snn_argmax #(
-    parameter integer P = 8,
+    parameter integer RL = 8,   // lanes of a max[] sub-word
     parameter integer R = 32
 ) (
     input  wire           clk,
     input  wire           rst,
     input  wire           c_pred,      // compare max[c_k] this cycle
     input  wire [15:0]    c_k,         // readout neuron k
-    input  wire [P*R-1:0] max,         // the word of max[] holding k, lane k % P
+    input  wire [RL*R-1:0] max,        // the sub-word of max[] holding k, lane k % RL
     output reg  [7:0]     prediction   // argmax so far
 );
-    localparam integer LP = $clog2(P);
-    wire signed [R-1:0] value = max[c_k[LP-1:0]*R +: R];
+    wire [15:0] lane = c_k % RL[15:0];
+    wire signed [R-1:0] value = max[lane * R +: R];
     reg signed [R-1:0] best;
 
     always @(posedge clk) begin

@@ -1,12 +1,16 @@
 // snn_core.v - the LIF core: wires the modules together, nothing else.
 //
-// Runs the integer network of docs/integer-spec.md, event-driven, P lanes.
-// Ports, protocol and memory map: docs/core.md. Parameters: P lanes (a power
-// of 2, >= 2), widths B/H/R (spec §1.4), the largest shapes the memories hold.
+// Runs the integer network of docs/integer-spec.md, event-driven: P lanes
+// integrate input events (one weight word of P magnitudes per cycle), PL lanes
+// run the hidden update, RL lanes the readout update. Ports, protocol and
+// memory map: docs/core.md. P, PL, RL are powers of 2 with PL, RL <= P and
+// P >= 2; widths B/H/R per spec §1.4; MAX_* the largest shapes the memories hold.
 `default_nettype none
 
 module snn_core #(
     parameter integer P = 8,
+    parameter integer PL = 8,
+    parameter integer RL = 8,
     parameter integer B = 8,
     parameter integer H = 24,
     parameter integer R = 32,
@@ -23,10 +27,10 @@ module snn_core #(
     input  wire          ev_end,      // ... is the end-of-step marker
     input  wire [15:0]   ev_index,    // ... of input i
     output wire          ev_ready,    // event taken at this edge if ev_valid
-    output wire          spk_valid,   // hidden spikes of neurons spk_base .. spk_base+P-1
+    output wire          spk_valid,   // hidden spikes of neurons spk_base .. spk_base+PL-1
     output wire [15:0]   spk_step,
     output wire [15:0]   spk_base,
-    output wire [P-1:0]  spk_mask,
+    output wire [P-1:0]  spk_mask,    // bits PL and up are 0
     output wire          busy,        // an image runs
     output wire          done,        // pulse: image finished, prediction valid
     output wire [7:0]    prediction,
@@ -36,15 +40,19 @@ module snn_core #(
     output wire [63:0]   rd_data
 );
     localparam integer LP = $clog2(P);
-    localparam integer S1 = (MAX_HID + P - 1) / P;   // words per hidden row
-    localparam integer S2 = (MAX_OUT + P - 1) / P;   // words per readout row
+    localparam integer S1 = (MAX_HID + P - 1) / P;   // acc1 words (= words per hidden row)
+    localparam integer S2 = (MAX_OUT + P - 1) / P;   // acc2 words (= words per readout row)
+    localparam integer HS = S1 * (P / PL);           // syn/mem sub-words
+    localparam integer RS = S2 * (P / RL);           // flt/out/max sub-words
     localparam integer HA = S1 > 1 ? $clog2(S1) : 1;
+    localparam integer HSA = HS > 1 ? $clog2(HS) : 1;
     localparam integer RA = S2 > 1 ? $clog2(S2) : 1;
+    localparam integer RSA = RS > 1 ? $clog2(RS) : 1;
     localparam integer WDEPTH = MAX_IN * S1 + MAX_HID * S2;
     localparam integer WMA = $clog2(WDEPTH);
 
     // configuration
-    wire [15:0] n_in, n_hid, n_out, n_exc, steps, hid_words, out_words;
+    wire [15:0] n_in, n_hid, n_out, n_exc, steps, hid_words, out_words, hid_subs, out_subs;
     wire [31:0] theta, seed, image_index;
     wire [11:0] alpha_q, beta_q;
     wire [4:0]  noise_bits;
@@ -52,42 +60,49 @@ module snn_core #(
     wire [WMA-1:0] w_word;
     wire [LP-1:0]  w_lane;
 
-    snn_regs #(.P(P), .WMA(WMA)) u_regs (
+    snn_regs #(.P(P), .PL(PL), .RL(RL), .WMA(WMA)) u_regs (
         .clk(clk), .rst(rst), .busy(busy), .wr_en(wr_en), .wr_addr(wr_addr), .wr_data(wr_data),
         .n_in(n_in), .n_hid(n_hid), .n_out(n_out), .n_exc(n_exc), .steps(steps),
         .theta(theta), .alpha_q(alpha_q), .beta_q(beta_q), .noise_bits(noise_bits), .seed(seed),
-        .hid_words(hid_words), .out_words(out_words), .start(start), .image_index(image_index),
-        .w_we(w_we), .w_word(w_word), .w_lane(w_lane));
+        .hid_words(hid_words), .out_words(out_words), .hid_subs(hid_subs), .out_subs(out_subs),
+        .start(start), .image_index(image_index), .w_we(w_we), .w_word(w_word), .w_lane(w_lane));
     // n_in is the host's business (events arrive with i < n_in); theta fits H bits (spec §2.3)
     wire unused_regs = &{1'b0, n_in, theta};
 
     // control
     wire [WMA-1:0] wm_addr;
     wire [P-1:0]   wm_we;
-    wire           wm_re, hid_re, acc1_we, synmem_we, ro_re, acc2_we, fom_we, clearing;
-    wire [HA-1:0]  hid_raddr, hid_waddr;
-    wire [RA-1:0]  ro_raddr, ro_waddr;
-    wire           c_int, c_hid, c_ri, c_neg, c_ru, c_pred, c_rd;
-    wire [P-1:0]   c_lanes;
+    wire           wm_re, acc1_re, acc1_we, sm_re, sm_we, acc2_re, acc2_we, fom_re, fom_we;
+    wire           clearing;
+    wire [HA-1:0]  acc1_raddr, acc1_waddr;
+    wire [HSA-1:0] sm_raddr, sm_waddr;
+    wire [RA-1:0]  acc2_raddr, acc2_waddr;
+    wire [RSA-1:0] fom_raddr, fom_waddr;
+    wire           c_int, c_hid, c_ri, c_neg, c_pred, c_rd;
+    wire [7:0]     c_hsub, c_rsub;
+    wire [PL-1:0]  c_lanes;
     wire [15:0]    c_base, c_k, c_rd_addr;
     wire           ri_issue, sched_idle, noise_busy;
-    wire [HA+LP-1:0] ri_neuron;
+    wire [15:0]    ri_neuron;
     wire [RA-1:0]  ri_word;
 
-    snn_ctrl #(.P(P), .S1(S1), .S2(S2), .MAX_IN(MAX_IN), .HA(HA), .RA(RA), .WMA(WMA)) u_ctrl (
+    snn_ctrl #(.P(P), .PL(PL), .RL(RL), .S1(S1), .S2(S2), .MAX_IN(MAX_IN), .HA(HA), .HSA(HSA),
+               .RA(RA), .RSA(RSA), .WMA(WMA)) u_ctrl (
         .clk(clk), .rst(rst), .start(start), .n_hid(n_hid), .n_out(n_out), .n_exc(n_exc),
-        .steps(steps), .hid_words(hid_words), .out_words(out_words), .noise_busy(noise_busy),
+        .steps(steps), .hid_words(hid_words), .out_words(out_words), .hid_subs(hid_subs),
+        .out_subs(out_subs), .noise_busy(noise_busy),
         .w_we(w_we), .w_word(w_word), .w_lane(w_lane),
         .ev_valid(ev_valid), .ev_end(ev_end), .ev_index(ev_index), .ev_ready(ev_ready),
         .ri_issue(ri_issue), .ri_neuron(ri_neuron), .ri_word(ri_word), .sched_idle(sched_idle),
         .rd_en(rd_en), .rd_addr(rd_addr),
         .wm_addr(wm_addr), .wm_we(wm_we), .wm_re(wm_re),
-        .hid_re(hid_re), .hid_raddr(hid_raddr), .acc1_we(acc1_we), .synmem_we(synmem_we),
-        .hid_waddr(hid_waddr),
-        .ro_re(ro_re), .ro_raddr(ro_raddr), .acc2_we(acc2_we), .fom_we(fom_we), .ro_waddr(ro_waddr),
-        .clearing(clearing), .c_int(c_int), .c_hid(c_hid), .c_lanes(c_lanes), .c_base(c_base),
-        .c_ri(c_ri), .c_neg(c_neg), .c_ru(c_ru), .c_pred(c_pred), .c_k(c_k),
-        .c_rd(c_rd), .c_rd_addr(c_rd_addr),
+        .acc1_re(acc1_re), .acc1_raddr(acc1_raddr), .acc1_we(acc1_we), .acc1_waddr(acc1_waddr),
+        .sm_re(sm_re), .sm_raddr(sm_raddr), .sm_we(sm_we), .sm_waddr(sm_waddr),
+        .acc2_re(acc2_re), .acc2_raddr(acc2_raddr), .acc2_we(acc2_we), .acc2_waddr(acc2_waddr),
+        .fom_re(fom_re), .fom_raddr(fom_raddr), .fom_we(fom_we), .fom_waddr(fom_waddr),
+        .clearing(clearing), .c_int(c_int), .c_hid(c_hid), .c_hsub(c_hsub), .c_lanes(c_lanes),
+        .c_base(c_base), .c_ri(c_ri), .c_neg(c_neg), .c_rsub(c_rsub),
+        .c_pred(c_pred), .c_k(c_k), .c_rd(c_rd), .c_rd_addr(c_rd_addr),
         .busy(busy), .done(done), .step(spk_step));
 
     // weights
@@ -95,66 +110,78 @@ module snn_core #(
     snn_weight_mem #(.P(P), .B(B), .DEPTH(WDEPTH), .AW(WMA)) u_weights (
         .clk(clk), .addr(wm_addr), .we(wm_we), .wdata(wr_data[B-1:0]), .re(wm_re), .rdata(w));
 
-    // hidden state: acc1, syn, mem
-    wire [P*H-1:0] acc1, syn, mem, acc1_next, syn_next, mem_next;
+    // hidden state: acc1 (P lanes), syn and mem (PL lanes)
+    wire [P*H-1:0]  acc1, acc1_next;
+    wire [PL*H-1:0] syn, mem, syn_next, mem_next;
     snn_state_mem #(.DEPTH(S1), .WIDTH(P*H), .AW(HA)) u_acc1 (
-        .clk(clk), .re(hid_re), .raddr(hid_raddr), .rdata(acc1),
-        .we(acc1_we), .waddr(hid_waddr), .wdata(acc1_next));
-    snn_state_mem #(.DEPTH(S1), .WIDTH(P*H), .AW(HA)) u_syn (
-        .clk(clk), .re(hid_re), .raddr(hid_raddr), .rdata(syn),
-        .we(synmem_we), .waddr(hid_waddr), .wdata(syn_next));
-    snn_state_mem #(.DEPTH(S1), .WIDTH(P*H), .AW(HA)) u_mem (
-        .clk(clk), .re(hid_re), .raddr(hid_raddr), .rdata(mem),
-        .we(synmem_we), .waddr(hid_waddr), .wdata(mem_next));
+        .clk(clk), .re(acc1_re), .raddr(acc1_raddr), .rdata(acc1),
+        .we(acc1_we), .waddr(acc1_waddr), .wdata(acc1_next));
+    snn_state_mem #(.DEPTH(HS), .WIDTH(PL*H), .AW(HSA)) u_syn (
+        .clk(clk), .re(sm_re), .raddr(sm_raddr), .rdata(syn),
+        .we(sm_we), .waddr(sm_waddr), .wdata(syn_next));
+    snn_state_mem #(.DEPTH(HS), .WIDTH(PL*H), .AW(HSA)) u_mem (
+        .clk(clk), .re(sm_re), .raddr(sm_raddr), .rdata(mem),
+        .we(sm_we), .waddr(sm_waddr), .wdata(mem_next));
 
-    // noise
-    wire [P*17-1:0] noise;
-    snn_noise #(.P(P)) u_noise (
+    // noise: one draw per hidden update lane
+    wire [PL*17-1:0] noise;
+    snn_noise #(.P(PL)) u_noise (
         .clk(clk), .rst(rst), .start(start), .image_index(image_index), .seed(seed),
-        .noise_bits(noise_bits), .adv(c_hid && noise_bits != 5'd0 ? c_lanes : {P{1'b0}}),
+        .noise_bits(noise_bits), .adv(c_hid && noise_bits != 5'd0 ? c_lanes : {PL{1'b0}}),
         .noise(noise), .busy(noise_busy));
 
     // the hidden lanes
-    snn_hidden_lanes #(.P(P), .B(B), .H(H)) u_hidden (
-        .clearing(clearing), .c_int(c_int), .c_hid(c_hid), .c_lanes(c_lanes), .w(w),
-        .acc1(acc1), .syn(syn), .mem(mem), .theta(theta[H-1:0]), .alpha_q(alpha_q),
+    wire [PL-1:0] spikes;
+    snn_hidden_lanes #(.P(P), .PL(PL), .B(B), .H(H)) u_hidden (
+        .clearing(clearing), .c_int(c_int), .c_hid(c_hid), .c_hsub(c_hsub), .c_lanes(c_lanes),
+        .w(w), .acc1(acc1), .syn(syn), .mem(mem), .theta(theta[H-1:0]), .alpha_q(alpha_q),
         .beta_q(beta_q), .noise(noise), .acc1_next(acc1_next), .syn_next(syn_next),
-        .mem_next(mem_next), .spikes(spk_mask), .any_spike(spk_valid));
+        .mem_next(mem_next), .spikes(spikes), .any_spike(spk_valid));
+    generate
+        if (PL == P) begin : g_spk_full
+            assign spk_mask = spikes;
+        end else begin : g_spk_low
+            assign spk_mask = {{(P-PL){1'b0}}, spikes};
+        end
+    endgenerate
     assign spk_base = c_base;
 
     // hidden spikes -> readout events
-    snn_scheduler #(.P(P), .DEPTH(S1), .WA(HA), .UA(RA)) u_sched (
-        .clk(clk), .rst(rst), .push(spk_valid), .push_word(c_base[HA+LP-1:LP]),
-        .push_mask(spk_mask), .n_words(out_words[RA-1:0]), .issue(ri_issue),
+    wire [15:0] spk_sub = c_base / PL[15:0];
+    wire unused_spk_sub = &{1'b0, spk_sub};
+    snn_scheduler #(.PL(PL), .DEPTH(HS), .WA(HSA), .UA(RA)) u_sched (
+        .clk(clk), .rst(rst), .push(spk_valid), .push_word(spk_sub[HSA-1:0]),
+        .push_mask(spikes), .n_words(out_words[RA-1:0]), .issue(ri_issue),
         .issue_neuron(ri_neuron), .issue_word(ri_word), .idle(sched_idle));
 
-    // readout state: acc2, flt, out, max
-    wire [P*R-1:0] acc2, flt, out, max, acc2_next, flt_next, out_next, max_next;
+    // readout state: acc2 (P lanes), flt, out, max (RL lanes)
+    wire [P*R-1:0]  acc2, acc2_next;
+    wire [RL*R-1:0] flt, out, max, flt_next, out_next, max_next;
     snn_state_mem #(.DEPTH(S2), .WIDTH(P*R), .AW(RA)) u_acc2 (
-        .clk(clk), .re(ro_re), .raddr(ro_raddr), .rdata(acc2),
-        .we(acc2_we), .waddr(ro_waddr), .wdata(acc2_next));
-    snn_state_mem #(.DEPTH(S2), .WIDTH(P*R), .AW(RA)) u_flt (
-        .clk(clk), .re(ro_re), .raddr(ro_raddr), .rdata(flt),
-        .we(fom_we), .waddr(ro_waddr), .wdata(flt_next));
-    snn_state_mem #(.DEPTH(S2), .WIDTH(P*R), .AW(RA)) u_out (
-        .clk(clk), .re(ro_re), .raddr(ro_raddr), .rdata(out),
-        .we(fom_we), .waddr(ro_waddr), .wdata(out_next));
-    snn_state_mem #(.DEPTH(S2), .WIDTH(P*R), .AW(RA)) u_max (
-        .clk(clk), .re(ro_re), .raddr(ro_raddr), .rdata(max),
-        .we(fom_we), .waddr(ro_waddr), .wdata(max_next));
+        .clk(clk), .re(acc2_re), .raddr(acc2_raddr), .rdata(acc2),
+        .we(acc2_we), .waddr(acc2_waddr), .wdata(acc2_next));
+    snn_state_mem #(.DEPTH(RS), .WIDTH(RL*R), .AW(RSA)) u_flt (
+        .clk(clk), .re(fom_re), .raddr(fom_raddr), .rdata(flt),
+        .we(fom_we), .waddr(fom_waddr), .wdata(flt_next));
+    snn_state_mem #(.DEPTH(RS), .WIDTH(RL*R), .AW(RSA)) u_out (
+        .clk(clk), .re(fom_re), .raddr(fom_raddr), .rdata(out),
+        .we(fom_we), .waddr(fom_waddr), .wdata(out_next));
+    snn_state_mem #(.DEPTH(RS), .WIDTH(RL*R), .AW(RSA)) u_max (
+        .clk(clk), .re(fom_re), .raddr(fom_raddr), .rdata(max),
+        .we(fom_we), .waddr(fom_waddr), .wdata(max_next));
 
-    snn_readout_lanes #(.P(P), .B(B), .R(R)) u_readout (
-        .clearing(clearing), .c_ri(c_ri), .c_neg(c_neg), .c_ru(c_ru), .w(w),
+    snn_readout_lanes #(.P(P), .RL(RL), .B(B), .R(R)) u_readout (
+        .clearing(clearing), .c_ri(c_ri), .c_neg(c_neg), .c_rsub(c_rsub), .w(w),
         .acc2(acc2), .flt(flt), .out(out), .max(max), .alpha_q(alpha_q), .beta_q(beta_q),
         .acc2_next(acc2_next), .flt_next(flt_next), .out_next(out_next), .max_next(max_next));
 
     // prediction and host reads
-    snn_argmax #(.P(P), .R(R)) u_argmax (
+    snn_argmax #(.RL(RL), .R(R)) u_argmax (
         .clk(clk), .rst(rst), .c_pred(c_pred), .c_k(c_k), .max(max), .prediction(prediction));
 
-    snn_readback #(.P(P), .B(B), .H(H), .R(R), .MAX_IN(MAX_IN), .MAX_HID(MAX_HID),
-                   .MAX_OUT(MAX_OUT)) u_readback (
-        .clk(clk), .rst(rst), .start(start), .busy(busy), .spikes(spk_mask), .c_rd(c_rd),
+    snn_readback #(.P(P), .PL(PL), .RL(RL), .B(B), .H(H), .R(R), .MAX_IN(MAX_IN),
+                   .MAX_HID(MAX_HID), .MAX_OUT(MAX_OUT)) u_readback (
+        .clk(clk), .rst(rst), .start(start), .busy(busy), .spikes(spikes), .c_rd(c_rd),
         .c_rd_addr(c_rd_addr), .max(max), .out(out), .mem(mem), .syn(syn),
         .prediction(prediction), .rd_valid(rd_valid), .rd_data(rd_data));
 endmodule

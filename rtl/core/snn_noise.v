@@ -39,18 +39,18 @@ module snn_noise #(
     reg        seeding;
 
     // chained draws: lane l sees the state after the draws of lanes 0 .. l
-    reg [31:0] chain [0:P];
+    reg [32*(P+1)-1:0] chain;  // state after lane l's draw in bits [(l+1)*32 +: 32]
     reg [15:0] top_bits;
     reg [P*17-1:0] draws;
     integer l;
     always @* begin
-        chain[0] = state;
+        chain[31:0] = state;
         draws = {P*17{1'b0}};
         top_bits = 16'd0;
         for (l = 0; l < P; l = l + 1) begin
-            chain[l+1] = adv[l] ? xorshift32(chain[l]) : chain[l];
+            chain[(l+1)*32 +: 32] = adv[l] ? xorshift32(chain[l*32 +: 32]) : chain[l*32 +: 32];
             // (x >> (32 - N)) - 2^(N-1); N <= 16, so the top bits fit 16 bits
-            top_bits = chain[l+1][31:16] >> (5'd16 - noise_bits);
+            top_bits = chain[(l+1)*32 + 16 +: 16] >> (5'd16 - noise_bits);
             if (noise_bits != 5'd0)
                 draws[l*17 +: 17] = {1'b0, top_bits} - (17'd1 << (noise_bits - 5'd1));
         end
@@ -82,7 +82,7 @@ module snn_noise #(
                 mul_addend <= mul_addend << 1;
             end
         end else begin
-            state <= chain[P];
+            state <= chain[P*32 +: 32];
         end
     end
 endmodule

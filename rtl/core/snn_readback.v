@@ -7,6 +7,8 @@
 
 module snn_readback #(
     parameter integer P = 8,
+    parameter integer PL = 8,
+    parameter integer RL = 8,
     parameter integer B = 8,
     parameter integer H = 24,
     parameter integer R = 32,
@@ -18,27 +20,27 @@ module snn_readback #(
     input  wire           rst,
     input  wire           start,       // an image starts: counters to 0
     input  wire           busy,        // an image runs: count its cycles
-    input  wire [P-1:0]   spikes,      // hidden spikes of this cycle, to count
+    input  wire [PL-1:0]  spikes,      // hidden spikes of this cycle, to count
     input  wire           c_rd,        // stage 2 of a host read
     input  wire [15:0]    c_rd_addr,   // its address
-    input  wire [P*R-1:0] max,         // words read for it
-    input  wire [P*R-1:0] out,
-    input  wire [P*H-1:0] mem,
-    input  wire [P*H-1:0] syn,
+    input  wire [RL*R-1:0] max,        // sub-words read for it
+    input  wire [RL*R-1:0] out,
+    input  wire [PL*H-1:0] mem,
+    input  wire [PL*H-1:0] syn,
     input  wire [7:0]     prediction,
     output reg            rd_valid,
     output reg  [63:0]    rd_data
 );
-    localparam integer LP = $clog2(P);
-    wire [LP-1:0] lane = c_rd_addr[LP-1:0];
+    wire [15:0] hlane = (c_rd_addr & 16'h0fff) % PL[15:0];  // lane of neuron j
+    wire [15:0] rlane = (c_rd_addr & 16'h0fff) % RL[15:0];  // lane of readout k
     reg [31:0] cycles, n_spikes;
 
     integer l;
-    reg [LP:0] spikes_now;
+    reg [7:0] spikes_now;
     always @* begin
-        spikes_now = {(LP+1){1'b0}};
-        for (l = 0; l < P; l = l + 1)
-            spikes_now = spikes_now + {{LP{1'b0}}, spikes[l]};
+        spikes_now = 8'd0;
+        for (l = 0; l < PL; l = l + 1)
+            spikes_now = spikes_now + {7'd0, spikes[l]};
     end
 
     function [63:0] sext_r(input [R-1:0] v);
@@ -51,16 +53,16 @@ module snn_readback #(
     reg [63:0] value;
     always @* begin
         case (c_rd_addr[15:12])
-            4'h0: value = sext_r(max[lane*R +: R]);
-            4'h1: value = sext_r(out[lane*R +: R]);
-            4'h2: value = sext_h(mem[lane*H +: H]);
-            4'h3: value = sext_h(syn[lane*H +: H]);
+            4'h0: value = sext_r(max[rlane*R +: R]);
+            4'h1: value = sext_r(out[rlane*R +: R]);
+            4'h2: value = sext_h(mem[hlane*H +: H]);
+            4'h3: value = sext_h(syn[hlane*H +: H]);
             4'h8:
                 case (c_rd_addr[2:0])
                     3'd0: value = {56'd0, prediction};
                     3'd1: value = {32'd0, cycles};
                     3'd2: value = {32'd0, n_spikes};
-                    3'd3: value = {32'd0, P[7:0], B[7:0], H[7:0], R[7:0]};
+                    3'd3: value = {16'd0, PL[7:0], RL[7:0], P[7:0], B[7:0], H[7:0], R[7:0]};
                     3'd4: value = {16'd0, MAX_IN[15:0], MAX_HID[15:0], MAX_OUT[15:0]};
                     default: value = 64'd0;
                 endcase
@@ -81,13 +83,13 @@ module snn_readback #(
             end else begin
                 if (busy)
                     cycles <= cycles + 32'd1;
-                n_spikes <= n_spikes + {{(31-LP){1'b0}}, spikes_now};
+                n_spikes <= n_spikes + {24'd0, spikes_now};
             end
             rd_valid <= c_rd;
             rd_data <= c_rd ? value : 64'd0;
         end
     end
-    wire unused = &{1'b0, c_rd_addr[11:LP]};
+    wire unused = &{1'b0, hlane, rlane, c_rd_addr[11:3]};
 endmodule
 
 `default_nettype wire

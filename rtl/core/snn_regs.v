@@ -9,6 +9,8 @@
 
 module snn_regs #(
     parameter integer P = 8,
+    parameter integer PL = 8,      // hidden update lanes
+    parameter integer RL = 8,      // readout update lanes
     parameter integer WMA = 14     // weight memory address bits
 ) (
     input  wire          clk,
@@ -29,6 +31,8 @@ module snn_regs #(
     output reg  [31:0]   seed,          // 0x9
     output reg  [15:0]   hid_words,     // ceil(n_hid / P)
     output reg  [15:0]   out_words,     // ceil(n_out / P)
+    output reg  [15:0]   hid_subs,      // ceil(n_hid / PL)
+    output reg  [15:0]   out_subs,      // ceil(n_out / RL)
     output wire          start,         // one-cycle pulse: register 0xF written
     output wire [31:0]   image_index,   // the index written with it
     output wire          w_we,          // a weight write this cycle
@@ -40,8 +44,8 @@ module snn_regs #(
     wire write = wr_en && !busy;
     wire reg_write = write && wr_addr[23];
 
-    function [15:0] words_of(input [15:0] n);  // ceil(n / P)
-        words_of = (n + P[15:0] - 16'd1) >> LP;
+    function [15:0] words_of(input [15:0] n, input integer lanes);  // ceil(n / lanes)
+        words_of = (n + lanes[15:0] - 16'd1) >> $clog2(lanes);
     endfunction
 
     always @(posedge clk) begin
@@ -58,11 +62,21 @@ module snn_regs #(
             seed <= 32'd0;
             hid_words <= 16'd0;
             out_words <= 16'd0;
+            hid_subs <= 16'd0;
+            out_subs <= 16'd0;
         end else if (reg_write) begin
             case (wr_addr[3:0])
                 4'h0: n_in <= wr_data[15:0];
-                4'h1: begin n_hid <= wr_data[15:0]; hid_words <= words_of(wr_data[15:0]); end
-                4'h2: begin n_out <= wr_data[15:0]; out_words <= words_of(wr_data[15:0]); end
+                4'h1: begin
+                    n_hid <= wr_data[15:0];
+                    hid_words <= words_of(wr_data[15:0], P);
+                    hid_subs <= words_of(wr_data[15:0], PL);
+                end
+                4'h2: begin
+                    n_out <= wr_data[15:0];
+                    out_words <= words_of(wr_data[15:0], P);
+                    out_subs <= words_of(wr_data[15:0], RL);
+                end
                 4'h3: n_exc <= wr_data[15:0];
                 4'h4: steps <= wr_data[15:0];
                 4'h5: theta <= wr_data;

@@ -1,6 +1,6 @@
 // snn_scheduler.v - the hidden-spike event queue feeding the readout (spec §4.3).
 //
-// The hidden pass pushes each word's spike mask (P neurons) that has a spike.
+// The hidden pass pushes each sub-word's spike mask (PL neurons) that has a spike.
 // The scheduler turns the queued masks into readout events, lowest neuron
 // first (spec §3.2: ascending hidden index): for each spiking neuron j it
 // issues the words u = 0 .. n_words-1 of j's row of readout weights, one per
@@ -9,35 +9,35 @@
 `default_nettype none
 
 module snn_scheduler #(
-    parameter integer P = 8,
-    parameter integer DEPTH = 13,  // queue entries: words of one hidden pass (ceil(MAX_HID/P))
-    parameter integer WA = 4,      // bits of a hidden word index
+    parameter integer PL = 8,      // neurons per pushed mask (hidden update lanes)
+    parameter integer DEPTH = 13,  // queue entries: sub-words of one hidden pass
+    parameter integer WA = 4,      // bits of a hidden sub-word index
     parameter integer UA = 1       // bits of a readout word index
 ) (
     input  wire          clk,
     input  wire          rst,
-    input  wire          push,        // a hidden word with spikes
-    input  wire [WA-1:0] push_word,   // its word index (neurons push_word*P ..)
-    input  wire [P-1:0]  push_mask,   // which of its lanes spiked
+    input  wire          push,        // a hidden sub-word with spikes
+    input  wire [WA-1:0] push_word,   // its index (neurons push_word*PL ..)
+    input  wire [PL-1:0] push_mask,   // which of its lanes spiked
     input  wire [UA-1:0] n_words,     // readout words per row: ceil(n_out / P), >= 1
     output wire          issue,       // a readout word is issued this cycle
-    output wire [WA+$clog2(P)-1:0] issue_neuron,  // presynaptic hidden neuron j
+    output wire [15:0]   issue_neuron,  // presynaptic hidden neuron j
     output wire [UA-1:0] issue_word,  // word u of j's readout row
     output wire          idle         // queue empty and nothing being issued
 );
-    localparam integer LP = $clog2(P);
+    localparam integer LP = PL > 1 ? $clog2(PL) : 1;  // bits of a lane index
     localparam integer QA = $clog2(DEPTH + 1);               // bits of the entry count
     localparam integer PA = DEPTH > 1 ? $clog2(DEPTH) : 1;    // bits of a queue position
 
     // the queue: a ring of DEPTH entries; it never fills, as one pass pushes at most DEPTH
     reg [WA-1:0] q_word [0:DEPTH-1];
-    reg [P-1:0]  q_mask [0:DEPTH-1];
+    reg [PL-1:0] q_mask [0:DEPTH-1];
     reg [PA-1:0] head, tail;
     reg [QA-1:0] count;
 
     // the entry being issued
     reg [WA-1:0] cur_word;
-    reg [P-1:0]  cur_mask;
+    reg [PL-1:0] cur_mask;
     reg [UA-1:0] cur_u;
 
     // lowest set lane of cur_mask (spec §3.2 order)
@@ -45,17 +45,17 @@ module snn_scheduler #(
     integer l;
     always @* begin
         low_lane = {LP{1'b0}};
-        for (l = P - 1; l >= 0; l = l - 1)
+        for (l = PL - 1; l >= 0; l = l - 1)
             if (cur_mask[l])
                 low_lane = l[LP-1:0];
     end
 
-    wire active = cur_mask != {P{1'b0}};
+    wire active = cur_mask != {PL{1'b0}};
     wire row_done = active && cur_u == n_words - 1'b1;
     wire pop = !active && count != {QA{1'b0}};
 
     assign issue = active;
-    assign issue_neuron = {cur_word, low_lane};
+    assign issue_neuron = {{(16-WA){1'b0}}, cur_word} * PL[15:0] + {{(16-LP){1'b0}}, low_lane};
     assign issue_word = cur_u;
     assign idle = !active && count == {QA{1'b0}};
 
@@ -74,7 +74,7 @@ module snn_scheduler #(
             head <= {PA{1'b0}};
             tail <= {PA{1'b0}};
             count <= {QA{1'b0}};
-            cur_mask <= {P{1'b0}};
+            cur_mask <= {PL{1'b0}};
             cur_word <= {WA{1'b0}};
             cur_u <= {UA{1'b0}};
         end else begin

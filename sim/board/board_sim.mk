@@ -14,9 +14,10 @@ BOARD_VOBJ := $(BOARD_SIM_DIR)/vobj
 
 $(BOARD_VOBJ)/Vboard_system__ALL.a: $(BOARD_RTL) $(CORE_RTL) sim/board/board_sim.mk
 	@mkdir -p $(@D)
-	verilator --cc --build -O3 -Wall --top-module board_system -Mdir $(BOARD_VOBJ) \
+	verilator --cc -O3 -Wall --top-module board_system -Mdir $(BOARD_VOBJ) \
 	  -GCLK_HZ=$(BOARD_SIM_CLK_HZ) -GBAUD=$(BOARD_SIM_BAUD) $(BOARD_RTL) $(CORE_RTL) > $(BOARD_SIM_DIR)/verilator.log
-	$(MAKE) -s -C $(BOARD_VOBJ) -f Vboard_system.mk verilated.o verilated_threads.o >> $(BOARD_SIM_DIR)/verilator.log
+	$(MAKE) -s -C $(BOARD_VOBJ) -f Vboard_system.mk Vboard_system__ALL.a verilated.o verilated_threads.o \
+	  >> $(BOARD_SIM_DIR)/verilator.log
 
 $(BOARD_SIM_DIR)/board_model.o: sim/board/board_model.cpp sim/board/board_model.h $(BOARD_VOBJ)/Vboard_system__ALL.a
 	$(CXX) -O2 -std=c++14 -Wall -Wextra -Werror -I$(BOARD_VOBJ) -isystem $(VERILATOR_ROOT)/include \

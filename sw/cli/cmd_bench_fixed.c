@@ -12,6 +12,7 @@
 #include "../fixed/quantize.h"
 #include "../train/train.h"
 #include "../util/json.h"
+#include "../util/machine.h"
 #include "args.h"
 #include "commands.h"
 
@@ -77,6 +78,9 @@ int cmd_bench_fixed(int argc, char **argv)
     for (int i = 0; i < test.spikes.n; i++)
         events += spike_data_count(&test.spikes, i);
     double ips = s.n / s.seconds;
+    char machine[300];
+    machine_describe(machine, sizeof machine);
+    printf("machine: %s\n", machine);
     printf("network: %s, %dx%dx%d, %d steps, %.0f input events/image, %.2f Hz hidden\n", what,
            q.n_in, q.n_hidden, q.n_out, q.steps, events / s.n, s.hidden_hz);
     printf("integer model: %.0f images/s on 1 core (%d test images, accuracy %.2f%%)\n", ips, s.n,

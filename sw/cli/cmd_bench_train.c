@@ -3,29 +3,12 @@
  * Prints one line per figure with its unit, and the machine it ran on. */
 #include <omp.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "../train/train.h"
 #include "../util/json.h"
+#include "../util/machine.h"
 #include "args.h"
 #include "commands.h"
-
-/* "model name" from /proc/cpuinfo, or "unknown". */
-static void cpu_name(char *buf, size_t cap)
-{
-    snprintf(buf, cap, "unknown");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f)
-        return;
-    char line[512];
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, "model name", 10) == 0 && strchr(line, ':')) {
-            snprintf(buf, cap, "%s", strchr(line, ':') + 2);
-            buf[strcspn(buf, "\n")] = 0;
-            break;
-        }
-    fclose(f);
-}
 
 int cmd_bench_train(int argc, char **argv)
 {
@@ -72,13 +55,13 @@ int cmd_bench_train(int argc, char **argv)
         snn_model_free(&m);
         return 1;
     }
-    char cpu[256];
-    cpu_name(cpu, sizeof cpu);
+    char machine[300];
+    machine_describe(machine, sizeof machine);
     int nt = threads > 0 ? threads : omp_get_max_threads();
     double events = 0;
     for (int i = 0; i < train.spikes.n; i++)
         events += spike_data_count(&train.spikes, i);
-    printf("machine: %s, %d threads\n", cpu, nt);
+    printf("machine: %s; %d threads\n", machine, nt);
     printf("network: 784-100-10, 80:20, 100 steps, batch 256, s1 %g, %.0f input spikes/sample\n",
            s1, events / train.spikes.n);
     printf("train: %.0f samples/s (%d batches)\n", s.samples_per_s, batches);

@@ -10,7 +10,6 @@
 #include "../cosim/cosim.h"
 #include "../fixed/qnet_io.h"
 #include "../util/json.h"
-#include "../../sim/core_sim.h"
 #include "args.h"
 #include "commands.h"
 
@@ -86,9 +85,7 @@ int cmd_cosim(int argc, char **argv)
     if (rc != 0) {
         fprintf(stderr, "snn cosim: %s\n", err.msg);
     } else {
-        core_sim *probe = core_sim_new(&err);
-        core_sim_build b = probe ? core_sim_params(probe) : (core_sim_build){0};
-        core_sim_free(probe);
+        const core_sim_build b = r.build;
         double n = r.images ? r.images : 1;
         double cycles_per_sop = r.sops ? (double)r.cycles / r.sops : 0;
         printf("cosim %s: %d images, %llu spikes (neuron x step) and %llu readout values "
@@ -97,8 +94,9 @@ int cmd_cosim(int argc, char **argv)
                (unsigned long long)r.mismatches);
         if (r.first.found)
             print_mismatch(&r.first, mismatch_trace);
-        printf("  core (P=%d lanes, B=%d H=%d R=%d): %.0f cycles/image, %.3f cycles/SOP, "
-               "%.0f SOPs/image, %.1f hidden spikes/image\n", b.lanes, b.weight_bits,
+        printf("  core (P=%d PL=%d RL=%d lanes, B=%d H=%d R=%d): %.0f cycles/image, "
+               "%.3f cycles/SOP, %.0f SOPs/image, %.1f hidden spikes/image\n", b.lanes,
+               b.hidden_lanes, b.readout_lanes, b.weight_bits,
                b.hidden_bits, b.readout_bits, r.cycles / n, cycles_per_sop, r.sops / n,
                r.hidden_spikes / n);
         printf("  accuracy: rtl %.2f%%, model %.2f%%\n", 100.0 * r.rtl_correct / n,
@@ -124,6 +122,8 @@ int cmd_cosim(int argc, char **argv)
             json_num(&j, "rtl_acc", r.rtl_correct / n);
             json_num(&j, "model_acc", r.model_correct / n);
             json_int(&j, "lanes", b.lanes);
+            json_int(&j, "hidden_lanes", b.hidden_lanes);
+            json_int(&j, "readout_lanes", b.readout_lanes);
             json_int(&j, "noise_bits", q.noise_bits);
             if (r.first.found) {
                 json_int(&j, "first_image", r.first.image);

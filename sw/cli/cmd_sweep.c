@@ -10,6 +10,7 @@
  * the rank and size of an MPI launch (mpirun -np N snn sweep ...).
  */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../exp/report.h"
 #include "../exp/sweep.h"
 #include "../util/json.h"
 #include "args.h"
@@ -28,7 +30,7 @@
 
 typedef struct {
     const char *preset, *ratios, *s1, *noise, *dataset, *data, *optimizer, *norm, *shard;
-    const char *results, *models;
+    const char *results, *models, *estimate;
     int trials, baseline, epochs, batch, limit, test_limit, vrd_samples, robust, jobs, threads;
     int job, list, as_json;
     double lr, vrd_tau;
@@ -160,6 +162,77 @@ static int find_shard(const char *text, int *i, int *n, const char **source, snn
     return 0;
 }
 
+/* Projects the grid's cost from a measured slice: each job costs the
+ * per-epoch CPU time of the slice runs nearest in s1 (log scale) times its
+ * epochs, plus their fixed cost (data, evaluations, VRD). */
+static int estimate(const char *slice_path, const sweep_grid *g, const sweep_settings *s,
+                    int parallel, int as_json)
+{
+    report_runs slice = {0};
+    snn_error err;
+    if (report_load(slice_path, &slice, &err) != 0) {
+        fprintf(stderr, "snn sweep: %s\n", err.msg);
+        report_runs_free(&slice);
+        return 1;
+    }
+    double total = 0;
+    int usable = 0;
+    for (int i = 0; i < slice.n; i++)
+        usable += isfinite(slice.r[i].epoch_cpu) && isfinite(slice.r[i].cpu_seconds);
+    if (!usable) {
+        fprintf(stderr, "snn sweep: %s: no run with cpu_seconds and epoch_cpu_seconds\n",
+                slice_path);
+        report_runs_free(&slice);
+        return 1;
+    }
+    for (int k = 0; k < g->n; k++) {
+        double best = INFINITY, per_epoch = 0, fixed = 0;
+        int n = 0;
+        for (int i = 0; i < slice.n; i++) {
+            const report_run *r = &slice.r[i];
+            if (!isfinite(r->epoch_cpu) || !isfinite(r->cpu_seconds))
+                continue;
+            double dist = fabs(log(fmax(r->s1, 1e-12)) - log(fmax(g->jobs[k].s1, 1e-12)));
+            if (dist < best - 1e-9) {
+                best = dist;
+                per_epoch = fixed = 0;
+                n = 0;
+            }
+            if (dist <= best + 1e-9) {
+                per_epoch += r->epoch_cpu;
+                fixed += r->cpu_seconds - r->epochs * r->epoch_cpu;
+                n++;
+            }
+        }
+        total += fixed / n + s->epochs * per_epoch / n;
+    }
+    double hours = total / 3600, wall_hours = hours / parallel;
+    if (as_json) {
+        json_out j;
+        json_begin(&j, stdout);
+        json_int(&j, "runs", g->n);
+        json_int(&j, "epochs", s->epochs);
+        json_num(&j, "cpu_hours", hours);
+        json_int(&j, "parallel", parallel);
+        json_num(&j, "wall_hours", wall_hours);
+        json_end(&j);
+    } else {
+        for (int i = 0; i < slice.n; i++) {
+            const report_run *r = &slice.r[i];
+            if (isfinite(r->epoch_cpu) && isfinite(r->cpu_seconds))
+                printf("measured: ratio %g s1 %g: initial rate %.1f Hz, %.2f CPU-s per epoch of %d "
+                       "samples, %.2f CPU-s fixed per run\n", r->ratio, r->s1, r->init_hz,
+                       r->epoch_cpu, r->train_samples, r->cpu_seconds - r->epochs * r->epoch_cpu);
+        }
+        printf("estimate: %d runs x %d epochs from %d measured runs in %s\n", g->n, s->epochs,
+               usable, slice_path);
+        printf("estimate: %.1f CPU-hours in all\n", hours);
+        printf("estimate: %.1f hours wall time at %d runs in parallel\n", wall_hours, parallel);
+    }
+    report_runs_free(&slice);
+    return 0;
+}
+
 static double wall(void)
 {
     struct timespec ts;
@@ -230,6 +303,7 @@ int cmd_sweep(int argc, char **argv)
         {"--shard", ARG_STRING, &a.shard, 0, -1, "i/n: run only jobs with index mod n == i (SLURM arrays)"},
         {"--save-models", ARG_STRING, &a.models, 0, -1, "directory to save each trained model in"},
         {"--list", ARG_FLAG, &a.list, 0, -1, "print the pending jobs and exit"},
+        {"--estimate", ARG_STRING, &a.estimate, 0, -1, "project the grid's run time from a measured slice (results file) and exit"},
         {"--job", ARG_INT, &a.job, 0, 1 << 30, "(internal) run job N of the grid in this process"},
         {"--json", ARG_FLAG, &a.as_json, 0, -1, "print a JSON summary as the last line"},
     };
@@ -249,6 +323,13 @@ int cmd_sweep(int argc, char **argv)
     }
     if (a.job >= 0) {
         rc = run_one(&a, &g, &s);
+        sweep_grid_free(&g);
+        return rc;
+    }
+    int parallel = a.jobs > 0 ? a.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN) / s.threads;
+    parallel = parallel < 1 ? 1 : parallel;
+    if (a.estimate) {
+        rc = estimate(a.estimate, &g, &s, parallel, a.as_json);
         sweep_grid_free(&g);
         return rc;
     }
@@ -291,8 +372,6 @@ int cmd_sweep(int argc, char **argv)
             printf("%d %s\n", todo[k], key);
         }
     }
-    int parallel = a.jobs > 0 ? a.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN) / s.threads;
-    parallel = parallel < 1 ? 1 : parallel;
     if (!a.as_json && !a.list)
         printf("sweep: %d jobs in the grid, %d in shard %d/%d (%s), %d already in %s, %d to run, "
                "%d at a time\n", g.n, mine, shard, shards, shard_source, skipped, a.results, n_todo,

@@ -38,6 +38,7 @@ typedef struct {
     double float_acc;
     double acc[N_BITS][MAX_WIDTHS];   /* NAN: theta unrepresentable */
     double agree[N_BITS][MAX_WIDTHS];
+    int used_h[N_BITS][MAX_WIDTHS];   /* H actually used (resolves "min") */
     uint64_t sat[N_BITS][MAX_WIDTHS]; /* saturation events of all kinds */
 } sweep_row;
 
@@ -93,9 +94,11 @@ static int sweep_model(sweep_row *row, const spike_data *test, const int *widths
         for (int h = 0; h < n_widths; h++) {
             row->acc[b][h] = row->agree[b][h] = NAN;
             row->sat[b][h] = 0;
-            if (theta > (int32_t)((1u << (widths[h] - 1)) - 1))
+            int bits = widths[h] ? widths[h] : quantize_signed_bits(theta);
+            row->used_h[b][h] = bits < 8 ? 8 : bits;
+            if (theta > (int32_t)((1u << (row->used_h[b][h] - 1)) - 1))
                 continue;
-            o.hidden_bits = widths[h];
+            o.hidden_bits = row->used_h[b][h];
             if (quantize_model(&m, &o, row->path, &q, NULL, err) != 0)
                 goto done;
             qnet_eval_stats s;
@@ -115,6 +118,16 @@ done:
     return rc;
 }
 
+/* "24", or "min" for 0: the smallest H that holds theta at each B. */
+static const char *width_name(int w, char *buf, size_t cap)
+{
+    if (w)
+        snprintf(buf, cap, "%d", w);
+    else
+        snprintf(buf, cap, "min");
+    return buf;
+}
+
 static void write_table(FILE *f, const sweep_row *rows, int n_rows, const int *widths,
                         int n_widths, int n_images)
 {
@@ -124,22 +137,27 @@ static void write_table(FILE *f, const sweep_row *rows, int n_rows, const int *w
         fprintf(f, "\n%s%s: float %.2f\n  %2s %6s", rows[r].path, rows[r].qat ? " (QAT)" : "",
                 100 * rows[r].float_acc, "B", "float");
         for (int h = 0; h < n_widths; h++)
-            fprintf(f, "  H=%-4d", widths[h]);
-        fprintf(f, "  agree(H=%d)\n", widths[0]);
+            if (widths[h])
+                fprintf(f, "  H=%-4d", widths[h]);
+            else
+                fprintf(f, "  H=min(H)  ");
+        char name[16];
+        fprintf(f, "  agree(H=%s)\n", width_name(widths[0], name, sizeof name));
         for (int b = 0; b < N_BITS; b++) {
             fprintf(f, "  %2d %6.2f", MAX_BITS - b, 100 * rows[r].float_acc);
             for (int h = 0; h < n_widths; h++)
                 if (isnan(rows[r].acc[b][h]))
                     fprintf(f, "  %6s", "n/a");
-                else
+                else if (widths[h])
                     fprintf(f, "  %6.2f", 100 * rows[r].acc[b][h]);
+                else
+                    fprintf(f, "  %5.2f(%d)", 100 * rows[r].acc[b][h], rows[r].used_h[b][h]);
             fprintf(f, "  %6.2f\n", 100 * rows[r].agree[b][0]);
         }
     }
 }
 
-static void write_csv(FILE *f, const sweep_row *rows, int n_rows, const int *widths,
-                      int n_widths)
+static void write_csv(FILE *f, const sweep_row *rows, int n_rows, int n_widths)
 {
     fprintf(f, "model,qat,weight_bits,hidden_bits,readout_bits,float_acc,fixed_acc,agreement,"
             "saturations\n");
@@ -147,7 +165,7 @@ static void write_csv(FILE *f, const sweep_row *rows, int n_rows, const int *wid
         for (int b = 0; b < N_BITS; b++)
             for (int h = 0; h < n_widths; h++) {
                 fprintf(f, "%s,%d,%d,%d,%d,%.4f,", rows[r].path, rows[r].qat, MAX_BITS - b,
-                        widths[h], READOUT_BITS, rows[r].float_acc);
+                        rows[r].used_h[b][h], READOUT_BITS, rows[r].float_acc);
                 if (isnan(rows[r].acc[b][h]))
                     fprintf(f, ",,\n");
                 else
@@ -184,12 +202,17 @@ static void write_gp(FILE *f, const sweep_row *rows, int n_rows, const int *widt
     fprintf(f, "plot ");
     int col = 2;
     for (int r = 0; r < n_rows; r++) {
-        fprintf(f, "%s'sweep-bits.dat' using 1:%d with lines dashtype 2 title '%s float'",
-                r ? ", \\\n     " : "", col++, rows[r].qat ? "QAT" : "float-trained");
+        const char *slash = strrchr(rows[r].path, '/');
+        const char *name = slash ? slash + 1 : rows[r].path;
+        fprintf(f, "%s'sweep-bits.dat' using 1:%d with lines dashtype 2 title '%s%s float'",
+                r ? ", \\\n     " : "", col++, name, rows[r].qat ? " (QAT)" : "");
         for (int h = 0; h < (r == 0 ? n_widths : 1); h++)
-            fprintf(f, ", \\\n     'sweep-bits.dat' using 1:%d with linespoints title '%s%s H=%d'",
-                    col++, rows[r].qat ? "QAT model " : "fixed", rows[r].qat ? rows[r].path : "",
-                    widths[h]);
+        {
+            char wname[16];
+            fprintf(f, ", \\\n     'sweep-bits.dat' using 1:%d with linespoints "
+                    "title '%s%s fixed H=%s'", col++, name, rows[r].qat ? " (QAT)" : "",
+                    width_name(widths[h], wname, sizeof wname));
+        }
     }
     fprintf(f, "\n");
 }
@@ -205,7 +228,7 @@ static int write_file(const char *dir, const char *name, const sweep_row *rows, 
     if (which == 0)
         write_table(af.fp, rows, n_rows, widths, n_widths, n_images);
     else if (which == 1)
-        write_csv(af.fp, rows, n_rows, widths, n_widths);
+        write_csv(af.fp, rows, n_rows, n_widths);
     else if (which == 2)
         write_dat(af.fp, rows, n_rows, n_widths);
     else
@@ -234,7 +257,7 @@ static int run_gnuplot(const char *dir, snn_error *err)
 int cmd_sweep_bits(int argc, char **argv)
 {
     const char *model_path = NULL, *qat_arg = NULL, *out_dir = NULL, *data_dir = DEFAULT_DATA_DIR;
-    const char *width_arg = "24,16,14,12,10";
+    const char *width_arg = "24,16,12,min";
     int limit = 0, threads = 0, as_json = 0;
     arg_spec specs[] = {
         {"--model", ARG_STRING, &model_path, 0, -1, "float model file (required)"},
@@ -242,7 +265,8 @@ int cmd_sweep_bits(int argc, char **argv)
          "QAT-trained model(s), comma-separated, swept at the first hidden width"},
         {"--out", ARG_STRING, &out_dir, 0, -1, "directory for the table, CSV and plot (required)"},
         {"--hidden-bits", ARG_STRING, &width_arg, 0, -1,
-         "hidden widths H to sweep, comma-separated, widest first (24,16,14,12,10)"},
+         "hidden widths H, comma-separated, the first also for QAT models; 'min': the "
+         "smallest that holds theta (24,16,12,min)"},
         {"--data", ARG_STRING, &data_dir, 0, -1, "directory of IDX files (" DEFAULT_DATA_DIR ")"},
         {"--limit", ARG_INT, &limit, 0, 1 << 30, "first N test samples (0 = all)"},
         {"--threads", ARG_INT, &threads, 0, 1024, "threads (0 = all cores)"},
@@ -267,9 +291,10 @@ int cmd_sweep_bits(int argc, char **argv)
     int widths[MAX_WIDTHS];
     for (int h = 0; h < n_widths; h++) {
         char *end;
-        long v = strtol(width_items[h], &end, 10);
-        if (*end || v < 8 || v > 32) {
-            fprintf(stderr, "snn sweep-bits: --hidden-bits: '%s' is not a width in 8..32\n",
+        long v = strcmp(width_items[h], "min") == 0 ? 0 : strtol(width_items[h], &end, 10);
+        if (v != 0 && (*end || v < 8 || v > 32)) {
+            fprintf(stderr, "snn sweep-bits: --hidden-bits: '%s' is neither a width in 8..32 "
+                    "nor 'min'\n",
                     width_items[h]);
             return 2;
         }

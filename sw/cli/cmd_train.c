@@ -5,6 +5,7 @@
  * JSON line per epoch goes to <out>.metrics.jsonl.
  */
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,10 @@
 #include "args.h"
 #include "commands.h"
 
+/* Terminal progress: a bar for the epoch and the ETA of the whole run. */
 typedef struct {
-    int epoch, total_epochs;
-    double t0;
+    int epoch, first_epoch, total_epochs;
+    double t0; /* when this run's first epoch started */
 } progress_state;
 
 static void progress_bar(int done, int total, void *ctx)
@@ -25,9 +27,14 @@ static void progress_bar(int done, int total, void *ctx)
     progress_state *p = ctx;
     if (done % 4 && done != total)
         return;
+    double elapsed = omp_get_wtime() - p->t0;
+    double batches_done = (double)(p->epoch - p->first_epoch) * total + done;
+    double batches_left = (double)(p->total_epochs - p->epoch + 1) * total - done;
+    int eta = (int)(elapsed / batches_done * batches_left);
     int width = 30, filled = width * done / total;
-    fprintf(stderr, "\repoch %d/%d [%.*s%*s] %3d%%", p->epoch, p->total_epochs, filled,
-            "##############################", width - filled, "", 100 * done / total);
+    fprintf(stderr, "\repoch %d/%d [%.*s%*s] %3d%%  ETA %d:%02d", p->epoch, p->total_epochs,
+            filled, "##############################", width - filled, "", 100 * done / total,
+            eta / 60, eta % 60);
     if (done == total)
         fputs("\r\033[K", stderr);
     fflush(stderr);
@@ -55,7 +62,7 @@ int cmd_train(int argc, char **argv)
     snn_train_options o = snn_default_train_options();
     double ratio = 0.8, s1 = SNN_DEFAULT_S1, seed = 1, lr = -1, lr_end = -1;
     int hidden = cfg.n_hidden, steps = cfg.steps, no_dale = 0, as_json = 0, quiet = 0;
-    int epochs = -1, test_limit = 0;
+    int epochs = -1, test_limit = 0, augment = -1;
     const char *data_dir = DEFAULT_DATA_DIR, *out_path = "model.snn", *resume = NULL;
     const char *optimizer = NULL, *preset = "paper";
     arg_spec specs[] = {
@@ -71,6 +78,7 @@ int cmd_train(int argc, char **argv)
         {"--s1", ARG_DOUBLE, &s1, 0, 10, "input weight init scale |N(0, s1)|; sets the initial rate"},
         {"--noise", ARG_DOUBLE, &o.noise, 0, 10, "weight-update noise sigma (0)"},
         {"--qat", ARG_INT, &o.qat_bits, 1, 16, "train through B-bit fake-quantized weights"},
+        {"--augment-shift", ARG_INT, &augment, 0, 8, "shift training images by up to N pixels (best: 2)"},
         {"--no-dale", ARG_FLAG, &no_dale, 0, -1, "unbounded baseline: no sign constraints"},
         {"--seed", ARG_DOUBLE, &seed, 0, 1e18, "random seed (1)"},
         {"--threads", ARG_INT, &o.threads, 0, 1024, "threads (0 = all cores); results do not depend on it"},
@@ -100,7 +108,8 @@ int cmd_train(int argc, char **argv)
     o.optimizer = strcmp(optimizer, "adam") == 0 ? OPT_ADAM : OPT_SGD;
     o.lr = lr > 0 ? lr : best ? 0.002 : 0.01;
     o.lr_decay_end = lr_end > 0 ? lr_end : best ? 0.05 : 1.0;
-    o.epochs = epochs > 0 ? epochs : 30;
+    o.epochs = epochs > 0 ? epochs : best ? 40 : 30;
+    o.augment_shift = augment >= 0 ? augment : best ? 2 : 0;
     o.seed = (unsigned long long)seed;
     cfg.n_hidden = hidden;
     cfg.n_exc = snn_exc_count(hidden, ratio);
@@ -130,7 +139,7 @@ int cmd_train(int argc, char **argv)
         snn_rng_seed(&rng, o.seed, 0x494e4954ull); /* init stream */
         snn_model_init(&m, s1, &rng);
     }
-    progress_state prog = {0, o.epochs, 0};
+    progress_state prog = {0, 0, o.epochs, 0};
     if (isatty(fileno(stderr)) && !as_json) {
         o.progress = progress_bar;
         o.progress_ctx = &prog;
@@ -174,6 +183,8 @@ int cmd_train(int argc, char **argv)
     snn_epoch_stats s = {0};
     double peak = 0, sps_sum = 0;
     int ran = 0;
+    prog.first_epoch = snn_trainer_epoch_done(t) + 1;
+    prog.t0 = omp_get_wtime();
     while (snn_trainer_epoch_done(t) < o.epochs) {
         prog.epoch = snn_trainer_epoch_done(t) + 1;
         if (snn_trainer_epoch(t, &train.spikes, &test.spikes, &s, &err) != 0)

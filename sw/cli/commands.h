@@ -14,6 +14,8 @@ int cmd_quantize(int argc, char **argv);
 int cmd_sweep_bits(int argc, char **argv);
 int cmd_bench_fixed(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_vrd(int argc, char **argv);
 int cmd_cosim(int argc, char **argv);
 int cmd_deploy(int argc, char **argv);
 int cmd_classify(int argc, char **argv);

@@ -18,6 +18,8 @@ static const struct {
     {"sweep-bits", cmd_sweep_bits, "float vs fixed accuracy over weight/state widths (table, CSV, PNG)"},
     {"bench-fixed", cmd_bench_fixed, "speed of the integer reference model (images/s, one core)"},
     {"sweep", cmd_sweep, "grids of training runs in parallel/MPI/shards, resumable (JSONL)"},
+    {"report", cmd_report, "HTML/Markdown report of sweep results: figures, statistics, paper numbers"},
+    {"vrd", cmd_vrd, "Van Rossum distances: spike trains from CSV, or a model's hidden E/I neurons"},
     {"cosim", cmd_cosim, "RTL core (Verilator) vs integer model: every spike compared"},
     {"deploy", cmd_deploy, "load a quantized model onto the FPGA board over UART (or --sim)"},
     {"classify", cmd_classify, "classify test images on the board, checked against the reference"},

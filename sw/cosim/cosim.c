@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../sim/core_sim.h"
 
 /* What one thread accumulates; merged at the end. */
 typedef struct {
@@ -84,6 +83,7 @@ static int run_share(const qnet *q, const spike_data *data, const cosim_options 
             snn_fail(err, "cosim: out of memory");
         goto out;
     }
+    r->build = core_sim_params(sim);
     if (core_sim_load(sim, o->rtl_net ? o->rtl_net : q, "cosim", err) != 0)
         goto out;
     if (tid == 0 && o->trace_path && core_sim_trace_open(sim, o->trace_path, err) != 0)
@@ -102,6 +102,8 @@ static int run_share(const qnet *q, const spike_data *data, const cosim_options 
         r->cycles += rr.cycles;
         r->sops += mr.sops;
         r->hidden_spikes += mr.n_spikes;
+        for (int k = 0; k < SAT_KINDS; k++)
+            r->saturations += mr.sat[k];
         r->rtl_correct += rr.prediction == data->labels[s];
         r->model_correct += mr.prediction == data->labels[s];
     }
@@ -179,6 +181,7 @@ int cosim_run(const qnet *q, const spike_data *data, const cosim_options *o, cos
             *err = w[tid].err;
             rc = -1;
         }
+        r->build = x->build;
         r->images += x->images;
         r->spikes_compared += x->spikes_compared;
         r->readouts_compared += x->readouts_compared;
@@ -186,6 +189,7 @@ int cosim_run(const qnet *q, const spike_data *data, const cosim_options *o, cos
         r->sops += x->sops;
         r->sim_cycles += x->sim_cycles;
         r->hidden_spikes += x->hidden_spikes;
+        r->saturations += x->saturations;
         r->rtl_correct += x->rtl_correct;
         r->model_correct += x->model_correct;
         const cosim_mismatch *m = &x->first;

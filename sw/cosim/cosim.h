@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "../../sim/core_sim.h"
 #include "../data/dataset.h"
 #include "../fixed/qnet.h"
 #include "../util/error.h"
@@ -37,6 +38,7 @@ typedef struct {
 } cosim_mismatch;
 
 typedef struct {
+    core_sim_build build;       /* the simulated core's lanes, widths and sizes */
     int images;
     uint64_t spikes_compared;   /* (neuron, step) pairs */
     uint64_t readouts_compared; /* max[k], out[k] and predictions */
@@ -45,6 +47,7 @@ typedef struct {
     uint64_t sops;              /* synaptic operations of all images (the model's count) */
     uint64_t sim_cycles;        /* all simulated cycles, loading and reads included */
     uint64_t hidden_spikes;
+    uint64_t saturations;       /* clamps the model counted (spec §7), all register kinds */
     double seconds;             /* wall time of the run */
     int rtl_correct, model_correct; /* predictions equal to the label */
     cosim_mismatch first;

@@ -23,8 +23,9 @@
 typedef struct {
     char *key;
     double ratio, s1, noise;
-    int dale, seed, epochs, n_exc, n_hidden;
+    int dale, seed, epochs, n_exc, n_hidden, train_samples;
     double init_hz, peak_acc, last10_acc, final_hz, seconds;
+    double cpu_seconds, epoch_cpu; /* CPU time of the run, and per epoch (mean); NaN if absent */
     double vrd[2][3];     /* [init, final][EE, EI, II]: mean pair distance of the run; NaN if absent */
     double vrd_kw_p[2];   /* within-run Kruskal-Wallis p over the pairs */
     double rob[ROBUST_POINTS][2]; /* [condition][float, int] accuracy; NaN if absent */
@@ -58,7 +59,7 @@ report_options report_default_options(void);
 /* Summary figures the caller may print. */
 typedef struct {
     int runs, trained, figures, figure_failures;
-    char first_figure_error[256];
+    char first_figure_error[512];
 } report_summary;
 
 /* Writes the report; figures that gnuplot cannot draw are reported in the

@@ -207,7 +207,7 @@ stats_kw stats_kruskal(const double *const *groups, const int *n, int k)
         r.n += n[g];
         nonempty += n[g] > 0;
     }
-    double *rank_sum = calloc(k, sizeof *rank_sum);
+    double *rank_sum = k > 0 ? calloc((size_t)k, sizeof *rank_sum) : NULL;
     tagged *all = malloc(sizeof *all * (r.n ? r.n : 1));
     if (nonempty < 2 || !all || !rank_sum) {
         free(all);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +37,12 @@ sweep_settings sweep_default_settings(void)
     };
 }
 
+static int jobs_equal(const sweep_job *a, const sweep_job *b)
+{
+    return a->ratio == b->ratio && a->dale == b->dale && a->s1 == b->s1 && a->noise == b->noise &&
+           a->seed == b->seed;
+}
+
 int sweep_grid_add(sweep_grid *g, const double *ratios, int n_ratios, int dale, const double *s1,
                    int n_s1, const double *noise, int n_noise, int trials, snn_error *err)
 {
@@ -46,7 +53,7 @@ int sweep_grid_add(sweep_grid *g, const double *ratios, int n_ratios, int dale, 
                     sweep_job j = {ratios[r], dale, s1[a], noise[b], seed};
                     int dup = 0;
                     for (int k = 0; k < g->n && !dup; k++)
-                        dup = memcmp(&g->jobs[k], &j, sizeof j) == 0;
+                        dup = jobs_equal(&g->jobs[k], &j);
                     if (dup)
                         continue;
                     if (g->n == g->cap) {
@@ -89,7 +96,7 @@ int sweep_preset(const char *name, sweep_grid *g, sweep_settings *s, snn_error *
         static const double noise[] = {0, 1e-3};
         *s = sweep_default_settings();
         s->epochs = 4;
-        s->limit = 12000;
+        s->limit = 30000;
         s->test_limit = 2000;
         s->robust = 1;
         return sweep_grid_add(g, ratios, 3, 1, s1, 5, zero, 1, 2, err) ||
@@ -364,6 +371,17 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* CPU time of this process (a job runs in its own process): unlike wall
+ * time, it does not grow when other work shares the cores. */
+static double cpu_seconds(void)
+{
+    struct rusage u;
+    if (getrusage(RUSAGE_SELF, &u) != 0)
+        return NAN;
+    return (double)u.ru_utime.tv_sec + 1e-6 * (double)u.ru_utime.tv_usec +
+           (double)u.ru_stime.tv_sec + 1e-6 * (double)u.ru_stime.tv_usec;
+}
+
 int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size_t *len,
                   void (*progress)(const char *msg, void *ctx), void *ctx, snn_error *err)
 {
@@ -402,6 +420,7 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
 
     int E = s->epochs;
     double *acc = calloc((size_t)E + 1, sizeof *acc), *hz = calloc((size_t)E + 1, sizeof *hz);
+    double *secs = calloc((size_t)E + 1, sizeof *secs);
     snn_trainer *t = NULL;
     char *buf = NULL;
     size_t buf_len = 0;
@@ -411,7 +430,7 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
     vrd_summary vrd0 = {0}, vrd1 = {0};
     robust_result rob = {0};
     snn_epoch_stats st = {0};
-    if (!acc || !hz) {
+    if (!acc || !hz || !secs) {
         snn_fail(err, "out of memory");
         goto done;
     }
@@ -423,8 +442,10 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
         goto done;
     double peak = 0;
     for (int e = 0; e < E; e++) {
+        double cpu0 = cpu_seconds();
         if (snn_trainer_epoch(t, data.train, data.test, &st, err) != 0)
             goto done;
+        secs[e] = cpu_seconds() - cpu0;
         acc[e] = st.test_acc;
         hz[e] = st.hidden_hz;
         peak = st.test_acc > peak ? st.test_acc : peak;
@@ -488,6 +509,7 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
     json_num(&jo, "final_inh_hz", final.inh_hz);
     json_array(&jo, "test_acc", acc, E);
     json_array(&jo, "hidden_hz", hz, E);
+    json_array(&jo, "epoch_cpu_seconds", secs, E);
     if (s->vrd_samples > 0) {
         json_str(&jo, "vrd_norm", vrd_norm_name(s->vrd_norm));
         json_num(&jo, "vrd_tau", s->vrd_tau);
@@ -503,6 +525,7 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
         robust_field_name(&c, "int", k, sizeof k);
         json_num(&jo, k, rob.p[i].int_acc);
     }
+    json_num(&jo, "cpu_seconds", cpu_seconds());
     json_num(&jo, "seconds", now_seconds() - t0);
     json_str(&jo, "host", host);
     json_end(&jo);
@@ -523,6 +546,7 @@ done:
     snn_trainer_free(t);
     free(acc);
     free(hz);
+    free(secs);
     snn_model_free(&m);
     job_data_free(&data);
     return rc;

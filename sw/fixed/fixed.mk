@@ -20,3 +20,5 @@ bench-fixed: $(SNN) ## Speed of the integer reference model (images/s, one core)
 # functions whose packaged version is defective (see tests/test_libfixmath.c).
 TEST_CMDS += "$(CC) -std=c11 -D_GNU_SOURCE -O2 -mgeneral-regs-only -c sw/fixed/qnet.c -o /dev/null && echo 'sw/fixed/qnet.c: no floating point'"
 TEST_CMDS += "! grep -rnE 'fix16_(exp|sadd|to_int)\b' sw/ && echo 'sw/: no defective libfixmath call'"
+# End to end: quantize, eval --fixed, sweep-bits and bench-fixed on a small slice.
+TEST_CMDS += "tests/cli_fixed.sh $(SNN)"

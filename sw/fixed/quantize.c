@@ -66,8 +66,11 @@ int quantize_model(const snn_model *m, const quant_options *o, const char *what,
     if (!c->dale)
         return snn_fail(err, "%s: trained without Dale's law; the integer format stores weight "
                         "magnitudes signed by neuron type (spec §2.2) and cannot hold it", what);
-    if (o->weight_bits < 1 || o->weight_bits > 16)
-        return snn_fail(err, "%s: weight bits %d out of range (1..16)", what, o->weight_bits);
+    if (o->weight_bits < 1 || o->weight_bits > 16 || o->hidden_bits < 8 || o->hidden_bits > 32 ||
+        o->readout_bits < 8 || o->readout_bits > 40 || o->noise_bits < 0 || o->noise_bits > 16)
+        return snn_fail(err, "%s: widths B=%d H=%d R=%d N=%d outside spec §1.4 (1..16, 8..32, "
+                        "8..40, 0..16)", what, o->weight_bits, o->hidden_bits, o->readout_bits,
+                        o->noise_bits);
     size_t n1 = (size_t)c->n_in * c->n_hidden, n2 = (size_t)c->n_hidden * c->n_out;
     for (size_t i = 0; i < n1 + n2; i++) {
         float w = i < n1 ? m->w1[i] : m->w2[i - n1];
@@ -88,11 +91,14 @@ int quantize_model(const snn_model *m, const quant_options *o, const char *what,
     r.s_o = wmax / r.w2_max; /* spec §8.2 */
     double theta = floor(r.s_h * c->threshold + 0.5);
     int64_t theta_max = ((int64_t)1 << (o->hidden_bits - 1)) - 1;
-    if (o->hidden_bits >= 8 && o->hidden_bits <= 32 && !(theta >= 1 && theta <= (double)theta_max))
-        return snn_fail(err, "%s: threshold %g at hidden scale %.6g gives theta = %.0f, which needs "
-                        "H >= %d bits (H = %d); use more hidden bits or fewer weight bits", what,
-                        c->threshold, r.s_h, theta, quantize_signed_bits((int64_t)theta),
-                        o->hidden_bits);
+    if (!(theta >= 1))
+        return snn_fail(err, "%s: threshold %g at hidden scale %.6g rounds to theta = 0 (spec "
+                        "§2.3 needs >= 1); use more weight bits", what, c->threshold, r.s_h);
+    if (theta > (double)theta_max)
+        return snn_fail(err, "%s: threshold %g at hidden scale %.6g gives theta = %.0f, above "
+                        "%lld for H = %d; it needs H >= %d (or fewer weight bits)", what,
+                        c->threshold, r.s_h, theta, (long long)theta_max, o->hidden_bits,
+                        theta < 4e18 ? quantize_signed_bits((int64_t)theta) : 64);
     q->n_in = c->n_in, q->n_hidden = c->n_hidden, q->n_out = c->n_out;
     q->n_exc = c->n_exc, q->steps = c->steps;
     q->weight_bits = o->weight_bits, q->hidden_bits = o->hidden_bits;

@@ -53,7 +53,9 @@ int32_t quantize_decay_q12(float decay);
 
 /* Replaces dst's weights by src's weights rounded to `bits`-bit magnitudes at
  * the spec §8 per-layer scales and scaled back to float (fake quantization);
- * dst has src's config. */
+ * dst has src's config. bits is 1..16; dst may be src. A layer that is all
+ * zero stays zero. The sign is the weight's own, so models without Dale's
+ * law work too. */
 void quantize_fake_weights(const snn_model *src, int bits, snn_model *dst);
 
 /* Runs q over every sample of data (threads in parallel, 0 = OpenMP default)

@@ -24,6 +24,8 @@ struct snn_trainer {
     float *grad[N_CHUNKS];   /* per chunk: n1 + n2 */
     float *adam_m, *adam_v;  /* n1 + n2 each (Adam only) */
     snn_workspace ws[N_CHUNKS];
+    uint16_t *aug_events[N_CHUNKS]; /* one shifted sample per chunk (augmentation) */
+    uint32_t *aug_start[N_CHUNKS];
     snn_model shadow;        /* fake-quantized weights for QAT */
     int *order;
     int order_len;
@@ -114,6 +116,8 @@ static void trainer_release(snn_trainer *t)
 {
     for (int c = 0; c < N_CHUNKS; c++) {
         free(t->grad[c]);
+        free(t->aug_events[c]);
+        free(t->aug_start[c]);
         snn_workspace_free(&t->ws[c]);
     }
     free(t->adam_m);
@@ -137,6 +141,12 @@ snn_trainer *snn_trainer_new(snn_model *m, const snn_train_options *o, snn_error
     for (int c = 0; c < N_CHUNKS && !bad; c++) {
         t->grad[c] = malloc(sizeof(float) * (t->n1 + t->n2));
         bad = !t->grad[c] || snn_workspace_alloc(&t->ws[c], &m->cfg, err) != 0;
+        if (!bad && o->augment_shift) {
+            /* A latency-coded pixel fires at most once: n_in events per sample at most. */
+            t->aug_events[c] = malloc(sizeof(uint16_t) * (size_t)m->cfg.n_in * m->cfg.steps);
+            t->aug_start[c] = malloc(sizeof(uint32_t) * ((size_t)m->cfg.steps + 1));
+            bad = !t->aug_events[c] || !t->aug_start[c];
+        }
     }
     if (!bad && o->optimizer == OPT_ADAM) {
         t->adam_m = calloc(t->n1 + t->n2, sizeof(float));
@@ -176,7 +186,7 @@ int snn_trainer_state(const snn_trainer *t, void **blob, size_t *len, snn_error 
     bw_u32(&w, (uint32_t)t->o.batch);
     bw_u32(&w, (uint32_t)t->o.limit);
     bw_u32(&w, (uint32_t)t->o.qat_bits);
-    bw_f32(&w, 0); /* reserved */
+    bw_u32(&w, (uint32_t)t->o.augment_shift);
     bw_bytes(&w, &t->o.lr, sizeof(double));
     bw_bytes(&w, &t->o.noise, sizeof(double));
     bw_bytes(&w, &t->o.lr_decay_end, sizeof(double));
@@ -207,7 +217,7 @@ int snn_trainer_restore(snn_trainer *t, const void *blob, size_t len, const char
     o.batch = (int)br_u32(&r, "batch");
     o.limit = (int)br_u32(&r, "limit");
     o.qat_bits = (int)br_u32(&r, "qat bits");
-    br_f32(&r, "reserved");
+    o.augment_shift = (int)br_u32(&r, "augment shift");
     const uint8_t *doubles = br_bytes(&r, 3 * sizeof(double), "learning rate, noise, schedule");
     uint64_t step = br_u64(&r, "adam step");
     if (r.failed)
@@ -220,7 +230,8 @@ int snn_trainer_restore(snn_trainer *t, const void *blob, size_t len, const char
     if (optimizer != (uint32_t)t->o.optimizer || o.qat_bits != t->o.qat_bits)
         return snn_fail(err, "%s: checkpoint was trained with optimizer %s, qat %d; resume with "
                         "the same", what, optimizer == OPT_ADAM ? "adam" : "sgd", o.qat_bits);
-    if (o.batch < 1 || !(o.lr > 0) || !(o.noise >= 0) || !(o.lr_decay_end > 0))
+    if (o.batch < 1 || !(o.lr > 0) || !(o.noise >= 0) || !(o.lr_decay_end > 0) ||
+        o.augment_shift < 0 || o.augment_shift > 8)
         return snn_fail(err, "%s: training state has invalid options (batch %d, lr %g, noise %g)",
                         what, o.batch, o.lr, o.noise);
     size_t moments = t->o.optimizer == OPT_ADAM ? 2 * sizeof(float) * (t->n1 + t->n2) : 0;
@@ -247,17 +258,57 @@ static double epoch_lr(const snn_train_options *o, int epoch)
     return o->lr * (o->lr_decay_end + (1 - o->lr_decay_end) * f);
 }
 
-/* Forward and backward over samples [lo, hi) of the batch into chunk c's gradient. */
+/* Random translation of an image by up to `shift` pixels in x and y, applied
+ * to its events (a square image, row-major inputs). Translation keeps the
+ * ascending input order within a step; inputs pushed off the edge are dropped.
+ * Returns a one-sample view over the chunk's buffers. */
+static spike_data shifted_sample(const snn_trainer *t, const spike_data *data, int s, int c,
+                                 snn_rng *rng)
+{
+    int side = (int)lround(sqrt((double)data->n_inputs)), k = t->o.augment_shift;
+    int dx = (int)snn_rng_below(rng, 2u * k + 1) - k, dy = (int)snn_rng_below(rng, 2u * k + 1) - k;
+    const uint32_t *st = data->step_start + (size_t)s * (data->steps + 1);
+    uint32_t n = 0, cap = (uint32_t)data->n_inputs * (uint32_t)data->steps;
+    for (int step = 0; step < data->steps; step++) {
+        t->aug_start[c][step] = n;
+        for (uint32_t e = st[step]; e < st[step + 1] && n < cap; e++) {
+            int row = data->events[e] / side + dy, col = data->events[e] % side + dx;
+            if (row >= 0 && row < side && col >= 0 && col < side)
+                t->aug_events[c][n++] = (uint16_t)(row * side + col);
+        }
+    }
+    t->aug_start[c][data->steps] = n;
+    spike_data view = {.n = 1, .n_inputs = data->n_inputs, .steps = data->steps,
+                       .step_start = t->aug_start[c], .events = t->aug_events[c],
+                       .labels = data->labels + s, .n_classes = data->n_classes};
+    return view;
+}
+
+/* Forward and backward over samples [lo, hi) of the batch into chunk c's
+ * gradient. Augmentation draws come from a stream of (seed, epoch, batch
+ * position), so they do not depend on which thread runs the chunk. */
 static void chunk_gradient(snn_trainer *t, const snn_model *fw, const spike_data *data,
-                           const int *batch, int lo, int hi, int c, double *loss, int *correct)
+                           const int *batch, int batch_index, int lo, int hi, int c, double *loss,
+                           int *correct)
 {
     float *g = t->grad[c];
     memset(g, 0, sizeof(float) * (t->n1 + t->n2));
+    snn_rng rng;
+    snn_rng_seed(&rng, t->o.seed,
+                 0x4155474dull + (uint64_t)t->epoch_done * 1000003u + (uint64_t)batch_index * 64 + c);
     for (int i = lo; i < hi; i++) {
         int s = batch[i], label = data->labels[s];
-        int pred = snn_forward(fw, data, s, &t->ws[c]);
+        spike_data view;
+        const spike_data *in = data;
+        int sample = s;
+        if (t->o.augment_shift) {
+            view = shifted_sample(t, data, s, c, &rng);
+            in = &view;
+            sample = 0;
+        }
+        int pred = snn_forward(fw, in, sample, &t->ws[c]);
         *correct += pred == label;
-        *loss += snn_backward(fw, data, s, label, &t->ws[c], g, g + t->n1);
+        *loss += snn_backward(fw, in, sample, label, &t->ws[c], g, g + t->n1);
     }
 }
 
@@ -307,6 +358,9 @@ int snn_trainer_epoch(snn_trainer *t, const spike_data *train, const spike_data 
     const snn_config *cfg = &t->m->cfg;
     if (train->n_inputs != cfg->n_in)
         return snn_fail(err, "training data have %d inputs, the model %d", train->n_inputs, cfg->n_in);
+    int side = (int)lround(sqrt((double)cfg->n_in));
+    if (t->o.augment_shift && side * side != cfg->n_in)
+        return snn_fail(err, "shift augmentation needs square images; %d inputs are not", cfg->n_in);
     int B = t->o.batch, n_batches = train->n / B;
     if (n_batches < 1)
         return snn_fail(err, "%d training samples make no full batch of %d", train->n, B);
@@ -342,7 +396,7 @@ int snn_trainer_epoch(snn_trainer *t, const spike_data *train, const spike_data 
         int chunk_correct[N_CHUNKS] = {0};
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
         for (int c = 0; c < N_CHUNKS; c++)
-            chunk_gradient(t, fw, train, batch, B * c / N_CHUNKS, B * (c + 1) / N_CHUNKS, c,
+            chunk_gradient(t, fw, train, batch, b, B * c / N_CHUNKS, B * (c + 1) / N_CHUNKS, c,
                            &chunk_loss[c], &chunk_correct[c]);
 #pragma omp parallel for schedule(static) num_threads(nt)
         for (size_t i = 0; i < total; i++) {

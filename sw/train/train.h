@@ -27,6 +27,7 @@ typedef struct {
     double noise;        /* sigma of N(0, sigma^2) added to every weight after each update */
     double lr_decay_end; /* cosine schedule to lr*this at the last epoch; 1 = constant lr */
     int qat_bits;        /* 0 = float; else train through B-bit fake-quantized weights */
+    int augment_shift;   /* 0 = off; else shift each training image by up to this many pixels */
     unsigned long long seed;
     int limit;           /* training samples used (0 = all); recorded for --resume */
     int threads;         /* 0 = OpenMP default; does not change results */

@@ -1,0 +1,114 @@
+/* cmd_report.c - `snn report RESULTS... -o DIR`: the paper's figures and
+ * statistics from sweep results, as one HTML and one Markdown page. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../exp/report.h"
+#include "../net/model.h"
+#include "../util/json.h"
+#include "args.h"
+#include "commands.h"
+
+int cmd_report(int argc, char **argv)
+{
+    report_options o = report_default_options();
+    const char *model_path = NULL, *data_dir = DEFAULT_DATA_DIR;
+    int as_json = 0;
+    arg_spec specs[] = {
+        {"-o", ARG_STRING, &o.dir, 0, -1, "output directory (report)"},
+        {"--out", ARG_STRING, &o.dir, 0, -1, "same as -o"},
+        {"--title", ARG_STRING, &o.title, 0, -1, "page title"},
+        {"--model", ARG_STRING, &model_path, 0, -1, "a model for the example raster and membrane traces"},
+        {"--data", ARG_STRING, &data_dir, 0, -1, "Fashion-MNIST directory for --model's example image"},
+        {"--trained-acc", ARG_DOUBLE, &o.trained_acc, 0, 1, "a run trains when its peak accuracy exceeds this (0.5)"},
+        {"--low-rate", ARG_DOUBLE, &o.low_rate_hz, 0, 1000, "low-activity bound in Hz (25.6)"},
+        {"--noise-s1", ARG_DOUBLE, &o.noise_s1, 0, 10, "s1 of the noise experiment (0.001)"},
+        {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
+    };
+    int n_specs = (int)(sizeof specs / sizeof specs[0]);
+    /* Results files are the arguments that are neither options nor their values. */
+    char **opts = malloc(sizeof *opts * (size_t)(argc + 1));
+    const char **files = malloc(sizeof *files * (size_t)(argc + 1));
+    int n_opts = 0, n_files = 0;
+    for (int i = 0; opts && files && i < argc; i++) {
+        if (argv[i][0] != '-') {
+            files[n_files++] = argv[i];
+            continue;
+        }
+        opts[n_opts++] = argv[i];
+        int takes_value = 0;
+        for (int k = 0; k < n_specs; k++)
+            takes_value |= strcmp(argv[i], specs[k].name) == 0 && specs[k].kind != ARG_FLAG;
+        if (takes_value && i + 1 < argc)
+            opts[n_opts++] = argv[++i];
+    }
+    int rc = !opts || !files ? -1
+                             : args_parse("report",
+                                          "Figures, tables and statistics of sweep results (snn report\n"
+                                          "RESULTS.jsonl... -o DIR), beside the paper's numbers.",
+                                          specs, n_specs, n_opts, opts);
+    if (rc > 0) { /* --help */
+        free(opts);
+        free(files);
+        return 0;
+    }
+    if (rc == 0 && n_files == 0) {
+        fprintf(stderr, "snn report: no results file given (snn report RESULTS.jsonl -o DIR)\n");
+        rc = -1;
+    }
+    snn_error err;
+    report_runs runs = {0};
+    snn_model m = {0};
+    encoded_set test = {0};
+    int have_model = 0, have_data = 0;
+    if (rc != 0)
+        goto done;
+    for (int i = 0; i < n_files && rc == 0; i++)
+        if (report_load(files[i], &runs, &err) != 0)
+            rc = 1;
+    if (rc == 0 && model_path) {
+        have_model = snn_model_load(model_path, &m, NULL, NULL, &err) == 0;
+        have_data = have_model && encoded_set_load(data_dir, "t10k", 1, m.cfg.steps, &test, &err) == 0;
+        if (!have_data)
+            rc = 1;
+        o.model = &m;
+        o.data = &test.spikes;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "snn report: %s\n", err.msg);
+        goto done;
+    }
+    report_summary sum;
+    if (report_write(&runs, &o, &sum, &err) != 0) {
+        fprintf(stderr, "snn report: %s\n", err.msg);
+        rc = 1;
+        goto done;
+    }
+    if (sum.figure_failures)
+        fprintf(stderr, "snn report: %d figure(s) not drawn: %s\n", sum.figure_failures,
+                sum.first_figure_error);
+    if (as_json) {
+        json_out j;
+        json_begin(&j, stdout);
+        json_str(&j, "dir", o.dir);
+        json_int(&j, "runs", sum.runs);
+        json_int(&j, "duplicates", runs.duplicates);
+        json_int(&j, "trained", sum.trained);
+        json_int(&j, "figures", sum.figures);
+        json_int(&j, "figure_failures", sum.figure_failures);
+        json_end(&j);
+    } else {
+        printf("report: %d runs (%d trained), %d figures -> %s/report.html, %s/report.md\n",
+               sum.runs, sum.trained, sum.figures, o.dir, o.dir);
+    }
+done:
+    if (have_data)
+        encoded_set_free(&test);
+    if (have_model)
+        snn_model_free(&m);
+    report_runs_free(&runs);
+    free(opts);
+    free(files);
+    return rc < 0 ? 2 : rc > 0 ? 1 : 0;
+}

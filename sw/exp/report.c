@@ -1,0 +1,945 @@
+/* report.c - see report.h. */
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../net/kernels.h"
+#include "../util/atomic_file.h"
+#include "../util/bytes.h"
+#include "jsonl.h"
+#include "plot.h"
+#include "stats.h"
+#include "sweep.h"
+#include "vrd.h"
+
+/* The paper's published figures (PAPER.md). */
+#define PAPER_TRAINED_ACC "> 80%"
+#define PAPER_UNBOUNDED_ACC 0.86
+#define PAPER_VRD_EE 0.89
+#define PAPER_VRD_EI 1.03
+#define PAPER_VRD_II 1.10
+static const struct {
+    double ratio, fraction;
+} paper_trained_fraction[] = {{0.5, 0.23}, {0.8, 0.28}, {0.95, 0.36}};
+
+/* ---- loading ---- */
+
+static int grow_runs(report_runs *runs)
+{
+    if (runs->n < runs->cap)
+        return 0;
+    int cap = runs->cap ? 2 * runs->cap : 128;
+    report_run *grown = realloc(runs->r, sizeof *grown * cap);
+    if (!grown)
+        return -1;
+    runs->r = grown;
+    runs->cap = cap;
+    return 0;
+}
+
+static int parse_run(const jv_object *o, report_run *r, const char *what, snn_error *err)
+{
+    memset(r, 0, sizeof *r);
+    const char *key = jv_str(o, "key", NULL);
+    if (!key)
+        return snn_fail(err, "%s: no \"key\" (not a sweep results line)", what);
+    static const char *const need[] = {"ratio", "s1", "noise", "seed", "init_hz", "peak_acc"};
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+        if (!isfinite(jv_num(o, need[i], NAN)))
+            return snn_fail(err, "%s: field \"%s\" missing or not a number", what, need[i]);
+    r->ratio = jv_num(o, "ratio", NAN);
+    r->s1 = jv_num(o, "s1", NAN);
+    r->noise = jv_num(o, "noise", NAN);
+    r->dale = jv_num(o, "dale", 1) != 0;
+    r->seed = (int)jv_num(o, "seed", 0);
+    r->epochs = (int)jv_num(o, "epochs", 0);
+    r->n_exc = (int)jv_num(o, "n_exc", 0);
+    r->n_hidden = (int)jv_num(o, "n_hidden", 0);
+    r->train_samples = (int)jv_num(o, "train_samples", 0);
+    r->init_hz = jv_num(o, "init_hz", NAN);
+    r->peak_acc = jv_num(o, "peak_acc", NAN);
+    r->last10_acc = jv_num(o, "last10_acc", NAN);
+    r->final_hz = jv_num(o, "final_hz", NAN);
+    r->seconds = jv_num(o, "seconds", NAN);
+    static const char *const when[2] = {"init", "final"};
+    for (int w = 0; w < 2; w++) {
+        char k[64];
+        for (int g = 0; g < VRD_GROUPS; g++) {
+            snprintf(k, sizeof k, "vrd_%s_mean_%s", when[w], vrd_group_names[g]);
+            r->vrd[w][g] = jv_num(o, k, NAN);
+        }
+        snprintf(k, sizeof k, "vrd_%s_kw_p", when[w]);
+        r->vrd_kw_p[w] = jv_num(o, k, NAN);
+    }
+    for (int i = 0; i < ROBUST_POINTS; i++) {
+        char k[96];
+        robust_field_name(&robust_plan[i], "float", k, sizeof k);
+        r->rob[i][0] = jv_num(o, k, NAN);
+        robust_field_name(&robust_plan[i], "int", k, sizeof k);
+        r->rob[i][1] = jv_num(o, k, NAN);
+    }
+    r->cpu_seconds = jv_num(o, "cpu_seconds", NAN);
+    const jv_field *ec = jv_get(o, "epoch_cpu_seconds");
+    r->epoch_cpu = ec && ec->kind == JV_ARRAY ? stats_mean(ec->arr, ec->n_arr) : NAN;
+    const jv_field *acc = jv_get(o, "test_acc");
+    r->key = strdup(key);
+    if (acc && acc->kind == JV_ARRAY && acc->n_arr > 0) {
+        r->test_acc = malloc(sizeof *r->test_acc * acc->n_arr);
+        if (r->test_acc) {
+            memcpy(r->test_acc, acc->arr, sizeof *r->test_acc * acc->n_arr);
+            r->n_test_acc = acc->n_arr;
+        }
+    }
+    if (!r->key)
+        return snn_fail(err, "%s: out of memory", what);
+    return 0;
+}
+
+int report_load(const char *path, report_runs *runs, snn_error *err)
+{
+    uint8_t *data;
+    size_t len;
+    if (read_file(path, &data, &len, err) != 0)
+        return -1;
+    char *text = realloc(data, len + 1);
+    if (!text) {
+        free(data);
+        return snn_fail(err, "%s: out of memory", path);
+    }
+    text[len] = '\0';
+    int rc = 0, line_no = 0;
+    for (char *line = text, *next; rc == 0 && line && *line; line = next) {
+        line_no++;
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        if (strspn(line, " \t\r") == strlen(line))
+            continue;
+        char what[1100];
+        snprintf(what, sizeof what, "%s:%d", path, line_no);
+        jv_object o;
+        if (jv_parse(line, &o, what, err) != 0) {
+            rc = -1;
+            break;
+        }
+        report_run r;
+        if (parse_run(&o, &r, what, err) != 0) {
+            jv_free(&o);
+            rc = -1;
+            break;
+        }
+        jv_free(&o);
+        int dup = 0;
+        for (int i = 0; i < runs->n && !dup; i++)
+            dup = strcmp(runs->r[i].key, r.key) == 0;
+        if (dup) {
+            runs->duplicates++;
+            free(r.key);
+            free(r.test_acc);
+        } else if (grow_runs(runs) != 0) {
+            free(r.key);
+            free(r.test_acc);
+            rc = snn_fail(err, "%s: out of memory", path);
+        } else {
+            runs->r[runs->n++] = r;
+        }
+    }
+    free(text);
+    return rc;
+}
+
+void report_runs_free(report_runs *runs)
+{
+    for (int i = 0; i < runs->n; i++) {
+        free(runs->r[i].key);
+        free(runs->r[i].test_acc);
+    }
+    free(runs->r);
+    memset(runs, 0, sizeof *runs);
+}
+
+report_options report_default_options(void)
+{
+    return (report_options){.dir = "report", .title = "E/I spiking networks: experiments",
+                            .trained_acc = 0.5, .low_rate_hz = 25.6,
+                            .noise_s1 = SWEEP_NOISE_S1};
+}
+
+/* ---- the document: every call writes the HTML and the Markdown page ---- */
+
+typedef struct {
+    atomic_file html, md;
+    const report_options *o;
+    report_summary *sum;
+} doc;
+
+static void html_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '<')
+            fputs("&lt;", f);
+        else if (*s == '>')
+            fputs("&gt;", f);
+        else if (*s == '&')
+            fputs("&amp;", f);
+        else
+            fputc(*s, f);
+    }
+}
+
+static void doc_h2(doc *d, const char *title)
+{
+    fputs("<h2>", d->html.fp);
+    html_text(d->html.fp, title);
+    fputs("</h2>\n", d->html.fp);
+    fprintf(d->md.fp, "\n## %s\n\n", title);
+}
+
+static void doc_p(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void doc_p(doc *d, const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fputs("<p>", d->html.fp);
+    html_text(d->html.fp, buf);
+    fputs("</p>\n", d->html.fp);
+    fprintf(d->md.fp, "%s\n\n", buf);
+}
+
+static void doc_table(doc *d, int cols, const char *const *head)
+{
+    fputs("<table>\n<tr>", d->html.fp);
+    fputs("|", d->md.fp);
+    for (int c = 0; c < cols; c++) {
+        fputs("<th>", d->html.fp);
+        html_text(d->html.fp, head[c]);
+        fputs("</th>", d->html.fp);
+        fprintf(d->md.fp, " %s |", head[c]);
+    }
+    fputs("</tr>\n", d->html.fp);
+    fputs("\n|", d->md.fp);
+    for (int c = 0; c < cols; c++)
+        fputs("---|", d->md.fp);
+    fputc('\n', d->md.fp);
+}
+
+/* One row: cols cells, separated by '\t' in fmt's output. */
+static void doc_row(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void doc_row(doc *d, const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fputs("<tr>", d->html.fp);
+    fputs("|", d->md.fp);
+    for (char *cell = buf, *next; cell; cell = next) {
+        next = strchr(cell, '\t');
+        if (next)
+            *next++ = '\0';
+        fputs("<td>", d->html.fp);
+        html_text(d->html.fp, cell);
+        fputs("</td>", d->html.fp);
+        fprintf(d->md.fp, " %s |", cell);
+    }
+    fputs("</tr>\n", d->html.fp);
+    fputc('\n', d->md.fp);
+}
+
+static void doc_table_end(doc *d)
+{
+    fputs("</table>\n", d->html.fp);
+    fputc('\n', d->md.fp);
+}
+
+/* Renders a figure and places it in the page (or says why it is missing). */
+static void doc_figure(doc *d, const char *name, const char *body, int w, int h,
+                       const char *caption)
+{
+    snn_error err;
+    if (plot_render(d->o->dir, name, body, w, h, &err) != 0) {
+        d->sum->figure_failures++;
+        if (!d->sum->first_figure_error[0])
+            snprintf(d->sum->first_figure_error, sizeof d->sum->first_figure_error, "%s",
+                     err.msg);
+        doc_p(d, "(Figure %s not drawn: %s)", name, err.msg);
+        return;
+    }
+    d->sum->figures++;
+    fprintf(d->html.fp, "<figure><a href=\"%s.svg\"><img src=\"%s.png\" alt=\"%s\"></a>"
+                        "<figcaption>", name, name, name);
+    html_text(d->html.fp, caption);
+    fputs("</figcaption></figure>\n", d->html.fp);
+    fprintf(d->md.fp, "![%s](%s.png)\n\n*%s* ([SVG](%s.svg))\n\n", name, name, caption, name);
+}
+
+/* Opens dir/<name> for a figure's data. */
+static FILE *data_file(const report_options *o, const char *name)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", o->dir, name);
+    return fopen(path, "w");
+}
+
+/* ---- selections ---- */
+
+static void ratio_label(double ratio, int dale, char *buf, size_t len)
+{
+    if (!dale)
+        snprintf(buf, len, "no Dale");
+    else
+        snprintf(buf, len, "%g:%g", round(ratio * 1000) / 10, round((1 - ratio) * 1000) / 10);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Distinct ratios of Dale runs passing `keep`, ascending; returns the count. */
+static int distinct_ratios(const report_runs *rs, int (*keep)(const report_run *, const report_options *),
+                           const report_options *o, double *out, int cap)
+{
+    int n = 0;
+    for (int i = 0; i < rs->n; i++) {
+        const report_run *r = &rs->r[i];
+        if (!r->dale || !keep(r, o))
+            continue;
+        int seen = 0;
+        for (int k = 0; k < n && !seen; k++)
+            seen = fabs(out[k] - r->ratio) < 1e-9;
+        if (!seen && n < cap)
+            out[n++] = r->ratio;
+    }
+    qsort(out, n, sizeof *out, cmp_double);
+    return n;
+}
+
+static int same(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * (fabs(a) + fabs(b) + 1e-12);
+}
+
+static int is_fig1c(const report_run *r, const report_options *o)
+{
+    (void)o;
+    return r->noise == 0;
+}
+
+static int is_fig2(const report_run *r, const report_options *o)
+{
+    return same(r->s1, o->noise_s1);
+}
+
+static int trained(const report_run *r, const report_options *o)
+{
+    return r->peak_acc > o->trained_acc;
+}
+
+static int any_run(const report_run *r, const report_options *o)
+{
+    (void)r;
+    (void)o;
+    return 1;
+}
+
+#define MAX_RATIOS 32
+
+/* ---- sections ---- */
+
+static void section_fig1c(doc *d, const report_runs *rs)
+{
+    const report_options *o = d->o;
+    double ratios[MAX_RATIOS];
+    int nr = distinct_ratios(rs, is_fig1c, o, ratios, MAX_RATIOS);
+    doc_h2(d, "Fig. 1c: peak accuracy vs initial firing rate");
+    FILE *f = data_file(o, "fig1c.dat");
+    if (!f) {
+        doc_p(d, "(cannot write %s/fig1c.dat: %s)", o->dir, strerror(errno));
+        return;
+    }
+    char body[8192], label[32];
+    int len = snprintf(body, sizeof body,
+                       "set xlabel 'initial hidden firing rate (Hz)'\nset ylabel 'peak test accuracy (%%)'\n"
+                       "set logscale x\nset key outside right\nset grid\nset yrange [0:100]\n"
+                       "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lc rgb 'gray'\n"
+                       "set label 'low activity' at %g, graph 0.05 right offset -0.5,0 tc rgb 'gray'\n"
+                       "plot ", o->low_rate_hz, o->low_rate_hz, o->low_rate_hz);
+    int series = 0;
+    for (int k = 0; k <= nr; k++) { /* the last series is the unbounded baseline */
+        int dale = k < nr, any = 0;
+        ratio_label(dale ? ratios[k] : 0, dale, label, sizeof label);
+        fprintf(f, "# %s: initial_hz peak_acc_percent s1 seed\n", label);
+        for (int i = 0; i < rs->n; i++) {
+            const report_run *r = &rs->r[i];
+            if (!is_fig1c(r, o) || r->dale != dale || (dale && !same(r->ratio, ratios[k])))
+                continue;
+            fprintf(f, "%g %g %g %d\n", fmax(r->init_hz, 0.01), 100 * r->peak_acc, r->s1, r->seed);
+            any = 1;
+        }
+        if (!any && !dale)
+            break;
+        fprintf(f, "\n\n");
+        len += snprintf(body + len, sizeof body - len, "%s'fig1c.dat' index %d using 1:2 with points pt %d ps 1.2 title '%s'",
+                        series ? ", " : "", series, 7 + (series % 6), label);
+        series++;
+    }
+    fclose(f);
+    if (series == 0) {
+        doc_p(d, "No runs without weight-update noise: nothing to show.");
+        return;
+    }
+    doc_figure(d, "fig1c", body, 900, 520,
+               "Peak test accuracy of every run (no weight-update noise) against the hidden "
+               "layer's firing rate before training, per E:I ratio, and the unbounded (no Dale) "
+               "network. Dashed: the paper's low-activity bound.");
+
+    static const char *const head[] = {"E:I", "runs", "trained (peak > 50%)", "paper trained",
+                                       "trained, low-rate starts", "best peak", "median peak of trained"};
+    doc_table(d, 7, head);
+    for (int k = 0; k <= nr; k++) {
+        int dale = k < nr, n = 0, nt = 0, n_low = 0, nt_low = 0, m = 0;
+        double best = 0, peaks[4096];
+        for (int i = 0; i < rs->n; i++) {
+            const report_run *r = &rs->r[i];
+            if (!is_fig1c(r, o) || r->dale != dale || (dale && !same(r->ratio, ratios[k])))
+                continue;
+            n++;
+            nt += trained(r, o);
+            n_low += r->init_hz <= o->low_rate_hz;
+            nt_low += r->init_hz <= o->low_rate_hz && trained(r, o);
+            best = fmax(best, r->peak_acc);
+            if (trained(r, o) && m < 4096)
+                peaks[m++] = r->peak_acc;
+        }
+        if (n == 0)
+            continue;
+        ratio_label(dale ? ratios[k] : 0, dale, label, sizeof label);
+        char paper[64] = "-";
+        for (size_t p = 0; dale && p < sizeof paper_trained_fraction / sizeof paper_trained_fraction[0]; p++)
+            if (same(paper_trained_fraction[p].ratio, ratios[k]))
+                snprintf(paper, sizeof paper, "%.0f%%", 100 * paper_trained_fraction[p].fraction);
+        if (!dale)
+            snprintf(paper, sizeof paper, "best about %.0f%%", 100 * PAPER_UNBOUNDED_ACC);
+        char med[64] = "-";
+        if (m)
+            snprintf(med, sizeof med, "%.1f%% (paper: %s)", 100 * stats_median(peaks, m),
+                     dale ? PAPER_TRAINED_ACC : "about 86%");
+        doc_row(d, "%s\t%d\t%d (%.0f%%)\t%s\t%d of %d\t%.1f%%\t%s", label, n, nt, 100.0 * nt / n,
+                paper, nt_low, n_low, 100 * best, med);
+    }
+    doc_table_end(d);
+    doc_p(d, "The paper's trained fractions are over its whole s1 sweep, which includes "
+             "deliberately over-active starts; compare like with like (same s1 grid).");
+}
+
+static void section_trainable(doc *d, const report_runs *rs)
+{
+    const report_options *o = d->o;
+    double ratios[MAX_RATIOS];
+    int nr = distinct_ratios(rs, is_fig1c, o, ratios, MAX_RATIOS);
+    if (nr == 0)
+        return;
+    doc_h2(d, "Trainability per ratio");
+    FILE *f = data_file(o, "trainable.dat");
+    if (!f)
+        return;
+    fprintf(f, "# label fraction_trained_all fraction_trained_low_rate\n");
+    for (int k = 0; k < nr; k++) {
+        int n = 0, nt = 0, nl = 0, ntl = 0;
+        for (int i = 0; i < rs->n; i++) {
+            const report_run *r = &rs->r[i];
+            if (!is_fig1c(r, o) || !r->dale || !same(r->ratio, ratios[k]))
+                continue;
+            n++;
+            nt += trained(r, o);
+            nl += r->init_hz <= o->low_rate_hz;
+            ntl += r->init_hz <= o->low_rate_hz && trained(r, o);
+        }
+        char label[32];
+        ratio_label(ratios[k], 1, label, sizeof label);
+        fprintf(f, "\"%s\" %g %g\n", label, n ? 100.0 * nt / n : 0, nl ? 100.0 * ntl / nl : 0);
+    }
+    fclose(f);
+    doc_figure(d, "trainable",
+               "set style data histograms\nset style histogram clustered gap 1\n"
+               "set style fill solid 0.8 border -1\nset ylabel 'runs that trained (%)'\n"
+               "set yrange [0:105]\nset key top left\nset grid y\n"
+               "plot 'trainable.dat' using 2:xtic(1) title 'all starts', "
+               "'' using 3 title 'low-rate starts (<= 25.6 Hz)'",
+               800, 450,
+               "Fraction of runs whose peak accuracy exceeds 50%, over all starts and over the "
+               "low-activity starts only.");
+}
+
+/* Last-10-epoch accuracies of the noise runs of one ratio at one sigma. */
+static int noise_values(const report_runs *rs, const report_options *o, double ratio, double noise,
+                        double *out, int cap)
+{
+    int n = 0;
+    for (int i = 0; i < rs->n; i++) {
+        const report_run *r = &rs->r[i];
+        if (r->dale && is_fig2(r, o) && same(r->ratio, ratio) && same(r->noise, noise) &&
+            isfinite(r->last10_acc) && n < cap)
+            out[n++] = r->last10_acc;
+    }
+    return n;
+}
+
+static void section_fig2(doc *d, const report_runs *rs)
+{
+    const report_options *o = d->o;
+    double ratios[MAX_RATIOS], noises[64];
+    int nr = distinct_ratios(rs, is_fig2, o, ratios, MAX_RATIOS), nn = 0;
+    for (int i = 0; i < rs->n; i++) {
+        const report_run *r = &rs->r[i];
+        int seen = 0;
+        for (int k = 0; k < nn && !seen; k++)
+            seen = same(noises[k], r->noise);
+        if (r->dale && is_fig2(r, o) && !seen && nn < 64)
+            noises[nn++] = r->noise;
+    }
+    qsort(noises, nn, sizeof *noises, cmp_double);
+    if (nr == 0 || nn < 2)
+        return;
+    doc_h2(d, "Fig. 2: accuracy under weight-update noise");
+    FILE *f = data_file(o, "noise.dat");
+    if (!f)
+        return;
+    char body[8192], label[32];
+    int len = snprintf(body, sizeof body,
+                       "set xlabel 'weight-update noise sigma'\nset ylabel 'test accuracy, mean of last 10 epochs (%%)'\n"
+                       "set key outside right\nset grid\nset format x '%%.0e'\nset xtics rotate by -30\nplot ");
+    double v[4096], base[4096];
+    for (int k = 0; k < nr; k++) {
+        ratio_label(ratios[k], 1, label, sizeof label);
+        fprintf(f, "# %s (s1 = %g): noise mean_percent sd_percent runs\n", label, o->noise_s1);
+        for (int b = 0; b < nn; b++) {
+            int n = noise_values(rs, o, ratios[k], noises[b], v, 4096);
+            if (n)
+                fprintf(f, "%g %g %g %d\n", noises[b], 100 * stats_mean(v, n), 100 * stats_sd(v, n), n);
+        }
+        fprintf(f, "\n\n");
+        len += snprintf(body + len, sizeof body - len, "%s'noise.dat' index %d using 1:2:3 with yerrorlines title '%s'",
+                        k ? ", " : "", k, label);
+    }
+    fclose(f);
+    doc_figure(d, "noise", body, 900, 520,
+               "Test accuracy (mean of the last 10 epochs, error bars: sd over seeds) against the "
+               "sigma of the Gaussian noise added to every weight after each update, per ratio "
+               "(s1 = 0.001).");
+    static const char *const head[] = {"E:I", "sigma", "runs", "accuracy (mean +- sd)",
+                                       "minus 100:0", "Welch t", "p"};
+    doc_table(d, 7, head);
+    for (int k = 0; k < nr; k++) {
+        ratio_label(ratios[k], 1, label, sizeof label);
+        for (int b = 0; b < nn; b++) {
+            int n = noise_values(rs, o, ratios[k], noises[b], v, 4096);
+            if (!n)
+                continue;
+            int nb = noise_values(rs, o, 1.0, noises[b], base, 4096);
+            char diff[64] = "-", tt[32] = "-", pp[32] = "-";
+            if (nb && !same(ratios[k], 1.0)) {
+                stats_ttest t = stats_welch(v, n, base, nb);
+                snprintf(diff, sizeof diff, "%+.2f pp", 100 * (t.mean_a - t.mean_b));
+                if (isfinite(t.p)) {
+                    snprintf(tt, sizeof tt, "%.2f", t.t);
+                    snprintf(pp, sizeof pp, "%.3g", t.p);
+                }
+            }
+            doc_row(d, "%s\t%g\t%d\t%.2f%% +- %.2f\t%s\t%s\t%s", label, noises[b], n,
+                    100 * stats_mean(v, n), 100 * stats_sd(v, n), diff, tt, pp);
+        }
+    }
+    doc_table_end(d);
+    doc_p(d, "Welch's t-test of each ratio's accuracies against the 100:0 network's at the same "
+             "sigma (two-sided). The paper reports the same comparison for its 8 trials.");
+}
+
+/* VRD conditions: [trained?][init/final]. */
+static const char *const vrd_cond_names[4] = {"trained, at init", "trained, after training",
+                                              "failed, at init", "failed, after training"};
+
+static void section_vrd(doc *d, const report_runs *rs)
+{
+    const report_options *o = d->o;
+    int any = 0;
+    for (int i = 0; i < rs->n && !any; i++)
+        any = isfinite(rs->r[i].vrd[1][0]);
+    if (!any)
+        return;
+    doc_h2(d, "Fig. 5: Van Rossum distances between hidden spike trains");
+    /* Per condition and group: the runs' mean pair distances. */
+    int cap = rs->n ? rs->n : 1;
+    double *vals[4][VRD_GROUPS];
+    int n[4][VRD_GROUPS] = {{0}};
+    int oom = 0;
+    for (int c = 0; c < 4; c++)
+        for (int g = 0; g < VRD_GROUPS; g++)
+            oom |= !(vals[c][g] = malloc(sizeof(double) * cap));
+    double *ee80 = malloc(sizeof(double) * cap), *ei80 = malloc(sizeof(double) * cap),
+           *ii80 = malloc(sizeof(double) * cap);
+    int n80 = 0, kw_small = 0, kw_runs = 0;
+    oom |= !ee80 || !ei80 || !ii80;
+    for (int i = 0; i < rs->n && !oom; i++) {
+        const report_run *r = &rs->r[i];
+        if (!r->dale || r->noise != 0 || !isfinite(r->vrd[1][0]))
+            continue;
+        int t = trained(r, o);
+        for (int w = 0; w < 2; w++) {
+            int c = (t ? 0 : 2) + w;
+            for (int g = 0; g < VRD_GROUPS; g++)
+                if (isfinite(r->vrd[w][g]))
+                    vals[c][g][n[c][g]++] = r->vrd[w][g];
+        }
+        if (t && same(r->ratio, 0.8)) {
+            ee80[n80] = r->vrd[1][VRD_EE];
+            ei80[n80] = r->vrd[1][VRD_EI];
+            ii80[n80++] = r->vrd[1][VRD_II];
+        }
+        if (t && isfinite(r->vrd_kw_p[1])) {
+            kw_runs++;
+            kw_small += r->vrd_kw_p[1] < 0.01;
+        }
+    }
+    FILE *f = oom ? NULL : data_file(o, "vrd.dat");
+    if (f) {
+        static const char *const group_titles[VRD_GROUPS] = {"E-E", "E-I", "I-I"};
+        for (int g = 0; g < VRD_GROUPS; g++) {
+            fprintf(f, "# %s: x lo q1 median q3 hi condition\n", group_titles[g]);
+            for (int c = 0; c < 4; c++) {
+                if (!n[c][g])
+                    continue;
+                stats_box b = stats_boxplot(vals[c][g], n[c][g]); /* order does not matter here */
+                fprintf(f, "%d %g %g %g %g %g \"%s\"\n", c * 4 + g + 1, b.lo, b.q1, b.median, b.q3,
+                        b.hi, vrd_cond_names[c]);
+            }
+            fprintf(f, "\n\n");
+        }
+        fclose(f);
+        doc_figure(d, "vrd",
+                   "set style fill solid 0.4 border -1\nset boxwidth 0.8\nset key top left\n"
+                   "set ylabel 'mean Van Rossum distance of a run'\nset grid y\nset xrange [0:16]\n"
+                   "set xtics ('trained, init' 2, 'trained, after' 6, 'failed, init' 10, 'failed, after' 14)\n"
+                   "plot for [g=0:2] 'vrd.dat' index g using 1:3:2:6:5 with candlesticks whiskerbars "
+                   "lc g+1 title word('E-E E-I I-I', g+1), "
+                   "for [g=0:2] 'vrd.dat' index g using 1:4:4:4:4 with candlesticks lc g+1 lw 2 notitle",
+                   900, 500,
+                   "Van Rossum distances between hidden neurons' spike trains (tau = 1 step), "
+                   "averaged per pair group within each run, over the runs without weight noise: "
+                   "trained vs failed runs, at initialisation and after training.");
+        static const char *const head[] = {"condition", "runs", "E-E median", "E-I median",
+                                           "I-I median", "Kruskal-Wallis H", "p"};
+        doc_table(d, 7, head);
+        for (int c = 0; c < 4; c++) {
+            const double *groups[VRD_GROUPS] = {vals[c][0], vals[c][1], vals[c][2]};
+            stats_kw kw = stats_kruskal(groups, n[c], VRD_GROUPS);
+            double med[VRD_GROUPS];
+            for (int g = 0; g < VRD_GROUPS; g++) /* sorts in place: after the test */
+                med[g] = stats_median(vals[c][g], n[c][g]);
+            doc_row(d, "%s\t%d\t%.3f\t%.3f\t%.3f\t%.2f\t%.3g", vrd_cond_names[c], n[c][0], med[0],
+                    med[1], med[2], kw.h, kw.p);
+        }
+        if (n80) {
+            double ee = stats_median(ee80, n80), ei = stats_median(ei80, n80),
+                   ii = stats_median(ii80, n80);
+            doc_row(d, "80:20, trained, after training\t%d\t%.3f\t%.3f\t%.3f\t-\t-", n80, ee, ei, ii);
+        }
+        doc_row(d, "paper: 80:20, trained, after training\t-\t%.2f\t%.2f\t%.2f\t-\tp << 0.01",
+                PAPER_VRD_EE, PAPER_VRD_EI, PAPER_VRD_II);
+        doc_table_end(d);
+        if (kw_runs)
+            doc_p(d, "Within single trained runs (pairs pooled over the VRD images), the three groups "
+                     "differ with Kruskal-Wallis p < 0.01 in %d of %d runs.", kw_small, kw_runs);
+    }
+    for (int c = 0; c < 4; c++)
+        for (int g = 0; g < VRD_GROUPS; g++)
+            free(vals[c][g]);
+    free(ee80);
+    free(ei80);
+    free(ii80);
+}
+
+static void section_robust(doc *d, const report_runs *rs)
+{
+    const report_options *o = d->o;
+    int any = 0;
+    for (int i = 0; i < rs->n && !any; i++)
+        any = isfinite(rs->r[i].rob[0][0]);
+    if (!any)
+        return;
+    /* The trained networks; if none trained (tiny sweeps), every network. */
+    int (*keep)(const report_run *, const report_options *) = trained;
+    double ratios[MAX_RATIOS];
+    int nr = distinct_ratios(rs, keep, o, ratios, MAX_RATIOS);
+    if (nr == 0) {
+        keep = any_run;
+        nr = distinct_ratios(rs, keep, o, ratios, MAX_RATIOS);
+    }
+    doc_h2(d, "Inference-time robustness: float vs integer (hardware) model");
+    if (keep == any_run)
+        doc_p(d, "No run trained: the figures below are of untrained networks.");
+    FILE *f = data_file(o, "robust.dat");
+    if (!f)
+        return;
+    static const char *const head[] = {"E:I", "condition", "runs", "float accuracy",
+                                       "integer (8-bit) accuracy"};
+    char body[8192], xt[1024] = "", label[32];
+    int xl = 0;
+    for (int i = 0; i < ROBUST_POINTS; i++)
+        xl += snprintf(xt + xl, sizeof xt - xl, "%s'%s %g' %d", i ? ", " : "",
+                       robust_kind_names[robust_plan[i].kind], robust_plan[i].level, i);
+    int len = snprintf(body, sizeof body,
+                       "set ylabel 'test accuracy (%%)'\nset key outside right\nset grid\n"
+                       "set xtics (%s) rotate by -30\nset yrange [0:100]\nplot ", xt);
+    doc_table(d, 5, head);
+    for (int k = 0; k < nr; k++) {
+        ratio_label(ratios[k], 1, label, sizeof label);
+        fprintf(f, "# %s: condition float_percent int_percent runs\n", label);
+        for (int c = 0; c < ROBUST_POINTS; c++) {
+            double fl[4096], in[4096];
+            int nf = 0, ni = 0;
+            for (int i = 0; i < rs->n; i++) {
+                const report_run *r = &rs->r[i];
+                if (!r->dale || !keep(r, o) || !same(r->ratio, ratios[k]) || nf >= 4096)
+                    continue;
+                if (isfinite(r->rob[c][0]))
+                    fl[nf++] = r->rob[c][0];
+                if (isfinite(r->rob[c][1]))
+                    in[ni++] = r->rob[c][1];
+            }
+            double mf = nf ? 100 * stats_mean(fl, nf) : NAN, mi = ni ? 100 * stats_mean(in, ni) : NAN;
+            fprintf(f, "%d %g %g %d\n", c, isfinite(mf) ? mf : -1, isfinite(mi) ? mi : -1,
+                    nf > ni ? nf : ni);
+            char fs[32] = "-", is[32] = "-";
+            if (isfinite(mf))
+                snprintf(fs, sizeof fs, "%.1f%%", mf);
+            if (isfinite(mi))
+                snprintf(is, sizeof is, "%.1f%%", mi);
+            doc_row(d, "%s\t%s %g\t%d\t%s\t%s", label, robust_kind_names[robust_plan[c].kind],
+                    robust_plan[c].level, nf > ni ? nf : ni, fs, is);
+        }
+        fprintf(f, "\n\n");
+        len += snprintf(body + len, sizeof body - len,
+                        "%s'robust.dat' index %d using 1:($2 < 0 ? NaN : $2) with linespoints lc %d title '%s float', "
+                        "'robust.dat' index %d using 1:($3 < 0 ? NaN : $3) with linespoints dt 2 lc %d title '%s integer'",
+                        k ? ", " : "", k, k + 1, label, k, k + 1, label);
+    }
+    doc_table_end(d);
+    fclose(f);
+    if (nr == 0)
+        return;
+    doc_figure(d, "robust", body, 1000, 520,
+               "Accuracy of the trained networks under inference-time perturbations: input "
+               "spikes dropped (fraction) or added (probability per input and step), weights "
+               "scaled by 1 + sigma N(0,1) (device variation), membrane noise from the on-chip "
+               "generator (half-range / threshold; integer model only). Dashed: the 8-bit "
+               "integer model, which the RTL matches bit for bit.");
+    doc_p(d, "The RTL co-simulation is bit-exact with the integer model (tests of sw/cosim), so "
+             "the integer column is also the hardware's; running the RTL itself on every "
+             "perturbed set is a follow-up.");
+}
+
+static void section_examples(doc *d)
+{
+    const report_options *o = d->o;
+    if (!o->model || !o->data || o->data->n == 0)
+        return;
+    const snn_config *c = &o->model->cfg;
+    snn_workspace ws;
+    snn_error err;
+    if (snn_workspace_alloc(&ws, c, &err) != 0) {
+        doc_p(d, "(examples skipped: %s)", err.msg);
+        return;
+    }
+    int pred = snn_forward(o->model, o->data, 0, &ws);
+    doc_h2(d, "Example: hidden spike raster and membrane traces");
+    FILE *f = data_file(o, "raster.dat");
+    FILE *g = data_file(o, "membrane.dat");
+    if (f && g) {
+        fprintf(f, "# E spikes: step neuron\n");
+        for (int pass = 0; pass < 2; pass++) {
+            for (int t = 0; t < c->steps; t++)
+                for (int j = 0; j < c->n_hidden; j++)
+                    if (ws.spk[(size_t)t * c->n_hidden + j] && (j < c->n_exc) == (pass == 0))
+                        fprintf(f, "%d %d\n", t, j);
+            fprintf(f, pass == 0 ? "\n\n# I spikes: step neuron\n" : "\n\n");
+        }
+        /* Three E and three I neurons, the most active of each kind. */
+        int pick[6], np = 0;
+        for (int kind = 0; kind < 2; kind++) {
+            int lo = kind ? c->n_exc : 0, hi = kind ? c->n_hidden : c->n_exc;
+            for (int r = 0; r < 3 && hi > lo; r++) {
+                int best = -1, best_n = -1;
+                for (int j = lo; j < hi; j++) {
+                    int used = 0, cnt = 0;
+                    for (int q = 0; q < np; q++)
+                        used |= pick[q] == j;
+                    for (int t = 0; t < c->steps && !used; t++)
+                        cnt += ws.spk[(size_t)t * c->n_hidden + j] != 0;
+                    if (!used && cnt > best_n) {
+                        best = j;
+                        best_n = cnt;
+                    }
+                }
+                if (best >= 0)
+                    pick[np++] = best;
+            }
+        }
+        fprintf(g, "# step");
+        for (int q = 0; q < np; q++)
+            fprintf(g, " %s%d", pick[q] < c->n_exc ? "E" : "I", pick[q]);
+        fprintf(g, "\n");
+        for (int t = 0; t < c->steps; t++) {
+            fprintf(g, "%d", t);
+            for (int q = 0; q < np; q++)
+                fprintf(g, " %g", ws.mem[(size_t)t * c->n_hidden + pick[q]]);
+            fprintf(g, "\n");
+        }
+        fclose(f);
+        fclose(g);
+        char body[2048];
+        snprintf(body, sizeof body,
+                 "set xlabel 'time step (ms)'\nset ylabel 'hidden neuron'\nset xrange [0:%d]\n"
+                 "set yrange [-1:%d]\nset key outside right\n"
+                 "plot 'raster.dat' index 0 using 1:2 with points pt 7 ps 0.5 lc rgb '#1f77b4' title 'E', "
+                 "'' index 1 using 1:2 with points pt 7 ps 0.5 lc rgb '#d62728' title 'I'",
+                 c->steps, c->n_hidden);
+        doc_figure(d, "raster", body, 900, 450, "Hidden spikes of one test image (E blue, I red).");
+        int len = snprintf(body, sizeof body,
+                           "set xlabel 'time step (ms)'\nset ylabel 'membrane potential'\nset key outside right\n"
+                           "set arrow from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb 'gray'\nplot ",
+                           c->threshold, c->threshold);
+        for (int q = 0; q < np; q++)
+            len += snprintf(body + len, sizeof body - len, "%s'membrane.dat' using 1:%d with lines title '%s%d'",
+                            q ? ", " : "", q + 2, pick[q] < c->n_exc ? "E" : "I", pick[q]);
+        if (np)
+            doc_figure(d, "membrane", body, 900, 450,
+                       "Membrane potential of the three most active E and I neurons on the same "
+                       "image; dashed: the threshold.");
+        doc_p(d, "Image 0: label %d, predicted %d, %d hidden spikes.", o->data->labels[0], pred,
+              ws.n_spikes);
+    } else {
+        if (f)
+            fclose(f);
+        if (g)
+            fclose(g);
+    }
+    snn_workspace_free(&ws);
+}
+
+/* Sentences a reader wants first: did the paper's findings hold? */
+static void section_findings(doc *d, const report_runs *rs)
+{
+    const report_options *o = d->o;
+    doc_h2(d, "Findings");
+    int low = 0, low_trained = 0, high = 0, high_trained = 0;
+    for (int i = 0; i < rs->n; i++) {
+        const report_run *r = &rs->r[i];
+        if (!r->dale || !same(r->ratio, 0.8) || r->noise != 0)
+            continue;
+        if (r->init_hz <= o->low_rate_hz) {
+            low++;
+            low_trained += trained(r, o);
+        } else {
+            high++;
+            high_trained += trained(r, o);
+        }
+    }
+    if (low + high)
+        doc_p(d, "80:20 trains at low initial rates: %d of %d runs starting at <= %.1f Hz trained "
+                 "(peak > %.0f%%), against %d of %d runs starting above.",
+              low_trained, low, o->low_rate_hz, 100 * o->trained_acc, high_trained, high);
+    double ee[4096], ii[4096];
+    int n = 0, ii_gt = 0;
+    for (int i = 0; i < rs->n && n < 4096; i++) {
+        const report_run *r = &rs->r[i];
+        if (!r->dale || r->noise != 0 || !trained(r, o) || !isfinite(r->vrd[1][VRD_II]) ||
+            !isfinite(r->vrd[1][VRD_EE]))
+            continue;
+        ee[n] = r->vrd[1][VRD_EE];
+        ii[n] = r->vrd[1][VRD_II];
+        ii_gt += ii[n] > ee[n];
+        n++;
+    }
+    if (n)
+        doc_p(d, "After training, I-I Van Rossum distances exceed E-E ones in %d of %d trained "
+                 "runs (medians %.3f vs %.3f; paper, 80:20: %.2f vs %.2f).",
+              ii_gt, n, stats_median(ii, n), stats_median(ee, n), PAPER_VRD_II, PAPER_VRD_EE);
+}
+
+static void section_runs(doc *d, const report_runs *rs)
+{
+    double cpu = 0;
+    int epochs_min = 1 << 30, epochs_max = 0, ntrained = 0;
+    for (int i = 0; i < rs->n; i++) {
+        if (isfinite(rs->r[i].seconds))
+            cpu += rs->r[i].seconds;
+        epochs_min = rs->r[i].epochs < epochs_min ? rs->r[i].epochs : epochs_min;
+        epochs_max = rs->r[i].epochs > epochs_max ? rs->r[i].epochs : epochs_max;
+        ntrained += trained(&rs->r[i], d->o);
+    }
+    d->sum->runs = rs->n;
+    d->sum->trained = ntrained;
+    doc_p(d, "%d runs (%d duplicate lines ignored), %d to %d epochs each, %d trained; "
+             "%.1f run-minutes of wall time in all.",
+          rs->n, rs->duplicates, rs->n ? epochs_min : 0, epochs_max, ntrained, cpu / 60);
+}
+
+int report_write(const report_runs *runs, const report_options *o, report_summary *sum,
+                 snn_error *err)
+{
+    memset(sum, 0, sizeof *sum);
+    if (mkdir(o->dir, 0755) != 0 && errno != EEXIST)
+        return snn_fail(err, "%s: cannot create: %s", o->dir, strerror(errno));
+    char html_path[1100], md_path[1100];
+    snprintf(html_path, sizeof html_path, "%s/report.html", o->dir);
+    snprintf(md_path, sizeof md_path, "%s/report.md", o->dir);
+    doc d = {.o = o, .sum = sum};
+    if (atomic_open(&d.html, html_path, err) != 0)
+        return -1;
+    if (atomic_open(&d.md, md_path, err) != 0) {
+        atomic_abort(&d.html);
+        return -1;
+    }
+    fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", d.html.fp);
+    html_text(d.html.fp, o->title);
+    fputs("</title>\n<style>body{font-family:sans-serif;max-width:1050px;margin:2em auto;"
+          "line-height:1.4}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid "
+          "#ccc;padding:3px 8px;text-align:right}th{background:#eee}td:first-child{text-align:left}"
+          "img{max-width:100%}figcaption{font-size:90%;color:#444}</style></head><body>\n<h1>",
+          d.html.fp);
+    html_text(d.html.fp, o->title);
+    fputs("</h1>\n", d.html.fp);
+    fprintf(d.md.fp, "# %s\n\n", o->title);
+    section_runs(&d, runs);
+    section_findings(&d, runs);
+    section_fig1c(&d, runs);
+    section_trainable(&d, runs);
+    section_fig2(&d, runs);
+    section_vrd(&d, runs);
+    section_robust(&d, runs);
+    section_examples(&d);
+    doc_h2(&d, "About these figures");
+    doc_p(&d, "Reference: Kilgore, Kopsick, Ascoli & Adam, Scientific Reports 15, 24798 (2025). "
+              "A run trains when its peak test accuracy exceeds %.0f%%. Rates in Hz are spikes per "
+              "image / hidden neurons / 0.1 s. Van Rossum normalisation and the result fields: "
+              "docs/experiments.md.", 100 * o->trained_acc);
+    fputs("</body></html>\n", d.html.fp);
+    if (atomic_commit(&d.html, err) != 0) {
+        atomic_abort(&d.md);
+        return -1;
+    }
+    return atomic_commit(&d.md, err);
+}

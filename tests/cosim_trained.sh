@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The trained network on the RTL core: a small Fashion-MNIST model (1 epoch on
+# 5000 images), quantized to 8 bits, co-simulated on 500 test images without
+# and with membrane noise; every hidden spike and readout value must match the
+# integer reference model. Also: `snn cosim` JSON fields, --trace writes a
+# waveform, and bad input is rejected cleanly.
+# Usage: cosim_trained.sh SNN_BINARY
+set -u
+snn=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+check() { # check DESCRIPTION COMMAND...: the command must succeed
+  if "${@:2}"; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi
+}
+fails_with() { # fails_with DESCRIPTION EXPECTED_TEXT COMMAND...: non-zero exit, text on stderr
+  local out; out=$("${@:3}" 2>&1 >/dev/null); local rc=$?
+  if [ $rc -ne 0 ] && grep -q -- "$2" <<<"$out"; then echo "ok   $1"
+  else echo "FAIL $1 (exit $rc, stderr: $out)"; failures=$((failures + 1)); fi
+}
+
+"$snn" train --epochs 1 --limit 5000 --test-limit 500 --seed 3 --quiet --out "$work/m.snn" > /dev/null
+"$snn" quantize --model "$work/m.snn" --out "$work/m8.snnq" --limit 1000 > /dev/null
+
+cd "$work"
+"$snn" cosim --model m8.snnq --images 500 --json > cosim.out; rc=$?
+cat cosim.out
+check "cosim exits 0" test $rc -eq 0
+check "JSON has the required fields, counts add up, mismatches 0" \
+  /usr/bin/python3 -c "import json,sys; d=json.loads(open('cosim.out').read().splitlines()[-1]); \
+    keys=('images','spikes_compared','mismatches','cycles_per_image','sops','cycles_per_sop', \
+          'sim_cycles_per_s','rtl_acc','model_acc'); \
+    sys.exit(not all(k in d for k in keys) or d['images']!=500 or d['mismatches']!=0 \
+             or d['spikes_compared']!=500*100*100 or d['rtl_acc']!=d['model_acc'])"
+check "500 images with 6 noise bits: 0 mismatches" \
+  "$snn" cosim --model m8.snnq --images 500 --noise-bits 6 --seed 99
+check "--trace writes an FST waveform" \
+  bash -c "'$snn' cosim --model m8.snnq --images 2 --trace t.fst > /dev/null && test -s t.fst"
+fails_with "a missing model is an error naming the file" "nope.snnq" \
+  "$snn" cosim --model nope.snnq --images 1
+fails_with "noise bits out of range are refused" "--noise-bits" \
+  "$snn" cosim --model m8.snnq --noise-bits 17
+"$snn" quantize --model "$work/m.snn" --out m20.snnq --hidden-bits 20 --limit 200 > /dev/null
+fails_with "a model of other widths than the core's is refused" "H=20" \
+  "$snn" cosim --model m20.snnq --images 1
+[ "$failures" -eq 0 ]

@@ -1,0 +1,157 @@
+/* test_exp_jsonl.c - reading results lines back, and the sweep's bookkeeping:
+ * the JSON subset parser, grids and presets, keys, lists and shards, and the
+ * results file's repair of a torn last line. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../sw/exp/jsonl.h"
+#include "../sw/exp/sweep.h"
+
+static void test_parse(void **state)
+{
+    (void)state;
+    char line[] = "{\"key\":\"a \\\"b\\\"\\n\",\"x\":-1.5e-3,\"ok\":true,\"no\":false,"
+                  "\"nil\":null,\"v\":[1, 2.5,null ,3],\"e\":[]}\n";
+    jv_object o;
+    snn_error err = {0};
+    assert_int_equal(jv_parse(line, &o, "t", &err), 0);
+    assert_string_equal(jv_str(&o, "key", ""), "a \"b\"\n");
+    assert_true(jv_num(&o, "x", 0) == -1.5e-3);
+    assert_true(jv_num(&o, "ok", 0) == 1);
+    assert_true(jv_num(&o, "no", 1) == 0);
+    assert_true(isnan(jv_num(&o, "nil", 0)));
+    assert_true(jv_num(&o, "missing", 7) == 7);
+    const jv_field *v = jv_get(&o, "v");
+    assert_non_null(v);
+    assert_int_equal(v->n_arr, 4);
+    assert_true(v->arr[1] == 2.5 && isnan(v->arr[2]) && v->arr[3] == 3);
+    assert_int_equal(jv_get(&o, "e")->n_arr, 0);
+    jv_free(&o);
+}
+
+static void expect_bad(const char *text, const char *want)
+{
+    char line[256];
+    snprintf(line, sizeof line, "%s", text);
+    jv_object o;
+    snn_error err = {0};
+    assert_int_equal(jv_parse(line, &o, "f.jsonl:3", &err), -1);
+    if (!strstr(err.msg, "f.jsonl:3") || !strstr(err.msg, want))
+        fail_msg("'%s': error '%s' should name f.jsonl:3 and say '%s'", text, err.msg, want);
+}
+
+static void test_rejects(void **state)
+{
+    (void)state;
+    expect_bad("", "'{'");
+    expect_bad("{\"a\":1", "',' or '}'");
+    expect_bad("{\"a\":oops}", "a number");
+    expect_bad("{\"a\":{\"b\":1}}", "nested");
+    expect_bad("{\"a\":\"unterminated}", "closing");
+    expect_bad("{\"a\":1} trailing", "end of line");
+    expect_bad("{a:1}", "quoted key");
+    expect_bad("{\"a\":[1,\"x\"]}", "a number");
+}
+
+static void test_grids(void **state)
+{
+    (void)state;
+    sweep_grid g = {0};
+    sweep_settings s;
+    snn_error err = {0};
+    assert_int_equal(sweep_preset("paper", &g, &s, &err), 0);
+    /* 4 x 19 x 8 (Fig. 1c) + 19 x 8 (no Dale) + 7 x 12 x 8 (Fig. 2) */
+    assert_int_equal(g.n, 608 + 152 + 672);
+    assert_int_equal(s.epochs, 30);
+    sweep_grid_free(&g);
+    assert_int_equal(sweep_preset("quick", &g, &s, &err), 0);
+    assert_int_equal(g.n, 46); /* the noise block's sigma = 0 runs are Fig. 1c's: counted once */
+    /* Every key distinct. */
+    for (int i = 0; i < g.n; i++)
+        for (int j = i + 1; j < g.n; j++) {
+            char a[512], b[512];
+            sweep_job_key(&s, &g.jobs[i], a, sizeof a);
+            sweep_job_key(&s, &g.jobs[j], b, sizeof b);
+            if (strcmp(a, b) == 0)
+                fail_msg("jobs %d and %d share the key %s", i, j, a);
+        }
+    sweep_grid_free(&g);
+    assert_int_equal(sweep_preset("nope", &g, &s, &err), -1);
+    assert_non_null(strstr(err.msg, "unknown preset 'nope'"));
+
+    double v[4];
+    int n;
+    assert_int_equal(sweep_parse_list("0.5,0.8,1", v, 4, &n, "--ratios", &err), 0);
+    assert_int_equal(n, 3);
+    assert_true(v[1] == 0.8);
+    assert_int_equal(sweep_parse_list("0.5,,1", v, 4, &n, "--ratios", &err), -1);
+    assert_int_equal(sweep_parse_list("1,2,3,4,5", v, 4, &n, "--s1", &err), -1);
+    assert_non_null(strstr(err.msg, "more than 4"));
+    int i, k;
+    assert_int_equal(sweep_parse_shard("1/4", &i, &k, &err), 0);
+    assert_true(i == 1 && k == 4);
+    assert_int_equal(sweep_parse_shard("4/4", &i, &k, &err), -1);
+    assert_int_equal(sweep_parse_shard("1/4x", &i, &k, &err), -1);
+}
+
+static void test_results_file(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/test_exp_jsonl.%ld", (long)getpid());
+    remove(path);
+    snn_error err = {0};
+    sweep_done d;
+    int repaired;
+    assert_int_equal(sweep_done_load(path, &d, &repaired, &err), 0); /* missing = empty */
+    assert_int_equal(d.n, 0);
+    const char *l1 = "{\"key\":\"b\",\"x\":1}\n", *l2 = "{\"key\":\"a\"}\n";
+    assert_int_equal(sweep_append_line(path, l1, strlen(l1), &err), 0);
+    assert_int_equal(sweep_append_line(path, l2, strlen(l2), &err), 0);
+    FILE *f = fopen(path, "a");
+    fputs("{\"key\":\"c\",\"x\"", f); /* torn */
+    fclose(f);
+    assert_int_equal(sweep_done_load(path, &d, &repaired, &err), 0);
+    assert_int_equal(repaired, 1);
+    assert_int_equal(d.n, 2);
+    assert_true(sweep_done_has(&d, "a") && sweep_done_has(&d, "b") && !sweep_done_has(&d, "c"));
+    sweep_done_free(&d);
+    f = fopen(path, "r");
+    char all[256] = "";
+    size_t got = fread(all, 1, sizeof all - 1, f);
+    fclose(f);
+    all[got] = '\0';
+    char want[256];
+    snprintf(want, sizeof want, "%s%s", l1, l2);
+    assert_string_equal(all, want);
+    /* A bad complete line is an error naming the file and line. */
+    f = fopen(path, "a");
+    fputs("{\"nokey\":1}\n", f);
+    fclose(f);
+    assert_int_equal(sweep_done_load(path, &d, &repaired, &err), -1);
+    char where[96];
+    snprintf(where, sizeof where, "%s:3", path);
+    if (!strstr(err.msg, where))
+        fail_msg("error '%s' should name %s", err.msg, where);
+    remove(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_grids),
+        cmocka_unit_test(test_results_file),
+    };
+    return cmocka_run_group_tests_name("exp_jsonl", tests, NULL, NULL);
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# test_exp_sweep.sh BUILD - the experiment pipeline end to end on a tiny grid:
+# a sweep split over 2 MPI ranks, determinism of a run, resume without redoing,
+# a killed sweep (and a torn last line) resumed without duplicates, the report
+# and its files, and clear errors on corrupt results.
+set -u
+BUILD=${1:-build}
+SNN=$BUILD/snn
+MPI=$BUILD/snn-sweep-mpi
+D=$(mktemp -d /tmp/test_exp_sweep.XXXXXX)
+trap 'rm -rf "$D"' EXIT
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fails=0
+check() { # check "what" command...
+  local what=$1; shift
+  if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
+}
+lines() { grep -c . "$1" 2>/dev/null || echo 0; }
+unique_keys() { grep -o '"key":"[^"]*"' "$1" | sort -u | wc -l; }
+# A results line without the fields that vary from run to run (time, host).
+stable() { sed -E 's/,"epoch_cpu_seconds":\[[^]]*\]//; s/,"cpu_seconds":[^,]*,"seconds":[^,]*,"host":"[^"]*"//' "$@"; }
+
+TINY=(--ratios 0.5,0.8 --trials 2 --epochs 1 --limit 2000 --test-limit 400 --vrd-samples 4 --robust 1)
+
+# 1. MPI: 2 ranks share the grid and one results file.
+mpirun --oversubscribe -np 2 "$MPI" "${TINY[@]}" -j 1 -o "$D/r.jsonl" > "$D/mpi.log" 2>&1
+check "mpirun -np 2 snn-sweep-mpi exits 0" test $? -eq 0
+grep -q "shard 0/2" "$D/mpi.log" && grep -q "shard 1/2" "$D/mpi.log"
+check "both ranks ran a shard" test $? -eq 0
+check "4 runs, 4 distinct keys (got $(lines "$D/r.jsonl"), $(unique_keys "$D/r.jsonl"))" \
+  test "$(lines "$D/r.jsonl")" -eq 4 -a "$(unique_keys "$D/r.jsonl")" -eq 4
+for f in '"init_hz":' '"peak_acc":' '"last10_acc":' '"test_acc":\[[^],]*\]' '"vrd_final_mean_II":' \
+         '"vrd_init_mean_EE":' '"rob_drop_0.1_int":' '"rob_clean_0_float":'; do
+  check "every line has $f" test "$(grep -c "$f" "$D/r.jsonl")" -eq 4
+done
+
+# 2. Determinism: job 0 again, alone, in another file: the same line.
+"$SNN" sweep "${TINY[@]}" --job 0 -o "$D/one.jsonl" > /dev/null 2>&1
+key=$(grep -o '"key":"[^"]*"' "$D/one.jsonl")
+if ! diff <(stable "$D/one.jsonl") <(grep -F "$key" "$D/r.jsonl" | stable); then
+  echo "FAIL job 0 rerun differs from the MPI run (diff above)"; fails=$((fails + 1))
+else echo "ok   job 0 rerun gives the identical line"; fi
+
+# 3. Resume: nothing left to do, nothing appended.
+cp "$D/r.jsonl" "$D/r.before"
+"$SNN" sweep "${TINY[@]}" -o "$D/r.jsonl" --json > "$D/resume.log" 2>&1
+check "resume skips all 4 runs" grep -q '"skipped":4,"pending":0,"ran":0,"failed":0' "$D/resume.log"
+check "resume leaves the file unchanged" cmp -s "$D/r.jsonl" "$D/r.before"
+
+# 4. Kill: stop the sweep after its first results, tear a line, restart.
+KILL=(--ratios 0.5,0.8 --s1 0.002,0.003 --trials 2 --epochs 2 --limit 1500 --test-limit 300 --vrd-samples 2)
+"$SNN" sweep "${KILL[@]}" -j 2 -o "$D/k.jsonl" > "$D/kill1.log" 2>&1 &
+parent=$!
+for _ in $(seq 600); do [ "$(lines "$D/k.jsonl")" -ge 2 ] && break; sleep 0.1; done
+kill -9 "$parent"; wait "$parent" 2>/dev/null
+sleep 0.5
+n1=$(lines "$D/k.jsonl")
+check "the killed sweep had finished some but not all 8 runs ($n1)" test "$n1" -ge 2 -a "$n1" -lt 8
+check "no child outlived the killed sweep" test -z "$(pgrep -f -- "-o $D/k.jsonl" || true)"
+cp "$D/k.jsonl" "$D/k.before"
+printf '{"key":"fmnist ratio=0.5 dale=1 s1=0.002 noi' >> "$D/k.jsonl" # a write cut short
+"$SNN" sweep "${KILL[@]}" -j 2 -o "$D/k.jsonl" > "$D/kill2.log" 2>&1
+check "the restarted sweep exits 0" test $? -eq 0
+check "the restart noticed the torn line" grep -q "removed a partial last line" "$D/kill2.log"
+check "the restart skipped the $n1 finished runs" grep -q ", $n1 already in" "$D/kill2.log"
+check "8 runs in the end, no duplicate ($(lines "$D/k.jsonl") lines, $(unique_keys "$D/k.jsonl") keys)" \
+  test "$(lines "$D/k.jsonl")" -eq 8 -a "$(unique_keys "$D/k.jsonl")" -eq 8
+check "the finished runs' lines are untouched" cmp -s "$D/k.before" <(head -n "$n1" "$D/k.jsonl")
+
+# 5. The report, from both files.
+"$SNN" report "$D/r.jsonl" "$D/k.jsonl" -o "$D/report" --json > "$D/report.log" 2>&1
+check "snn report exits 0" test $? -eq 0
+check "report counts 12 runs" grep -q '"runs":12' "$D/report.log"
+check "no figure failed" grep -q '"figure_failures":0' "$D/report.log"
+for f in report.html report.md fig1c.png fig1c.svg trainable.png vrd.png vrd.svg robust.png; do
+  check "report wrote $f" test -s "$D/report/$f"
+done
+check "the HTML has Fig. 1c" grep -q "Fig. 1c" "$D/report/report.html"
+grep -q "0.89" "$D/report/report.md" && grep -q "Kruskal-Wallis" "$D/report/report.md"
+check "the Markdown has the paper's numbers and the statistics" test $? -eq 0
+
+# 6. Corrupt results: a clear error naming the file and line, nothing half-written.
+sed '2s/.*/{"key":"x","ratio":oops}/' "$D/r.jsonl" > "$D/bad.jsonl"
+"$SNN" report "$D/bad.jsonl" -o "$D/badreport" > "$D/bad.log" 2>&1
+rc=$?
+check "report on a corrupt line fails (rc $rc)" test "$rc" -ne 0
+check "the error names bad.jsonl:2" grep -q "bad.jsonl:2" "$D/bad.log"
+check "no report was written" test ! -e "$D/badreport/report.html"
+"$SNN" sweep "${TINY[@]}" -o "$D/bad.jsonl" > "$D/bad2.log" 2>&1
+check "sweep on a corrupt results file fails naming the line" grep -q "bad.jsonl:2" "$D/bad2.log"
+
+echo "test_exp_sweep: $fails failed"
+[ "$fails" -eq 0 ]
