@@ -49,9 +49,9 @@ include sw/sw.mk
 include $(wildcard rtl/rtl.mk sim/sim.mk firmware/firmware.mk constraints/constraints.mk)
 include tests/tests.mk
 
-# The pipeline's steps, in order, as each room defines them.
-DEMO_STEPS := demo-train demo-quantize
-BENCH_STEPS := bench-train bench-fixed
+# The pipeline's steps as each room defines them; run one after the other, in this order.
+DEMO_STEPS := demo-train demo-quantize demo-cosim
+BENCH_STEPS := bench-train bench-fixed bench-cosim
 
 $(SNN): $(SW_CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(SW_LIB) $(SNN_EXTRA_OBJS)
 	$(SNN_LINKER) -fopenmp -o $@ $(filter %.o,$^) $(SW_LIB) $(SNN_EXTRA_LIBS) $(LDLIBS)
@@ -60,7 +60,7 @@ build: $(SNN) $(BUILD_EXTRA)
 
 demo: deps ## The main job: train the paper's network on Fashion-MNIST and carry it down the pipeline
 	@$(MAKE) --no-print-directory build
-	@$(MAKE) --no-print-directory $(DEMO_STEPS)
+	@for step in $(DEMO_STEPS); do $(MAKE) --no-print-directory $$step || exit 1; done
 
 test: deps ## Run every test (unit, property, differential, co-simulation)
 	@$(MAKE) --no-print-directory build $(TEST_BINS)
@@ -68,4 +68,4 @@ test: deps ## Run every test (unit, property, differential, co-simulation)
 
 bench: deps ## Print the speed figures (samples/s, images/s, cycles)
 	@$(MAKE) --no-print-directory build
-	@$(MAKE) --no-print-directory $(BENCH_STEPS)
+	@for step in $(BENCH_STEPS); do $(MAKE) --no-print-directory $$step || exit 1; done

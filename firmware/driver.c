@@ -1,7 +1,5 @@
 /* driver.c - see driver.h. */
 #include "driver.h"
-#include <stdio.h>
-#define T(...) fprintf(stderr, __VA_ARGS__)
 
 enum { RESULT_HEADER = 9, CONFIG_BYTES = 40 };
 
@@ -9,6 +7,7 @@ void drv_init(drv *d, drv_transport io, uint32_t timeout_ms, unsigned attempts, 
 {
     d->io = io;
     d->timeout_ms = timeout_ms;
+    d->gap_ms = timeout_ms < 50u ? timeout_ms : 50u;
     d->attempts = attempts ? attempts : 1;
     d->chunk = chunk;
     d->stats = (drv_stats){0};
@@ -23,33 +22,33 @@ typedef enum { WAIT_GOT, WAIT_RETRY, WAIT_REFUSED, WAIT_IO } wait_result;
 
 /* Waits for the reply to (type, d->seq). Frames of other requests are stale
  * and skipped; damage of any kind ends the attempt so the request is resent
- * at once (resending is always safe: the board does not apply a repeat). */
+ * at once (resending is always safe: the board does not apply a repeat).
+ * Damage shows as a bad CRC, an error reply, or bytes that stop coming before
+ * they made a frame (a damaged SYNC or length): then gap_ms, not timeout_ms. */
 static wait_result await_reply(drv *d, uint8_t type)
 {
     /* Bound the bytes one attempt may consume, so a babbling line cannot keep it alive. */
     uint32_t budget = 4u * PROTO_MAX_FRAME;
+    int heard = 0;
     for (;;) {
         if (d->in_pos == d->in_len) {
-            int n = d->io.recv(d->io.ctx, d->in, sizeof d->in, d->timeout_ms);
+            int n = d->io.recv(d->io.ctx, d->in, sizeof d->in, heard ? d->gap_ms : d->timeout_ms);
             if (n < 0)
                 return WAIT_IO;
             if (n == 0) {
-                T("TIMEOUT type %02x seq %d\n", type, d->seq);
                 d->stats.timeouts++;
                 return WAIT_RETRY;
             }
             d->in_pos = 0;
             d->in_len = (uint8_t)n;
             d->stats.rx_bytes += (uint32_t)n;
+            heard = 1;
         }
         if (budget-- == 0) {
             d->stats.timeouts++;
             return WAIT_RETRY;
         }
         proto_rx_event ev = proto_rx_byte(&d->rx, d->in[d->in_pos++]);
-        if (ev == PROTO_RX_FRAME) T("  frame type %02x seq %d len %d p0 %d\n", d->rx.type, d->rx.seq, d->rx.len, d->rx.payload[0]);
-        if (ev == PROTO_RX_BAD_CRC) T("  badcrc\n");
-        if (ev == PROTO_RX_BAD_LEN) T("  badlen\n");
         if (ev == PROTO_RX_BAD_CRC) {
             d->stats.damaged++;
             return WAIT_RETRY;
@@ -87,7 +86,10 @@ static int transact(drv *d, uint8_t type, const uint8_t *payload, uint16_t len)
     for (unsigned attempt = 0; attempt < d->attempts; attempt++) {
         if (attempt)
             d->stats.retries++;
-        T("send type %02x seq %d len %d\n", type, d->seq, (int)n);
+        /* A partial frame still in the receiver is stale (or a false start in
+         * garbage that would swallow the reply): start clean. */
+        proto_rx_init(&d->rx, PROTO_MAX_PAYLOAD);
+        d->in_pos = d->in_len = 0;
         if (d->io.send(d->io.ctx, d->frame, n) != 0)
             return DRV_E_IO;
         d->stats.tx_bytes += (uint32_t)n;

@@ -79,6 +79,7 @@ typedef struct {
 typedef struct {
     drv_transport io;
     uint32_t timeout_ms;     /* wait for a reply, per attempt */
+    uint32_t gap_ms;         /* once a reply has begun: silence that ends it (damaged) */
     unsigned attempts;       /* transmissions per request, >= 1 */
     uint16_t chunk;          /* payload bytes per LOAD_DATA / IMAGE_DATA frame */
     drv_info info;           /* valid after drv_hello */
@@ -91,7 +92,8 @@ typedef struct {
     uint8_t in_pos, in_len;
 } drv;
 
-/* Sets up d (nothing is sent). chunk = 0 means as large as the board accepts. */
+/* Sets up d (nothing is sent). chunk = 0 means as large as the board accepts.
+ * gap_ms starts at min(timeout_ms, 50); set it after init to change it. */
 void drv_init(drv *d, drv_transport io, uint32_t timeout_ms, unsigned attempts, uint16_t chunk);
 
 /* Starts a session (the board forgets its last request) and reads drv.info. */

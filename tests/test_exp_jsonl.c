@@ -74,7 +74,7 @@ static void test_grids(void **state)
     assert_int_equal(s.epochs, 30);
     sweep_grid_free(&g);
     assert_int_equal(sweep_preset("quick", &g, &s, &err), 0);
-    assert_int_equal(g.n, 46); /* the noise block's sigma = 0 runs are Fig. 1c's: counted once */
+    assert_int_equal(g.n, 52); /* the noise block's sigma = 0 runs are Fig. 1c's: counted once */
     /* Every key distinct. */
     for (int i = 0; i < g.n; i++)
         for (int j = i + 1; j < g.n; j++) {

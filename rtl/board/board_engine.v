@@ -82,7 +82,8 @@ module board_engine #(
     localparam integer S2 = (MAX_OUT + P - 1) / P;    // weight words per w2 row
     localparam integer WB = (B > 8) ? 2 : 1;          // bytes per weight on the wire
     localparam integer IMAGE_BYTES = (MAX_IN * S1 + MAX_HID * S2) * P * WB;
-    localparam [15:0] VB = (R > 32) ? 16'd8 : 16'd4;  // bytes per readout value in RESULT
+    localparam integer LVB = (R > 32) ? 3 : 2;        // log2 bytes per readout value in RESULT
+    localparam integer LW = $clog2(IMAGE_BYTES + 1);  // bits of a weight image offset
     localparam [15:0] INFO_LEN = 16'd28, STATUS_LEN = 16'd25;
 
     // ---- state ----
@@ -108,10 +109,11 @@ module board_engine #(
 
     // loading
     reg        loading, cfg_bad;
-    reg [31:0] load_offset;
+    reg [LW-1:0] load_offset;   // weight bytes received so far
     reg [31:0] crc32;          // inverted form (board_crc32_byte.v)
     reg [31:0] model_crc;
-    reg [15:0] n_in, n_hidden, n_out, steps;
+    reg [14:0] n_in;                           // (synthesis drops the bits MAX_* rule out)
+    reg [15:0] n_hidden, n_out, steps;
     reg [7:0]  weight_lo;      // first byte of a 2-byte weight (WB = 2)
 
     // the image
@@ -120,9 +122,10 @@ module board_engine #(
     reg        img_bad, img_ends_marker, run_done;
     wire [15:0] img_words16 = {{(15 - EV_AW){1'b0}}, img_words};
 
-    // counters for STATUS
-    reg [31:0] frames_ok, images;
-    reg [15:0] crc_errors, length_errors, truncated, line_errors;
+    // counters for STATUS (narrower than their fields: they wrap, and cost less)
+    reg [15:0] frames_ok;
+    reg [31:0] images;
+    reg [7:0]  crc_errors, length_errors, truncated, line_errors;
 
     wire [31:0] crc32_next;
     board_crc32_byte crc_step (.crc_in(crc32), .data(buf_rdata), .crc_out(crc32_next));
@@ -133,6 +136,9 @@ module board_engine #(
     assign core_ev_end = ev_rdata[15];
     assign core_ev_index = {1'b0, ev_rdata[14:0]};
 
+    // Where a LOAD_DATA frame's bytes would end (DW bits: no overflow of offset + length).
+    localparam integer DW = (LW > 16 ? LW : 16) + 1;
+    wire [DW-1:0] data_end = DW'(load_offset) + DW'(req_len) - DW'(4);
     wire [15:0] word = {buf_rdata, acc[23:16]};   // a u16 completed by this byte
     wire [31:0] dword = {buf_rdata, acc};         // a u32 completed by this byte
     wire last_byte = (pos + 1'b1 == req_len);
@@ -151,18 +157,24 @@ module board_engine #(
         endcase
     endfunction
 
-    // Config register checks (docs/protocol.md, LOAD_BEGIN).
-    function cfg_ok(input [3:0] r, input [31:0] v);
-        case (r)
-            4'd0: cfg_ok = v != 0 && v <= MAX_IN;
-            4'd1: cfg_ok = v != 0 && v <= MAX_HID;
-            4'd2: cfg_ok = v != 0 && v <= MAX_OUT;
-            4'd3: cfg_ok = v <= {16'd0, n_hidden};
-            4'd4: cfg_ok = v != 0 && v <= 32'hFFFF;
-            4'd8: cfg_ok = v <= 16;
-            default: cfg_ok = 1'b1;
+    // Config register checks (docs/protocol.md, LOAD_BEGIN), one comparator for all:
+    // registers 0-4 and 8 must fit 16 bits and be <= a limit; 0-2 and 4 must not be 0.
+    wire [3:0] cfg_reg = pos[5:2];
+    reg [15:0] cfg_limit;
+    always @(*) begin
+        case (cfg_reg)
+            4'd0: cfg_limit = 16'(MAX_IN);
+            4'd1: cfg_limit = 16'(MAX_HID);
+            4'd2: cfg_limit = 16'(MAX_OUT);
+            4'd3: cfg_limit = n_hidden;
+            4'd8: cfg_limit = 16'd16;
+            default: cfg_limit = 16'hFFFF;
         endcase
-    endfunction
+    end
+    wire cfg_checked = cfg_reg <= 4'd4 || cfg_reg == 4'd8;
+    wire cfg_value_ok = !cfg_checked || (dword[31:16] == 16'd0 && dword[15:0] <= cfg_limit &&
+                                         (dword[15:0] != 16'd0 || cfg_reg == 4'd3 ||
+                                          cfg_reg == 4'd8));
 
     task reply(input [2:0] kind, input [7:0] code);
         begin
@@ -197,19 +209,19 @@ module board_engine #(
             loading <= 1'b0;
             model_valid <= 1'b0;
             model_crc <= 32'd0;
-            load_offset <= 32'd0;
+            load_offset <= 0;
             img_words <= 0;
             img_markers <= 16'd0;
             img_bad <= 1'b0;
             img_ends_marker <= 1'b0;
             core_ev_valid <= 1'b0;
-            frames_ok <= 32'd0;
+            frames_ok <= 16'd0;
             images <= 32'd0;
-            crc_errors <= 16'd0;
-            length_errors <= 16'd0;
-            truncated <= 16'd0;
-            line_errors <= 16'd0;
-            n_in <= 16'd0;
+            crc_errors <= 8'd0;
+            length_errors <= 8'd0;
+            truncated <= 8'd0;
+            line_errors <= 8'd0;
+            n_in <= 15'd0;
             n_hidden <= 16'd0;
             n_out <= 16'd0;
             steps <= 16'd0;
@@ -271,10 +283,10 @@ module board_engine #(
                         core_wr_en <= 1'b1;
                         core_wr_addr <= {20'h80000, pos[5:2]};
                         core_wr_data <= dword;
-                        if (!cfg_ok(pos[5:2], dword))
+                        if (!cfg_value_ok)
                             cfg_bad <= 1'b1;
                         case (pos[5:2])
-                            4'd0: n_in <= dword[15:0];
+                            4'd0: n_in <= dword[14:0];
                             4'd1: n_hidden <= dword[15:0];
                             4'd2: n_out <= dword[15:0];
                             4'd4: steps <= dword[15:0];
@@ -283,7 +295,7 @@ module board_engine #(
                     end
                     if (last_byte) begin       // register 0x9 (seed) takes any value
                         loading <= !cfg_bad;
-                        load_offset <= 32'd0;
+                        load_offset <= 0;
                         finish(cfg_bad ? E_CONFIG : 8'd0);
                     end
                 end
@@ -294,8 +306,7 @@ module board_engine #(
                     pos <= pos + 1'b1;
                     acc <= dword[31:8];
                     if (pos == 16'd3) begin
-                        if (!loading || dword != load_offset ||
-                            load_offset + {16'd0, req_len} - 32'd4 > IMAGE_BYTES)
+                        if (!loading || dword != 32'(load_offset) || data_end > DW'(IMAGE_BYTES))
                             finish(E_OFFSET);
                         else if (last_byte)
                             finish(8'd0);
@@ -304,7 +315,7 @@ module board_engine #(
                         weight_lo <= buf_rdata;
                         if (WB == 1 || load_offset[0]) begin
                             core_wr_en <= 1'b1;
-                            core_wr_addr <= 24'(load_offset / WB);
+                            core_wr_addr <= 24'(load_offset[LW-1:WB-1]);
                             core_wr_data <= (WB == 1) ? {24'd0, buf_rdata} : {16'd0, buf_rdata, weight_lo};
                         end
                         load_offset <= load_offset + 1'b1;
@@ -322,7 +333,7 @@ module board_engine #(
                         field0 <= dword;
                     if (pos == 16'd7) begin
                         loading <= 1'b0;
-                        if (loading && field0 == load_offset && load_offset == IMAGE_BYTES &&
+                        if (loading && field0 == IMAGE_BYTES && load_offset == LW'(IMAGE_BYTES) &&
                             dword == ~crc32) begin
                             model_valid <= 1'b1;
                             model_crc <= dword;
@@ -340,9 +351,6 @@ module board_engine #(
                     if (pos == 16'd1) begin
                         if (word != 16'd0 && word != img_words16)
                             finish(E_OFFSET);
-                        else if ((word == 16'd0 ? 16'd0 : img_words16) + (req_len >> 1) - 16'd1
-                                 > (16'd1 << EV_AW))
-                            finish(E_IMAGE);
                         else begin
                             if (word == 16'd0) begin
                                 img_words <= 0;
@@ -353,14 +361,17 @@ module board_engine #(
                                 finish(8'd0);
                         end
                     end else if (pos[0]) begin
-                        ev_we <= 1'b1;
+                        // A word past the memory is not stored and spoils the image (RUN
+                        // refuses it); so does an input index >= n_in.
+                        ev_we <= !img_words[EV_AW];
                         ev_waddr <= img_words[EV_AW-1:0];
                         ev_wdata <= word;
-                        img_words <= img_words + 1'b1;
+                        if (!img_words[EV_AW])
+                            img_words <= img_words + 1'b1;
                         img_ends_marker <= word[15];
                         if (word[15])
                             img_markers <= img_markers + 1'b1;
-                        else if (word[14:0] >= n_in[14:0] || n_in[15])
+                        if (img_words[EV_AW] || (!word[15] && word[14:0] >= n_in))
                             img_bad <= 1'b1;
                         if (last_byte)
                             finish(8'd0);
@@ -415,7 +426,7 @@ module board_engine #(
                         K_STATUS: tx_len <= STATUS_LEN;
                         K_OFFSET: tx_len <= 16'd4;
                         K_WORDS: tx_len <= 16'd2;
-                        K_RESULT: tx_len <= 16'd9 + 16'(2 * VB) * n_out;
+                        K_RESULT: tx_len <= 16'd9 + (n_out << (LVB + 1));
                         default: tx_len <= 16'd0;
                     endcase
                     state <= S_REPLY_WAIT;
@@ -427,56 +438,40 @@ module board_engine #(
 
     // ---- reply payload bytes, served to board_frame_tx by index ----
     // RESULT: prediction u8, cycles u32, spikes u32, max[0..n_out) and out[0..n_out)
-    // as VB-byte little-endian signed values; read from the core's read port.
-    wire [15:0] value_byte = tx_idx - 16'd9;
-    wire [15:0] value_index = value_byte / VB;
-    wire [2:0]  value_sel = 3'(value_byte % VB);
+    // as 2^LVB-byte little-endian signed values; read from the core's read port.
+    wire [LVB+7:0] value_byte = (LVB+8)'(tx_idx - 16'd9);
+    wire [7:0]  value_index = value_byte[LVB +: 8];      // n_out <= 64: 2 * n_out values
+    wire [2:0]  value_sel = 3'(value_byte[LVB-1:0]);
     assign core_rd_en = (reply_kind == K_RESULT);
     assign core_rd_addr = (tx_idx == 16'd0) ? 16'h8000 :
                           (tx_idx < 16'd5) ? 16'h8001 :
                           (tx_idx < 16'd9) ? 16'h8002 :
-                          (value_index < n_out) ? value_index : (16'h1000 + value_index - n_out);
+                          ({8'd0, value_index} < n_out) ? {8'd0, value_index} :
+                          {8'h10, value_index - n_out[7:0]};
     wire [2:0] result_sel = (tx_idx == 16'd0) ? 3'd0 :
                             (tx_idx < 16'd5) ? 3'(tx_idx - 16'd1) :
                             (tx_idx < 16'd9) ? 3'(tx_idx - 16'd5) : value_sel;
 
-    function [7:0] byte_of32(input [31:0] v, input [1:0] i);
-        byte_of32 = v[8 * i +: 8];
-    endfunction
+    // INFO and STATUS as byte vectors (byte n at [8n +: 8]), indexed by tx_idx[4:0].
+    wire [28*8-1:0] info = {
+        32'(IMAGE_BYTES), 32'(BAUD), 32'(CLK_HZ), 16'(MAX_OUT), 16'(MAX_HID), 16'(MAX_IN),
+        8'(R), 8'(H), 8'(B), 8'(P), 16'(1 << EV_AW), 16'(MAX_LEN), 8'(BOARD_ID),
+        8'd1 /* protocol version */};
+    wire [25*8-1:0] status = {
+        images, 8'd0, line_errors, 8'd0, truncated, 8'd0, length_errors, 8'd0, crc_errors,
+        16'd0, frames_ok,
+        offset32, model_crc, 6'd0, loading, model_valid};
+    wire [4:0] small_idx = tx_idx[4:0];    // INFO and STATUS are < 32 bytes
+    wire [31:0] offset32 = 32'(load_offset);
 
     always @(posedge clk) begin
         case (reply_kind)
-            K_ERROR: tx_byte <= tx_idx == 16'd0 ? reply_code : req_type;
-            K_OFFSET: tx_byte <= byte_of32(load_offset, tx_idx[1:0]);
-            K_WORDS: tx_byte <= byte_of32({16'd0, img_words16}, tx_idx[1:0]);
+            K_ERROR: tx_byte <= tx_idx[0] ? req_type : reply_code;
+            K_OFFSET: tx_byte <= offset32[8 * tx_idx[1:0] +: 8];
+            K_WORDS: tx_byte <= tx_idx[0] ? img_words16[15:8] : img_words16[7:0];
             K_RESULT: tx_byte <= core_rd_data[8 * result_sel +: 8];
-            K_INFO: case (tx_idx)
-                16'd0: tx_byte <= 8'd1;                        // protocol version
-                16'd1: tx_byte <= 8'(BOARD_ID);
-                16'd2, 16'd3: tx_byte <= byte_of32(MAX_LEN, tx_idx[1:0] - 2'd2);
-                16'd4, 16'd5: tx_byte <= byte_of32(1 << EV_AW, tx_idx[1:0]);
-                16'd6: tx_byte <= 8'(P);
-                16'd7: tx_byte <= 8'(B);
-                16'd8: tx_byte <= 8'(H);
-                16'd9: tx_byte <= 8'(R);
-                16'd10, 16'd11: tx_byte <= byte_of32(MAX_IN, tx_idx[1:0] - 2'd2);
-                16'd12, 16'd13: tx_byte <= byte_of32(MAX_HID, tx_idx[1:0]);
-                16'd14, 16'd15: tx_byte <= byte_of32(MAX_OUT, tx_idx[1:0] - 2'd2);
-                16'd16, 16'd17, 16'd18, 16'd19: tx_byte <= byte_of32(CLK_HZ, tx_idx[1:0]);
-                16'd20, 16'd21, 16'd22, 16'd23: tx_byte <= byte_of32(BAUD, tx_idx[1:0]);
-                default: tx_byte <= byte_of32(IMAGE_BYTES, tx_idx[1:0]);
-            endcase
-            K_STATUS: case (tx_idx)
-                16'd0: tx_byte <= {6'd0, loading, model_valid};
-                16'd1, 16'd2, 16'd3, 16'd4: tx_byte <= byte_of32(model_crc, 2'(tx_idx - 16'd1));
-                16'd5, 16'd6, 16'd7, 16'd8: tx_byte <= byte_of32(load_offset, 2'(tx_idx - 16'd5));
-                16'd9, 16'd10, 16'd11, 16'd12: tx_byte <= byte_of32(frames_ok, 2'(tx_idx - 16'd9));
-                16'd13, 16'd14: tx_byte <= byte_of32({16'd0, crc_errors}, 2'(tx_idx - 16'd13));
-                16'd15, 16'd16: tx_byte <= byte_of32({16'd0, length_errors}, 2'(tx_idx - 16'd15));
-                16'd17, 16'd18: tx_byte <= byte_of32({16'd0, truncated}, 2'(tx_idx - 16'd17));
-                16'd19, 16'd20: tx_byte <= byte_of32({16'd0, line_errors}, 2'(tx_idx - 16'd19));
-                default: tx_byte <= byte_of32(images, 2'(tx_idx - 16'd21));
-            endcase
+            K_INFO: tx_byte <= info[8 * small_idx +: 8];
+            K_STATUS: tx_byte <= status[8 * small_idx +: 8];
             default: tx_byte <= 8'd0;
         endcase
     end

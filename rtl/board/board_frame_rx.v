@@ -3,16 +3,22 @@
 // Hunts for SYNC, reads type, seq and length, writes the payload into the frame
 // buffer and checks the CRC-16. Every frame ends in exactly one `done` pulse:
 // ok = 1 (CRC good, payload complete in the buffer) or ok = 0 with the reason
-// (CRC, length too large, line quiet or a byte lost in the middle). After a bad
-// frame it hunts again from the next byte: that is the resynchronisation.
-// While `hold` is high (the engine owns the buffer) incoming bytes are ignored.
+// (CRC, length too large, line quiet or a byte lost in the middle).
+// Resynchronisation: after a bad frame, and after any byte that is not a frame
+// (a request whose SYNC was damaged, the tail of a bad frame, bytes that came
+// while the engine was busy), the receiver waits until the line has been quiet
+// for QUIET_CLKS and only then reports the error and hunts again. So a SYNC is
+// only taken at the start of a burst: a 0xA5 inside a damaged frame's payload
+// never starts a false frame, and one damaged request costs one error reply.
+// While `hold` is high (the engine owns the buffer) incoming bytes are dropped.
 // Not here: what a frame means (board_engine.v).
 `default_nettype none
 
 module board_frame_rx #(
     parameter integer MAX_LEN = 512,          // largest payload accepted (buffer size)
     parameter integer AW = 9,                 // frame buffer address bits, 2^AW >= MAX_LEN
-    parameter integer TIMEOUT_CLKS = 4096     // silence inside a frame that ends it
+    parameter integer TIMEOUT_CLKS = 4096,    // silence inside a frame that ends it
+    parameter integer QUIET_CLKS = 120        // silence that ends a burst of noise
 ) (
     input  wire          clk,
     input  wire          rst,          // synchronous, active high
@@ -34,48 +40,65 @@ module board_frame_rx #(
     localparam [7:0] E_CRC = 8'd1, E_LENGTH = 8'd2, E_TRUNCATED = 8'd3;
     localparam [2:0] HUNT = 3'd0, TYPE = 3'd1, SEQ = 3'd2, LEN_LO = 3'd3, LEN_HI = 3'd4,
                      PAYLOAD = 3'd5, CRC_LO = 3'd6, CRC_HI = 3'd7;
-    localparam integer TW = $clog2(TIMEOUT_CLKS + 1);
+    localparam integer TW = $clog2(TIMEOUT_CLKS + 2);
 
     reg [2:0]  state;
     reg [15:0] crc;
     reg [15:0] count;          // payload bytes received
     reg [7:0]  crc_lo;
-    reg [TW-1:0] quiet;        // clocks since the last byte, inside a frame
+    reg [TW-1:0] quiet;        // clocks since the last byte
+    reg        noise;          // dropping bytes until the line is quiet
+    reg [7:0]  noise_err;      // the error to report then
     wire [15:0] crc_next;
 
     board_crc16_byte crc_step (.crc_in(crc), .data(rx_data), .crc_out(crc_next));
 
-    task finish(input good, input [7:0] reason);
+    // A frame went wrong: drop the rest of the burst, then report `reason`.
+    task fail(input [7:0] reason);
         begin
-            done <= 1'b1;
-            ok <= good;
-            err <= reason;
             state <= HUNT;
+            noise <= 1'b1;
+            noise_err <= reason;
         end
     endtask
 
     always @(posedge clk) begin
         done <= 1'b0;
         buf_we <= 1'b0;
+        if (rx_valid || rx_error || hold)
+            quiet <= 0;
+        else if (quiet != {TW{1'b1}})
+            quiet <= quiet + 1'b1;
         if (rst) begin
             state <= HUNT;
             ok <= 1'b0;
             err <= 8'd0;
-            quiet <= 0;
+            noise <= 1'b0;
         end else if (state == HUNT) begin
-            quiet <= 0;
-            if (rx_valid && !hold && rx_data == SYNC) begin
-                state <= TYPE;
-                crc <= 16'hFFFF;
+            if (rx_valid || rx_error) begin
+                if (!noise && !hold && rx_valid && rx_data == SYNC) begin
+                    state <= TYPE;
+                    crc <= 16'hFFFF;
+                end else if (!noise) begin
+                    noise <= 1'b1;
+                    noise_err <= E_TRUNCATED;
+                end
+            end else if (noise && !hold && quiet == TW'(QUIET_CLKS)) begin
+                noise <= 1'b0;
+                done <= 1'b1;
+                ok <= 1'b0;
+                err <= noise_err;
             end
         end else if (rx_error) begin
-            finish(1'b0, E_TRUNCATED);
+            fail(E_TRUNCATED);
         end else if (!rx_valid) begin
-            quiet <= quiet + 1'b1;
-            if (quiet == TW'(TIMEOUT_CLKS))
-                finish(1'b0, E_TRUNCATED);
+            if (quiet == TW'(TIMEOUT_CLKS)) begin   // the rest of the frame never came
+                state <= HUNT;
+                done <= 1'b1;
+                ok <= 1'b0;
+                err <= E_TRUNCATED;
+            end
         end else begin
-            quiet <= 0;
             if (state != CRC_LO && state != CRC_HI)
                 crc <= crc_next;
             case (state)
@@ -86,7 +109,7 @@ module board_frame_rx #(
                     len[15:8] <= rx_data;
                     count <= 16'd0;
                     if ({rx_data, len[7:0]} > 16'(MAX_LEN))
-                        finish(1'b0, E_LENGTH);
+                        fail(E_LENGTH);
                     else
                         state <= ({rx_data, len[7:0]} == 16'd0) ? CRC_LO : PAYLOAD;
                 end
@@ -100,10 +123,13 @@ module board_frame_rx #(
                 end
                 CRC_LO: begin crc_lo <= rx_data; state <= CRC_HI; end
                 default: begin // CRC_HI
-                    if ({rx_data, crc_lo} == crc)
-                        finish(1'b1, 8'd0);
-                    else
-                        finish(1'b0, E_CRC);
+                    if ({rx_data, crc_lo} == crc) begin
+                        state <= HUNT;
+                        done <= 1'b1;
+                        ok <= 1'b1;
+                        err <= 8'd0;
+                    end else
+                        fail(E_CRC);
                 end
             endcase
         end

@@ -12,6 +12,8 @@ module board_system #(
     parameter integer MAX_LEN = 512,     // largest request payload (one EBR of frame buffer)
     parameter integer EV_AW = 10,        // image event words: 2^EV_AW
     parameter integer P = 8,             // core parameters (docs/core.md)
+    parameter integer PL = 8,
+    parameter integer RL = 8,
     parameter integer B = 8,
     parameter integer H = 24,
     parameter integer R = 32,
@@ -28,8 +30,10 @@ module board_system #(
 );
     localparam integer CLKS_PER_BIT = CLK_HZ / BAUD;
     localparam integer AW = $clog2(MAX_LEN);
-    // A frame ends if the line stays quiet for 64 byte times in the middle of it.
+    // A frame ends if the line stays quiet for 64 byte times in the middle of it;
+    // noise ends (and is reported) after 3 quiet byte times.
     localparam integer TIMEOUT_CLKS = 640 * CLKS_PER_BIT;
+    localparam integer QUIET_CLKS = 30 * CLKS_PER_BIT;
 
     wire [7:0] rx_data, tx_data;
     wire rx_valid, rx_error, tx_valid, tx_ready;
@@ -45,7 +49,8 @@ module board_system #(
     wire [15:0] f_len;
     wire [AW-1:0] buf_waddr, buf_raddr;
 
-    board_frame_rx #(.MAX_LEN(MAX_LEN), .AW(AW), .TIMEOUT_CLKS(TIMEOUT_CLKS)) framer (
+    board_frame_rx #(.MAX_LEN(MAX_LEN), .AW(AW), .TIMEOUT_CLKS(TIMEOUT_CLKS),
+                     .QUIET_CLKS(QUIET_CLKS)) framer (
         .clk(clk), .rst(rst), .rx_data(rx_data), .rx_valid(rx_valid), .rx_error(rx_error),
         .hold(hold), .buf_we(buf_we), .buf_addr(buf_waddr), .buf_data(buf_wdata),
         .done(f_done), .ok(f_ok), .err(f_err), .ftype(f_type), .seq(f_seq), .len(f_len));
@@ -103,7 +108,8 @@ module board_system #(
     /* verilator lint_on UNUSEDSIGNAL */
 
     snn_core #(
-        .P(P), .B(B), .H(H), .R(R), .MAX_IN(MAX_IN), .MAX_HID(MAX_HID), .MAX_OUT(MAX_OUT)
+        .P(P), .PL(PL), .RL(RL), .B(B), .H(H), .R(R),
+        .MAX_IN(MAX_IN), .MAX_HID(MAX_HID), .MAX_OUT(MAX_OUT)
     ) core (
         .clk(clk), .rst(rst),
         .wr_en(core_wr_en), .wr_addr(core_wr_addr), .wr_data(core_wr_data),

@@ -15,8 +15,8 @@ module snn_argmax #(
     input  wire [RL*R-1:0] max,        // the sub-word of max[] holding k, lane k % RL
     output reg  [7:0]     prediction   // argmax so far
 );
-    wire [15:0] lane = c_k % RL[15:0];
-    wire signed [R-1:0] value = max[lane * R +: R];
+    wire signed [R-1:0] value;
+    snn_lane_mux #(.N(RL), .W(R)) u_lane (.in(max), .sel(c_k % RL[15:0]), .out(value));
     reg signed [R-1:0] best;
 
     always @(posedge clk) begin

@@ -5,12 +5,13 @@
 // run the hidden update, RL lanes the readout update. Ports, protocol and
 // memory map: docs/core.md. P, PL, RL are powers of 2 with PL, RL <= P and
 // P >= 2; widths B/H/R per spec §1.4; MAX_* the largest shapes the memories hold.
+// The defaults are the paper's network on the iCE40 UP5K.
 `default_nettype none
 
 module snn_core #(
     parameter integer P = 8,
-    parameter integer PL = 8,
-    parameter integer RL = 8,
+    parameter integer PL = 1,   // 1 and 1: the 8 decays fill the UP5K's 8 DSPs (docs/core.md)
+    parameter integer RL = 1,
     parameter integer B = 8,
     parameter integer H = 24,
     parameter integer R = 32,

@@ -10,7 +10,10 @@
 // Every memory access is a two-stage pipeline: this module issues the read
 // (stage 1) and tells the lanes, one cycle later, which operation the data
 // read belong to (stage 2, the c_* outputs); the lanes write back at the end
-// of stage 2. Words of acc1/acc2 hold P neurons (what one weight word feeds);
+// of stage 2. A word is read again no earlier than the cycle after its
+// write-back (the memories do not forward): where back-to-back accesses
+// could hit the same word (one-word rows, the last readout sub-word before
+// PRED or a host read) one cycle is left out. Words of acc1/acc2 hold P neurons (what one weight word feeds);
 // syn/mem hold PL, flt/out/max RL: a "sub-word" is one of those narrower words.
 // Not here: arithmetic (the lanes), the queue (snn_scheduler).
 `default_nettype none
@@ -107,16 +110,32 @@ module snn_ctrl #(
     localparam [WMA-1:0] W2_BASE = W2_BASE_INT[WMA-1:0];
 
     reg [3:0]  state;
+    reg        c_ru;       // stage 2: readout update of one sub-word (§4.4)
     reg [15:0] word;       // CLEAR: word; HID/RO_UPD: sub-word; PRED: readout neuron k
 
     // the input event engine (§4.1): hid_words weight words per event
     reg            int_busy;
     reg [HA-1:0]   int_word;
     reg [WMA-1:0]  int_base;
-    wire [31:0] row_base = {16'd0, ev_index} * S1;  // first word of input row ev_index
+    // x * c for a constant c as shifts and adds (no DSP block spent on addresses)
+    function [31:0] times_const(input [15:0] x, input integer c);
+        integer b;
+        begin
+            times_const = 32'd0;
+            for (b = 0; b < 16; b = b + 1)
+                if (c[b])
+                    times_const = times_const + ({16'd0, x} << b);
+        end
+    endfunction
+    wire [31:0] row_base = times_const(ev_index, S1);  // first word of input row ev_index
     wire unused_row_base = &{1'b0, row_base};
     wire int_last = {{(16-HA){1'b0}}, int_word} == hid_words - 16'd1;
-    assign ev_ready = state == S_INT && (!int_busy || int_last);
+    // one-word rows: the next event (or the hidden pass) waits for the word's write-back;
+    // after a readout pass, for its last write-back (host reads between steps see it)
+    wire one_word = hid_words == 16'd1;
+    wire int_chain = int_busy && int_last && !one_word;
+    assign ev_ready = state == S_INT && !c_ru &&
+                      ((!int_busy && !(c_int && one_word)) || int_chain);
     wire ev_take = ev_valid && ev_ready;
 
     // sub-word counters split into word and lanes
@@ -132,7 +151,7 @@ module snn_ctrl #(
     wire [15:0] clear_words = hid_subs > out_subs ? hid_subs : out_subs;  // >= hid/out_words
     wire ri_run = state == S_HID || state == S_RO_WAIT;
     // host reads of the memories: when idle, or between steps (waiting for events)
-    wire rd_now = rd_en && (state == S_IDLE || (state == S_INT && !int_busy));
+    wire rd_now = rd_en && (state == S_IDLE || (state == S_INT && !int_busy && !c_ru));
     wire unused_split = &{1'b0, hid_word_of, ro_word_of, rd_hsub, rd_rsub, k_rsub, hid_sub_of,
                           ro_sub_of};
 
@@ -140,7 +159,7 @@ module snn_ctrl #(
     assign busy = state != S_IDLE;
 
     // weight memory: host writes when idle, input rows in INT, readout rows while the scheduler runs
-    wire [31:0] ri_addr = {{(32-WMA){1'b0}}, W2_BASE} + {16'd0, ri_neuron} * S2 +
+    wire [31:0] ri_addr = {{(32-WMA){1'b0}}, W2_BASE} + times_const(ri_neuron, S2) +
                           {{(32-RA){1'b0}}, ri_word};
     wire unused_ri_addr = &{1'b0, ri_addr};
     assign wm_addr = state == S_IDLE ? w_word : ri_run ? ri_addr[WMA-1:0] :
@@ -157,7 +176,7 @@ module snn_ctrl #(
     // readout memories
     assign acc2_re = (ri_run && ri_issue) || state == S_RO_UPD;
     assign acc2_raddr = ri_run ? ri_word : ro_word_of[RA-1:0];
-    assign fom_re = state == S_RO_UPD || state == S_PRED || rd_now;
+    assign fom_re = state == S_RO_UPD || (state == S_PRED && !c_ru) || rd_now;
     assign fom_raddr = state == S_RO_UPD ? word[RSA-1:0] :
                        state == S_PRED ? k_rsub[RSA-1:0] : rd_rsub[RSA-1:0];
 
@@ -172,7 +191,6 @@ module snn_ctrl #(
     reg [RA-1:0]  c_rword;
     reg [RSA-1:0] c_rsword;
     reg           c_acc1_zero, c_acc2_zero;
-    reg           c_ru;  // stage 2: readout update of one sub-word (§4.4)
     assign acc1_we = (clearing && word < hid_words) || c_int || (c_hid && c_acc1_zero);
     assign acc1_waddr = state == S_CLEAR ? word[HA-1:0] : c_hword;
     assign sm_we = (clearing && word < hid_subs) || c_hid;
@@ -203,7 +221,7 @@ module snn_ctrl #(
             c_hid <= state == S_HID;
             c_ri <= ri_run && ri_issue;
             c_ru <= state == S_RO_UPD;
-            c_pred <= state == S_PRED;
+            c_pred <= state == S_PRED && !c_ru;
             c_rd <= rd_en;  // registers any time; memories only when idle (rd_now)
             done <= 1'b0;
 
@@ -258,11 +276,12 @@ module snn_ctrl #(
                         end
                     end
                 end
-                S_PRED: begin
-                    word <= word + 16'd1;
-                    if (word == n_out - 16'd1)
-                        state <= S_DONE;
-                end
+                S_PRED:
+                    if (!c_ru) begin  // after the last readout write-back
+                        word <= word + 16'd1;
+                        if (word == n_out - 16'd1)
+                            state <= S_DONE;
+                    end
                 S_DONE: begin  // the last compare happens in this cycle
                     state <= S_IDLE;
                     done <= 1'b1;

@@ -44,7 +44,8 @@ module snn_hidden_lanes #(
         end
     endgenerate
 
-    wire [PL*H-1:0] acc1_sel = acc1[c_hsub * (PL * H) +: PL * H];
+    wire [PL*H-1:0] acc1_sel;
+    snn_lane_mux #(.N(P / PL), .W(PL * H)) u_sel (.in(acc1), .sel({8'd0, c_hsub}), .out(acc1_sel));
     wire [PL-1:0] lif_spike;
     generate
         for (l = 0; l < PL; l = l + 1) begin : g_lif

@@ -50,13 +50,20 @@ module snn_readback #(
         sext_h = {{(64-H){v[H-1]}}, v};
     endfunction
 
+    wire [R-1:0] max_k, out_k;
+    wire [H-1:0] mem_j, syn_j;
+    snn_lane_mux #(.N(RL), .W(R)) u_max (.in(max), .sel(rlane), .out(max_k));
+    snn_lane_mux #(.N(RL), .W(R)) u_out (.in(out), .sel(rlane), .out(out_k));
+    snn_lane_mux #(.N(PL), .W(H)) u_mem (.in(mem), .sel(hlane), .out(mem_j));
+    snn_lane_mux #(.N(PL), .W(H)) u_syn (.in(syn), .sel(hlane), .out(syn_j));
+
     reg [63:0] value;
     always @* begin
         case (c_rd_addr[15:12])
-            4'h0: value = sext_r(max[rlane*R +: R]);
-            4'h1: value = sext_r(out[rlane*R +: R]);
-            4'h2: value = sext_h(mem[hlane*H +: H]);
-            4'h3: value = sext_h(syn[hlane*H +: H]);
+            4'h0: value = sext_r(max_k);
+            4'h1: value = sext_r(out_k);
+            4'h2: value = sext_h(mem_j);
+            4'h3: value = sext_h(syn_j);
             4'h8:
                 case (c_rd_addr[2:0])
                     3'd0: value = {56'd0, prediction};
@@ -89,7 +96,7 @@ module snn_readback #(
             rd_data <= c_rd ? value : 64'd0;
         end
     end
-    wire unused = &{1'b0, hlane, rlane, c_rd_addr[11:3]};
+    wire unused = &{1'b0, c_rd_addr[11:3]};
 endmodule
 
 `default_nettype wire

@@ -43,7 +43,8 @@ module snn_readout_lanes #(
         end
     endgenerate
 
-    wire [RL*R-1:0] acc2_sel = acc2[c_rsub * (RL * R) +: RL * R];
+    wire [RL*R-1:0] acc2_sel;
+    snn_lane_mux #(.N(P / RL), .W(RL * R)) u_sel (.in(acc2), .sel({8'd0, c_rsub}), .out(acc2_sel));
     generate
         for (l = 0; l < RL; l = l + 1) begin : g_ro
             wire signed [R-1:0] flt_ro, out_ro, max_ro;

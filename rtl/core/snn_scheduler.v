@@ -50,11 +50,16 @@ module snn_scheduler #(
                 low_lane = l[LP-1:0];
     end
 
+    // one-word readout rows: an idle cycle between two neurons, for acc2's write-back
+    reg gap;
+    localparam integer ONE_INT = 1;
+    localparam [UA-1:0] ONE_WORD = ONE_INT[UA-1:0];
     wire active = cur_mask != {PL{1'b0}};
-    wire row_done = active && cur_u == n_words - 1'b1;
+    wire go = active && !gap;
+    wire row_done = go && cur_u == n_words - 1'b1;
     wire pop = !active && count != {QA{1'b0}};
 
-    assign issue = active;
+    assign issue = go;
     assign issue_neuron = {{(16-WA){1'b0}}, cur_word} * PL[15:0] + {{(16-LP){1'b0}}, low_lane};
     assign issue_word = cur_u;
     assign idle = !active && count == {QA{1'b0}};
@@ -77,12 +82,17 @@ module snn_scheduler #(
             cur_mask <= {PL{1'b0}};
             cur_word <= {WA{1'b0}};
             cur_u <= {UA{1'b0}};
+            gap <= 1'b0;
         end else begin
+            gap <= row_done && n_words == ONE_WORD;
             if (push)
                 tail <= next_ptr(tail);
             if (pop)
                 head <= next_ptr(head);
-            count <= count + {{(QA-1){1'b0}}, push} - {{(QA-1){1'b0}}, pop};
+            if (push && !pop)
+                count <= count + 1'b1;
+            else if (pop && !push)
+                count <= count - 1'b1;
             if (pop) begin
                 cur_word <= q_word[head];
                 cur_mask <= q_mask[head];
@@ -90,7 +100,7 @@ module snn_scheduler #(
             end else if (row_done) begin
                 cur_mask[low_lane] <= 1'b0;
                 cur_u <= {UA{1'b0}};
-            end else if (active) begin
+            end else if (go) begin
                 cur_u <= cur_u + 1'b1;
             end
         end

@@ -2,7 +2,8 @@
 # byte stream: $(BOARD_SIM), which `snn deploy/classify --sim` start on a pseudo-terminal.
 # Included from sw/board/board.mk.
 
-BOARD_RTL := $(wildcard rtl/board/*.v)
+# The board tops and the PLL are synthesis-only (iCE40 primitives); the model is board_system.
+BOARD_RTL := $(filter-out rtl/board/board_top_%.v rtl/board/board_pll.v,$(wildcard rtl/board/*.v))
 CORE_RTL := $(wildcard rtl/core/*.v)
 BOARD_SIM_DIR := $(BUILD)/sim/board
 BOARD_SIM := $(BUILD)/snn-board-sim
@@ -12,10 +13,12 @@ BOARD_SIM_BAUD := 6000000
 VERILATOR_ROOT := $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
 BOARD_VOBJ := $(BOARD_SIM_DIR)/vobj
 
-$(BOARD_VOBJ)/Vboard_system__ALL.a: $(BOARD_RTL) $(CORE_RTL) sim/board/board_sim.mk
+# The core's lanes come from constraints/constraints.mk (BOARD_CORE_*): the iCEBreaker's build.
+$(BOARD_VOBJ)/Vboard_system__ALL.a: $(BOARD_RTL) $(CORE_RTL) sim/board/board_sim.mk constraints/constraints.mk
 	@mkdir -p $(@D)
 	verilator --cc -O3 -Wall --top-module board_system -Mdir $(BOARD_VOBJ) \
-	  -GCLK_HZ=$(BOARD_SIM_CLK_HZ) -GBAUD=$(BOARD_SIM_BAUD) $(BOARD_RTL) $(CORE_RTL) > $(BOARD_SIM_DIR)/verilator.log
+	  -GCLK_HZ=$(BOARD_SIM_CLK_HZ) -GBAUD=$(BOARD_SIM_BAUD) -GP=$(BOARD_CORE_P) -GPL=$(BOARD_CORE_PL) \
+	  -GRL=$(BOARD_CORE_RL) $(BOARD_RTL) $(CORE_RTL) > $(BOARD_SIM_DIR)/verilator.log
 	$(MAKE) -s -C $(BOARD_VOBJ) -f Vboard_system.mk Vboard_system__ALL.a verilated.o verilated_threads.o \
 	  >> $(BOARD_SIM_DIR)/verilator.log
 
@@ -31,3 +34,18 @@ $(BOARD_SIM): $(BOARD_SIM_DIR)/board_sim.o $(BOARD_SIM_DIR)/board_model.o $(BUIL
 	$(CXX) -o $@ $^ $(addprefix $(BOARD_VOBJ)/,Vboard_system__ALL.a verilated.o verilated_threads.o) -lpthread $(LDLIBS)
 
 BUILD_EXTRA += $(BOARD_SIM)
+
+# The UART's own testbench (tests/board_uart_tb.v) and the board's Verilator lint.
+BOARD_UART_TB := $(BOARD_SIM_DIR)/uart_tb/board_uart_tb
+$(BOARD_UART_TB): tests/board_uart_tb.v rtl/board/board_uart_rx.v rtl/board/board_uart_tx.v
+	@mkdir -p $(@D)
+	verilator --binary --timing -Wno-fatal -Mdir $(@D) --top-module board_uart_tb -o board_uart_tb \
+	  $^ > $(@D)/verilator.log 2>&1 || { cat $(@D)/verilator.log; exit 1; }
+
+.PHONY: board-lint
+board-lint: ## Verilator --lint-only -Wall of board_system with the core (no warning allowed)
+	verilator --lint-only -Wall --top-module board_system $(BOARD_RTL) $(CORE_RTL)
+	@echo "board-lint: board_system lint-clean with -Wall"
+
+TEST_BINS += $(BOARD_UART_TB)
+TEST_CMDS += $(BOARD_UART_TB) "$(MAKE) --no-print-directory board-lint"

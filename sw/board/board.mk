@@ -9,3 +9,12 @@ SNN_EXTRA_OBJS += $(BOARD_HOST_OBJS)
 -include $(wildcard $(BUILD)/obj/sw/board/*.d $(BUILD)/obj/firmware/*.d)
 
 include sim/board/board_sim.mk
+
+# Protocol rules on the simulated board (tests/board_protocol.c) and the end-to-end
+# deploy/classify checks through the simulated UART (tests/board_link.sh).
+BOARD_PROTOCOL_TEST := $(BUILD)/tests/board_protocol
+$(BOARD_PROTOCOL_TEST): $(BUILD)/obj/tests/board_protocol.o $(SW_LIB) $(BOARD_HOST_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $< $(SW_LIB) $(BOARD_HOST_OBJS) -lcmocka $(LDLIBS)
+TEST_BINS += $(BOARD_PROTOCOL_TEST) $(BOARD_SIM)
+TEST_CMDS += "$(BOARD_PROTOCOL_TEST) $(BOARD_SIM)" "tests/board_link.sh $(SNN)"

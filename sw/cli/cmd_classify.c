@@ -15,6 +15,7 @@
 #include "../board/board_run.h"
 #include "../fixed/qnet_io.h"
 #include "../util/json.h"
+#include "../util/machine.h"
 #include "args.h"
 #include "commands.h"
 
@@ -107,8 +108,11 @@ int cmd_classify(int argc, char **argv)
            info->clk_hz / 1e6);
     printf("  link: %.0f bytes/image on the line -> %.0f images/s at %u baud, %.0f at 12 Mbaud\n",
            line_bytes, link_rate, (unsigned)info->baud, link_rate_max);
-    printf("  this run: %.1f images/s wall clock; %u retries (%u timeouts, %u damaged replies, "
-           "%u damaged requests)\n", n / r.seconds, (unsigned)(st->retries - before.retries),
+    char machine[160];
+    machine_describe(machine, sizeof machine);
+    printf("  this run: %.1f images/s wall clock (%s%s); %u retries (%u timeouts, %u damaged "
+           "replies, %u damaged requests)\n", n / r.seconds, o.sim ? "simulated board on " : "",
+           o.sim ? machine : l.port.path, (unsigned)(st->retries - before.retries),
            (unsigned)(st->timeouts - before.timeouts), (unsigned)(st->damaged - before.damaged),
            (unsigned)(st->line_errors - before.line_errors));
     if (as_json) {

@@ -10,6 +10,7 @@
 #include "../cosim/cosim.h"
 #include "../fixed/qnet_io.h"
 #include "../util/json.h"
+#include "../util/machine.h"
 #include "args.h"
 #include "commands.h"
 
@@ -86,6 +87,8 @@ int cmd_cosim(int argc, char **argv)
         fprintf(stderr, "snn cosim: %s\n", err.msg);
     } else {
         const core_sim_build b = r.build;
+        char machine[256];
+        machine_describe(machine, sizeof machine);
         double n = r.images ? r.images : 1;
         double cycles_per_sop = r.sops ? (double)r.cycles / r.sops : 0;
         printf("cosim %s: %d images, %llu spikes (neuron x step) and %llu readout values "
@@ -101,8 +104,8 @@ int cmd_cosim(int argc, char **argv)
                r.hidden_spikes / n);
         printf("  accuracy: rtl %.2f%%, model %.2f%%\n", 100.0 * r.rtl_correct / n,
                100.0 * r.model_correct / n);
-        printf("  %.1f s on %d threads: %.1f images/s, %.2f M simulated cycles/s\n", r.seconds,
-               threads, r.images / r.seconds, r.sim_cycles / r.seconds / 1e6);
+        printf("  %.1f s on %d threads: %.1f images/s, %.2f M simulated cycles/s (%s)\n",
+               r.seconds, threads, r.images / r.seconds, r.sim_cycles / r.seconds / 1e6, machine);
         if (trace)
             printf("  waveform of image 0: %s\n", trace);
         if (as_json) {
@@ -119,6 +122,8 @@ int cmd_cosim(int argc, char **argv)
             json_num(&j, "sim_cycles_per_s", r.sim_cycles / r.seconds);
             json_num(&j, "images_per_s", r.images / r.seconds);
             json_num(&j, "seconds", r.seconds);
+            json_int(&j, "threads", threads);
+            json_str(&j, "machine", machine);
             json_num(&j, "rtl_acc", r.rtl_correct / n);
             json_num(&j, "model_acc", r.model_correct / n);
             json_int(&j, "lanes", b.lanes);

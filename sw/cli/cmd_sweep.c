@@ -252,9 +252,9 @@ static pid_t spawn(const char *self, int argc, char **argv, int index, int threa
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) /* the parent died before prctl took effect */
         _exit(1);
-    char job[32];
-    snprintf(job, sizeof job, "%d", threads);
-    setenv("OMP_NUM_THREADS", job, 1);
+    char omp_threads[32], job[32];
+    snprintf(omp_threads, sizeof omp_threads, "%d", threads);
+    setenv("OMP_NUM_THREADS", omp_threads, 1);
     snprintf(job, sizeof job, "%d", index);
     char **args = malloc(sizeof *args * (size_t)(argc + 5));
     if (!args)

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-
 /* What one thread accumulates; merged at the end. */
 typedef struct {
     cosim_report r;

@@ -20,13 +20,13 @@ bench-cosim: $(SNN) ## Co-simulation figures: cycles/SOP, images/s, full 10k tes
 	  > $(COSIM_BENCH_DIR)/cosim.out; rc=$$?; \
 	tail -n 1 $(COSIM_BENCH_DIR)/cosim.out | python3 -c 'import json, sys; d = json.loads(sys.stdin.read()); \
 	  print("cosim model: %s" % d["model"]); \
-	  print("cosim cycles per synaptic op: %.3f cycles/SOP (P=%d lanes)" % (d["cycles_per_sop"], d["lanes"])); \
+	  print("cosim cycles per synaptic op: %.3f cycles/SOP (P=%d PL=%d RL=%d lanes)" % (d["cycles_per_sop"], d["lanes"], d["hidden_lanes"], d["readout_lanes"])); \
 	  print("cosim cycles per image: %.0f cycles" % d["cycles_per_image"]); \
-	  print("cosim full test set: %d images in %.1f s (2 threads), %d mismatches" % (d["images"], d["seconds"], d["mismatches"])); \
+	  print("cosim full test set: %d images in %.1f s (%d threads), %d mismatches" % (d["images"], d["seconds"], d["threads"], d["mismatches"])); \
 	  print("cosim speed: %.1f images/s" % d["images_per_s"]); \
 	  print("cosim simulated clock: %.2f M cycles/s" % (d["sim_cycles_per_s"] / 1e6)); \
-	  print("cosim accuracy: rtl %.2f %%, model %.2f %%" % (100 * d["rtl_acc"], 100 * d["model_acc"]))'; \
-	echo "cosim machine: $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"; \
+	  print("cosim accuracy: rtl %.2f %%, model %.2f %%" % (100 * d["rtl_acc"], 100 * d["model_acc"])); \
+	  print("cosim machine: %s" % d["machine"])'; \
 	exit $$rc
 
 TEST_CMDS += "tests/cosim_trained.sh $(SNN)"

@@ -29,8 +29,9 @@ static void random_net(snn_rng *r, cosim_case_kind kind, const cosim_case_limits
 {
     const int small = kind == CASE_ALL_INPUTS;
     q->n_in = uniform(r, 1, small ? 64 : lim->max_in);
-    q->n_hidden = uniform(r, 1, lim->max_hidden);
-    q->n_out = uniform(r, 1, lim->max_out);
+    /* small layers often: rows of one weight word are the core's tightest timing */
+    q->n_hidden = uniform(r, 1, snn_rng_below(r, 4) ? lim->max_hidden : 16);
+    q->n_out = uniform(r, 1, snn_rng_below(r, 3) ? lim->max_out : 8);
     q->n_exc = uniform(r, 0, q->n_hidden);
     q->steps = kind == CASE_SILENCE ? uniform(r, 150, 400) : uniform(r, 1, small ? 30 : 120);
     q->weight_bits = uniform(r, 1, lim->weight_bits);

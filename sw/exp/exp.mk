@@ -29,7 +29,7 @@ PAPER_S1 := 0.0005,0.00075,0.001,0.002,0.003,0.004,0.005,0.0075,0.01,0.0125,0.01
 .PHONY: demo-report bench-sweep
 demo-report: $(SNN) ## A short sweep (2 ratios x 3 starting rates) and its HTML report in build/demo/report
 	@mkdir -p $(DEMO_DIR)
-	$(SNN) sweep --ratios 0.5,0.8 --s1 0.001,0.003,0.03 --trials 1 --epochs 2 --limit 6000 \
+	$(SNN) sweep --ratios 0.5,0.8 --s1 0.001,0.003,0.03 --trials 1 --epochs 4 --limit 12000 \
 	  --test-limit 1000 --robust 1 -o $(DEMO_DIR)/sweep.jsonl
 	$(SNN) report $(DEMO_DIR)/sweep.jsonl -o $(DEMO_DIR)/report --title "snn demo: a short sweep" \
 	  $$([ -f $(DEMO_DIR)/model.snn ] && echo --model $(DEMO_DIR)/model.snn)
@@ -38,7 +38,7 @@ demo-report: $(SNN) ## A short sweep (2 ratios x 3 starting rates) and its HTML 
 # rates (all 60000 images), and the projected time of the full Fig. 1c grid.
 bench-sweep: $(SNN) ## Per-epoch cost of the paper's runs and the projected Fig. 1c grid time (hours)
 	@mkdir -p $(BUILD)/bench-sweep && rm -f $(BUILD)/bench-sweep/slice.jsonl
-	@$(SNN) sweep --ratios 0.8 --s1 0.001,0.01,0.07 --epochs 1 --robust 0 \
+	@$(SNN) sweep --ratios 0.8 --s1 0.001,0.01,0.07 --epochs 1 --robust 0 --json \
 	  -o $(BUILD)/bench-sweep/slice.jsonl > /dev/null
 	@echo "bench-sweep on $$(nproc) cores of $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 	@$(SNN) sweep --ratios 0.5,0.8,0.95,1 --s1 $(PAPER_S1) --trials 8 --epochs 30 \

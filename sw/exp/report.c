@@ -59,8 +59,6 @@ static int parse_run(const jv_object *o, report_run *r, const char *what, snn_er
     r->dale = jv_num(o, "dale", 1) != 0;
     r->seed = (int)jv_num(o, "seed", 0);
     r->epochs = (int)jv_num(o, "epochs", 0);
-    r->n_exc = (int)jv_num(o, "n_exc", 0);
-    r->n_hidden = (int)jv_num(o, "n_hidden", 0);
     r->train_samples = (int)jv_num(o, "train_samples", 0);
     r->init_hz = jv_num(o, "init_hz", NAN);
     r->peak_acc = jv_num(o, "peak_acc", NAN);
@@ -380,12 +378,13 @@ static void section_fig1c(doc *d, const report_runs *rs)
     for (int k = 0; k <= nr; k++) { /* the last series is the unbounded baseline */
         int dale = k < nr, any = 0;
         ratio_label(dale ? ratios[k] : 0, dale, label, sizeof label);
-        fprintf(f, "# %s: initial_hz peak_acc_percent s1 seed\n", label);
+        fprintf(f, "# %s: initial_hz peak_acc_percent s1 seed final_hz\n", label);
         for (int i = 0; i < rs->n; i++) {
             const report_run *r = &rs->r[i];
             if (!is_fig1c(r, o) || r->dale != dale || (dale && !same(r->ratio, ratios[k])))
                 continue;
-            fprintf(f, "%g %g %g %d\n", fmax(r->init_hz, 0.01), 100 * r->peak_acc, r->s1, r->seed);
+            fprintf(f, "%g %g %g %d %g\n", fmax(r->init_hz, 0.01), 100 * r->peak_acc, r->s1, r->seed,
+                    r->final_hz);
             any = 1;
         }
         if (!any && !dale)
@@ -442,6 +441,51 @@ static void section_fig1c(doc *d, const report_runs *rs)
     doc_table_end(d);
     doc_p(d, "The paper's trained fractions are over its whole s1 sweep, which includes "
              "deliberately over-active starts; compare like with like (same s1 grid).");
+}
+
+/* Mean test accuracy per epoch of the runs that trained, per ratio. */
+static void section_curves(doc *d, const report_runs *rs)
+{
+    const report_options *o = d->o;
+    double ratios[MAX_RATIOS];
+    int nr = distinct_ratios(rs, trained, o, ratios, MAX_RATIOS), max_e = 0;
+    for (int i = 0; i < rs->n; i++)
+        max_e = rs->r[i].n_test_acc > max_e ? rs->r[i].n_test_acc : max_e;
+    if (nr == 0 || max_e < 2)
+        return;
+    FILE *f = data_file(o, "curves.dat");
+    if (!f)
+        return;
+    char body[4096], label[32];
+    int len = snprintf(body, sizeof body,
+                       "set xlabel 'epoch'\nset ylabel 'test accuracy (%%)'\nset key bottom right\n"
+                       "set grid\nset xtics %d\nplot ", max_e <= 12 ? 1 : 5);
+    for (int k = 0; k < nr; k++) {
+        ratio_label(ratios[k], 1, label, sizeof label);
+        fprintf(f, "# %s: epoch mean_percent runs\n", label);
+        for (int e = 0; e < max_e; e++) {
+            double sum = 0;
+            int n = 0;
+            for (int i = 0; i < rs->n; i++) {
+                const report_run *r = &rs->r[i];
+                if (r->dale && r->noise == 0 && trained(r, o) && same(r->ratio, ratios[k]) &&
+                    e < r->n_test_acc) {
+                    sum += r->test_acc[e];
+                    n++;
+                }
+            }
+            if (n)
+                fprintf(f, "%d %g %d\n", e + 1, 100 * sum / n, n);
+        }
+        fprintf(f, "\n\n");
+        len += snprintf(body + len, sizeof body - len,
+                        "%s'curves.dat' index %d using 1:2 with linespoints title '%s'", k ? ", " : "",
+                        k, label);
+    }
+    fclose(f);
+    doc_figure(d, "curves", body, 800, 450,
+               "Learning curves: mean test accuracy per epoch of the runs that trained (no "
+               "weight-update noise), per ratio.");
 }
 
 static void section_trainable(doc *d, const report_runs *rs)
@@ -520,7 +564,7 @@ static void section_fig2(doc *d, const report_runs *rs)
     char body[8192], label[32];
     int len = snprintf(body, sizeof body,
                        "set xlabel 'weight-update noise sigma'\nset ylabel 'test accuracy, mean of last 10 epochs (%%)'\n"
-                       "set key outside right\nset grid\nset format x '%%.0e'\nset xtics rotate by -30\nplot ");
+                       "set key outside right\nset grid\nset format x '%%g'\nset xtics rotate by -30\nplot ");
     double v[4096], base[4096];
     for (int k = 0; k < nr; k++) {
         ratio_label(ratios[k], 1, label, sizeof label);
@@ -594,14 +638,18 @@ static void section_vrd(doc *d, const report_runs *rs)
     oom |= !ee80 || !ei80 || !ii80;
     for (int i = 0; i < rs->n && !oom; i++) {
         const report_run *r = &rs->r[i];
-        if (!r->dale || r->noise != 0 || !isfinite(r->vrd[1][0]))
+        /* Runs with both kinds of neuron only (100:0 has no E-I or I-I pairs). */
+        int complete = 1;
+        for (int w = 0; w < 2; w++)
+            for (int g = 0; g < VRD_GROUPS; g++)
+                complete &= isfinite(r->vrd[w][g]);
+        if (!r->dale || r->noise != 0 || !complete)
             continue;
         int t = trained(r, o);
         for (int w = 0; w < 2; w++) {
             int c = (t ? 0 : 2) + w;
             for (int g = 0; g < VRD_GROUPS; g++)
-                if (isfinite(r->vrd[w][g]))
-                    vals[c][g][n[c][g]++] = r->vrd[w][g];
+                vals[c][g][n[c][g]++] = r->vrd[w][g];
         }
         if (t && same(r->ratio, 0.8)) {
             ee80[n80] = r->vrd[1][VRD_EE];
@@ -638,7 +686,8 @@ static void section_vrd(doc *d, const report_runs *rs)
                    900, 500,
                    "Van Rossum distances between hidden neurons' spike trains (tau = 1 step), "
                    "averaged per pair group within each run, over the runs without weight noise: "
-                   "trained vs failed runs, at initialisation and after training.");
+                   "trained vs failed runs (with both E and I neurons), at initialisation and "
+                   "after training.");
         static const char *const head[] = {"condition", "runs", "E-E median", "E-I median",
                                            "I-I median", "Kruskal-Wallis H", "p"};
         doc_table(d, 7, head);
@@ -652,9 +701,13 @@ static void section_vrd(doc *d, const report_runs *rs)
                     med[1], med[2], kw.h, kw.p);
         }
         if (n80) {
+            const double *groups80[VRD_GROUPS] = {ee80, ei80, ii80};
+            int n80s[VRD_GROUPS] = {n80, n80, n80};
+            stats_kw kw = stats_kruskal(groups80, n80s, VRD_GROUPS);
             double ee = stats_median(ee80, n80), ei = stats_median(ei80, n80),
                    ii = stats_median(ii80, n80);
-            doc_row(d, "80:20, trained, after training\t%d\t%.3f\t%.3f\t%.3f\t-\t-", n80, ee, ei, ii);
+            doc_row(d, "80:20, trained, after training\t%d\t%.3f\t%.3f\t%.3f\t%.2f\t%.3g", n80, ee,
+                    ei, ii, kw.h, kw.p);
         }
         doc_row(d, "paper: 80:20, trained, after training\t-\t%.2f\t%.2f\t%.2f\t-\tp << 0.01",
                 PAPER_VRD_EE, PAPER_VRD_EI, PAPER_VRD_II);
@@ -865,8 +918,8 @@ static void section_findings(doc *d, const report_runs *rs)
     int n = 0, ii_gt = 0;
     for (int i = 0; i < rs->n && n < 4096; i++) {
         const report_run *r = &rs->r[i];
-        if (!r->dale || r->noise != 0 || !trained(r, o) || !isfinite(r->vrd[1][VRD_II]) ||
-            !isfinite(r->vrd[1][VRD_EE]))
+        if (!r->dale || !same(r->ratio, 0.8) || r->noise != 0 || !trained(r, o) ||
+            !isfinite(r->vrd[1][VRD_II]) || !isfinite(r->vrd[1][VRD_EE]))
             continue;
         ee[n] = r->vrd[1][VRD_EE];
         ii[n] = r->vrd[1][VRD_II];
@@ -875,8 +928,31 @@ static void section_findings(doc *d, const report_runs *rs)
     }
     if (n)
         doc_p(d, "After training, I-I Van Rossum distances exceed E-E ones in %d of %d trained "
-                 "runs (medians %.3f vs %.3f; paper, 80:20: %.2f vs %.2f).",
+                 "80:20 runs (medians %.3f vs %.3f; paper: %.2f vs %.2f).",
               ii_gt, n, stats_median(ii, n), stats_median(ee, n), PAPER_VRD_II, PAPER_VRD_EE);
+    /* Does robustness survive quantization? Integer minus float, same perturbed inputs. */
+    double diff_sum = 0, diff_max = 0;
+    int pairs = 0, runs = 0;
+    for (int i = 0; i < rs->n; i++) {
+        const report_run *r = &rs->r[i];
+        if (!r->dale || !same(r->ratio, 0.8) || !trained(r, o))
+            continue;
+        int any = 0;
+        for (int c = 0; c < ROBUST_POINTS; c++)
+            if (isfinite(r->rob[c][0]) && isfinite(r->rob[c][1])) {
+                double diff = r->rob[c][1] - r->rob[c][0];
+                diff_sum += diff;
+                diff_max = fmax(diff_max, fabs(diff));
+                pairs++;
+                any = 1;
+            }
+        runs += any;
+    }
+    if (pairs)
+        doc_p(d, "Robustness after quantization: on the same perturbed inputs (%d evaluations "
+                 "of %d trained 80:20 runs), the 8-bit integer model's accuracy differs from the "
+                 "float model's by %+.2f pp on average (largest difference %.2f pp).",
+              pairs, runs, 100 * diff_sum / pairs, 100 * diff_max);
 }
 
 static void section_runs(doc *d, const report_runs *rs)
@@ -927,6 +1003,7 @@ int report_write(const report_runs *runs, const report_options *o, report_summar
     section_findings(&d, runs);
     section_fig1c(&d, runs);
     section_trainable(&d, runs);
+    section_curves(&d, runs);
     section_fig2(&d, runs);
     section_vrd(&d, runs);
     section_robust(&d, runs);

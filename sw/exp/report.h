@@ -5,7 +5,7 @@
  * the figures as PNG and SVG with their gnuplot scripts and data files, and
  * the paper's published numbers (PAPER.md) beside ours. Figures: Fig. 1c
  * (peak accuracy vs initial rate per ratio, with the unbounded baseline),
- * trainability bars, Fig. 2 (accuracy vs weight-update noise, t-test
+ * trainability bars, learning curves, Fig. 2 (accuracy vs weight-update noise, t-test
  * against 100:0), Fig. 5 (Van Rossum box plots, Kruskal-Wallis), inference
  * robustness (float vs integer), and, given a model, example E/I rasters and
  * membrane traces.
@@ -23,7 +23,7 @@
 typedef struct {
     char *key;
     double ratio, s1, noise;
-    int dale, seed, epochs, n_exc, n_hidden, train_samples;
+    int dale, seed, epochs, train_samples;
     double init_hz, peak_acc, last10_acc, final_hz, seconds;
     double cpu_seconds, epoch_cpu; /* CPU time of the run, and per epoch (mean); NaN if absent */
     double vrd[2][3];     /* [init, final][EE, EI, II]: mean pair distance of the run; NaN if absent */

@@ -14,7 +14,9 @@
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,6 +58,7 @@ static int run_shard(const char *snn, int argc, char **argv, int rank, int size)
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* a killed rank takes its sweep along */
         execv(snn, args);
         fprintf(stderr, "snn-sweep-mpi: rank %d: cannot run %s: %s\n", rank, snn, strerror(errno));
         _exit(127);

@@ -1,0 +1,104 @@
+# constraints/: pins and the bitstream flow for the two boards.
+#   make bitstream BOARD=icebreaker|hx8k   Yosys synth_ice40 -> nextpnr-ice40 (clock
+#   constraint) -> icepack, then the report (constraints/board_report.sh): resources of
+#   the device, fmax against the constraint, images/s. Fails loudly on no-fit or timing.
+# Everything goes to $(BUILD)/board/<board>/.
+
+BOARD ?= icebreaker
+# Core clock (PLL output) and UART rate per board. 3 Mbaud is a divisor the FT2232H
+# makes exactly (and a standard termios rate); CLK/BAUD clocks per bit.
+BOARD_BAUD := 3000000
+icebreaker_MHZ := 18
+icebreaker_NEXTPNR := --up5k --package sg48
+icebreaker_TOP := board_top_icebreaker
+icebreaker_SYNTH := -spram -dsp
+# The core's lanes on the UP5K: as many as its 8 DSPs and 5280 cells allow. The
+# simulated board (sim/board/) is built with the same, so its cycle counts are this board's.
+BOARD_CORE_P := 2
+BOARD_CORE_PL := 1
+BOARD_CORE_RL := 1
+icebreaker_PARAMS := -set P $(BOARD_CORE_P) -set PL $(BOARD_CORE_PL) -set RL $(BOARD_CORE_RL)
+hx8k_MHZ := 18
+hx8k_NEXTPNR := --hx8k --package ct256
+hx8k_TOP := board_top_hx8k
+hx8k_SYNTH :=
+# No SPRAM on the HX8K: weights in block RAM, so a smaller network (784-8-10).
+hx8k_PARAMS := -set P 2 -set PL 1 -set RL 1 -set MAX_HID 8
+
+BOARD_BUILD := $(BUILD)/board/$(BOARD)
+BOARD_CLASSIFY_JSON ?=
+BOARD_SYNTH_RTL := $(sort $(wildcard rtl/board/*.v) $(wildcard rtl/core/*.v))
+BOARD_MHZ = $($(BOARD)_MHZ)
+
+.PHONY: bitstream test-synth
+bitstream: ## Bitstream and report for BOARD=icebreaker|hx8k (fails if it does not fit or misses timing)
+	@case "$(BOARD)" in icebreaker|hx8k) ;; *) echo "bitstream: BOARD must be icebreaker or hx8k" >&2; exit 2;; esac
+	@$(MAKE) --no-print-directory $(BOARD_BUILD)/pnr.status
+	@status=$$(cat $(BOARD_BUILD)/pnr.status); \
+	constraints/board_report.sh $(BOARD) $(BOARD_MHZ) $(BOARD_BUILD)/synth.log $(BOARD_BUILD)/pnr.log \
+	  $$status $(BOARD_BUILD)/report.json $(BOARD_CLASSIFY_JSON) | tee $(BOARD_BUILD)/report.txt; \
+	  rc=$${PIPESTATUS[0]}; [ $$rc = 0 ] || exit $$rc
+	@$(MAKE) --no-print-directory $(BOARD_BUILD)/$(BOARD).bin
+	@echo "bitstream: $(BOARD_BUILD)/$(BOARD).bin (report: $(BOARD_BUILD)/report.txt, report.json)"
+
+test-synth: ## Bitstreams of both boards: each must fit and meet timing
+	@$(MAKE) --no-print-directory bitstream BOARD=icebreaker
+	@$(MAKE) --no-print-directory bitstream BOARD=hx8k
+
+# The PLL settings for the target clock, from icepll.
+$(BOARD_BUILD)/pll.params: constraints/constraints.mk
+	@mkdir -p $(@D)
+	@icepll -i 12 -o $(BOARD_MHZ) | awk '/^DIVR:/ {r=$$2} /^DIVF:/ {f=$$2} /^DIVQ:/ {q=$$2} \
+	  /^FILTER_RANGE:/ {fr=$$2} /F_PLLOUT:/ {hz=$$2 * 1e6} \
+	  END {printf "-set DIVR %d -set DIVF %d -set DIVQ %d -set FILTER_RANGE %d -set CLK_HZ %d\n", r, f, q, fr, hz}' > $@
+	@grep -q DIVF $@ || { echo "icepll failed for $(BOARD_MHZ) MHz" >&2; rm -f $@; exit 1; }
+	@hz=$$(sed -E 's/.*CLK_HZ ([0-9]+).*/\1/' $@); awk -v hz=$$hz -v b=$(BOARD_BAUD) 'BEGIN { \
+	  n = int(hz / b); e = (hz / n - b) / b; if (n < 4 || e > 0.02 || e < -0.02) { \
+	  printf "bitstream: a %.3f MHz clock cannot make %d baud (%d clocks per bit, %.1f%% off)\n", \
+	    hz / 1e6, b, n, 100 * e > "/dev/stderr"; exit 1 } }' || { rm -f $@; exit 1; }
+
+$(BOARD_BUILD)/synth.json: $(BOARD_SYNTH_RTL) $(BOARD_BUILD)/pll.params
+	@echo "yosys: synth_ice40 $($(BOARD)_TOP) ($(BOARD), $(BOARD_MHZ) MHz) ..."
+	@yosys -q -l $(BOARD_BUILD)/synth.log -p "read_verilog -sv $(BOARD_SYNTH_RTL); \
+	  chparam $$(cat $(BOARD_BUILD)/pll.params) -set BAUD $(BOARD_BAUD) $($(BOARD)_PARAMS) $($(BOARD)_TOP); \
+	  synth_ice40 $($(BOARD)_SYNTH) -top $($(BOARD)_TOP) -json $@.tmp; stat" > /dev/null
+	@mv $@.tmp $@
+
+# Place and route; its exit status is kept so that the report can say why it failed.
+$(BOARD_BUILD)/pnr.status: $(BOARD_BUILD)/synth.json constraints/$(BOARD).pcf
+	@echo "nextpnr-ice40: place and route at $(BOARD_MHZ) MHz ..."
+	@nextpnr-ice40 $($(BOARD)_NEXTPNR) --pcf constraints/$(BOARD).pcf --json $< \
+	  --asc $(BOARD_BUILD)/pnr.asc --freq $(BOARD_MHZ) --seed 1 --timing-allow-fail \
+	  --report $(BOARD_BUILD)/pnr.json > $(BOARD_BUILD)/pnr.log 2>&1; echo $$? > $@
+
+$(BOARD_BUILD)/$(BOARD).bin: $(BOARD_BUILD)/pnr.status
+	icepack $(BOARD_BUILD)/pnr.asc $@
+
+# The demo's quantized model (demo-quantize) on the simulated iCEBreaker, then the
+# iCEBreaker bitstream whose report takes its cycles per image from that run.
+BOARD_DEMO_MODEL := $(DEMO_DIR)/model8.snnq
+BOARD_DEMO_JSON := $(BUILD)/board/classify-demo.json
+.PHONY: demo-board bench-board
+demo-board: $(SNN) $(BOARD_SIM) ## Deploy the demo model to the simulated board, classify 20 images, build the iCEBreaker bitstream + report
+	@test -s $(BOARD_DEMO_MODEL) || { echo "demo-board: $(BOARD_DEMO_MODEL) missing (make demo-quantize)" >&2; exit 1; }
+	@mkdir -p $(BUILD)/board
+	$(SNN) deploy --sim --model $(BOARD_DEMO_MODEL)
+	$(SNN) classify --sim --model $(BOARD_DEMO_MODEL) --images 20 --json | tee $(BOARD_DEMO_JSON).out
+	@tail -n 1 $(BOARD_DEMO_JSON).out > $(BOARD_DEMO_JSON)
+	@$(MAKE) --no-print-directory bitstream BOARD=icebreaker BOARD_CLASSIFY_JSON=$(BOARD_DEMO_JSON)
+
+# Figures of the board: core cycles and rate, UART link rate, simulation speed.
+bench-board: $(SNN) $(BOARD_SIM) ## Board figures: core cycles/image and images/s, UART link images/s (simulated board)
+	@model=$(BOARD_DEMO_MODEL); if [ ! -s $$model ]; then model=$(BUILD)/board/bench.snnq; \
+	  mkdir -p $(BUILD)/board; \
+	  $(SNN) train --limit 2048 --test-limit 200 --epochs 1 --quiet --out $(BUILD)/board/bench.snn > /dev/null && \
+	  $(SNN) quantize --model $(BUILD)/board/bench.snn --limit 200 --out $$model > /dev/null || exit 1; fi; \
+	$(SNN) classify --sim --model $$model --images 100 --json > $(BUILD)/board/bench.out || exit 1; \
+	j=$$(tail -n 1 $(BUILD)/board/bench.out); f() { echo "$$j" | grep -o "\"$$1\":[-0-9.e+]*" | cut -d: -f2; }; \
+	fmax=$$(grep -o '"fmax_mhz":[0-9.]*' $(BUILD)/board/icebreaker/report.json 2>/dev/null | cut -d: -f2); \
+	printf "board core: %.0f cycles/image (iCEBreaker build, P=$(BOARD_CORE_P) PL=$(BOARD_CORE_PL) RL=$(BOARD_CORE_RL), 100 images)\n" $$(f cycles_per_image); \
+	awk -v c=$$(f cycles_per_image) -v m=$(icebreaker_MHZ) 'BEGIN {printf "board core: %.0f images/s at the %d MHz clock constraint\n", m * 1e6 / c, m}'; \
+	if [ -n "$$fmax" ]; then awk -v c=$$(f cycles_per_image) -v m=$$fmax 'BEGIN {printf "board core: %.0f images/s at the achieved fmax %.2f MHz\n", m * 1e6 / c, m}'; \
+	else echo "board core: fmax unknown (make bitstream BOARD=icebreaker first)"; fi; \
+	awk -v b=$$(f line_bytes_per_image) -v r=$(BOARD_BAUD) 'BEGIN {printf "board link: %.0f bytes/image on the UART -> %.0f images/s at %.0f baud (bitstream), %.0f images/s at 12 Mbaud (FT2232H maximum)\n", b, r / (10 * b), r, 12e6 / (10 * b)}'; \
+	printf "board sim: %.1f images/s through the Verilated board (wall clock, %s)\n" $$(f wall_images_per_s) "$$(nproc) cores $$(uname -m)"

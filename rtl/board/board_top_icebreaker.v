@@ -1,0 +1,40 @@
+// board_top_icebreaker.v - the iCEBreaker (iCE40UP5K-SG48): pins, PLL, reset around
+// board_system. Only wiring; pins in constraints/icebreaker.pcf.
+//
+// Green LED: a verified model is loaded. Red LED: an image is being classified.
+// The user button resets the board (the weights in SPRAM survive a reset, the
+// "model valid" flag does not: deploy again).
+`default_nettype none
+
+module board_top_icebreaker #(
+    parameter integer CLK_HZ = 24000000,   // PLL output; must match DIVR/DIVF/DIVQ
+    parameter integer BAUD = 3000000,
+    parameter [3:0] DIVR = 4'd0,
+    parameter [6:0] DIVF = 7'd63,
+    parameter [2:0] DIVQ = 3'd5,
+    parameter [2:0] FILTER_RANGE = 3'd1,
+    parameter integer P = 8,               // core lanes (docs/core.md)
+    parameter integer PL = 8,
+    parameter integer RL = 8
+) (
+    input  wire CLK,      // 12 MHz oscillator, pin 35
+    input  wire RX,       // from the FTDI (its TXD), pin 6
+    output wire TX,       // to the FTDI (its RXD), pin 9
+    input  wire BTN_N,    // user button, active low, pin 10
+    output wire LEDR_N,   // red LED, active low, pin 11
+    output wire LEDG_N    // green LED, active low, pin 37
+);
+    wire clk, locked, rst, model_valid, running;
+
+    board_pll #(.PAD(1), .DIVR(DIVR), .DIVF(DIVF), .DIVQ(DIVQ), .FILTER_RANGE(FILTER_RANGE))
+        pll (.clk_in(CLK), .clk_out(clk), .locked(locked));
+    board_reset reset (.clk(clk), .pll_locked(locked), .button_n(BTN_N), .rst(rst));
+    board_system #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .BOARD_ID(1), .P(P), .PL(PL), .RL(RL)) system (
+        .clk(clk), .rst(rst), .uart_rx(RX), .uart_tx(TX),
+        .model_valid(model_valid), .running(running));
+
+    assign LEDG_N = !model_valid;
+    assign LEDR_N = !running;
+endmodule
+
+`default_nettype wire

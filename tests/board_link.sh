@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# End-to-end checks of `snn deploy` / `snn classify` through the simulated board: the
+# Verilated board (UART included) on a pseudo-terminal, so every byte crosses termios,
+# the UART bit timing, the framing and the protocol engine as on a real board.
+# - a quantized 784-100-10 network deployed; 100 test images classified, every result
+#   equal to the integer reference model (classify exits 1 on any difference);
+# - 1% of the bytes damaged on the line (both directions): retries happen, no wrong
+#   result is accepted, the run completes;
+# - bad input rejected with a clear message: a model the core cannot run, a device that
+#   is not a serial port, a line too damaged to use.
+# Usage: board_link.sh SNN_BINARY
+set -u
+snn=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+check() { # check DESCRIPTION COMMAND...: the command must succeed
+  if "${@:2}"; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi
+}
+fails_with() { # fails_with DESCRIPTION EXPECTED_TEXT COMMAND...: non-zero exit, text on stderr
+  local out; out=$("${@:3}" 2>&1 >/dev/null); local rc=$?
+  if [ $rc -ne 0 ] && grep -q -- "$2" <<<"$out"; then echo "ok   $1"
+  else echo "FAIL $1 (exit $rc, stderr: $out)"; failures=$((failures + 1)); fi
+}
+json_field() { # json_field FILE KEY: a number from the JSON object on the file's last line
+  tail -n 1 "$1" | grep -o "\"$2\":[-0-9.e+]*" | cut -d: -f2
+}
+
+"$snn" train --limit 2048 --test-limit 300 --epochs 1 --seed 5 --quiet --out "$work/m.snn" > /dev/null
+"$snn" quantize --model "$work/m.snn" --weight-bits 8 --limit 300 --out "$work/q.snnq" > /dev/null
+
+"$snn" classify --sim --model "$work/q.snnq" --images 100 --json > "$work/clean.out" 2> "$work/clean.err"
+rc=$?
+cat "$work/clean.out"
+check "100 images through the simulated UART: classify succeeds" test $rc -eq 0
+check "... all 100 classified" test "$(json_field "$work/clean.out" images)" = 100
+check "... every result equals the reference model's" test "$(json_field "$work/clean.out" mismatches)" = 0
+check "... a clean line needs no retries" test "$(json_field "$work/clean.out" retries)" = 0
+check "... the core reports its cycles" test "$(json_field "$work/clean.out" cycles_per_image | cut -d. -f1)" -gt 0
+
+"$snn" classify --sim --model "$work/q.snnq" --images 100 --corrupt 0.01 --line-seed 7 --frame 64 \
+  --json > "$work/noisy.out" 2> "$work/noisy.err"
+rc=$?
+cat "$work/noisy.out"
+check "1% of bytes damaged: classify completes" test $rc -eq 0
+check "... all 100 classified" test "$(json_field "$work/noisy.out" images)" = 100
+check "... no wrong result accepted" test "$(json_field "$work/noisy.out" mismatches)" = 0
+check "... the damage was detected and retried" test "$(json_field "$work/noisy.out" retries)" -gt 10
+check "... same predictions as on the clean line" \
+  test "$(json_field "$work/noisy.out" board_acc)" = "$(json_field "$work/clean.out" board_acc)"
+
+"$snn" deploy --sim --model "$work/q.snnq" --json > "$work/deploy.out"
+check "deploy: the board verifies the load (CRC-32 in the JSON)" grep -q '"crc32":"[0-9a-f]\{8\}"' "$work/deploy.out"
+
+"$snn" quantize --model "$work/m.snn" --weight-bits 8 --hidden-bits 20 --limit 300 \
+  --out "$work/h20.snnq" > /dev/null 2>&1
+fails_with "a model with other register widths is refused before anything is sent" "built for" \
+  "$snn" deploy --sim --model "$work/h20.snnq"
+fails_with "a device that is not a serial port" "not a serial port" \
+  "$snn" deploy --port /dev/null --model "$work/q.snnq"
+fails_with "a line too damaged to use: clear error, no hang" "no valid reply" \
+  "$snn" deploy --sim --model "$work/q.snnq" --corrupt 0.5 --attempts 3 --timeout-ms 200
+fails_with "a missing model file" "nothing.snnq" \
+  "$snn" classify --sim --model "$work/nothing.snnq"
+fails_with "--corrupt needs --sim" "needs --sim" \
+  "$snn" classify --port /dev/null --model "$work/q.snnq" --corrupt 0.1
+check "deploy --help" "$snn" deploy --help > /dev/null
+check "classify --help" "$snn" classify --help > /dev/null
+
+echo "board_link.sh: $failures failure(s)"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,223 @@
+/* board_protocol.c - the board's protocol rules, checked on the simulated board.
+ *
+ * Starts snn-board-sim (the Verilated rtl/board/board_system.v with the core)
+ * on a pseudo-terminal and sends it hand-made frames: refusals (unknown type,
+ * bad payload size, out-of-sequence data, bad configuration, RUN without a
+ * model), error replies for a bad CRC and for noise followed by recovery,
+ * duplicate requests not applied twice, and a load whose CRC-32 is wrong
+ * leaving the model invalid (nothing half-applied) until a correct load.
+ * usage: board_protocol SIMULATOR_BINARY
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../sw/board/board_link.h"
+
+static const char *sim_path;
+static board_link link_;
+static proto_rx reply;
+static uint8_t next_seq = 100;
+
+static int setup(void **state)
+{
+    (void)state;
+    board_link_opts o = {.baud = 3000000, .sim = 1, .sim_path = sim_path, .timeout_ms = 5000,
+                         .attempts = 3};
+    snn_error err;
+    if (board_link_open(&link_, &o, &err) != 0)
+        fail_msg("%s", err.msg);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    board_link_close(&link_);
+    return 0;
+}
+
+/* Sends raw bytes and waits for one reply frame; returns its type (-1: none in 5 s). */
+static int exchange_bytes(const uint8_t *bytes, size_t n)
+{
+    drv_transport io = link_.drv.io;
+    assert_int_equal(io.send(io.ctx, bytes, n), 0);
+    proto_rx_init(&reply, PROTO_MAX_PAYLOAD);
+    uint8_t b;
+    for (;;) {
+        int r = io.recv(io.ctx, &b, 1, 5000);
+        if (r <= 0)
+            return -1;
+        if (proto_rx_byte(&reply, b) == PROTO_RX_FRAME)
+            return reply.type;
+    }
+}
+
+/* One request with an explicit seq; returns the reply type. */
+static int request_seq(uint8_t type, uint8_t seq, const uint8_t *p, uint16_t len)
+{
+    static uint8_t f[PROTO_MAX_FRAME];
+    return exchange_bytes(f, proto_encode(f, type, seq, p, len));
+}
+
+static int request(uint8_t type, const uint8_t *p, uint16_t len)
+{
+    return request_seq(type, next_seq++, p, len);
+}
+
+static void expect_error(int type, uint8_t code)
+{
+    assert_int_equal(type, PROTO_ERROR);
+    assert_int_equal(reply.payload[0], code);
+}
+
+static drv_status status(void)
+{
+    drv_status st;
+    assert_int_equal(drv_status_read(&link_.drv, &st), DRV_OK);
+    return st;
+}
+
+static void config_bytes(uint8_t out[40], uint32_t n_hidden)
+{
+    const uint32_t regs[10] = {784, n_hidden, 10, n_hidden * 4 / 5, 100, 500, 3353, 3706, 0, 1};
+    for (int i = 0; i < 10; i++)
+        proto_put_u32(out + 4 * i, regs[i]);
+}
+
+static void refusals(void **state)
+{
+    (void)state;
+    assert_int_equal(link_.drv.info.version, 1);
+    assert_int_equal(link_.drv.info.board_id, 0);
+    uint8_t p[64] = {0};
+    expect_error(request(0x55, NULL, 0), PROTO_E_UNKNOWN);
+    expect_error(request(PROTO_LOAD_BEGIN, p, 12), PROTO_E_PAYLOAD);
+    expect_error(request(PROTO_RUN, p, 6), PROTO_E_NO_MODEL);
+    expect_error(request(PROTO_IMAGE_DATA, p, 4), PROTO_E_NO_MODEL);
+    expect_error(request(PROTO_LOAD_DATA, p, 8), PROTO_E_OFFSET); /* no load begun */
+    uint8_t cfg[40];
+    config_bytes(cfg, 0); /* n_hidden = 0 */
+    expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
+    config_bytes(cfg, 5000); /* more than the core holds */
+    expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
+    assert_false(status().model_valid);
+}
+
+static void damage_gets_error_replies(void **state)
+{
+    (void)state;
+    uint8_t f[PROTO_MAX_FRAME];
+    size_t n = proto_encode(f, PROTO_STATUS, next_seq++, NULL, 0);
+    f[n - 1] ^= 1;
+    expect_error(exchange_bytes(f, n), PROTO_E_CRC);
+    const uint8_t noise[] = {0x12, PROTO_SYNC, 0x02, 0x07, 0x00, 0x00}; /* SYNC mid-burst */
+    expect_error(exchange_bytes(noise, sizeof noise), PROTO_E_TRUNCATED);
+    f[n - 1] ^= 1;
+    assert_int_equal(exchange_bytes(f, n), PROTO_STATUS | PROTO_REPLY); /* resynchronised */
+    uint8_t head[5];
+    proto_encode(head, PROTO_STATUS, next_seq++, NULL, 0);
+    proto_put_u16(head + 3, 2000); /* longer than the board accepts */
+    expect_error(exchange_bytes(head, 5), PROTO_E_LENGTH);
+    drv_status st = status();
+    assert_true(st.crc_errors >= 1 && st.length_errors >= 1 && st.truncated >= 1);
+}
+
+static void wrong_crc_leaves_no_model(void **state)
+{
+    (void)state;
+    uint8_t cfg[40], p[PROTO_MAX_PAYLOAD];
+    config_bytes(cfg, 100);
+    assert_int_equal(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_LOAD_BEGIN | PROTO_REPLY);
+    uint32_t total = link_.drv.info.weight_bytes, chunk = 508;
+    uint32_t crc = proto_crc32_update(0, cfg, 40);
+    for (uint32_t off = 0; off < total; off += chunk) {
+        uint32_t n = total - off < chunk ? total - off : chunk;
+        proto_put_u32(p, off);
+        for (uint32_t i = 0; i < n; i++)
+            p[4 + i] = (uint8_t)((off + i) * 13);
+        crc = proto_crc32_update(crc, p + 4, n);
+        uint8_t seq = next_seq++;
+        assert_int_equal(request_seq(PROTO_LOAD_DATA, seq, p, (uint16_t)(n + 4)),
+                         PROTO_LOAD_DATA | PROTO_REPLY);
+        assert_int_equal(proto_get_u32(reply.payload), off + n);
+        if (off == 0) { /* the same request again: answered, not applied twice */
+            assert_int_equal(request_seq(PROTO_LOAD_DATA, seq, p, (uint16_t)(n + 4)),
+                             PROTO_LOAD_DATA | PROTO_REPLY);
+            assert_int_equal(proto_get_u32(reply.payload), n);
+            /* the same data under a new seq is out of sequence */
+            expect_error(request(PROTO_LOAD_DATA, p, (uint16_t)(n + 4)), PROTO_E_OFFSET);
+        }
+    }
+    proto_put_u32(p, total);
+    proto_put_u32(p + 4, crc + 1);
+    expect_error(request(PROTO_LOAD_COMMIT, p, 8), PROTO_E_VERIFY);
+    assert_false(status().model_valid);
+    uint8_t run[6] = {0};
+    expect_error(request(PROTO_RUN, run, 6), PROTO_E_NO_MODEL);
+    /* the same commit with the right CRC is too late: the load ended */
+    proto_put_u32(p + 4, crc);
+    expect_error(request(PROTO_LOAD_COMMIT, p, 8), PROTO_E_VERIFY);
+    assert_false(status().model_valid);
+}
+
+static int zero_weights(void *ctx, uint32_t offset, uint8_t *buf, uint16_t n)
+{
+    (void)ctx;
+    (void)offset;
+    memset(buf, 0, n);
+    return 0;
+}
+
+static void verified_load_then_image_checks(void **state)
+{
+    (void)state;
+    drv_config cfg = {784, 100, 10, 80, 3, 500, 3353, 3706, 0, 1};
+    uint32_t crc;
+    assert_int_equal(drv_load(&link_.drv, &cfg, zero_weights, NULL, &crc), DRV_OK);
+    drv_status st = status();
+    assert_true(st.model_valid);
+    assert_int_equal(st.model_crc, crc);
+    /* three steps: events, end-of-step words; an index >= n_in is refused at RUN */
+    uint8_t img[2 + 2 * 5];
+    const uint16_t words[5] = {3, 0x8000, 900, 0x8000, 0x8000};
+    proto_put_u16(img, 0);
+    for (int i = 0; i < 5; i++)
+        proto_put_u16(img + 2 + 2 * i, words[i]);
+    assert_int_equal(request(PROTO_IMAGE_DATA, img, sizeof img), PROTO_IMAGE_DATA | PROTO_REPLY);
+    uint8_t run[6];
+    proto_put_u32(run, 0);
+    proto_put_u16(run + 4, 5);
+    expect_error(request(PROTO_RUN, run, 6), PROTO_E_IMAGE);
+    proto_put_u16(img + 6, 9); /* a valid index: now it runs */
+    assert_int_equal(request(PROTO_IMAGE_DATA, img, sizeof img), PROTO_IMAGE_DATA | PROTO_REPLY);
+    proto_put_u16(run + 4, 4); /* wrong count */
+    expect_error(request(PROTO_RUN, run, 6), PROTO_E_IMAGE);
+    proto_put_u16(run + 4, 5);
+    assert_int_equal(request(PROTO_RUN, run, 6), PROTO_RUN | PROTO_REPLY);
+    assert_int_equal(reply.len, 9 + 2 * 10 * 4);
+    assert_int_equal(reply.payload[0], 0); /* zero weights: all readouts 0, ties to class 0 */
+    assert_int_equal(status().images, 1);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: board_protocol SIMULATOR_BINARY\n");
+        return 2;
+    }
+    sim_path = argv[1];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(refusals),
+        cmocka_unit_test(damage_gets_error_replies),
+        cmocka_unit_test(wrong_crc_leaves_no_model),
+        cmocka_unit_test(verified_load_then_image_checks),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
