@@ -312,15 +312,15 @@ static void chunk_gradient(snn_trainer *t, const snn_model *fw, const spike_data
     }
 }
 
-/* Applies the summed gradient (in grad[0]) of a batch of n samples. */
-static void apply_update(snn_trainer *t, double lr, int n)
+/* Applies the summed gradient (in grad[0]) of a batch of n samples, on nt threads. */
+static void apply_update(snn_trainer *t, double lr, int n, int nt)
 {
     size_t total = t->n1 + t->n2;
     float *g = t->grad[0];
     float *w1 = t->m->w1, *w2 = t->m->w2;
     float scale = 1.0f / (float)n;
     if (t->o.optimizer == OPT_SGD) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(nt)
         for (size_t i = 0; i < total; i++) {
             float *w = i < t->n1 ? &w1[i] : &w2[i - t->n1];
             *w -= (float)lr * g[i] * scale;
@@ -331,7 +331,7 @@ static void apply_update(snn_trainer *t, double lr, int n)
     const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
     float c1 = (float)(1 - pow(b1, (double)t->adam_step));
     float c2 = (float)(1 - pow(b2, (double)t->adam_step));
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(nt)
     for (size_t i = 0; i < total; i++) {
         float gi = g[i] * scale;
         float *w = i < t->n1 ? &w1[i] : &w2[i - t->n1];
@@ -409,7 +409,7 @@ int snn_trainer_epoch(snn_trainer *t, const spike_data *train, const spike_data 
             loss_sum += chunk_loss[c];
             correct += chunk_correct[c];
         }
-        apply_update(t, lr, B);
+        apply_update(t, lr, B, nt);
         if (t->o.noise > 0)
             add_noise(t, epoch, b);
         snn_dale_clip(t->m);
