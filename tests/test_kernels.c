@@ -64,7 +64,7 @@ static void ref_forward(const snn_model *m, reference *r)
     }
 }
 
-static void ref_backward(const snn_model *m, int label, reference *r)
+static void ref_backward(const snn_model *m, int label, double scale, reference *r)
 {
     const snn_config *c = &m->cfg;
     static double dout[NT + 1][NK], dflt[NT + 1][NK], dh2[NT][NK], dS[NT][NH];
@@ -111,8 +111,8 @@ static void ref_backward(const snn_model *m, int label, reference *r)
             /* syn[t+1] = alpha syn[t] + I[t] */
             dsyn[t][j] += dsyn[t + 1][j] * c->alpha;
             dI[t][j] = dsyn[t + 1][j];
-            /* S[t] = H(mem[t] - thr), surrogate 1/(100|mem - thr| + 1)^2 */
-            double x = 100.0 * fabs(r->mem[t][j] - c->threshold) + 1.0;
+            /* S[t] = H(mem[t] - thr), surrogate 1/(scale |mem - thr| + 1)^2 */
+            double x = scale * fabs(r->mem[t][j] - c->threshold) + 1.0;
             dmem[t][j] += dS[t][j] / (x * x);
         }
     for (int i = 0; i < NI; i++)
@@ -192,13 +192,17 @@ static void test_forward_and_gradients_match_reference(void **state)
             }
         assert_close("out", ws.out, &r.out[0][0], (NT + 1) * NK);
         assert_close("logits", ws.logits, r.logits, NK);
-        static float gw1[NI * NH], gw2[NH * NK];
-        memset(gw1, 0, sizeof gw1);
-        memset(gw2, 0, sizeof gw2);
-        snn_backward(&m, &data, 0, label, &ws, gw1, gw2);
-        ref_backward(&m, label, &r);
-        assert_close("dW1", gw1, &r.dW1[0][0], NI * NH);
-        assert_close("dW2", gw2, &r.dW2[0][0], NH * NK);
+        /* The paper's surrogate slope, and a softer one (--surrogate). */
+        const float scales[2] = {SNN_PAPER_SURROGATE_SCALE, 7.5f};
+        for (int i = 0; i < 2; i++) {
+            static float gw1[NI * NH], gw2[NH * NK];
+            memset(gw1, 0, sizeof gw1);
+            memset(gw2, 0, sizeof gw2);
+            snn_backward(&m, &data, 0, label, scales[i], &ws, gw1, gw2);
+            ref_backward(&m, label, scales[i], &r);
+            assert_close("dW1", gw1, &r.dW1[0][0], NI * NH);
+            assert_close("dW2", gw2, &r.dW2[0][0], NH * NK);
+        }
         snn_workspace_free(&ws);
         spike_data_free(&data);
         snn_model_free(&m);

@@ -25,7 +25,7 @@ module board_engine #(
     parameter integer MAX_HID = 100,
     parameter integer MAX_OUT = 10,
     parameter integer CLK_HZ = 12000000, // reported in INFO
-    parameter integer BAUD = 3000000,
+    parameter integer BAUD = 2000000,
     parameter integer BOARD_ID = 0       // 0 simulation, 1 iCEBreaker, 2 iCE40-HX8K breakout
 ) (
     input  wire          clk,

@@ -7,7 +7,7 @@
 
 module board_system #(
     parameter integer CLK_HZ = 12000000,
-    parameter integer BAUD = 3000000,
+    parameter integer BAUD = 2000000,
     parameter integer BOARD_ID = 0,
     parameter integer MAX_LEN = 512,     // largest request payload (one EBR of frame buffer)
     parameter integer EV_AW = 10,        // image event words: 2^EV_AW
@@ -28,7 +28,7 @@ module board_system #(
     output wire model_valid,   // a verified model is loaded
     output wire running        // an image is being classified
 );
-    localparam integer CLKS_PER_BIT = CLK_HZ / BAUD;
+    localparam integer CLKS_PER_BIT = (CLK_HZ + BAUD / 2) / BAUD;   // nearest
     localparam integer AW = $clog2(MAX_LEN);
     // A frame ends if the line stays quiet for 64 byte times in the middle of it;
     // noise ends (and is reported) after 3 quiet byte times.

@@ -8,7 +8,7 @@
 
 module board_top_hx8k #(
     parameter integer CLK_HZ = 24000000,
-    parameter integer BAUD = 3000000,
+    parameter integer BAUD = 2000000,
     parameter [3:0] DIVR = 4'd0,
     parameter [6:0] DIVF = 7'd63,
     parameter [2:0] DIVQ = 3'd5,

@@ -10,7 +10,7 @@
 
 module snn_core #(
     parameter integer P = 8,
-    parameter integer PL = 1,   // 1 and 1: the 8 decays fill the UP5K's 8 DSPs (docs/core.md)
+    parameter integer PL = 2,   // 2 and 1: 4 shared decay units, the UP5K's 8 DSPs (docs/core.md)
     parameter integer RL = 1,
     parameter integer B = 8,
     parameter integer H = 24,
@@ -79,7 +79,7 @@ module snn_core #(
     wire [HSA-1:0] sm_raddr, sm_waddr;
     wire [RA-1:0]  acc2_raddr, acc2_waddr;
     wire [RSA-1:0] fom_raddr, fom_waddr;
-    wire           c_int, c_hid, c_ri, c_neg, c_pred, c_rd;
+    wire           c_int, c_hid, c_ri, c_ru, c_neg, c_pred, c_rd;
     wire [7:0]     c_hsub, c_rsub;
     wire [PL-1:0]  c_lanes;
     wire [15:0]    c_base, c_k, c_rd_addr;
@@ -102,7 +102,7 @@ module snn_core #(
         .acc2_re(acc2_re), .acc2_raddr(acc2_raddr), .acc2_we(acc2_we), .acc2_waddr(acc2_waddr),
         .fom_re(fom_re), .fom_raddr(fom_raddr), .fom_we(fom_we), .fom_waddr(fom_waddr),
         .clearing(clearing), .c_int(c_int), .c_hid(c_hid), .c_hsub(c_hsub), .c_lanes(c_lanes),
-        .c_base(c_base), .c_ri(c_ri), .c_neg(c_neg), .c_rsub(c_rsub),
+        .c_base(c_base), .c_ri(c_ri), .c_ru(c_ru), .c_neg(c_neg), .c_rsub(c_rsub),
         .c_pred(c_pred), .c_k(c_k), .c_rd(c_rd), .c_rd_addr(c_rd_addr),
         .busy(busy), .done(done), .step(spk_step));
 
@@ -135,8 +135,8 @@ module snn_core #(
     wire [PL-1:0] spikes;
     snn_hidden_lanes #(.P(P), .PL(PL), .B(B), .H(H)) u_hidden (
         .clearing(clearing), .c_int(c_int), .c_hid(c_hid), .c_hsub(c_hsub), .c_lanes(c_lanes),
-        .w(w), .acc1(acc1), .syn(syn), .mem(mem), .theta(theta[H-1:0]), .alpha_q(alpha_q),
-        .beta_q(beta_q), .noise(noise), .acc1_next(acc1_next), .syn_next(syn_next),
+        .w(w), .acc1(acc1), .syn(syn), .mem(mem), .theta(theta[H-1:0]), .mem_dec(mem_dec),
+        .syn_dec(syn_dec), .noise(noise), .acc1_next(acc1_next), .syn_next(syn_next),
         .mem_next(mem_next), .spikes(spikes), .any_spike(spk_valid));
     generate
         if (PL == P) begin : g_spk_full
@@ -171,9 +171,18 @@ module snn_core #(
         .clk(clk), .re(fom_re), .raddr(fom_raddr), .rdata(max),
         .we(fom_we), .waddr(fom_waddr), .wdata(max_next));
 
+    // the decay multipliers, shared: the hidden pass (c_hid) and the readout pass (c_ru)
+    // never run in the same cycle
+    wire [PL*H-1:0] mem_dec, syn_dec;
+    wire [RL*R-1:0] out_dec, flt_dec;
+    snn_decay_bank #(.PL(PL), .RL(RL), .H(H), .R(R)) u_decay (
+        .c_ru(c_ru), .mem(mem), .syn(syn), .out(out), .flt(flt), .alpha_q(alpha_q),
+        .beta_q(beta_q), .mem_dec(mem_dec), .syn_dec(syn_dec), .out_dec(out_dec),
+        .flt_dec(flt_dec));
+
     snn_readout_lanes #(.P(P), .RL(RL), .B(B), .R(R)) u_readout (
         .clearing(clearing), .c_ri(c_ri), .c_neg(c_neg), .c_rsub(c_rsub), .w(w),
-        .acc2(acc2), .flt(flt), .out(out), .max(max), .alpha_q(alpha_q), .beta_q(beta_q),
+        .acc2(acc2), .flt(flt), .max(max), .out_dec(out_dec), .flt_dec(flt_dec),
         .acc2_next(acc2_next), .flt_next(flt_next), .out_next(out_next), .max_next(max_next));
 
     // prediction and host reads

@@ -92,6 +92,7 @@ module snn_ctrl #(
     output reg  [15:0]    c_base,       // stage 2 of c_hid: neuron index of lane 0
     output reg            c_ri,         // stage 2: integrate a hidden spike into acc2 (§4.3)
     output reg            c_neg,        // stage 2 of c_ri: the spiking neuron is inhibitory
+    output reg            c_ru,         // stage 2: readout update of one sub-word (§4.4)
     output reg  [7:0]     c_rsub,       // stage 2 of c_ru: which RL lanes of the acc2 word
     output reg            c_pred,       // stage 2: compare max[c_k] for the argmax (§6.1)
     output reg  [15:0]    c_k,          // stage 2 of c_pred: readout neuron k
@@ -110,7 +111,6 @@ module snn_ctrl #(
     localparam [WMA-1:0] W2_BASE = W2_BASE_INT[WMA-1:0];
 
     reg [3:0]  state;
-    reg        c_ru;       // stage 2: readout update of one sub-word (§4.4)
     reg [15:0] word;       // CLEAR: word; HID/RO_UPD: sub-word; PRED: readout neuron k
 
     // the input event engine (§4.1): hid_words weight words per event

@@ -23,8 +23,8 @@ module snn_hidden_lanes #(
     input  wire [PL*H-1:0] syn,        // syn sub-word read
     input  wire [PL*H-1:0] mem,        // mem sub-word read
     input  wire [H-1:0]    theta,      // threshold (spec §2.3)
-    input  wire [11:0]     alpha_q,
-    input  wire [11:0]     beta_q,
+    input  wire [PL*H-1:0] mem_dec,    // decay(mem, beta_q) per lane (snn_decay_bank)
+    input  wire [PL*H-1:0] syn_dec,    // decay(syn, alpha_q) per lane
     input  wire [PL*17-1:0] noise,     // each lane's noise draw (snn_noise)
     output wire [P*H-1:0]  acc1_next,  // acc1 word to write back (zeros after the hidden update)
     output wire [PL*H-1:0] syn_next,   // syn and mem sub-words to write back
@@ -52,7 +52,8 @@ module snn_hidden_lanes #(
             wire signed [H-1:0] syn_lif, mem_lif;
             snn_lif_datapath #(.H(H)) u_lif (
                 .acc1(acc1_sel[l*H +: H]), .syn(syn[l*H +: H]), .mem(mem[l*H +: H]),
-                .theta(theta), .alpha_q(alpha_q), .beta_q(beta_q), .noise(noise[l*17 +: 17]),
+                .theta(theta), .mem_dec(mem_dec[l*H +: H]), .syn_dec(syn_dec[l*H +: H]),
+                .noise(noise[l*17 +: 17]),
                 .spike(lif_spike[l]), .syn_next(syn_lif), .mem_next(mem_lif));
             assign syn_next[l*H +: H] = clearing ? {H{1'b0}} : syn_lif;
             assign mem_next[l*H +: H] = clearing ? {H{1'b0}} : mem_lif;

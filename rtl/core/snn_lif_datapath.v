@@ -3,7 +3,8 @@
 // Given the state read at the end of the previous step (acc1, syn, mem) and the
 // noise draw of this neuron, produces the spike decided at this step and the
 // next syn and mem (acc1 is cleared by the caller). The four lines below are
-// the spec's four steps in the spec's order. Not here: which neuron, memories.
+// the spec's four steps in the spec's order. Not here: which neuron, memories,
+// the decay multipliers (snn_decay_bank, shared with the readout).
 `default_nettype none
 
 module snn_lif_datapath #(
@@ -13,8 +14,8 @@ module snn_lif_datapath #(
     input  wire signed [H-1:0] syn,       // synaptic current from before this step
     input  wire signed [H-1:0] mem,       // membrane from before this step
     input  wire signed [H-1:0] theta,     // threshold, 1 .. 2^(H-1)-1 (§2.3)
-    input  wire        [11:0]  alpha_q,   // synaptic decay, Q0.12 (§2.4)
-    input  wire        [11:0]  beta_q,    // membrane decay, Q0.12 (§2.4)
+    input  wire signed [H-1:0] mem_dec,   // decay(mem, beta_q) (§1.3, snn_decay_bank)
+    input  wire signed [H-1:0] syn_dec,   // decay(syn, alpha_q)
     input  wire signed [16:0]  noise,     // this neuron's draw (§5.1), 0 when noise is off
     output wire                spike,     // s[j] of this step (§4.5)
     output wire signed [H-1:0] syn_next,  // syn after this step
@@ -24,19 +25,16 @@ module snn_lif_datapath #(
     assign spike = mem > theta;
 
     // spec §4.2.3 membrane: s ? 0 : sat_H(sat_H(decay(mem, beta) + syn) + n)
-    wire signed [H-1:0] mem_decayed, mem_integrated, mem_noisy;
-    snn_decay #(.W(H)) u_mem_decay (.v(mem), .d(beta_q), .out(mem_decayed));
+    wire signed [H-1:0] mem_integrated, mem_noisy;
     snn_sat_add #(.AW(H), .BW(H), .OW(H)) u_mem_add (
-        .a(mem_decayed), .b(syn), .sum(mem_integrated));
+        .a(mem_dec), .b(syn), .sum(mem_integrated));
     snn_sat_add #(.AW(H), .BW(17), .OW(H)) u_mem_noise (
         .a(mem_integrated), .b(noise), .sum(mem_noisy));
     assign mem_next = spike ? {H{1'b0}} : mem_noisy;
 
     // spec §4.2.4 synapse: sat_H(decay(syn, alpha) + acc1)
-    wire signed [H-1:0] syn_decayed;
-    snn_decay #(.W(H)) u_syn_decay (.v(syn), .d(alpha_q), .out(syn_decayed));
     snn_sat_add #(.AW(H), .BW(H), .OW(H)) u_syn_add (
-        .a(syn_decayed), .b(acc1), .sum(syn_next));
+        .a(syn_dec), .b(acc1), .sum(syn_next));
 endmodule
 
 `default_nettype wire

@@ -19,11 +19,10 @@ module snn_readout_lanes #(
     input  wire [7:0]      c_rsub,    // readout update: acc2 lanes c_rsub*RL .. c_rsub*RL+RL-1
     input  wire [P*B-1:0]  w,         // weight magnitudes of the spike's row
     input  wire [P*R-1:0]  acc2,      // acc2 word read, lane l in [l*R +: R]
-    input  wire [RL*R-1:0] flt,       // flt/out/max sub-words read
-    input  wire [RL*R-1:0] out,
+    input  wire [RL*R-1:0] flt,       // flt/max sub-words read
     input  wire [RL*R-1:0] max,
-    input  wire [11:0]     alpha_q,
-    input  wire [11:0]     beta_q,
+    input  wire [RL*R-1:0] out_dec,   // decay(out, beta_q) per lane (snn_decay_bank)
+    input  wire [RL*R-1:0] flt_dec,   // decay(flt, alpha_q) per lane
     output wire [P*R-1:0]  acc2_next, // acc2 word to write back (zeros after the readout update)
     output wire [RL*R-1:0] flt_next,  // flt/out/max sub-words to write back
     output wire [RL*R-1:0] out_next,
@@ -49,8 +48,8 @@ module snn_readout_lanes #(
         for (l = 0; l < RL; l = l + 1) begin : g_ro
             wire signed [R-1:0] flt_ro, out_ro, max_ro;
             snn_readout_datapath #(.R(R)) u_ro (
-                .acc2(acc2_sel[l*R +: R]), .flt(flt[l*R +: R]), .out(out[l*R +: R]),
-                .max(max[l*R +: R]), .alpha_q(alpha_q), .beta_q(beta_q),
+                .acc2(acc2_sel[l*R +: R]), .flt(flt[l*R +: R]),
+                .max(max[l*R +: R]), .out_dec(out_dec[l*R +: R]), .flt_dec(flt_dec[l*R +: R]),
                 .flt_next(flt_ro), .out_next(out_ro), .max_next(max_ro));
             assign flt_next[l*R +: R] = clearing ? {R{1'b0}} : flt_ro;
             assign out_next[l*R +: R] = clearing ? {R{1'b0}} : out_ro;

@@ -8,7 +8,7 @@ void board_link_specs(board_link_opts *o, arg_spec *specs)
     *o = (board_link_opts){.baud = BOARD_DEFAULT_BAUD, .seed = 1, .attempts = 50};
     const arg_spec s[BOARD_LINK_N_SPECS] = {
         {"--port", ARG_STRING, &o->port, 0, -1, "serial device of the board, e.g. /dev/ttyUSB1"},
-        {"--baud", ARG_INT, &o->baud, 9600, 4000000, "baud rate, as the bitstream was built (3000000)"},
+        {"--baud", ARG_INT, &o->baud, 9600, 4000000, "baud rate, as the bitstream was built (2000000)"},
         {"--sim", ARG_FLAG, &o->sim, 0, -1, "talk to the Verilated board on a pseudo-terminal instead"},
         {"--sim-bin", ARG_STRING, &o->sim_path, 0, -1, "simulator binary (snn-board-sim beside snn)"},
         {"--corrupt", ARG_DOUBLE, &o->corrupt, 0, 0.5, "--sim: fraction of bytes damaged on the line (0)"},

@@ -60,7 +60,7 @@ int cmd_train(int argc, char **argv)
 {
     snn_config cfg = snn_default_config();
     snn_train_options o = snn_default_train_options();
-    double ratio = 0.8, s1 = SNN_DEFAULT_S1, seed = 1, lr = -1, lr_end = -1;
+    double ratio = 0.8, s1 = SNN_DEFAULT_S1, seed = 1, lr = -1, lr_end = -1, surrogate = -1;
     int hidden = cfg.n_hidden, steps = cfg.steps, no_dale = 0, as_json = 0, quiet = 0;
     int epochs = -1, test_limit = 0;
     const char *data_dir = DEFAULT_DATA_DIR, *out_path = "model.snn", *resume = NULL;
@@ -78,6 +78,7 @@ int cmd_train(int argc, char **argv)
         {"--s1", ARG_DOUBLE, &s1, 0, 10, "input weight init scale |N(0, s1)|; sets the initial rate"},
         {"--noise", ARG_DOUBLE, &o.noise, 0, 10, "weight-update noise sigma (0)"},
         {"--qat", ARG_INT, &o.qat_bits, 1, 16, "train through B-bit fake-quantized weights"},
+        {"--surrogate", ARG_DOUBLE, &surrogate, 0.1, 10000, "surrogate slope: dS/dmem = 1/(s|mem-thr|+1)^2 (paper 100, best 25)"},
         {"--augment-shift", ARG_INT, &o.augment_shift, 0, 8, "shift training images by up to N pixels (0)"},
         {"--no-dale", ARG_FLAG, &no_dale, 0, -1, "unbounded baseline: no sign constraints"},
         {"--seed", ARG_DOUBLE, &seed, 0, 1e18, "random seed (1)"},
@@ -109,6 +110,7 @@ int cmd_train(int argc, char **argv)
     o.lr = lr > 0 ? lr : best ? 0.002 : 0.01;
     o.lr_decay_end = lr_end > 0 ? lr_end : best ? 0.05 : 1.0;
     o.epochs = epochs > 0 ? epochs : best ? 40 : 30;
+    o.surrogate_scale = surrogate > 0 ? surrogate : best ? 25 : SNN_PAPER_SURROGATE_SCALE;
     o.seed = (unsigned long long)seed;
     cfg.n_hidden = hidden;
     cfg.n_exc = snn_exc_count(hidden, ratio);

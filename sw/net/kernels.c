@@ -173,13 +173,13 @@ static void readout_backward(const snn_config *c, const float *dlogits, snn_work
     }
 }
 
-/* Inverts hidden_forward, with the surrogate sigma'(mem) = 1/(100|mem - thr| + 1)^2
+/* Inverts hidden_forward, with the surrogate sigma'(mem) = 1/(scale |mem - thr| + 1)^2
  * for dS/dmem and S treated as a constant in the reset factor (1 - S):
  *   dS[t]    = W2 dh2[t]
  *   lmem[t]  = sigma'(mem[t]) dS[t] + beta (1 - S[t]) lmem[t+1]
  *   lsyn[t]  = (1 - S[t]) lmem[t+1] + alpha lsyn[t+1]
  *   dcur[t]  = lsyn[t+1]                         lmem[T] = lsyn[T] = 0. */
-static void hidden_backward(const snn_model *m, snn_workspace *ws)
+static void hidden_backward(const snn_model *m, float scale, snn_workspace *ws)
 {
     const snn_config *c = &m->cfg;
     int T = c->steps, H = c->n_hidden, K = c->n_out;
@@ -196,7 +196,7 @@ static void hidden_backward(const snn_model *m, snn_workspace *ws)
             float ds = 0;
             for (int k = 0; k < K; k++)
                 ds += w[k] * dh2[k];
-            float x = 100.0f * fabsf(mem_t[j] - c->threshold) + 1.0f;
+            float x = scale * fabsf(mem_t[j] - c->threshold) + 1.0f;
             float keep = spk_t[j] ? 0.0f : 1.0f;
             dcur_t[j] = lsyn[j];
             lsyn[j] = keep * lmem[j] + c->alpha * lsyn[j];
@@ -233,12 +233,12 @@ static void weight_backward(const snn_model *m, const spike_data *data, int samp
 }
 
 float snn_backward(const snn_model *m, const spike_data *data, int sample, int label,
-                   snn_workspace *ws, float *gw1, float *gw2)
+                   float surrogate_scale, snn_workspace *ws, float *gw1, float *gw2)
 {
     float dlogits[ws->K];
     float loss = snn_loss(ws->logits, ws->K, label, dlogits);
     readout_backward(&m->cfg, dlogits, ws);
-    hidden_backward(m, ws);
+    hidden_backward(m, surrogate_scale, ws);
     weight_backward(m, data, sample, ws, gw1, gw2);
     return loss;
 }

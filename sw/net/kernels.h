@@ -43,11 +43,14 @@ int snn_forward(const snn_model *m, const spike_data *data, int sample, snn_work
  * it receives the gradient softmax - onehot. */
 float snn_loss(const float *logits, int K, int label, float *dlogits);
 
+/* The paper's surrogate slope: dS/dmem = 1/(100|mem - thr| + 1)^2. */
+#define SNN_PAPER_SURROGATE_SCALE 100.0f
+
 /* Cross-entropy of log-softmax(logits) against `label`, and its gradient,
- * back through time (surrogate dS/dmem = 1/(100|mem - thr| + 1)^2, reset not
- * differentiated). Must follow snn_forward on the same sample. ADDS the
+ * back through time (surrogate dS/dmem = 1/(scale |mem - thr| + 1)^2, reset
+ * not differentiated). Must follow snn_forward on the same sample. ADDS the
  * sample's gradient into gw1 (n_in, H) and gw2 (H, K); returns the loss. */
 float snn_backward(const snn_model *m, const spike_data *data, int sample, int label,
-                   snn_workspace *ws, float *gw1, float *gw2);
+                   float surrogate_scale, snn_workspace *ws, float *gw1, float *gw2);
 
 #endif

@@ -13,7 +13,7 @@
 /* A batch is cut into this many chunks whatever the thread count; chunk
  * gradients are summed in chunk order, so results do not depend on threads. */
 #define N_CHUNKS 16
-#define STATE_VERSION 2
+#define STATE_VERSION 3
 
 struct snn_trainer {
     snn_model *m;
@@ -36,6 +36,7 @@ snn_train_options snn_default_train_options(void)
     snn_train_options o = {
         .epochs = 30, .batch = 256, .lr = 0.01, .optimizer = OPT_SGD, .noise = 0,
         .lr_decay_end = 1.0, .qat_bits = 0, .seed = 1, .threads = 0,
+        .surrogate_scale = SNN_PAPER_SURROGATE_SCALE,
     };
     return o;
 }
@@ -190,6 +191,7 @@ int snn_trainer_state(const snn_trainer *t, void **blob, size_t *len, snn_error 
     bw_bytes(&w, &t->o.lr, sizeof(double));
     bw_bytes(&w, &t->o.noise, sizeof(double));
     bw_bytes(&w, &t->o.lr_decay_end, sizeof(double));
+    bw_bytes(&w, &t->o.surrogate_scale, sizeof(double));
     bw_u64(&w, t->adam_step);
     if (t->o.optimizer == OPT_ADAM) {
         bw_bytes(&w, t->adam_m, sizeof(float) * (t->n1 + t->n2));
@@ -218,7 +220,7 @@ int snn_trainer_restore(snn_trainer *t, const void *blob, size_t len, const char
     o.limit = (int)br_u32(&r, "limit");
     o.qat_bits = (int)br_u32(&r, "qat bits");
     o.augment_shift = (int)br_u32(&r, "augment shift");
-    const uint8_t *doubles = br_bytes(&r, 3 * sizeof(double), "learning rate, noise, schedule");
+    const uint8_t *doubles = br_bytes(&r, 4 * sizeof(double), "lr, noise, schedule, surrogate");
     uint64_t step = br_u64(&r, "adam step");
     if (r.failed)
         return -1;
@@ -227,10 +229,12 @@ int snn_trainer_restore(snn_trainer *t, const void *blob, size_t len, const char
     memcpy(&o.lr, doubles, sizeof(double));
     memcpy(&o.noise, doubles + 8, sizeof(double));
     memcpy(&o.lr_decay_end, doubles + 16, sizeof(double));
+    memcpy(&o.surrogate_scale, doubles + 24, sizeof(double));
     if (optimizer != (uint32_t)t->o.optimizer || o.qat_bits != t->o.qat_bits)
         return snn_fail(err, "%s: checkpoint was trained with optimizer %s, qat %d; resume with "
                         "the same", what, optimizer == OPT_ADAM ? "adam" : "sgd", o.qat_bits);
     if (o.batch < 1 || !(o.lr > 0) || !(o.noise >= 0) || !(o.lr_decay_end > 0) ||
+        !(o.surrogate_scale > 0) ||
         o.augment_shift < 0 || o.augment_shift > 8)
         return snn_fail(err, "%s: training state has invalid options (batch %d, lr %g, noise %g)",
                         what, o.batch, o.lr, o.noise);
@@ -308,7 +312,8 @@ static void chunk_gradient(snn_trainer *t, const snn_model *fw, const spike_data
         }
         int pred = snn_forward(fw, in, sample, &t->ws[c]);
         *correct += pred == label;
-        *loss += snn_backward(fw, in, sample, label, &t->ws[c], g, g + t->n1);
+        *loss += snn_backward(fw, in, sample, label, (float)t->o.surrogate_scale, &t->ws[c], g,
+                              g + t->n1);
     }
 }
 

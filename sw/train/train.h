@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "../data/dataset.h"
+#include "../net/kernels.h"
 #include "../net/model.h"
 
 /* The default input-weight scale s1: starts the paper's 80:20 network at about
@@ -28,6 +29,7 @@ typedef struct {
     double lr_decay_end; /* cosine schedule to lr*this at the last epoch; 1 = constant lr */
     int qat_bits;        /* 0 = float; else train through B-bit fake-quantized weights */
     int augment_shift;   /* 0 = off; else shift each training image by up to this many pixels */
+    double surrogate_scale; /* slope of the fast-sigmoid surrogate (paper: 100) */
     unsigned long long seed;
     int limit;           /* training samples used (0 = all); recorded for --resume */
     int threads;         /* 0 = OpenMP default; does not change results */
