@@ -50,8 +50,8 @@ include $(wildcard rtl/rtl.mk sim/sim.mk firmware/firmware.mk constraints/constr
 include tests/tests.mk
 
 # The pipeline's steps as each room defines them; run one after the other, in this order.
-DEMO_STEPS := demo-train demo-quantize demo-cosim demo-report
-BENCH_STEPS := bench-train bench-fixed bench-cosim bench-sweep
+DEMO_STEPS := demo-train demo-quantize demo-cosim demo-board demo-report
+BENCH_STEPS := bench-train bench-fixed bench-cosim bench-board bench-sweep
 
 $(SNN): $(SW_CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(SW_LIB) $(SNN_EXTRA_OBJS)
 	$(SNN_LINKER) -fopenmp -o $@ $(filter %.o,$^) $(SW_LIB) $(SNN_EXTRA_LIBS) $(LDLIBS)

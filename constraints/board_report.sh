@@ -65,8 +65,9 @@ else
   echo "  fmax         not measured (no placed design)"
 fi
 if [ -n "$cycles" ]; then
-  echo "  core         ${cycles} cycles/image (simulated board) -> ${rate:-?} images/s at fmax, ${rate_target} at ${target} MHz"
-  echo "  UART link    ${line_bytes} bytes/image -> ${link} images/s at 12 Mbaud (FT2232H maximum)"
+  printf "  core         %.0f cycles/image (simulated board) -> %s images/s at fmax, %s at %s MHz\n" \
+    "$cycles" "${rate:-?}" "$rate_target" "$target"
+  printf "  UART link    %.0f bytes/image -> %.0f images/s at 12 Mbaud (FT2232H maximum)\n" "$line_bytes" "$link"
 else
   echo "  core         cycles/image not measured (needs a quantized model: make demo-board)"
 fi

@@ -5,11 +5,13 @@
 # Everything goes to $(BUILD)/board/<board>/.
 
 BOARD ?= icebreaker
-# Core clock (PLL output) and UART rate per board. The clock is what the core's slowest
-# path allows on the UP5K (about 18 MHz); icepll makes 15.94 MHz of "16", which is 8 clocks
-# per bit of 2 Mbaud (0.4% off), a rate the FT2232H makes exactly and termios knows.
+# Core clock and UART rate per board. 2 Mbaud is a rate the FT2232H makes exactly and
+# termios knows. On the UP5K the core's slowest path (the readout decay) has placed at
+# 14.7-18 MHz as the core changed, and the PLL makes nothing under 16 MHz: so 12 MHz from
+# the oscillator, no PLL (6 clocks per bit). Try more with `make bitstream icebreaker_MHZ=16`
+# (icepll makes 15.94 MHz: 8 clocks per bit, 0.4% off). The HX8K places at 35 MHz.
 BOARD_BAUD := 2000000
-icebreaker_MHZ := 16
+icebreaker_MHZ := 12
 icebreaker_NEXTPNR := --up5k --package sg48
 icebreaker_TOP := board_top_icebreaker
 icebreaker_SYNTH := -spram -dsp
@@ -23,14 +25,16 @@ hx8k_MHZ := 16
 hx8k_NEXTPNR := --hx8k --package ct256
 hx8k_TOP := board_top_hx8k
 hx8k_SYNTH :=
-# No SPRAM on the HX8K: weights in block RAM, so a smaller network (784-8-10).
-hx8k_PARAMS := -set P 2 -set PL 1 -set RL 1 -set MAX_HID 8
+# No SPRAM and no DSP on the HX8K: weights in block RAM and multipliers in logic, so a
+# smaller network (784-8-10) with 16-bit registers (snn quantize --hidden-bits 16 --readout-bits 16).
+hx8k_PARAMS := -set P 2 -set PL 1 -set RL 1 -set MAX_HID 8 -set H 16 -set R 16
 
 BOARD_BUILD := $(BUILD)/board/$(BOARD)
 # Cycles per image for the report: the simulated board is the iCEBreaker's build, so
 # its last demo run (demo-board) counts for the iCEBreaker only.
 BOARD_CLASSIFY_JSON ?= $(if $(filter icebreaker,$(BOARD)),$(wildcard $(BOARD_DEMO_JSON)))
-BOARD_SYNTH_RTL := $(sort $(wildcard rtl/board/*.v) $(wildcard rtl/core/*.v))
+BOARD_SYNTH_RTL = $(sort $(filter-out rtl/board/board_top_%.v,$(wildcard rtl/board/*.v)) \
+	rtl/board/$($(BOARD)_TOP).v $(wildcard rtl/core/*.v))
 BOARD_MHZ = $($(BOARD)_MHZ)
 
 .PHONY: bitstream test-synth
@@ -57,12 +61,13 @@ $(BOARD_BUILD)/settings: FORCE
 .PHONY: FORCE
 FORCE:
 
-# The PLL settings for the target clock, from icepll.
+# The PLL settings for the target clock, from icepll (12 MHz: no PLL, the oscillator).
 $(BOARD_BUILD)/pll.params: $(BOARD_BUILD)/settings
-	@icepll -i 12 -o $(BOARD_MHZ) | awk '/^DIVR:/ {r=$$2} /^DIVF:/ {f=$$2} /^DIVQ:/ {q=$$2} \
+	@if [ "$(BOARD_MHZ)" = 12 ]; then echo "-set BYPASS 1 -set CLK_HZ 12000000" > $@; else \
+	icepll -i 12 -o $(BOARD_MHZ) | awk '/^DIVR:/ {r=$$2} /^DIVF:/ {f=$$2} /^DIVQ:/ {q=$$2} \
 	  /^FILTER_RANGE:/ {fr=$$2} /F_PLLOUT:/ {hz=$$2 * 1e6} \
-	  END {printf "-set DIVR %d -set DIVF %d -set DIVQ %d -set FILTER_RANGE %d -set CLK_HZ %d\n", r, f, q, fr, hz}' > $@
-	@grep -q DIVF $@ || { echo "icepll failed for $(BOARD_MHZ) MHz" >&2; rm -f $@; exit 1; }
+	  END {printf "-set DIVR %d -set DIVF %d -set DIVQ %d -set FILTER_RANGE %d -set CLK_HZ %d\n", r, f, q, fr, hz}' > $@; \
+	grep -q DIVF $@ || { echo "icepll failed for $(BOARD_MHZ) MHz" >&2; rm -f $@; exit 1; }; fi
 	@hz=$$(sed -E 's/.*CLK_HZ ([0-9]+).*/\1/' $@); awk -v hz=$$hz -v b=$(BOARD_BAUD) 'BEGIN { \
 	  n = int(hz / b + 0.5); e = (hz / n - b) / b; if (n < 4 || e > 0.02 || e < -0.02) { \
 	  printf "bitstream: a %.3f MHz clock cannot make %d baud (%d clocks per bit, %.1f%% off)\n", \

@@ -119,7 +119,7 @@ int drv_hello(drv *d)
     i->version = p[0];
     i->board_id = p[1];
     i->max_request = proto_get_u16(p + 2);
-    i->event_words = proto_get_u16(p + 4);
+    i->event_bytes = proto_get_u16(p + 4);
     i->lanes = p[6];
     i->weight_bits = p[7];
     i->hidden_bits = p[8];
@@ -207,28 +207,28 @@ int drv_load(drv *d, const drv_config *cfg, drv_weight_source src, void *src_ctx
     return r;
 }
 
-int drv_classify(drv *d, const uint16_t *words, uint32_t n_words, uint32_t image_index,
+int drv_classify(drv *d, const uint8_t *codes, uint32_t n_codes, uint32_t image_index,
                  drv_result *res)
 {
-    if (d->chunk < 8 || n_words > d->info.event_words)
+    if (d->chunk < 8 || n_codes > d->info.event_bytes)
         return DRV_E_ARG;
     uint8_t buf[PROTO_MAX_PAYLOAD];
-    uint32_t per_frame = ((uint32_t)d->chunk - 2u) / 2u;
+    uint32_t per_frame = (uint32_t)d->chunk - 2u;
     uint32_t off = 0;
     do { /* at least one frame: offset 0 starts a new image even when it is empty */
-        uint32_t n = n_words - off < per_frame ? n_words - off : per_frame;
+        uint32_t n = n_codes - off < per_frame ? n_codes - off : per_frame;
         proto_put_u16(buf, (uint16_t)off);
         for (uint32_t i = 0; i < n; i++)
-            proto_put_u16(buf + 2 + 2 * i, words[off + i]);
-        int r = transact(d, PROTO_IMAGE_DATA, buf, (uint16_t)(2 + 2 * n));
+            buf[2 + i] = codes[off + i];
+        int r = transact(d, PROTO_IMAGE_DATA, buf, (uint16_t)(2 + n));
         if (r != DRV_OK)
             return r;
         off += n;
         if (d->rx.len != 2 || proto_get_u16(d->rx.payload) != off)
             return DRV_E_REPLY;
-    } while (off < n_words);
+    } while (off < n_codes);
     proto_put_u32(buf, image_index);
-    proto_put_u16(buf + 4, (uint16_t)n_words);
+    proto_put_u16(buf + 4, (uint16_t)n_codes);
     int r = transact(d, PROTO_RUN, buf, 6);
     if (r != DRV_OK)
         return r;

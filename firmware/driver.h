@@ -40,7 +40,7 @@ enum {
 /* What the board is (HELLO's reply). */
 typedef struct {
     uint8_t version, board_id;
-    uint16_t max_request, event_words;
+    uint16_t max_request, event_bytes;
     uint8_t lanes, weight_bits, hidden_bits, readout_bits; /* P, B, H, R of docs/core.md */
     uint16_t max_in, max_hidden, max_out;
     uint32_t clk_hz, baud, weight_bytes;
@@ -108,9 +108,9 @@ typedef int (*drv_weight_source)(void *ctx, uint32_t offset, uint8_t *buf, uint1
  * The board runs nothing until the commit verified. */
 int drv_load(drv *d, const drv_config *cfg, drv_weight_source src, void *src_ctx, uint32_t *crc);
 
-/* Classifies one image given as event words (docs/protocol.md, IMAGE_DATA:
- * input indices, each step closed by 0x8000); image_index seeds the noise. */
-int drv_classify(drv *d, const uint16_t *words, uint32_t n_words, uint32_t image_index,
+/* Classifies one image given as event codes (docs/protocol.md, IMAGE_DATA: per
+ * step, index gaps as bytes, 0 closing the step); image_index seeds the noise. */
+int drv_classify(drv *d, const uint8_t *codes, uint32_t n_codes, uint32_t image_index,
                  drv_result *res);
 
 /* The CRC-32 drv_load computes for the configuration (continue it over the weights). */

@@ -27,8 +27,8 @@ enum {
     PROTO_LOAD_BEGIN = 0x10,  /* staged config; invalidates the model */
     PROTO_LOAD_DATA = 0x11,   /* u32 offset + weight bytes, strictly sequential */
     PROTO_LOAD_COMMIT = 0x12, /* u32 total bytes + u32 CRC-32: model valid iff both match */
-    PROTO_IMAGE_DATA = 0x20,  /* u16 offset + event words, strictly sequential */
-    PROTO_RUN = 0x21,         /* u32 image index + u16 word count: run; reply RESULT */
+    PROTO_IMAGE_DATA = 0x20,  /* u16 offset + event codes, strictly sequential */
+    PROTO_RUN = 0x21,         /* u32 image index + u16 code count: run; reply RESULT */
     PROTO_REPLY = 0x80,
     PROTO_ERROR = 0x7F        /* payload: u8 error code, u8 type of the offending frame */
 };
@@ -45,7 +45,7 @@ enum {
     PROTO_E_VERIFY = 19,   /* LOAD_COMMIT: byte count or CRC-32 differ; model stays invalid */
     PROTO_E_NO_MODEL = 20, /* RUN without a committed model */
     PROTO_E_CONFIG = 21,   /* LOAD_BEGIN: configuration outside what the core supports */
-    PROTO_E_IMAGE = 22     /* RUN: word count differs from the words received */
+    PROTO_E_IMAGE = 22     /* RUN: event codes incomplete or invalid */
 };
 
 /* Is this error code damage on the line (worth a retry)? */

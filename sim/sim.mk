@@ -2,7 +2,7 @@
 # $(BUILD)/sim/core-<variant>/ holds Verilator's model library, the Verilator runtime
 # and the C++ shim; core_sim.c (C) is shared. `snn` links the "default"
 # variant; the random tests also "narrow" (small registers: saturation is common)
-# and "up5k" (the Verilog defaults, the board's build).
+# and "up5k" (the Verilog defaults, the build that fits the iCE40 UP5K's 8 DSPs).
 
 VERILATOR ?= verilator
 VERILATOR_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include

@@ -20,10 +20,10 @@ include $(wildcard sw/*/*.mk)
 # The demo: train the paper's default network for a few epochs.
 DEMO_DIR := $(BUILD)/demo
 .PHONY: demo-train bench-train
-demo-train: $(SNN)
+demo-train: $(SNN) ## Train the paper's default network for 5 epochs and evaluate it
 	@mkdir -p $(DEMO_DIR)
 	$(SNN) train --epochs 5 --out $(DEMO_DIR)/model.snn
 	$(SNN) eval --model $(DEMO_DIR)/model.snn
 
-bench-train: $(SNN)
+bench-train: $(SNN) ## Training and inference samples/s of the paper's network (2 cores)
 	$(SNN) bench-train

@@ -165,7 +165,7 @@ static void retries_keep_the_seq(void **state)
     assert_int_equal(d.stats.line_errors, 1);
     assert_int_equal(d.stats.timeouts, 1);
     assert_int_equal(d.info.max_request, 512);
-    assert_int_equal(d.info.event_words, 1024);
+    assert_int_equal(d.info.event_bytes, 1024);
     assert_int_equal(d.chunk, 512);
     /* the next request takes the next seq */
     assert_int_equal(drv_hello(&d), DRV_OK);

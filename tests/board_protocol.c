@@ -184,22 +184,24 @@ static void verified_load_then_image_checks(void **state)
     drv_status st = status();
     assert_true(st.model_valid);
     assert_int_equal(st.model_crc, crc);
-    /* three steps: events, end-of-step words; an index >= n_in is refused at RUN */
-    uint8_t img[2 + 2 * 5];
-    const uint16_t words[5] = {3, 0x8000, 900, 0x8000, 0x8000};
-    proto_put_u16(img, 0);
-    for (int i = 0; i < 5; i++)
-        proto_put_u16(img + 2 + 2 * i, words[i]);
-    assert_int_equal(request(PROTO_IMAGE_DATA, img, sizeof img), PROTO_IMAGE_DATA | PROTO_REPLY);
+    /* three steps as event codes (docs/protocol.md): input 3 | three skips of 254, then
+     * gap 30: input 791 >= n_in | nothing. Stored, but refused at RUN. */
+    const uint8_t bad[2 + 8] = {0, 0, 4, 0, 255, 255, 255, 30, 0, 0};
+    assert_int_equal(request(PROTO_IMAGE_DATA, bad, sizeof bad), PROTO_IMAGE_DATA | PROTO_REPLY);
+    assert_int_equal(proto_get_u16(reply.payload), 8);
     uint8_t run[6];
     proto_put_u32(run, 0);
-    proto_put_u16(run + 4, 5);
+    proto_put_u16(run + 4, 8);
     expect_error(request(PROTO_RUN, run, 6), PROTO_E_IMAGE);
-    proto_put_u16(img + 6, 9); /* a valid index: now it runs */
-    assert_int_equal(request(PROTO_IMAGE_DATA, img, sizeof img), PROTO_IMAGE_DATA | PROTO_REPLY);
-    proto_put_u16(run + 4, 4); /* wrong count */
+    /* input 3 | input 508 + 140 - 1 = 647 | nothing, in two frames */
+    const uint8_t first[2 + 5] = {0, 0, 4, 0, 255, 255, 140};
+    const uint8_t rest[2 + 2] = {5, 0, 0, 0};
+    assert_int_equal(request(PROTO_IMAGE_DATA, first, sizeof first), PROTO_IMAGE_DATA | PROTO_REPLY);
+    assert_int_equal(request(PROTO_IMAGE_DATA, rest, sizeof rest), PROTO_IMAGE_DATA | PROTO_REPLY);
+    assert_int_equal(proto_get_u16(reply.payload), 7);
+    proto_put_u16(run + 4, 6); /* wrong count */
     expect_error(request(PROTO_RUN, run, 6), PROTO_E_IMAGE);
-    proto_put_u16(run + 4, 5);
+    proto_put_u16(run + 4, 7);
     assert_int_equal(request(PROTO_RUN, run, 6), PROTO_RUN | PROTO_REPLY);
     assert_int_equal(reply.len, 9 + 2 * 10 * 4);
     assert_int_equal(reply.payload[0], 0); /* zero weights: all readouts 0, ties to class 0 */

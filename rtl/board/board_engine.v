@@ -16,7 +16,7 @@
 module board_engine #(
     parameter integer MAX_LEN = 512,     // frame buffer bytes = largest request payload
     parameter integer AW = 9,            // frame buffer address bits
-    parameter integer EV_AW = 10,        // event memory address bits (words of an image)
+    parameter integer EV_AW = 10,        // event memory address bits (event code bytes of an image)
     parameter integer P = 8,             // core build parameters (docs/core.md)
     parameter integer B = 8,
     parameter integer H = 24,
@@ -44,9 +44,9 @@ module board_engine #(
     // event memory of the current image
     output reg              ev_we,
     output reg  [EV_AW-1:0] ev_waddr,
-    output reg  [15:0]      ev_wdata,
+    output reg  [7:0]       ev_wdata,
     output reg  [EV_AW-1:0] ev_raddr,
-    input  wire [15:0]      ev_rdata,
+    input  wire [7:0]       ev_rdata,
     // the core (docs/core.md, "Ports of snn_core")
     output reg           core_wr_en,
     output reg  [23:0]   core_wr_addr,
@@ -91,7 +91,7 @@ module board_engine #(
                      S_IMAGE = 4'd4, S_RUN_ARGS = 4'd5, S_RUN_FETCH = 4'd6,
                      S_RUN_OFFER = 4'd7, S_RUN_WAIT = 4'd8, S_REPLY = 4'd9, S_REPLY_WAIT = 4'd10;
     localparam [2:0] K_EMPTY = 3'd0, K_ERROR = 3'd1, K_INFO = 3'd2, K_STATUS = 3'd3,
-                     K_OFFSET = 3'd4, K_WORDS = 3'd5, K_RESULT = 3'd6;
+                     K_OFFSET = 3'd4, K_COUNT = 3'd5, K_RESULT = 3'd6;
 
     reg [3:0]  state;
     reg [7:0]  req_type, req_seq;
@@ -116,11 +116,20 @@ module board_engine #(
     reg [15:0] n_hidden, n_out, steps;
     reg [7:0]  weight_lo;      // first byte of a 2-byte weight (WB = 2)
 
-    // the image
-    reg [EV_AW:0] img_words, run_words, run_ptr;
+    // the image, as event codes (docs/protocol.md, IMAGE_DATA): 0 ends a step,
+    // 1..254 is the next event at `base` + code - 1, 255 skips 254 inputs; `base`
+    // (the index after the last event) is 0 at the start of every step.
+    localparam [7:0] CODE_END = 8'd0, CODE_SKIP = 8'd255;
+    reg [EV_AW:0] img_bytes, run_bytes, run_ptr;
     reg [15:0] img_markers;
     reg        img_bad, img_ends_marker, run_done;
-    wire [15:0] img_words16 = {{(15 - EV_AW){1'b0}}, img_words};
+    reg [15:0] img_base, run_base;
+    wire [15:0] img_bytes16 = {{(15 - EV_AW){1'b0}}, img_bytes};
+    // Decoding while storing (to check the indices): bit 15 of the base is sticky, so
+    // no run of skips can wrap it around to a small, valid-looking index.
+    wire [7:0] ev_code = buf_rdata;
+    wire [15:0] img_base_next = img_base[15] ? img_base
+                              : img_base + ((ev_code == CODE_SKIP) ? 16'd254 : {8'd0, ev_code});
 
     // counters for STATUS (narrower than their fields: they wrap, and cost less)
     reg [15:0] frames_ok;
@@ -133,8 +142,8 @@ module board_engine #(
     assign buf_raddr = pos[AW-1:0];
     assign hold = (state != S_IDLE) || tx_busy;
     assign running = (state == S_RUN_FETCH) || (state == S_RUN_OFFER) || (state == S_RUN_WAIT);
-    assign core_ev_end = ev_rdata[15];
-    assign core_ev_index = {1'b0, ev_rdata[14:0]};
+    assign core_ev_end = (ev_rdata == CODE_END);
+    assign core_ev_index = run_base + {8'd0, ev_rdata} - 16'd1;
 
     // Where a LOAD_DATA frame's bytes would end (DW bits: no overflow of offset + length).
     localparam integer DW = (LW > 16 ? LW : 16) + 1;
@@ -151,7 +160,7 @@ module board_engine #(
             T_HELLO: ok_kind = K_INFO;
             T_STATUS: ok_kind = K_STATUS;
             T_LOAD_DATA: ok_kind = K_OFFSET;
-            T_IMAGE_DATA: ok_kind = K_WORDS;
+            T_IMAGE_DATA: ok_kind = K_COUNT;
             T_RUN: ok_kind = K_RESULT;
             default: ok_kind = K_EMPTY;
         endcase
@@ -210,10 +219,11 @@ module board_engine #(
             model_valid <= 1'b0;
             model_crc <= 32'd0;
             load_offset <= 0;
-            img_words <= 0;
+            img_bytes <= 0;
             img_markers <= 16'd0;
             img_bad <= 1'b0;
             img_ends_marker <= 1'b0;
+            img_base <= 16'd0;
             core_ev_valid <= 1'b0;
             frames_ok <= 16'd0;
             images <= 32'd0;
@@ -262,7 +272,7 @@ module board_engine #(
                                 else state <= S_DATA;
                             T_LOAD_COMMIT: if (f_len != 16'd8) reply(K_ERROR, E_PAYLOAD);
                                 else state <= S_COMMIT;
-                            T_IMAGE_DATA: if (f_len < 16'd2 || f_len[0]) reply(K_ERROR, E_PAYLOAD);
+                            T_IMAGE_DATA: if (f_len < 16'd2) reply(K_ERROR, E_PAYLOAD);
                                 else if (!model_valid) reply(K_ERROR, E_NO_MODEL);
                                 else state <= S_IMAGE;
                             T_RUN: if (f_len != 16'd6) reply(K_ERROR, E_PAYLOAD);
@@ -343,35 +353,40 @@ module board_engine #(
                     end
                 end
 
-                // IMAGE_DATA: u16 offset in words, then u16 event words.
+                // IMAGE_DATA: u16 offset in bytes, then event codes.
                 S_IMAGE: if (!phase) phase <= 1'b1; else begin
                     phase <= 1'b0;
                     pos <= pos + 1'b1;
                     acc <= dword[31:8];
                     if (pos == 16'd1) begin
-                        if (word != 16'd0 && word != img_words16)
+                        if (word != 16'd0 && word != img_bytes16)
                             finish(E_OFFSET);
                         else begin
                             if (word == 16'd0) begin
-                                img_words <= 0;
+                                img_bytes <= 0;
                                 img_markers <= 16'd0;
                                 img_bad <= 1'b0;
+                                img_base <= 16'd0;
                             end
                             if (last_byte)
                                 finish(8'd0);
                         end
-                    end else if (pos[0]) begin
-                        // A word past the memory is not stored and spoils the image (RUN
-                        // refuses it); so does an input index >= n_in.
-                        ev_we <= !img_words[EV_AW];
-                        ev_waddr <= img_words[EV_AW-1:0];
-                        ev_wdata <= word;
-                        if (!img_words[EV_AW])
-                            img_words <= img_words + 1'b1;
-                        img_ends_marker <= word[15];
-                        if (word[15])
+                    end else if (pos > 16'd1) begin
+                        // A code past the memory is not stored and spoils the image (RUN
+                        // refuses it); so does an event at an input index >= n_in.
+                        ev_we <= !img_bytes[EV_AW];
+                        ev_waddr <= img_bytes[EV_AW-1:0];
+                        ev_wdata <= ev_code;
+                        if (!img_bytes[EV_AW])
+                            img_bytes <= img_bytes + 1'b1;
+                        img_ends_marker <= (ev_code == CODE_END);
+                        if (ev_code == CODE_END) begin
                             img_markers <= img_markers + 1'b1;
-                        if (img_words[EV_AW] || (!word[15] && word[14:0] >= n_in))
+                            img_base <= 16'd0;
+                        end else
+                            img_base <= img_base_next;
+                        if (img_bytes[EV_AW] || (ev_code != CODE_END && ev_code != CODE_SKIP &&
+                            (img_base_next[15] || img_base_next > {1'b0, n_in})))
                             img_bad <= 1'b1;
                         if (last_byte)
                             finish(8'd0);
@@ -386,15 +401,16 @@ module board_engine #(
                     if (pos == 16'd3)
                         field0 <= dword;
                     if (pos == 16'd5) begin
-                        if (img_words16 != word || img_markers != steps || !img_ends_marker ||
+                        if (img_bytes16 != word || img_markers != steps || !img_ends_marker ||
                             img_bad)
                             finish(E_IMAGE);
                         else begin
                             core_wr_en <= 1'b1;            // start: data = image index
                             core_wr_addr <= 24'h80000F;
                             core_wr_data <= field0;
-                            run_words <= img_words;
+                            run_bytes <= img_bytes;
                             run_ptr <= 0;
+                            run_base <= 16'd0;
                             ev_raddr <= {EV_AW{1'b0}};
                             run_done <= 1'b0;
                             state <= S_RUN_FETCH;
@@ -403,12 +419,20 @@ module board_engine #(
                 end
                 S_RUN_FETCH: state <= S_RUN_OFFER;      // ev_rdata follows ev_raddr next clock
                 S_RUN_OFFER: begin
-                    core_ev_valid <= 1'b1;
-                    if (core_ev_valid && core_ev_ready) begin
-                        core_ev_valid <= 1'b0;
+                    if (ev_rdata == CODE_SKIP) begin      // no event: just move the base
+                        run_base <= run_base + 16'd254;
                         run_ptr <= run_ptr + 1'b1;
                         ev_raddr <= ev_raddr + 1'b1;
-                        state <= (run_ptr + 1'b1 == run_words) ? S_RUN_WAIT : S_RUN_FETCH;
+                        state <= (run_ptr + 1'b1 == run_bytes) ? S_RUN_WAIT : S_RUN_FETCH;
+                    end else begin
+                        core_ev_valid <= 1'b1;
+                        if (core_ev_valid && core_ev_ready) begin
+                            core_ev_valid <= 1'b0;
+                            run_base <= (ev_rdata == CODE_END) ? 16'd0 : run_base + {8'd0, ev_rdata};
+                            run_ptr <= run_ptr + 1'b1;
+                            ev_raddr <= ev_raddr + 1'b1;
+                            state <= (run_ptr + 1'b1 == run_bytes) ? S_RUN_WAIT : S_RUN_FETCH;
+                        end
                     end
                 end
                 S_RUN_WAIT: if (run_done) begin
@@ -425,7 +449,7 @@ module board_engine #(
                         K_INFO: tx_len <= INFO_LEN;
                         K_STATUS: tx_len <= STATUS_LEN;
                         K_OFFSET: tx_len <= 16'd4;
-                        K_WORDS: tx_len <= 16'd2;
+                        K_COUNT: tx_len <= 16'd2;
                         K_RESULT: tx_len <= 16'd9 + (n_out << (LVB + 1));
                         default: tx_len <= 16'd0;
                     endcase
@@ -468,7 +492,7 @@ module board_engine #(
         case (reply_kind)
             K_ERROR: tx_byte <= tx_idx[0] ? req_type : reply_code;
             K_OFFSET: tx_byte <= offset32[8 * tx_idx[1:0] +: 8];
-            K_WORDS: tx_byte <= tx_idx[0] ? img_words16[15:8] : img_words16[7:0];
+            K_COUNT: tx_byte <= tx_idx[0] ? img_bytes16[15:8] : img_bytes16[7:0];
             K_RESULT: tx_byte <= core_rd_data[8 * result_sel +: 8];
             K_INFO: tx_byte <= info[8 * small_idx +: 8];
             K_STATUS: tx_byte <= status[8 * small_idx +: 8];

@@ -3,11 +3,13 @@
 // DIVR/DIVF/DIVQ/FILTER_RANGE come from `icepll -i 12 -o <MHz>` (constraints/
 // constraints.mk computes them and passes them in). PAD = 1 uses SB_PLL40_PAD,
 // for an oscillator on the PLL's own input pad (iCEBreaker pin 35); PAD = 0 uses
-// SB_PLL40_CORE fed from fabric (iCE40-HX8K breakout, J3). Synthesis only:
-// the simulation (sim/board/) clocks board_system directly.
+// SB_PLL40_CORE fed from fabric (iCE40-HX8K breakout, J3). BYPASS = 1 uses no PLL
+// at all: the core runs on the 12 MHz oscillator. Synthesis only: the simulation
+// (sim/board/) clocks board_system directly.
 `default_nettype none
 
 module board_pll #(
+    parameter integer BYPASS = 0,
     parameter integer PAD = 1,
     parameter [3:0] DIVR = 4'd0,
     parameter [6:0] DIVF = 7'd63,
@@ -19,7 +21,10 @@ module board_pll #(
     output wire locked
 );
     generate
-        if (PAD) begin : pad
+        if (BYPASS) begin : none
+            assign clk_out = clk_in;
+            assign locked = 1'b1;
+        end else if (PAD) begin : pad
             SB_PLL40_PAD #(
                 .FEEDBACK_PATH("SIMPLE"), .DIVR(DIVR), .DIVF(DIVF), .DIVQ(DIVQ),
                 .FILTER_RANGE(FILTER_RANGE)

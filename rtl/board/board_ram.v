@@ -2,7 +2,7 @@
 //
 // Written the way Yosys maps to iCE40 block RAM (SB_RAM40_4K): one clock,
 // synchronous write, read data valid the clock after the address.
-// Holds the frame buffer and the image's event words.
+// Holds the frame buffer and the image's event codes.
 `default_nettype none
 
 module board_ram #(

@@ -10,7 +10,7 @@ module board_system #(
     parameter integer BAUD = 2000000,
     parameter integer BOARD_ID = 0,
     parameter integer MAX_LEN = 512,     // largest request payload (one EBR of frame buffer)
-    parameter integer EV_AW = 10,        // image event words: 2^EV_AW
+    parameter integer EV_AW = 10,        // image event codes: 2^EV_AW bytes
     parameter integer P = 8,             // core parameters (docs/core.md)
     parameter integer PL = 8,
     parameter integer RL = 8,
@@ -60,8 +60,8 @@ module board_system #(
 
     wire ev_we;
     wire [EV_AW-1:0] ev_waddr, ev_raddr;
-    wire [15:0] ev_wdata, ev_rdata;
-    board_ram #(.WIDTH(16), .AW(EV_AW)) event_memory (
+    wire [7:0] ev_wdata, ev_rdata;
+    board_ram #(.WIDTH(8), .AW(EV_AW)) event_memory (
         .clk(clk), .we(ev_we), .waddr(ev_waddr), .wdata(ev_wdata),
         .raddr(ev_raddr), .rdata(ev_rdata));
 

@@ -1,14 +1,16 @@
 // board_top_hx8k.v - the iCE40-HX8K breakout board (iCE40HX8K-CT256): pins, PLL,
 // reset around board_system. Only wiring; pins in constraints/hx8k.pcf.
 //
-// The HX8K has no SPRAM: the weights live in its 32 block RAMs, so this build
-// holds a smaller network (MAX_* parameters, set by constraints/constraints.mk).
+// The HX8K has no SPRAM and no DSP: the weights live in its 32 block RAMs and the
+// decays are multiplied in logic, so this build holds a smaller network with narrower
+// registers (MAX_*, H, R: set by constraints/constraints.mk; quantize to match).
 // LED D2: a verified model is loaded; D3: an image is being classified.
 `default_nettype none
 
 module board_top_hx8k #(
     parameter integer CLK_HZ = 24000000,
     parameter integer BAUD = 2000000,
+    parameter integer BYPASS = 0,          // 1: no PLL, the core runs at 12 MHz
     parameter [3:0] DIVR = 4'd0,
     parameter [6:0] DIVF = 7'd63,
     parameter [2:0] DIVQ = 3'd5,
@@ -16,6 +18,9 @@ module board_top_hx8k #(
     parameter integer P = 8,               // core lanes and sizes (docs/core.md)
     parameter integer PL = 8,
     parameter integer RL = 8,
+    parameter integer B = 8,
+    parameter integer H = 24,
+    parameter integer R = 32,
     parameter integer MAX_IN = 784,
     parameter integer MAX_HID = 16,
     parameter integer MAX_OUT = 10
@@ -27,11 +32,11 @@ module board_top_hx8k #(
 );
     wire clk, locked, rst, model_valid, running;
 
-    board_pll #(.PAD(0), .DIVR(DIVR), .DIVF(DIVF), .DIVQ(DIVQ), .FILTER_RANGE(FILTER_RANGE))
+    board_pll #(.BYPASS(BYPASS), .PAD(0), .DIVR(DIVR), .DIVF(DIVF), .DIVQ(DIVQ), .FILTER_RANGE(FILTER_RANGE))
         pll (.clk_in(CLK), .clk_out(clk), .locked(locked));
     board_reset reset (.clk(clk), .pll_locked(locked), .button_n(1'b1), .rst(rst));
     board_system #(
-        .CLK_HZ(CLK_HZ), .BAUD(BAUD), .BOARD_ID(2), .P(P), .PL(PL), .RL(RL),
+        .CLK_HZ(CLK_HZ), .BAUD(BAUD), .BOARD_ID(2), .P(P), .PL(PL), .RL(RL), .B(B), .H(H), .R(R),
         .MAX_IN(MAX_IN), .MAX_HID(MAX_HID), .MAX_OUT(MAX_OUT)
     ) system (
         .clk(clk), .rst(rst), .uart_rx(RX), .uart_tx(TX),

@@ -9,6 +9,7 @@
 module board_top_icebreaker #(
     parameter integer CLK_HZ = 24000000,   // PLL output; must match DIVR/DIVF/DIVQ
     parameter integer BAUD = 2000000,
+    parameter integer BYPASS = 0,          // 1: no PLL, the core runs at 12 MHz
     parameter [3:0] DIVR = 4'd0,
     parameter [6:0] DIVF = 7'd63,
     parameter [2:0] DIVQ = 3'd5,
@@ -26,7 +27,7 @@ module board_top_icebreaker #(
 );
     wire clk, locked, rst, model_valid, running;
 
-    board_pll #(.PAD(1), .DIVR(DIVR), .DIVF(DIVF), .DIVQ(DIVQ), .FILTER_RANGE(FILTER_RANGE))
+    board_pll #(.BYPASS(BYPASS), .PAD(1), .DIVR(DIVR), .DIVF(DIVF), .DIVQ(DIVQ), .FILTER_RANGE(FILTER_RANGE))
         pll (.clk_in(CLK), .clk_out(clk), .locked(locked));
     board_reset reset (.clk(clk), .pll_locked(locked), .button_n(BTN_N), .rst(rst));
     board_system #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .BOARD_ID(1), .P(P), .PL(PL), .RL(RL)) system (

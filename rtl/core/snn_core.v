@@ -2,7 +2,8 @@
 //
 // Runs the integer network of docs/integer-spec.md, event-driven: P lanes
 // integrate input events (one weight word of P magnitudes per cycle), PL lanes
-// run the hidden update, RL lanes the readout update. Ports, protocol and
+// run the hidden update, RL lanes the readout update; the two updates never
+// run together and share the decay multipliers (snn_decay_bank). Ports, protocol and
 // memory map: docs/core.md. P, PL, RL are powers of 2 with PL, RL <= P and
 // P >= 2; widths B/H/R per spec §1.4; MAX_* the largest shapes the memories hold.
 // The defaults are the paper's network on the iCE40 UP5K.

@@ -5,10 +5,11 @@
 // (§4.4.1 out by beta, §4.4.2 flt by alpha). The hidden pass (PL lanes) and the
 // readout pass (RL lanes) never run in the same cycle, so max(PL, RL) pairs of
 // units serve both: unit pair l decays mem/syn of hidden lane l, or, while
-// c_ru, out/flt of readout lane l. The units are DW = max(H, R) bits wide; a
-// hidden value is sign-extended into them and the result cut back to H bits,
-// which is exact since |decay(v, D)| <= |v| (spec §1.3). On the iCE40 each unit
-// is two SB_MAC16, so PL = 2, RL = 1 fills the UP5K's 8 (docs/core.md).
+// c_ru, out/flt of readout lane l. A shared pair is DW = max(H, R) bits wide; a
+// hidden value is sign-extended into it and the result cut back to H bits,
+// which is exact since |decay(v, D)| <= |v| (spec §1.3); pairs only one side
+// uses keep that side's width. On the iCE40 each unit is two SB_MAC16, so
+// PL = 2, RL = 1 fills the UP5K's 8 (docs/core.md).
 // Not here: what the decayed values are added to (snn_lif_datapath,
 // snn_readout_datapath).
 `default_nettype none
@@ -45,37 +46,28 @@ module snn_decay_bank #(
     genvar l;
     generate
         for (l = 0; l < NL; l = l + 1) begin : g_pair
-            wire [DW-1:0] hb, ha, rb, ra;   // candidate operands: hidden / readout, beta / alpha
-            if (l < PL) begin : g_h
-                assign hb = sext_h(mem[l*H +: H]);
-                assign ha = sext_h(syn[l*H +: H]);
-            end else begin : g_h0
-                assign hb = {DW{1'b0}};
-                assign ha = {DW{1'b0}};
-            end
-            if (l < RL) begin : g_r
-                assign rb = sext_r(out[l*R +: R]);
-                assign ra = sext_r(flt[l*R +: R]);
-            end else begin : g_r0
-                assign rb = {DW{1'b0}};
-                assign ra = {DW{1'b0}};
-            end
-            wire use_r = l < RL && (c_ru || l >= PL);
-            wire signed [DW-1:0] vb = use_r ? rb : hb;
-            wire signed [DW-1:0] va = use_r ? ra : ha;
-            wire signed [DW-1:0] db, da;
-            snn_decay #(.W(DW)) u_beta (.v(vb), .d(beta_q), .out(db));
-            snn_decay #(.W(DW)) u_alpha (.v(va), .d(alpha_q), .out(da));
-            // results cut back to the lane widths: exact, |decay(v)| <= |v| (spec §1.3)
-            if (l < PL) begin : g_ho
+            if (l < PL && l < RL) begin : g_shared
+                // shared pair: DW bits, readout operands while c_ru
+                wire signed [DW-1:0] vb = c_ru ? sext_r(out[l*R +: R]) : sext_h(mem[l*H +: H]);
+                wire signed [DW-1:0] va = c_ru ? sext_r(flt[l*R +: R]) : sext_h(syn[l*H +: H]);
+                wire signed [DW-1:0] db, da;
+                snn_decay #(.W(DW)) u_beta (.v(vb), .d(beta_q), .out(db));
+                snn_decay #(.W(DW)) u_alpha (.v(va), .d(alpha_q), .out(da));
+                // cut back to the lane widths: exact, |decay(v)| <= |v| (spec §1.3)
                 assign mem_dec[l*H +: H] = db[H-1:0];
                 assign syn_dec[l*H +: H] = da[H-1:0];
-            end
-            if (l < RL) begin : g_ro
                 assign out_dec[l*R +: R] = db[R-1:0];
                 assign flt_dec[l*R +: R] = da[R-1:0];
+                wire unused_top = &{1'b0, db, da};
+            end else if (l < PL) begin : g_hidden
+                // hidden-only pair: H bits
+                snn_decay #(.W(H)) u_beta (.v(mem[l*H +: H]), .d(beta_q), .out(mem_dec[l*H +: H]));
+                snn_decay #(.W(H)) u_alpha (.v(syn[l*H +: H]), .d(alpha_q), .out(syn_dec[l*H +: H]));
+            end else begin : g_readout
+                // readout-only pair: R bits
+                snn_decay #(.W(R)) u_beta (.v(out[l*R +: R]), .d(beta_q), .out(out_dec[l*R +: R]));
+                snn_decay #(.W(R)) u_alpha (.v(flt[l*R +: R]), .d(alpha_q), .out(flt_dec[l*R +: R]));
             end
-            wire unused_top = &{1'b0, db, da, hb, ha, rb, ra};
         end
     endgenerate
 endmodule

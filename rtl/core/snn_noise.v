@@ -1,8 +1,9 @@
 // snn_noise.v - the noise generator: xorshift32, P draws per cycle (spec §5).
 //
 // On `start` it derives the image seed seed ^ (0x9E3779B9 * (image_index + 1))
-// (spec §5.2) with a shift-and-add multiplier (one bit per cycle, stops early
-// when no bits are left; `busy` meanwhile). Then each cycle lane l draws if
+// (spec §5.2) with a shift-and-add multiplier started at 0x9E3779B9 (one bit
+// of image_index per cycle, stops early when no bits are left; `busy`
+// meanwhile). Then each cycle lane l draws if
 // adv[l] is set: the state advances once per enabled lane, lanes in ascending
 // order, and lane l's value is the signed N-bit draw of its state (spec §5.1).
 // The enabled lanes of a word are always a prefix (neurons j < n_hidden).
@@ -33,26 +34,28 @@ module snn_noise #(
     endfunction
 
     reg [31:0] state;
-    reg [31:0] mul_left;    // bits of (image_index + 1) not yet added
+    reg [31:0] mul_left;    // bits of image_index not yet added
     reg [31:0] mul_addend;  // GOLDEN shifted to the current bit
-    reg [31:0] mul_acc;     // partial product
+    reg [31:0] mul_acc;     // partial product, from GOLDEN: G * (i + 1) = G + G * i
     reg        seeding;
 
     // chained draws: lane l sees the state after the draws of lanes 0 .. l
     reg [32*(P+1)-1:0] chain;  // state after lane l's draw in bits [(l+1)*32 +: 32]
-    reg [15:0] top_bits;
     reg [P*17-1:0] draws;
+    // spec §5.1: (x >> (32 - N)) - 2^(N-1) with t = x >> 16 is (t - 2^15) >>> (16 - N), an
+    // arithmetic shift: 2^15 / 2^(16-N) = 2^(N-1) exactly, and >>> floors. t - 2^15 is t
+    // with its top bit flipped, read as signed: no subtractor.
+    wire [4:0] shift = 5'd16 - noise_bits;
+    reg signed [16:0] centered;
     integer l;
     always @* begin
         chain[31:0] = state;
         draws = {P*17{1'b0}};
-        top_bits = 16'd0;
         for (l = 0; l < P; l = l + 1) begin
             chain[(l+1)*32 +: 32] = adv[l] ? xorshift32(chain[l*32 +: 32]) : chain[l*32 +: 32];
-            // (x >> (32 - N)) - 2^(N-1); N <= 16, so the top bits fit 16 bits
-            top_bits = chain[(l+1)*32 + 16 +: 16] >> (5'd16 - noise_bits);
+            centered = {{2{~chain[(l+1)*32 + 31]}}, chain[(l+1)*32 + 16 +: 15]};
             if (noise_bits != 5'd0)
-                draws[l*17 +: 17] = {1'b0, top_bits} - (17'd1 << (noise_bits - 5'd1));
+                draws[l*17 +: 17] = centered >>> shift;
         end
     end
     assign noise = draws;
@@ -67,9 +70,9 @@ module snn_noise #(
             mul_acc <= 32'd0;
         end else if (start) begin
             seeding <= 1'b1;
-            mul_left <= image_index + 32'd1;
+            mul_left <= image_index;
             mul_addend <= GOLDEN;
-            mul_acc <= 32'd0;
+            mul_acc <= GOLDEN;
         end else if (seeding) begin
             if (mul_left == 32'd0) begin
                 // spec §5.2: a zero seed would stick at zero; it becomes 1

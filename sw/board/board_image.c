@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { END_OF_STEP = 0x8000 };
+enum { CODE_END = 0, CODE_SKIP = 255, SKIP_GAP = 254 };
 
 int board_image_check(const qnet *q, const drv_info *info, const char *what, snn_error *err)
 {
@@ -18,9 +18,9 @@ int board_image_check(const qnet *q, const drv_info *info, const char *what, snn
         return snn_fail(err, "%s: network %dx%dx%d is larger than the board's core (%dx%dx%d)",
                         what, q->n_in, q->n_hidden, q->n_out, info->max_in, info->max_hidden,
                         info->max_out);
-    if (q->steps > info->event_words)
-        return snn_fail(err, "%s: %d steps do not fit the board's %d event words", what, q->steps,
-                        info->event_words);
+    if (q->steps > info->event_bytes)
+        return snn_fail(err, "%s: %d steps do not fit the board's %d event bytes", what, q->steps,
+                        info->event_bytes);
     return 0;
 }
 
@@ -79,18 +79,30 @@ int board_image_weights(const qnet *q, const drv_info *info, uint8_t **image, sn
     return 0;
 }
 
-int board_image_events(const spike_data *data, int s, uint16_t *words, int max_words, snn_error *err)
+int board_image_events(const spike_data *data, int s, uint8_t *codes, int max_codes, snn_error *err)
 {
     const uint32_t *st = data->step_start + (size_t)s * (data->steps + 1);
-    int need = (int)(st[data->steps] - st[0]) + data->steps;
-    if (need > max_words)
-        return snn_fail(err, "sample %d needs %d event words, the board holds %d", s, need, max_words);
     int n = 0;
     for (int t = 0; t < data->steps; t++) {
-        for (uint32_t e = st[t]; e < st[t + 1]; e++)
-            words[n++] = data->events[e];
-        words[n++] = END_OF_STEP;
+        int base = 0; /* the input after the last event of this step */
+        for (uint32_t e = st[t]; e < st[t + 1]; e++) {
+            int gap = data->events[e] + 1 - base; /* >= 1: ascending, no repeats */
+            if (gap < 1)
+                return snn_fail(err, "sample %d, step %d: inputs not ascending", s, t);
+            for (; gap > SKIP_GAP; gap -= SKIP_GAP, n++)
+                if (n < max_codes)
+                    codes[n] = CODE_SKIP;
+            if (n < max_codes)
+                codes[n] = (uint8_t)gap;
+            n++;
+            base = data->events[e] + 1;
+        }
+        if (n < max_codes)
+            codes[n] = CODE_END;
+        n++;
     }
+    if (n > max_codes)
+        return snn_fail(err, "sample %d needs %d event bytes, the board holds %d", s, n, max_codes);
     return n;
 }
 

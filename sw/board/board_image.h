@@ -1,8 +1,8 @@
 /* board_image.h - a quantized network and its inputs in the board's formats.
  *
- * The core's memory map (docs/core.md) and the protocol's event words
+ * The core's memory map (docs/core.md) and the protocol's event codes
  * (docs/protocol.md) applied to a qnet: the configuration registers, the
- * weight image that LOAD_DATA streams, and one image's event words. Checks
+ * weight image that LOAD_DATA streams, and one image's event codes. Checks
  * the network against what the board reports (widths, sizes) first.
  * Not here: sending anything (firmware/driver.h, board_link.h).
  */
@@ -29,10 +29,11 @@ drv_config board_image_config(const qnet *q);
  * size the map gives differs from what the board reported. */
 int board_image_weights(const qnet *q, const drv_info *info, uint8_t **image, snn_error *err);
 
-/* Event words of sample s of data (each step's inputs ascending, then the
- * end-of-step word 0x8000) into words (room for max_words); returns the count,
- * or -1 with a message if they do not fit. */
-int board_image_events(const spike_data *data, int s, uint16_t *words, int max_words, snn_error *err);
+/* Event codes of sample s of data (docs/protocol.md, IMAGE_DATA: per step, each
+ * event as the gap to the previous one, 255 for a gap of 254 more, 0 to close the
+ * step) into codes (room for max_codes); returns the count, or -1 with a message
+ * if they do not fit. */
+int board_image_events(const spike_data *data, int s, uint8_t *codes, int max_codes, snn_error *err);
 
 /* The drv_weight_source over an image made by board_image_weights. */
 typedef struct {

@@ -83,24 +83,24 @@ int board_classify(board_link *l, const qnet *q, const spike_data *data, int n,
         return snn_fail(err, "data (%d inputs, %d steps, %d samples) do not fit the model (%d "
                         "inputs, %d steps) or %d images", data->n_inputs, data->steps, data->n,
                         q->n_in, q->steps, n);
-    int max_words = l->drv.info.event_words;
-    uint16_t *words = malloc(sizeof *words * (size_t)max_words);
+    int max_codes = l->drv.info.event_bytes;
+    uint8_t *codes = malloc((size_t)max_codes);
     void *scratch = malloc(qnet_scratch_size(q));
-    if (!words || !scratch) {
-        free(words);
+    if (!codes || !scratch) {
+        free(codes);
         free(scratch);
         return snn_fail(err, "out of memory");
     }
     int rc = 0;
     double t0 = now_s();
     for (int s = 0; s < n; s++) {
-        int nw = board_image_events(data, s, words, max_words, err);
-        if (nw < 0) {
+        int nc = board_image_events(data, s, codes, max_codes, err);
+        if (nc < 0) {
             rc = -1;
             break;
         }
         drv_result b;
-        int dr = drv_classify(&l->drv, words, (uint32_t)nw, (uint32_t)s, &b);
+        int dr = drv_classify(&l->drv, codes, (uint32_t)nc, (uint32_t)s, &b);
         if (dr != DRV_OK) {
             char doing[48];
             snprintf(doing, sizeof doing, "classifying image %d", s);
@@ -121,10 +121,10 @@ int board_classify(board_link *l, const qnet *q, const spike_data *data, int n,
         r->board_correct += b.prediction == data->labels[s];
         r->model_correct += m.prediction == data->labels[s];
         r->cycles += b.cycles;
-        r->event_words += (uint64_t)nw;
+        r->event_bytes += (uint64_t)nc;
     }
     r->seconds = now_s() - t0;
-    free(words);
+    free(codes);
     free(scratch);
     return rc;
 }

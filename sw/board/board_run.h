@@ -28,7 +28,7 @@ typedef struct {
     int first_mismatch;               /* its index, -1 if none */
     char first_detail[160];           /* what differed there */
     uint64_t cycles;                  /* core cycles (start to done), summed */
-    uint64_t event_words;             /* words sent, summed */
+    uint64_t event_bytes;             /* event codes sent, summed */
     double seconds;                   /* wall time of the exchange */
 } board_classify_report;
 
