@@ -66,14 +66,14 @@ int cmd_train(int argc, char **argv)
     const char *data_dir = DEFAULT_DATA_DIR, *out_path = "model.snn", *resume = NULL;
     const char *optimizer = NULL, *preset = "paper";
     arg_spec specs[] = {
-        {"--preset", ARG_STRING, &preset, 0, -1, "paper (the paper's setup, default) or best (Adam, cosine lr: highest accuracy)"},
+        {"--preset", ARG_STRING, &preset, 0, -1, "paper (the paper's setup, default) or best (Adam, cosine lr, surrogate 25, 80 epochs)"},
         {"--ratio", ARG_DOUBLE, &ratio, 0, 1, "fraction of excitatory hidden neurons (0.8)"},
         {"--hidden", ARG_INT, &hidden, 1, 65535, "hidden neurons (100)"},
         {"--steps", ARG_INT, &steps, 1, 100000, "time steps per sample (100)"},
-        {"--epochs", ARG_INT, &epochs, 1, 100000, "epochs in all (30)"},
+        {"--epochs", ARG_INT, &epochs, 1, 100000, "epochs in all (paper 30, best 80)"},
         {"--batch", ARG_INT, &o.batch, 1, 1 << 20, "samples per batch (256)"},
         {"--lr", ARG_DOUBLE, &lr, 1e-12, 10, "learning rate (0.01 sgd, 0.002 best)"},
-        {"--lr-end", ARG_DOUBLE, &lr_end, 1e-6, 1, "cosine schedule: final lr as a fraction of --lr (1 = constant)"},
+        {"--lr-end", ARG_DOUBLE, &lr_end, 1e-6, 1, "cosine schedule: final lr as a fraction of --lr (paper 1 = constant, best 0.01)"},
         {"--optimizer", ARG_STRING, &optimizer, 0, -1, "sgd or adam"},
         {"--s1", ARG_DOUBLE, &s1, 0, 10, "input weight init scale |N(0, s1)|; sets the initial rate"},
         {"--noise", ARG_DOUBLE, &o.noise, 0, 10, "weight-update noise sigma (0)"},
@@ -108,8 +108,8 @@ int cmd_train(int argc, char **argv)
     }
     o.optimizer = strcmp(optimizer, "adam") == 0 ? OPT_ADAM : OPT_SGD;
     o.lr = lr > 0 ? lr : best ? 0.002 : 0.01;
-    o.lr_decay_end = lr_end > 0 ? lr_end : best ? 0.05 : 1.0;
-    o.epochs = epochs > 0 ? epochs : best ? 40 : 30;
+    o.lr_decay_end = lr_end > 0 ? lr_end : best ? 0.01 : 1.0;
+    o.epochs = epochs > 0 ? epochs : best ? 80 : 30;
     o.surrogate_scale = surrogate > 0 ? surrogate : best ? 25 : SNN_PAPER_SURROGATE_SCALE;
     o.seed = (unsigned long long)seed;
     cfg.n_hidden = hidden;
