@@ -6,20 +6,7 @@
 # Usage: cli_fixed.sh SNN_BINARY
 set -u
 snn=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-  if "${@:2}"; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi
-}
-fails_with() { # fails_with DESCRIPTION EXPECTED_TEXT COMMAND...: non-zero exit, text on stderr
-  local out; out=$("${@:3}" 2>&1 >/dev/null); local rc=$?
-  if [ $rc -ne 0 ] && grep -q -- "$2" <<<"$out"; then echo "ok   $1"
-  else echo "FAIL $1 (exit $rc, stderr: $out)"; failures=$((failures + 1)); fi
-}
-last_json() { # last_json FILE PYTHON_EXPR: evaluates EXPR on the last line's JSON object d
-  /usr/bin/python3 -c "import json,sys; d=json.loads(open('$1').read().splitlines()[-1]); sys.exit(not ($2))"
-}
+. "$(dirname "$0")/lib.sh"
 
 "$snn" train --limit 2048 --test-limit 300 --epochs 2 --seed 3 --quiet --out "$work/m.snn" > /dev/null
 
@@ -63,5 +50,4 @@ check "sweep-bits JSON has weight bits 8..2" last_json "$work/sweep.out" \
 "$snn" bench-fixed --qmodel "$work/q8.snnq" --limit 500 --json > "$work/bench.out"
 check "bench-fixed reports images/s" last_json "$work/bench.out" "d['images_per_s']>0 and d['images']==500"
 
-echo "$failures failed"
-[ "$failures" -eq 0 ]
+finish cli_fixed

@@ -5,23 +5,12 @@
 # Usage: cli_train.sh SNN_BINARY
 set -u
 snn=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-  if "${@:2}"; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi
-}
-fails_with() { # fails_with DESCRIPTION EXPECTED_TEXT COMMAND...: non-zero exit, text on stderr
-  local out; out=$("${@:3}" 2>&1 >/dev/null); local rc=$?
-  if [ $rc -ne 0 ] && grep -q -- "$2" <<<"$out"; then echo "ok   $1"
-  else echo "FAIL $1 (exit $rc, stderr: $out)"; failures=$((failures + 1)); fi
-}
+. "$(dirname "$0")/lib.sh"
 train=(--limit 2048 --test-limit 500 --batch 256 --seed 7 --quiet)
 
 "$snn" train "${train[@]}" --epochs 2 --out "$work/straight.snn" --json > "$work/train.out"
-check "train prints a JSON summary last" \
-  /usr/bin/python3 -c "import json,sys; d=json.loads(open('$work/train.out').read().splitlines()[-1]); \
-    sys.exit(not all(k in d for k in ('test_acc','hidden_hz','exc_hz','inh_hz','epochs','samples_per_s')) or d['epochs']!=2)"
+check "train prints a JSON summary last" last_json "$work/train.out" \
+  "all(k in d for k in ('test_acc','hidden_hz','exc_hz','inh_hz','epochs','samples_per_s')) and d['epochs']==2"
 check "metrics file has one line per epoch" test "$(wc -l < "$work/straight.snn.metrics.jsonl")" -eq 2
 
 "$snn" train "${train[@]}" --epochs 1 --out "$work/resumed.snn" > /dev/null
@@ -57,5 +46,4 @@ fails_with "train rejects a missing data directory" "/nonexistent/train-images" 
 fails_with "train rejects an out-of-range ratio" "--ratio.*out of range" "$snn" train --ratio 1.5
 fails_with "unknown options are named" "--frobnicate" "$snn" eval --frobnicate
 
-echo "cli_train: $failures failure(s)"
-[ "$failures" -eq 0 ]
+finish cli_train

@@ -7,17 +7,7 @@
 # Usage: cosim_trained.sh SNN_BINARY
 set -u
 snn=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-  if "${@:2}"; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi
-}
-fails_with() { # fails_with DESCRIPTION EXPECTED_TEXT COMMAND...: non-zero exit, text on stderr
-  local out; out=$("${@:3}" 2>&1 >/dev/null); local rc=$?
-  if [ $rc -ne 0 ] && grep -q -- "$2" <<<"$out"; then echo "ok   $1"
-  else echo "FAIL $1 (exit $rc, stderr: $out)"; failures=$((failures + 1)); fi
-}
+. "$(dirname "$0")/lib.sh"
 
 "$snn" train --epochs 1 --limit 5000 --test-limit 500 --seed 3 --quiet --out "$work/m.snn" > /dev/null
 "$snn" quantize --model "$work/m.snn" --out "$work/m8.snnq" --limit 1000 > /dev/null
@@ -43,4 +33,4 @@ fails_with "noise bits out of range are refused" "--noise-bits" \
 "$snn" quantize --model "$work/m.snn" --out m20.snnq --hidden-bits 20 --limit 200 > /dev/null
 fails_with "a model of other widths than the core's is refused" "H=20" \
   "$snn" cosim --model m20.snnq --images 1
-[ "$failures" -eq 0 ]
+finish cosim_trained
