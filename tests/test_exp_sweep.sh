@@ -7,14 +7,9 @@ set -u
 BUILD=${1:-build}
 SNN=$BUILD/snn
 MPI=$BUILD/snn-sweep-mpi
-D=$(mktemp -d /tmp/test_exp_sweep.XXXXXX)
-trap 'rm -rf "$D"' EXIT
+. "$(dirname "$0")/lib.sh"
+D=$work
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-fails=0
-check() { # check "what" command...
-  local what=$1; shift
-  if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
-}
 lines() { grep -c . "$1" 2>/dev/null || echo 0; }
 unique_keys() { grep -o '"key":"[^"]*"' "$1" | sort -u | wc -l; }
 # A results line without the fields that vary from run to run (time, host).
@@ -89,5 +84,4 @@ check "no report was written" test ! -e "$D/badreport/report.html"
 "$SNN" sweep "${TINY[@]}" -o "$D/bad.jsonl" > "$D/bad2.log" 2>&1
 check "sweep on a corrupt results file fails naming the line" grep -q "bad.jsonl:2" "$D/bad2.log"
 
-echo "test_exp_sweep: $fails failed"
-[ "$fails" -eq 0 ]
+finish test_exp_sweep
