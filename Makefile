@@ -15,7 +15,7 @@ SNN := $(BUILD)/snn
 # Debian packages the project needs; `make deps` installs whichever are missing.
 DEB_PACKAGES := gcc g++ make zlib1g-dev libcmocka-dev libfixmath-dev dataset-fashion-mnist \
 	verilator yosys nextpnr-ice40 fpga-icestorm gnuplot-nox libhdf5-dev openmpi-bin libopenmpi-dev \
-	python3-numpy
+	python3-numpy gcc-arm-none-eabi
 
 .DEFAULT_GOAL := all
 .SECONDARY:
