@@ -10,7 +10,7 @@
 #   is not a serial port, a line too damaged to use.
 # Usage: board_link.sh SNN_BINARY
 set -u
-snn=$1
+snn=$(realpath "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0

@@ -5,7 +5,7 @@
 # clear errors and no output written, and the sweep's table, CSV and PNG.
 # Usage: cli_fixed.sh SNN_BINARY
 set -u
-snn=$1
+snn=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
 
 "$snn" train --limit 2048 --test-limit 300 --epochs 2 --seed 3 --quiet --out "$work/m.snn" > /dev/null

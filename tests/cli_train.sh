@@ -4,7 +4,7 @@
 # interoperability (Debian's python3-numpy), and bad input rejected cleanly.
 # Usage: cli_train.sh SNN_BINARY
 set -u
-snn=$1
+snn=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
 train=(--limit 2048 --test-limit 500 --batch 256 --seed 7 --quiet)
 

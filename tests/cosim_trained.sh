@@ -6,7 +6,7 @@
 # waveform, and bad input is rejected cleanly.
 # Usage: cosim_trained.sh SNN_BINARY
 set -u
-snn=$1
+snn=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
 
 "$snn" train --epochs 1 --limit 5000 --test-limit 500 --seed 3 --quiet --out "$work/m.snn" > /dev/null

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # test_exp_sweep.sh BUILD - the experiment pipeline end to end on a tiny grid:
-# a sweep split over 2 MPI ranks, determinism of a run, resume without redoing,
+# a sweep split over 2 MPI ranks, determinism of a run, the robustness RTL column
+# (co-simulation, no mismatch), resume without redoing,
 # a killed sweep (and a torn last line) resumed without duplicates, the report
 # and its files, and clear errors on corrupt results.
 set -u
-BUILD=${1:-build}
+BUILD=$(realpath "${1:-build}")
 SNN=$BUILD/snn
 MPI=$BUILD/snn-sweep-mpi
 . "$(dirname "$0")/lib.sh"
@@ -33,8 +34,24 @@ done
 "$SNN" sweep "${TINY[@]}" --job 0 -o "$D/one.jsonl" > /dev/null 2>&1
 key=$(grep -o '"key":"[^"]*"' "$D/one.jsonl")
 if ! diff <(stable "$D/one.jsonl") <(grep -F "$key" "$D/r.jsonl" | stable); then
-  echo "FAIL job 0 rerun differs from the MPI run (diff above)"; fails=$((fails + 1))
+  echo "FAIL job 0 rerun differs from the MPI run (diff above)"; failures=$((failures + 1))
 else echo "ok   job 0 rerun gives the identical line"; fi
+
+# 2b. The RTL column: job 0 with the first 20 test images of every condition on the RTL core.
+"$SNN" sweep "${TINY[@]}" --robust-rtl 20 --job 0 -o "$D/rtl.jsonl" > "$D/rtl.log" 2>&1
+check "job 0 with --robust-rtl 20 exits 0" test $? -eq 0
+for f in '"rob_clean_0_rtl":[0-9]' '"rob_clean_0_int_rtlset":[0-9]' '"rob_drop_0.3_rtl":[0-9]' \
+         '"rob_weight_0.3_rtl":[0-9]' '"rob_membrane_0.3_rtl":[0-9]' '"rob_rtl_images":20,' \
+         '"rob_rtl_mismatches":0,'; do
+  check "its line has $f" grep -q "$f" "$D/rtl.jsonl"
+done
+# Without the RTL fields (and the key's rtl=20) it is job 0's line: same float and integer figures.
+no_rtl() { stable "$@" | sed -E 's/ rtl=20"/"/; s/,"rob_[a-z]+_[0-9.]+_(rtl|int_rtlset)":[^,]*//g; s/,"rob_rtl_(images|mismatches)":[0-9]+//g'; }
+check "its other fields equal job 0's without the RTL" cmp -s <(stable "$D/one.jsonl") <(no_rtl "$D/rtl.jsonl")
+"$SNN" report "$D/rtl.jsonl" -o "$D/rtlreport" > /dev/null 2>&1
+check "the report shows the RTL column" grep -q "RTL core accuracy" "$D/rtlreport/report.md"
+fails_with "--robust-rtl without --robust 1 is refused" "needs the robustness" \
+  "$SNN" sweep --robust 0 --robust-rtl 20 --list -o "$D/none.jsonl"
 
 # 3. Resume: nothing left to do, nothing appended.
 cp "$D/r.jsonl" "$D/r.before"

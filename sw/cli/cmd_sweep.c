@@ -8,6 +8,8 @@
  * Children die with their parent (PR_SET_PDEATHSIG), so a killed sweep
  * leaves no orphan that could finish a run twice. Shards: --shard i/n, or
  * the rank and size of an MPI launch (mpirun -np N snn sweep ...).
+ * The robustness experiment's RTL column (--robust-rtl) runs here, where the
+ * Verilated core is linked: the library gets it as a callback.
  */
 #include <errno.h>
 #include <math.h>
@@ -20,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cosim/cosim.h"
 #include "../exp/report.h"
 #include "../exp/sweep.h"
 #include "../util/json.h"
@@ -31,10 +34,26 @@
 typedef struct {
     const char *preset, *ratios, *s1, *noise, *dataset, *data, *optimizer, *norm, *shard;
     const char *results, *models, *estimate;
-    int trials, baseline, epochs, batch, limit, test_limit, vrd_samples, robust, jobs, threads;
+    int trials, baseline, epochs, batch, limit, test_limit, vrd_samples, robust, robust_rtl;
+    int jobs, threads;
     int job, list, as_json;
     double lr, vrd_tau;
 } sweep_args;
+
+/* The robustness RTL column: the first `images` images of a perturbed set
+ * through the Verilated core, compared with the integer model (sw/cosim/);
+ * ctx points to the simulator instances to run in parallel. */
+static int rtl_cosim(const qnet *q, const spike_data *data, int images, double *acc,
+                     uint64_t *mismatches, void *ctx, snn_error *err)
+{
+    cosim_options o = {.images = images, .threads = *(const int *)ctx};
+    cosim_report r;
+    if (cosim_run(q, data, &o, &r, err) != 0)
+        return -1;
+    *acc = (double)r.rtl_correct / images;
+    *mismatches = r.mismatches;
+    return 0;
+}
 
 /* Builds the grid and settings the options describe (presets first, then
  * the settings the user overrode). */
@@ -93,6 +112,9 @@ static int build(const sweep_args *a, sweep_grid *g, sweep_settings *s, snn_erro
         s->robust = a->robust;
     if (a->threads > 0)
         s->threads = a->threads;
+    if (a->robust_rtl > 0 && !s->robust)
+        return snn_fail(err, "--robust-rtl needs the robustness measurement (--robust 1)");
+    s->rtl = (robust_rtl){.run = rtl_cosim, .images = a->robust_rtl, .ctx = &s->threads};
     s->models_dir = a->models;
     if (a->optimizer) {
         if (strcmp(a->optimizer, "sgd") != 0 && strcmp(a->optimizer, "adam") != 0)
@@ -296,6 +318,7 @@ int cmd_sweep(int argc, char **argv)
         {"--vrd-tau", ARG_DOUBLE, &a.vrd_tau, 1e-6, 1e6, "VRD time constant in steps (1)"},
         {"--vrd-norm", ARG_STRING, &a.norm, 0, -1, "grid (paper), vr2001 or elephant"},
         {"--robust", ARG_INT, &a.robust, 0, 1, "1: measure inference-time robustness after training"},
+        {"--robust-rtl", ARG_INT, &a.robust_rtl, 0, 1 << 30, "with --robust 1: also run the first N test images of each condition on the RTL core (co-simulation; 0 = off)"},
         {"--results", ARG_STRING, &a.results, 0, -1, "results file, one JSON line per run (results.jsonl)"},
         {"-o", ARG_STRING, &a.results, 0, -1, "same as --results"},
         {"-j", ARG_INT, &a.jobs, 0, 4096, "runs in parallel (0 = one per core)"},

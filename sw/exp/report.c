@@ -75,13 +75,15 @@ static int parse_run(const jv_object *o, report_run *r, const char *what, snn_er
         snprintf(k, sizeof k, "vrd_%s_kw_p", when[w]);
         r->vrd_kw_p[w] = jv_num(o, k, NAN);
     }
-    for (int i = 0; i < ROBUST_POINTS; i++) {
-        char k[96];
-        robust_field_name(&robust_plan[i], "float", k, sizeof k);
-        r->rob[i][0] = jv_num(o, k, NAN);
-        robust_field_name(&robust_plan[i], "int", k, sizeof k);
-        r->rob[i][1] = jv_num(o, k, NAN);
-    }
+    static const char *const rob_models[4] = {"float", "int", "rtl", "int_rtlset"};
+    for (int i = 0; i < ROBUST_POINTS; i++)
+        for (int m = 0; m < 4; m++) {
+            char k[96];
+            robust_field_name(&robust_plan[i], rob_models[m], k, sizeof k);
+            r->rob[i][m] = jv_num(o, k, NAN);
+        }
+    r->rob_rtl_images = (int)jv_num(o, "rob_rtl_images", 0);
+    r->rob_rtl_mismatches = jv_num(o, "rob_rtl_mismatches", NAN);
     r->cpu_seconds = jv_num(o, "cpu_seconds", NAN);
     const jv_field *ec = jv_get(o, "epoch_cpu_seconds");
     r->epoch_cpu = ec && ec->kind == JV_ARRAY ? stats_mean(ec->arr, ec->n_arr) : NAN;
@@ -727,9 +729,18 @@ static void section_vrd(doc *d, const report_runs *rs)
 static void section_robust(doc *d, const report_runs *rs)
 {
     const report_options *o = d->o;
-    int any = 0;
-    for (int i = 0; i < rs->n && !any; i++)
-        any = isfinite(rs->r[i].rob[0][0]);
+    int any = 0, rtl_runs = 0, rtl_min = 1 << 30, rtl_max = 0;
+    double rtl_mismatches = 0;
+    for (int i = 0; i < rs->n; i++) {
+        const report_run *r = &rs->r[i];
+        any |= isfinite(r->rob[0][0]);
+        if (r->rob_rtl_images > 0) {
+            rtl_runs++;
+            rtl_min = r->rob_rtl_images < rtl_min ? r->rob_rtl_images : rtl_min;
+            rtl_max = r->rob_rtl_images > rtl_max ? r->rob_rtl_images : rtl_max;
+            rtl_mismatches += isfinite(r->rob_rtl_mismatches) ? r->rob_rtl_mismatches : 0;
+        }
+    }
     if (!any)
         return;
     /* The trained networks; if none trained (tiny sweeps), every network. */
@@ -746,8 +757,12 @@ static void section_robust(doc *d, const report_runs *rs)
     FILE *f = data_file(o, "robust.dat");
     if (!f)
         return;
+    /* Columns: float, integer, and with RTL runs the RTL core and the integer
+     * model on the RTL's images (report_run.rob's order). */
     static const char *const head[] = {"E:I", "condition", "runs", "float accuracy",
-                                       "integer (8-bit) accuracy"};
+                                       "integer (8-bit) accuracy", "RTL core accuracy",
+                                       "integer on the RTL's images"};
+    int models = rtl_runs ? 4 : 2;
     char body[8192], xt[1024] = "", label[32];
     int xl = 0;
     for (int i = 0; i < ROBUST_POINTS; i++)
@@ -756,38 +771,50 @@ static void section_robust(doc *d, const report_runs *rs)
     int len = snprintf(body, sizeof body,
                        "set ylabel 'test accuracy (%%)'\nset key outside right\nset grid\n"
                        "set xtics (%s) rotate by -30\nset yrange [0:100]\nplot ", xt);
-    doc_table(d, 5, head);
+    doc_table(d, 3 + models, head);
     for (int k = 0; k < nr; k++) {
         ratio_label(ratios[k], 1, label, sizeof label);
-        fprintf(f, "# %s: condition float_percent int_percent runs\n", label);
+        fprintf(f, "# %s: condition float_percent int_percent runs rtl_percent "
+                   "int_rtlset_percent\n", label);
         for (int c = 0; c < ROBUST_POINTS; c++) {
-            double fl[4096], in[4096];
-            int nf = 0, ni = 0;
+            double vals[4][4096], mean[4];
+            int n[4] = {0}, runs = 0, seen = 0;
+            char row[512], cell[4][32];
             for (int i = 0; i < rs->n; i++) {
                 const report_run *r = &rs->r[i];
-                if (!r->dale || !keep(r, o) || !same(r->ratio, ratios[k]) || nf >= 4096)
+                if (!r->dale || !keep(r, o) || !same(r->ratio, ratios[k]) || seen >= 4096)
                     continue;
-                if (isfinite(r->rob[c][0]))
-                    fl[nf++] = r->rob[c][0];
-                if (isfinite(r->rob[c][1]))
-                    in[ni++] = r->rob[c][1];
+                seen++;
+                for (int m = 0; m < 4; m++)
+                    if (isfinite(r->rob[c][m]))
+                        vals[m][n[m]++] = r->rob[c][m];
             }
-            double mf = nf ? 100 * stats_mean(fl, nf) : NAN, mi = ni ? 100 * stats_mean(in, ni) : NAN;
-            fprintf(f, "%d %g %g %d\n", c, isfinite(mf) ? mf : -1, isfinite(mi) ? mi : -1,
-                    nf > ni ? nf : ni);
-            char fs[32] = "-", is[32] = "-";
-            if (isfinite(mf))
-                snprintf(fs, sizeof fs, "%.1f%%", mf);
-            if (isfinite(mi))
-                snprintf(is, sizeof is, "%.1f%%", mi);
-            doc_row(d, "%s\t%s %g\t%d\t%s\t%s", label, robust_kind_names[robust_plan[c].kind],
-                    robust_plan[c].level, nf > ni ? nf : ni, fs, is);
+            for (int m = 0; m < 4; m++) {
+                mean[m] = n[m] ? 100 * stats_mean(vals[m], n[m]) : NAN;
+                runs = n[m] > runs ? n[m] : runs;
+                if (isfinite(mean[m]))
+                    snprintf(cell[m], sizeof cell[m], "%.1f%%", mean[m]);
+                else
+                    snprintf(cell[m], sizeof cell[m], "-");
+            }
+            fprintf(f, "%d %g %g %d %g %g\n", c, isfinite(mean[0]) ? mean[0] : -1,
+                    isfinite(mean[1]) ? mean[1] : -1, runs, isfinite(mean[2]) ? mean[2] : -1,
+                    isfinite(mean[3]) ? mean[3] : -1);
+            int rl = snprintf(row, sizeof row, "%s\t%s %g\t%d", label,
+                              robust_kind_names[robust_plan[c].kind], robust_plan[c].level, runs);
+            for (int m = 0; m < models; m++)
+                rl += snprintf(row + rl, sizeof row - rl, "\t%s", cell[m]);
+            doc_row(d, "%s", row);
         }
         fprintf(f, "\n\n");
         len += snprintf(body + len, sizeof body - len,
                         "%s'robust.dat' index %d using 1:($2 < 0 ? NaN : $2) with linespoints lc %d title '%s float', "
                         "'robust.dat' index %d using 1:($3 < 0 ? NaN : $3) with linespoints dt 2 lc %d title '%s integer'",
                         k ? ", " : "", k, k + 1, label, k, k + 1, label);
+        if (rtl_runs)
+            len += snprintf(body + len, sizeof body - len,
+                            ", 'robust.dat' index %d using 1:($5 < 0 ? NaN : $5) with points pt 6 "
+                            "ps 1.5 lc %d title '%s RTL (first images)'", k, k + 1, label);
     }
     doc_table_end(d);
     fclose(f);
@@ -798,10 +825,19 @@ static void section_robust(doc *d, const report_runs *rs)
                "spikes dropped (fraction) or added (probability per input and step), weights "
                "scaled by 1 + sigma N(0,1) (device variation), membrane noise from the on-chip "
                "generator (half-range / threshold; integer model only). Dashed: the 8-bit "
-               "integer model, which the RTL matches bit for bit.");
-    doc_p(d, "The RTL co-simulation is bit-exact with the integer model (tests of sw/cosim), so "
-             "the integer column is also the hardware's; running the RTL itself on every "
-             "perturbed set is a follow-up.");
+               "integer model, which the RTL matches bit for bit; circles: the RTL core itself "
+               "(co-simulation) on the first test images, where measured.");
+    if (rtl_runs)
+        doc_p(d, "The RTL column is the Verilated core (co-simulation) on the first %d%s test "
+                 "images of each perturbed set, loaded with the same perturbed 8-bit network; "
+                 "beside it, the integer model on those same images (the integer column is on "
+                 "the whole set). In %d runs, RTL and integer model differed in %.0f spikes and "
+                 "readout values.",
+              rtl_min, rtl_min == rtl_max ? "" : " (or more)", rtl_runs, rtl_mismatches);
+    else
+        doc_p(d, "The RTL co-simulation is bit-exact with the integer model (tests of sw/cosim), "
+                 "so the integer column is also the hardware's; `snn sweep --robust-rtl N` runs "
+                 "the RTL core itself on the first N images of every perturbed set.");
 }
 
 static void section_examples(doc *d)

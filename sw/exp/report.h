@@ -7,7 +7,7 @@
  * (peak accuracy vs initial rate per ratio, with the unbounded baseline),
  * trainability bars, learning curves, Fig. 2 (accuracy vs weight-update noise, t-test
  * against 100:0), Fig. 5 (Van Rossum box plots, Kruskal-Wallis), inference
- * robustness (float vs integer), and, given a model, example E/I rasters and
+ * robustness (float vs integer, and the RTL core where measured), and, given a model, example E/I rasters and
  * membrane traces.
  * Not here: running anything (sweep.h), gnuplot's mechanics (plot.h).
  */
@@ -28,7 +28,10 @@ typedef struct {
     double cpu_seconds, epoch_cpu; /* CPU time of the run, and per epoch (mean); NaN if absent */
     double vrd[2][3];     /* [init, final][EE, EI, II]: mean pair distance of the run; NaN if absent */
     double vrd_kw_p[2];   /* within-run Kruskal-Wallis p over the pairs */
-    double rob[ROBUST_POINTS][2]; /* [condition][float, int] accuracy; NaN if absent */
+    double rob[ROBUST_POINTS][4]; /* [condition][float, int, rtl, int on the RTL's images]
+                                     accuracy; NaN if absent */
+    int rob_rtl_images;   /* images the RTL ran per condition (0: no RTL column) */
+    double rob_rtl_mismatches; /* RTL vs integer model differences; NaN if absent */
     double *test_acc;     /* per epoch */
     int n_test_acc;
 } report_run;

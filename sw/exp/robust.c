@@ -138,16 +138,49 @@ static void vary_int(qnet *q, double sigma, snn_rng *rng)
         q->w2[i] = vary_magnitude(q->w2[i], sigma, q->weight_bits, rng);
 }
 
+/* The RTL column of one condition: the core on the first r->rtl_images images
+ * of data with the perturbed network q, and the integer model's accuracy on
+ * the same images from its predictions over the whole set. */
+static int measure_rtl(const robust_rtl *rtl, const qnet *q, const spike_data *data,
+                       const int *predictions, robust_result *r, robust_point *p, snn_error *err)
+{
+    int correct = 0;
+    for (int i = 0; i < r->rtl_images; i++)
+        correct += predictions[i] == data->labels[i];
+    p->int_rtlset_acc = (double)correct / r->rtl_images;
+    uint64_t mismatches = 0;
+    if (rtl->run(q, data, r->rtl_images, &p->rtl_acc, &mismatches, rtl->ctx, err) != 0)
+        return -1;
+    r->rtl_mismatches += mismatches;
+    if (mismatches)
+        return snn_fail(err, "robustness %s %g: the RTL core differs from the integer model in "
+                             "%llu spikes/readout values on %d images (they must be bit-exact)",
+                        robust_kind_names[p->kind], p->level, (unsigned long long)mismatches,
+                        r->rtl_images);
+    return 0;
+}
+
 int robust_measure(const snn_model *m, const spike_data *test, uint64_t seed, int threads,
-                   robust_result *r, snn_error *err)
+                   const robust_rtl *rtl, robust_result *r, snn_error *err)
 {
     memset(r, 0, sizeof *r);
+    int with_rtl = rtl && rtl->images > 0;
+    if (with_rtl && !rtl->run)
+        return snn_fail(err, "robustness: RTL images requested but no RTL runner given");
     qnet q0;
     quant_options qo = quant_default_options();
     snn_error qerr;
     int has_int = quantize_model(m, &qo, "trained model", &q0, NULL, &qerr) == 0;
+    if (has_int && with_rtl)
+        r->rtl_images = rtl->images < test->n ? rtl->images : test->n;
+    int *predictions = r->rtl_images ? malloc(sizeof *predictions * (size_t)test->n) : NULL;
+    if (r->rtl_images && !predictions) {
+        qnet_free(&q0);
+        return snn_fail(err, "out of memory");
+    }
     snn_model mv;
     if (snn_model_alloc(&mv, &m->cfg, err) != 0) {
+        free(predictions);
         if (has_int)
             qnet_free(&q0);
         return -1;
@@ -157,7 +190,7 @@ int robust_measure(const snn_model *m, const spike_data *test, uint64_t seed, in
         robust_point *p = &r->p[r->n++];
         p->kind = robust_plan[i].kind;
         p->level = robust_plan[i].level;
-        p->float_acc = p->int_acc = NAN;
+        p->float_acc = p->int_acc = p->rtl_acc = p->int_rtlset_acc = NAN;
         snn_rng rng;
         snn_rng_seed(&rng, seed, 0x524f4253ull + (uint64_t)i);
         spike_data perturbed;
@@ -202,8 +235,10 @@ int robust_measure(const snn_model *m, const spike_data *test, uint64_t seed, in
                     q.seed = (uint32_t)seed;
                 }
                 qnet_eval_stats qe;
-                rc = qnet_evaluate(&q, data, threads, &qe, NULL, err);
+                rc = qnet_evaluate(&q, data, threads, &qe, predictions, err);
                 p->int_acc = qe.acc;
+                if (rc == 0 && r->rtl_images)
+                    rc = measure_rtl(rtl, &q, data, predictions, r, p, err);
             }
             free(w1);
             free(w2);
@@ -212,6 +247,7 @@ int robust_measure(const snn_model *m, const spike_data *test, uint64_t seed, in
             spike_data_free(&perturbed);
     }
     snn_model_free(&mv);
+    free(predictions);
     if (has_int)
         qnet_free(&q0);
     return rc;

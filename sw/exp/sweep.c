@@ -118,12 +118,15 @@ int sweep_preset(const char *name, sweep_grid *g, sweep_settings *s, snn_error *
 
 void sweep_job_key(const sweep_settings *s, const sweep_job *j, char *buf, size_t len)
 {
-    snprintf(buf, len,
-             "%s ratio=%.10g dale=%d s1=%.10g noise=%.10g seed=%d epochs=%d batch=%d lr=%.10g "
-             "opt=%s limit=%d test=%d vrd=%d/%.10g/%s robust=%d",
-             s->dataset, j->ratio, j->dale, j->s1, j->noise, j->seed, s->epochs, s->batch, s->lr,
-             s->adam ? "adam" : "sgd", s->limit, s->test_limit, s->vrd_samples, s->vrd_tau,
-             vrd_norm_name(s->vrd_norm), s->robust);
+    int n = snprintf(buf, len,
+                     "%s ratio=%.10g dale=%d s1=%.10g noise=%.10g seed=%d epochs=%d batch=%d "
+                     "lr=%.10g opt=%s limit=%d test=%d vrd=%d/%.10g/%s robust=%d",
+                     s->dataset, j->ratio, j->dale, j->s1, j->noise, j->seed, s->epochs, s->batch,
+                     s->lr, s->adam ? "adam" : "sgd", s->limit, s->test_limit, s->vrd_samples,
+                     s->vrd_tau, vrd_norm_name(s->vrd_norm), s->robust);
+    /* Only when on, so that the keys of runs without the RTL column stay as they were. */
+    if (s->robust && s->rtl.images > 0 && n >= 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, " rtl=%d", s->rtl.images);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -459,7 +462,7 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
                              .exc_hz = st.exc_hz, .inh_hz = st.inh_hz};
     if (s->vrd_samples > 0 && measure_vrd(&m, data.test, s, &vrd1, err) != 0)
         goto done;
-    if (s->robust && robust_measure(&m, data.test, o.seed, s->threads, &rob, err) != 0)
+    if (s->robust && robust_measure(&m, data.test, o.seed, s->threads, &s->rtl, &rob, err) != 0)
         goto done;
     char key[512];
     sweep_job_key(s, j, key, sizeof key);
@@ -523,6 +526,16 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
         json_num(&jo, k, rob.p[i].float_acc);
         robust_field_name(&c, "int", k, sizeof k);
         json_num(&jo, k, rob.p[i].int_acc);
+        if (s->rtl.images > 0) {
+            robust_field_name(&c, "rtl", k, sizeof k);
+            json_num(&jo, k, rob.p[i].rtl_acc);
+            robust_field_name(&c, "int_rtlset", k, sizeof k);
+            json_num(&jo, k, rob.p[i].int_rtlset_acc);
+        }
+    }
+    if (s->robust && s->rtl.images > 0) {
+        json_int(&jo, "rob_rtl_images", rob.rtl_images);
+        json_int(&jo, "rob_rtl_mismatches", (long long)rob.rtl_mismatches);
     }
     json_num(&jo, "cpu_seconds", cpu_seconds());
     json_num(&jo, "seconds", now_seconds() - t0);

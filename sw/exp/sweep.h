@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "../util/error.h"
+#include "robust.h"
 #include "vrd.h"
 
 /* Settings every job of a sweep shares. */
@@ -30,6 +31,8 @@ typedef struct {
     double vrd_tau;        /* steps */
     vrd_norm vrd_norm;
     int robust;            /* measure inference-time robustness after training */
+    robust_rtl rtl;        /* with robust: the RTL column (images 0 = off; the runner is
+                              the caller's, it needs the Verilated core) */
     int threads;           /* per job; results do not depend on it */
     const char *models_dir;/* save each trained model here (NULL = don't) */
 } sweep_settings;
