@@ -11,17 +11,7 @@
 # Usage: board_link.sh SNN_BINARY
 set -u
 snn=$(realpath "$1")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-  if "${@:2}"; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi
-}
-fails_with() { # fails_with DESCRIPTION EXPECTED_TEXT COMMAND...: non-zero exit, text on stderr
-  local out; out=$("${@:3}" 2>&1 >/dev/null); local rc=$?
-  if [ $rc -ne 0 ] && grep -q -- "$2" <<<"$out"; then echo "ok   $1"
-  else echo "FAIL $1 (exit $rc, stderr: $out)"; failures=$((failures + 1)); fi
-}
+. "$(dirname "$0")/lib.sh"
 json_field() { # json_field FILE KEY: a number from the JSON object on the file's last line
   tail -n 1 "$1" | grep -o "\"$2\":[-0-9.e+]*" | cut -d: -f2
 }
@@ -67,5 +57,4 @@ fails_with "--corrupt needs --sim" "needs --sim" \
 check "deploy --help" "$snn" deploy --help > /dev/null
 check "classify --help" "$snn" classify --help > /dev/null
 
-echo "board_link.sh: $failures failure(s)"
-[ "$failures" -eq 0 ]
+finish board_link

@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "../util/atomic_file.h"
 #include "../util/bytes.h"
@@ -50,8 +49,7 @@ int qnet_save(const char *path, const qnet *q, snn_error *err)
         bw_u16(&w, q->w1[i]);
     for (size_t i = 0; i < n2; i++)
         bw_u16(&w, q->w2[i]);
-    if (!w.oom)
-        bw_u32(&w, (uint32_t)crc32(0L, w.p, (uInt)w.len));
+    bw_crc32(&w);
     if (w.oom) {
         bw_free(&w);
         return snn_fail(err, "%s: out of memory serialising the quantized model", path);
@@ -61,29 +59,17 @@ int qnet_save(const char *path, const qnet *q, snn_error *err)
     return rc;
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 int qnet_load(const char *path, qnet *q, snn_error *err)
 {
     memset(q, 0, sizeof *q);
     uint8_t *data;
     size_t len;
-    if (read_file(path, &data, &len, err) != 0)
+    if (read_checked_file(path, QMODEL_MAGIC, "quantized model", &data, &len, err) != 0)
         return -1;
     byte_reader r;
     br_init(&r, data, len, path, err);
     int rc = -1;
-    const uint8_t *magic = br_bytes(&r, 4, "magic");
-    if (!magic)
-        goto done;
-    if (memcmp(magic, QMODEL_MAGIC, 4) != 0) {
-        snn_fail(err, "%s: not a quantized model file (bad magic; expected \"%s\")", path,
-                 QMODEL_MAGIC);
-        goto done;
-    }
+    br_bytes(&r, 4, "magic");
     uint32_t version = br_u32(&r, "version");
     if (r.failed)
         goto done;
@@ -97,10 +83,6 @@ int qnet_load(const char *path, qnet *q, snn_error *err)
         f[i] = (int32_t)br_u32(&r, "header");
     if (r.failed)
         goto done;
-    if (len < 4 || crc32(0L, data, (uInt)(len - 4)) != le32(data + len - 4)) {
-        snn_fail(err, "%s: checksum mismatch (file corrupt or truncated)", path);
-        goto done;
-    }
     q->n_in = f[0], q->n_hidden = f[1], q->n_out = f[2], q->n_exc = f[3], q->steps = f[4];
     q->weight_bits = f[5], q->hidden_bits = f[6], q->readout_bits = f[7], q->noise_bits = f[8];
     q->theta = f[9], q->alpha_q = f[10], q->beta_q = f[11], q->seed = (uint32_t)f[12];

@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "../util/atomic_file.h"
 #include "../util/bytes.h"
@@ -130,8 +129,7 @@ int snn_model_save(const char *path, const snn_model *m, const void *train_state
     bw_u64(&w, train_state_len);
     if (train_state_len)
         bw_bytes(&w, train_state, train_state_len);
-    if (!w.oom)
-        bw_u32(&w, (uint32_t)crc32(0L, w.p, (uInt)w.len));
+    bw_crc32(&w);
     if (w.oom) {
         bw_free(&w);
         return snn_fail(err, "%s: out of memory serialising the model", path);
@@ -151,28 +149,16 @@ int snn_model_load(const char *path, snn_model *m, void **train_state, size_t *t
         *train_state_len = 0;
     uint8_t *data;
     size_t len;
-    if (read_file(path, &data, &len, err) != 0)
+    if (read_checked_file(path, MODEL_MAGIC, "model", &data, &len, err) != 0)
         return -1;
     byte_reader r;
     br_init(&r, data, len, path, err);
     int rc = -1;
-    const uint8_t *magic = br_bytes(&r, 4, "magic");
-    if (!magic)
-        goto done;
-    if (memcmp(magic, MODEL_MAGIC, 4) != 0) {
-        snn_fail(err, "%s: not a model file (bad magic)", path);
-        goto done;
-    }
+    br_bytes(&r, 4, "magic");
     uint32_t version = br_u32(&r, "version");
     if (!r.failed && version != MODEL_VERSION) {
         snn_fail(err, "%s: model format version %u unsupported (this build reads %d)", path,
                  version, MODEL_VERSION);
-        goto done;
-    }
-    if (len >= 4 && crc32(0L, data, (uInt)(len - 4)) !=
-                        ((uint32_t)data[len - 4] | (uint32_t)data[len - 3] << 8 |
-                         (uint32_t)data[len - 2] << 16 | (uint32_t)data[len - 1] << 24)) {
-        snn_fail(err, "%s: checksum mismatch (file corrupt or truncated)", path);
         goto done;
     }
     snn_config c;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 void br_init(byte_reader *r, const void *data, size_t len, const char *name, snn_error *err)
 {
@@ -99,6 +100,12 @@ void bw_f32(byte_writer *w, float v)
     bw_le(w, u, 4);
 }
 
+void bw_crc32(byte_writer *w)
+{
+    if (!w->oom)
+        bw_u32(w, (uint32_t)crc32(0L, w->p, (uInt)w->len));
+}
+
 void bw_free(byte_writer *w)
 {
     free(w->p);
@@ -125,4 +132,25 @@ int read_file(const char *path, uint8_t **data, size_t *len, snn_error *err)
     *data = w.p;
     *len = w.len;
     return 0;
+}
+
+int read_checked_file(const char *path, const char magic[4], const char *kind, uint8_t **data,
+                      size_t *len, snn_error *err)
+{
+    if (read_file(path, data, len, err) != 0)
+        return -1;
+    const uint8_t *d = *data;
+    size_t n = *len;
+    if (n < 8)
+        snn_fail(err, "%s: truncated: %zu bytes cannot hold a magic and a checksum", path, n);
+    else if (memcmp(d, magic, 4) != 0)
+        snn_fail(err, "%s: not a %s file (bad magic; expected \"%.4s\")", path, kind, magic);
+    else if (crc32(0L, d, (uInt)(n - 4)) != ((uint32_t)d[n - 4] | (uint32_t)d[n - 3] << 8 |
+                                              (uint32_t)d[n - 2] << 16 | (uint32_t)d[n - 1] << 24))
+        snn_fail(err, "%s: checksum mismatch (file corrupt or truncated)", path);
+    else
+        return 0;
+    free(*data);
+    *data = NULL;
+    return -1;
 }

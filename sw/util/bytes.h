@@ -43,9 +43,18 @@ void bw_u32(byte_writer *w, uint32_t v);
 void bw_u64(byte_writer *w, uint64_t v);
 void bw_f32(byte_writer *w, float v);
 void bw_bytes(byte_writer *w, const void *data, size_t n);
+/* Appends the CRC-32 (zlib) of everything written so far: the framed formats' trailer. */
+void bw_crc32(byte_writer *w);
 void bw_free(byte_writer *w);
 
 /* Reads a whole file into a malloc'd buffer (caller frees). */
 int read_file(const char *path, uint8_t **data, size_t *len, snn_error *err);
+
+/* Reads a whole file of the project's framed formats: a 4-byte magic first and
+ * the CRC-32 (zlib) of everything before it last. Fails, naming the file, when
+ * it cannot be read, is too short, has another magic ("not a <kind> file") or
+ * its checksum does not match. */
+int read_checked_file(const char *path, const char magic[4], const char *kind, uint8_t **data,
+                      size_t *len, snn_error *err);
 
 #endif
