@@ -11,10 +11,10 @@
 
 #include <cmocka.h>
 
+#include "scratch_dir.h"
 #include "../sw/data/dataset.h"
 #include "../sw/data/idx.h"
 
-static char dir[] = "/tmp/snn-test-data-XXXXXX";
 
 static void test_latency_code_documented_steps(void **state)
 {
@@ -62,7 +62,7 @@ static void test_encoding_puts_each_bright_pixel_at_its_step(void **state)
 static void write_file(const char *name, const void *data, size_t len, int gz)
 {
     char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(path, sizeof path, "%s/%s", scratch_dir, name);
     if (gz) {
         gzFile f = gzopen(path, "wb");
         gzwrite(f, data, (unsigned)len);
@@ -99,13 +99,13 @@ static void test_idx_reads_gzip_and_plain(void **state)
     write_set("t10k", 2, 0, 2);
     dataset d;
     snn_error err;
-    assert_int_equal(dataset_load_idx(dir, "train", 0, &d, &err), 0);
+    assert_int_equal(dataset_load_idx(scratch_dir, "train", 0, &d, &err), 0);
     assert_int_equal(d.n, 3);
     assert_int_equal(d.n_pixels, 4);
     assert_int_equal(d.n_classes, 4);
     assert_int_equal(d.pixels[5], (uint8_t)(60 * 5));
     dataset_free(&d);
-    assert_int_equal(dataset_load_idx(dir, "t10k", 1, &d, &err), 0);
+    assert_int_equal(dataset_load_idx(scratch_dir, "t10k", 1, &d, &err), 0);
     assert_int_equal(d.n, 1);
     dataset_free(&d);
 }
@@ -115,7 +115,7 @@ static void expect_load_error(const char *split, const char *file, const char *w
 {
     dataset d;
     snn_error err = {{0}};
-    assert_int_equal(dataset_load_idx(dir, split, 0, &d, &err), -1);
+    assert_int_equal(dataset_load_idx(scratch_dir, split, 0, &d, &err), -1);
     if (!strstr(err.msg, file) || !strstr(err.msg, what)) {
         print_error("message '%s' lacks '%s' or '%s'\n", err.msg, file, what);
         fail();
@@ -148,20 +148,6 @@ static void test_idx_bad_files_give_clear_errors(void **state)
     expect_load_error("missing", "missing-images-idx3-ubyte", "not found");
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,5 +157,5 @@ int main(void)
         cmocka_unit_test(test_idx_reads_gzip_and_plain),
         cmocka_unit_test(test_idx_bad_files_give_clear_errors),
     };
-    return cmocka_run_group_tests_name("data", tests, setup, teardown);
+    return cmocka_run_group_tests_name("data", tests, scratch_dir_setup, scratch_dir_teardown);
 }

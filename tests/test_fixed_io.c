@@ -17,25 +17,15 @@
 #include <cmocka.h>
 
 #include "../sw/fixed/qnet_io.h"
+#include "scratch_dir.h"
 
-static char dir[64];
 static char path[128];
 
-static int setup(void **unused)
+static int setup(void **state)
 {
-    (void)unused;
-    snprintf(dir, sizeof dir, "/tmp/test_fixed_io.XXXXXX");
-    if (!mkdtemp(dir))
+    if (scratch_dir_setup(state) != 0)
         return -1;
-    snprintf(path, sizeof path, "%s/net.snnq", dir);
-    return 0;
-}
-
-static int teardown(void **unused)
-{
-    (void)unused;
-    unlink(path);
-    rmdir(dir);
+    snprintf(path, sizeof path, "%s/net.snnq", scratch_dir);
     return 0;
 }
 
@@ -241,5 +231,5 @@ int main(void)
         cmocka_unit_test(test_out_of_range_fields),
         cmocka_unit_test(test_out_of_range_weight),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, scratch_dir_teardown);
 }

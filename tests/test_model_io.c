@@ -12,16 +12,16 @@
 
 #include <cmocka.h>
 
+#include "scratch_dir.h"
 #include "../sw/io/npz.h"
 #include "../sw/net/model.h"
 #include "../sw/util/bytes.h"
 
-static char dir[] = "/tmp/snn-test-io-XXXXXX";
 static char path[256];
 
 static const char *tmp(const char *name)
 {
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(path, sizeof path, "%s/%s", scratch_dir, name);
     return path;
 }
 
@@ -185,20 +185,6 @@ static void test_npz_bad_files(void **state)
     expect_error(npz_read(tmp("text.npz"), &f, &err), &err, "text.npz", "not a zip");
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,5 +193,5 @@ int main(void)
         cmocka_unit_test(test_npz_round_trip),
         cmocka_unit_test(test_npz_bad_files),
     };
-    return cmocka_run_group_tests_name("model_io", tests, setup, teardown);
+    return cmocka_run_group_tests_name("model_io", tests, scratch_dir_setup, scratch_dir_teardown);
 }
