@@ -215,16 +215,21 @@ static void doc_p(doc *d, const char *fmt, ...)
     fprintf(d->md.fp, "%s\n\n", buf);
 }
 
+/* One table cell in both pages: <tag> in the HTML, "| text" in the Markdown. */
+static void doc_cell(doc *d, const char *tag, const char *text)
+{
+    fprintf(d->html.fp, "<%s>", tag);
+    html_text(d->html.fp, text);
+    fprintf(d->html.fp, "</%s>", tag);
+    fprintf(d->md.fp, " %s |", text);
+}
+
 static void doc_table(doc *d, int cols, const char *const *head)
 {
     fputs("<table>\n<tr>", d->html.fp);
     fputs("|", d->md.fp);
-    for (int c = 0; c < cols; c++) {
-        fputs("<th>", d->html.fp);
-        html_text(d->html.fp, head[c]);
-        fputs("</th>", d->html.fp);
-        fprintf(d->md.fp, " %s |", head[c]);
-    }
+    for (int c = 0; c < cols; c++)
+        doc_cell(d, "th", head[c]);
     fputs("</tr>\n", d->html.fp);
     fputs("\n|", d->md.fp);
     for (int c = 0; c < cols; c++)
@@ -247,10 +252,7 @@ static void doc_row(doc *d, const char *fmt, ...)
         next = strchr(cell, '\t');
         if (next)
             *next++ = '\0';
-        fputs("<td>", d->html.fp);
-        html_text(d->html.fp, cell);
-        fputs("</td>", d->html.fp);
-        fprintf(d->md.fp, " %s |", cell);
+        doc_cell(d, "td", cell);
     }
     fputs("</tr>\n", d->html.fp);
     fputc('\n', d->md.fp);
