@@ -16,7 +16,9 @@ module board_top_icebreaker #(
     parameter [2:0] FILTER_RANGE = 3'd1,
     parameter integer P = 8,               // core lanes (docs/core.md)
     parameter integer PL = 8,
-    parameter integer RL = 8
+    parameter integer RL = 8,
+    parameter integer H = 24,              // hidden / readout register bits (quantize to match)
+    parameter integer R = 32
 ) (
     input  wire CLK,      // 12 MHz oscillator, pin 35
     input  wire RX,       // from the FTDI (its TXD), pin 6
@@ -30,7 +32,8 @@ module board_top_icebreaker #(
     board_pll #(.BYPASS(BYPASS), .PAD(1), .DIVR(DIVR), .DIVF(DIVF), .DIVQ(DIVQ), .FILTER_RANGE(FILTER_RANGE))
         pll (.clk_in(CLK), .clk_out(clk), .locked(locked));
     board_reset reset (.clk(clk), .pll_locked(locked), .button_n(BTN_N), .rst(rst));
-    board_system #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .BOARD_ID(1), .P(P), .PL(PL), .RL(RL)) system (
+    board_system #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .BOARD_ID(1), .P(P), .PL(PL), .RL(RL),
+                   .H(H), .R(R)) system (
         .clk(clk), .rst(rst), .uart_rx(RX), .uart_tx(TX),
         .model_valid(model_valid), .running(running));
 

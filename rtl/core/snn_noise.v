@@ -2,8 +2,9 @@
 //
 // On `start` it derives the image seed seed ^ (0x9E3779B9 * (image_index + 1))
 // (spec §5.2) with a shift-and-add multiplier started at 0x9E3779B9 (one bit
-// of image_index per cycle, stops early when no bits are left; `busy`
-// meanwhile). Then each cycle lane l draws if
+// of image_index per two cycles, stops early when no bits are left; `busy`
+// meanwhile). Each addition runs as two 16-bit halves with the carry kept in
+// between: a 32-bit carry chain was the slowest path of the whole UP5K board. Then each cycle lane l draws if
 // adv[l] is set: the state advances once per enabled lane, lanes in ascending
 // order, and lane l's value is the signed N-bit draw of its state (spec §5.1).
 // The enabled lanes of a word are always a prefix (neurons j < n_hidden).
@@ -37,7 +38,11 @@ module snn_noise #(
     reg [31:0] mul_left;    // bits of image_index not yet added
     reg [31:0] mul_addend;  // GOLDEN shifted to the current bit
     reg [31:0] mul_acc;     // partial product, from GOLDEN: G * (i + 1) = G + G * i
+    reg        mul_high;    // the low half of this bit's addition is done
+    reg        mul_carry;   // its carry into the high half
     reg        seeding;
+    wire [31:0] mul_term = mul_left[0] ? mul_addend : 32'd0;
+    wire [16:0] mul_low_sum = {1'b0, mul_acc[15:0]} + {1'b0, mul_term[15:0]};
 
     // chained draws: lane l sees the state after the draws of lanes 0 .. l
     reg [32*(P+1)-1:0] chain;  // state after lane l's draw in bits [(l+1)*32 +: 32]
@@ -68,21 +73,27 @@ module snn_noise #(
             mul_left <= 32'd0;
             mul_addend <= 32'd0;
             mul_acc <= 32'd0;
+            mul_high <= 1'b0;
+            mul_carry <= 1'b0;
         end else if (start) begin
             seeding <= 1'b1;
             mul_left <= image_index;
             mul_addend <= GOLDEN;
             mul_acc <= GOLDEN;
+            mul_high <= 1'b0;
         end else if (seeding) begin
-            if (mul_left == 32'd0) begin
+            if (mul_high) begin
+                mul_acc[31:16] <= mul_acc[31:16] + mul_term[31:16] + {15'd0, mul_carry};
+                mul_left <= mul_left >> 1;
+                mul_addend <= mul_addend << 1;
+                mul_high <= 1'b0;
+            end else if (mul_left == 32'd0) begin
                 // spec §5.2: a zero seed would stick at zero; it becomes 1
                 state <= (seed ^ mul_acc) == 32'd0 ? 32'd1 : seed ^ mul_acc;
                 seeding <= 1'b0;
             end else begin
-                if (mul_left[0])
-                    mul_acc <= mul_acc + mul_addend;
-                mul_left <= mul_left >> 1;
-                mul_addend <= mul_addend << 1;
+                {mul_carry, mul_acc[15:0]} <= mul_low_sum;
+                mul_high <= 1'b1;
             end
         end else begin
             state <= chain[P*32 +: 32];
