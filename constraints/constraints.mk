@@ -6,21 +6,30 @@
 
 BOARD ?= icebreaker
 # Core clock and UART rate per board. 2 Mbaud is a rate the FT2232H makes exactly and
-# termios knows. On the UP5K the core's slowest path (the readout decay) has placed at
-# 14.7-18 MHz as the core changed, and the PLL makes nothing under 16 MHz: so 12 MHz from
-# the oscillator, no PLL (6 clocks per bit). Try more with `make bitstream icebreaker_MHZ=16`
-# (icepll makes 15.94 MHz: 8 clocks per bit, 0.4% off). The HX8K places at 35 MHz.
+# termios knows. The iCEBreaker's PLL makes 18 MHz exactly (9 clocks per bit); its design
+# places at 20-21 MHz (21.15 with seed 1; 96% of the cells), so 18 leaves a margin. The HX8K places
+# at 35 MHz.
 BOARD_BAUD := 2000000
-icebreaker_MHZ := 12
+icebreaker_MHZ := 18
 icebreaker_NEXTPNR := --up5k --package sg48
 icebreaker_TOP := board_top_icebreaker
-icebreaker_SYNTH := -spram -dsp
-# The core's lanes on the UP5K: as many as its 8 DSPs and 5280 cells allow. The
-# simulated board (sim/board/) is built with the same, so its cycle counts are this board's.
-BOARD_CORE_P := 2
-BOARD_CORE_PL := 1
+# -abc2 (two ABC passes) maps this design to about 150 fewer LUT4 than one pass.
+icebreaker_SYNTH := -spram -dsp -abc2
+# The core on the UP5K (docs/core.md, "iCE40 UP5K"): 8 input lanes (one 64-bit SPRAM word of
+# 8-bit weights per cycle), 2 hidden lanes and 1 readout lane, 16-bit registers (one MAC16
+# per decay; the paper's network needs 15 bits: quantize with BOARD_QUANTIZE) and no noise
+# generator, which would cost the lanes' room. The simulated board (sim/board/) is built
+# with the same, so its cycle counts are this board's. RL = 2 would save 500 cycles per
+# image but fills the device (5277 of 5280 cells).
+BOARD_CORE_P := 8
+BOARD_CORE_PL := 2
 BOARD_CORE_RL := 1
-icebreaker_PARAMS := -set P $(BOARD_CORE_P) -set PL $(BOARD_CORE_PL) -set RL $(BOARD_CORE_RL)
+BOARD_CORE_H := 16
+BOARD_CORE_R := 16
+BOARD_CORE_NOISE := 0
+BOARD_QUANTIZE := --weight-bits 8 --hidden-bits $(BOARD_CORE_H) --readout-bits $(BOARD_CORE_R)
+icebreaker_PARAMS := -set P $(BOARD_CORE_P) -set PL $(BOARD_CORE_PL) -set RL $(BOARD_CORE_RL) \
+	-set H $(BOARD_CORE_H) -set R $(BOARD_CORE_R) -set NOISE $(BOARD_CORE_NOISE)
 hx8k_MHZ := 16
 hx8k_NEXTPNR := --hx8k --package ct256
 hx8k_TOP := board_top_hx8k
@@ -90,14 +99,16 @@ $(BOARD_BUILD)/pnr.status: $(BOARD_BUILD)/synth.json constraints/$(BOARD).pcf
 $(BOARD_BUILD)/$(BOARD).bin: $(BOARD_BUILD)/pnr.status
 	icepack $(BOARD_BUILD)/pnr.asc $@
 
-# The demo's quantized model (demo-quantize) on the simulated iCEBreaker, then the
-# iCEBreaker bitstream whose report takes its cycles per image from that run.
-BOARD_DEMO_MODEL := $(DEMO_DIR)/model8.snnq
+# The demo's float model (demo-train), quantized to the board's widths, on the simulated
+# iCEBreaker, then the iCEBreaker bitstream whose report takes its cycles per image from
+# that run.
+BOARD_DEMO_MODEL := $(DEMO_DIR)/model8-board.snnq
 BOARD_DEMO_JSON := $(BUILD)/board/classify-demo.json
 .PHONY: demo-board bench-board
 demo-board: $(SNN) $(BOARD_SIM) ## Deploy the demo model to the simulated board, classify 20 images, build the iCEBreaker bitstream + report
-	@test -s $(BOARD_DEMO_MODEL) || { echo "demo-board: $(BOARD_DEMO_MODEL) missing (make demo-quantize)" >&2; exit 1; }
+	@test -s $(DEMO_DIR)/model.snn || { echo "demo-board: $(DEMO_DIR)/model.snn missing (make demo-train)" >&2; exit 1; }
 	@mkdir -p $(BUILD)/board
+	$(SNN) quantize --model $(DEMO_DIR)/model.snn $(BOARD_QUANTIZE) --out $(BOARD_DEMO_MODEL)
 	$(SNN) deploy --sim --model $(BOARD_DEMO_MODEL)
 	$(SNN) classify --sim --model $(BOARD_DEMO_MODEL) --images 20 --json | tee $(BOARD_DEMO_JSON).out
 	@tail -n 1 $(BOARD_DEMO_JSON).out > $(BOARD_DEMO_JSON)
@@ -108,11 +119,11 @@ bench-board: $(SNN) $(BOARD_SIM) ## Board figures: core cycles/image and images/
 	@model=$(BOARD_DEMO_MODEL); if [ ! -s $$model ]; then model=$(BUILD)/board/bench.snnq; \
 	  mkdir -p $(BUILD)/board; \
 	  $(SNN) train --limit 2048 --test-limit 200 --epochs 1 --quiet --out $(BUILD)/board/bench.snn > /dev/null && \
-	  $(SNN) quantize --model $(BUILD)/board/bench.snn --limit 200 --out $$model > /dev/null || exit 1; fi; \
+	  $(SNN) quantize --model $(BUILD)/board/bench.snn --limit 200 $(BOARD_QUANTIZE) --out $$model > /dev/null || exit 1; fi; \
 	$(SNN) classify --sim --model $$model --images 100 --json > $(BUILD)/board/bench.out || exit 1; \
 	j=$$(tail -n 1 $(BUILD)/board/bench.out); f() { echo "$$j" | grep -o "\"$$1\":[-0-9.e+]*" | cut -d: -f2; }; \
 	fmax=$$(grep -o '"fmax_mhz":[0-9.]*' $(BUILD)/board/icebreaker/report.json 2>/dev/null | cut -d: -f2); \
-	printf "board core: %.0f cycles/image (iCEBreaker build, P=$(BOARD_CORE_P) PL=$(BOARD_CORE_PL) RL=$(BOARD_CORE_RL), 100 images)\n" $$(f cycles_per_image); \
+	printf "board core: %.0f cycles/image (iCEBreaker build, P=$(BOARD_CORE_P) PL=$(BOARD_CORE_PL) RL=$(BOARD_CORE_RL) H=$(BOARD_CORE_H) R=$(BOARD_CORE_R), 100 images)\n" $$(f cycles_per_image); \
 	awk -v c=$$(f cycles_per_image) -v m=$(icebreaker_MHZ) 'BEGIN {printf "board core: %.0f images/s at the %d MHz clock constraint\n", m * 1e6 / c, m}'; \
 	if [ -n "$$fmax" ]; then awk -v c=$$(f cycles_per_image) -v m=$$fmax 'BEGIN {printf "board core: %.0f images/s at the achieved fmax %.2f MHz\n", m * 1e6 / c, m}'; \
 	else echo "board core: fmax unknown (make bitstream BOARD=icebreaker first)"; fi; \

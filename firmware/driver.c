@@ -113,7 +113,7 @@ int drv_hello(drv *d)
     if (r != DRV_OK)
         return r;
     const uint8_t *p = d->rx.payload;
-    if (d->rx.len < 28)
+    if (d->rx.len < 29)
         return DRV_E_REPLY;
     drv_info *i = &d->info;
     i->version = p[0];
@@ -130,6 +130,7 @@ int drv_hello(drv *d)
     i->clk_hz = proto_get_u32(p + 16);
     i->baud = proto_get_u32(p + 20);
     i->weight_bytes = proto_get_u32(p + 24);
+    i->noise = p[28] & 1;
     if (i->max_request < 8 || i->max_request > PROTO_MAX_PAYLOAD)
         return DRV_E_REPLY;
     if (d->chunk == 0 || d->chunk > i->max_request)

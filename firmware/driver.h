@@ -44,6 +44,7 @@ typedef struct {
     uint8_t lanes, weight_bits, hidden_bits, readout_bits; /* P, B, H, R of docs/core.md */
     uint16_t max_in, max_hidden, max_out;
     uint32_t clk_hz, baud, weight_bytes;
+    uint8_t noise; /* 1: the core has its noise generator; 0: models must have N = 0 */
 } drv_info;
 
 /* STATUS reply. */

@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The protocol version both ends speak (INFO's first byte). */
+#define PROTO_VERSION 2u
+
 /* SYNC | type | seq | len lo | len hi | payload[len] | crc lo | crc hi */
 #define PROTO_SYNC 0xA5u
 #define PROTO_HEADER_BYTES 5u /* sync, type, seq, len (2) */

@@ -5,7 +5,7 @@
 RTL_CORE := $(sort $(wildcard rtl/core/*.v))
 # Parameter sets linted: the board default, the simulator's builds, extremes of P and widths.
 RTL_LINT_PARAMS := "" "-GPL=2 -GRL=1" "-GMAX_IN=1024 -GMAX_HID=256 -GMAX_OUT=32" \
-	"-GP=4 -GPL=2 -GRL=1 -GH=12 -GR=14" "-GP=2 -GPL=1 -GRL=2 -GMAX_HID=2 -GMAX_OUT=2" \
+	"-GP=4 -GPL=2 -GRL=1 -GH=12 -GR=14" "-GH=16 -GR=16 -GNOISE=0" "-GP=2 -GPL=1 -GRL=2 -GMAX_HID=2 -GMAX_OUT=2" \
 	"-GP=16 -GPL=16 -GRL=4 -GB=16 -GH=32 -GR=40 -GMAX_HID=200 -GMAX_OUT=20"
 # Parameters of the synthesis check: the Verilog defaults, the UP5K build.
 RTL_SYNTH_PARAMS ?= -set P 8 -set PL 2 -set RL 1

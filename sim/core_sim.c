@@ -79,7 +79,7 @@ core_sim *core_sim_new(snn_error *err)
         .lanes = (int)(widths >> 24 & 0xff), .weight_bits = (int)(widths >> 16 & 0xff),
         .hidden_bits = (int)(widths >> 8 & 0xff), .readout_bits = (int)(widths & 0xff),
         .max_in = (int)(sizes >> 32 & 0xffff), .max_hidden = (int)(sizes >> 16 & 0xffff),
-        .max_out = (int)(sizes & 0xffff),
+        .max_out = (int)(sizes & 0xffff), .noise = (int)(widths >> 48 & 1),
     };
     return s;
 }
@@ -113,6 +113,9 @@ int core_sim_load(core_sim *s, const qnet *q, const char *what, snn_error *err)
         return snn_fail(err, "%s: widths B=%d H=%d R=%d, the core was built for B<=%d H=%d R=%d",
                         what, q->weight_bits, q->hidden_bits, q->readout_bits, b->weight_bits,
                         b->hidden_bits, b->readout_bits);
+    if (q->noise_bits > 0 && !b->noise)
+        return snn_fail(err, "%s: the model draws membrane noise (N=%d), but the core was built "
+                        "without the noise generator (NOISE=0)", what, q->noise_bits);
     if (q->steps > 65535 || q->n_out < 1 || q->n_hidden < 1)
         return snn_fail(err, "%s: %d steps, %d hidden, %d outputs: the core takes 1..65535 steps "
                         "and at least one neuron per layer", what, q->steps, q->n_hidden, q->n_out);

@@ -24,6 +24,7 @@ typedef struct {
     int readout_lanes;  /* RL: readout update lanes */
     int weight_bits, hidden_bits, readout_bits;
     int max_in, max_hidden, max_out;
+    int noise;          /* 1: the noise generator is built in (spec §5); 0: only N = 0 runs */
 } core_sim_build;
 
 /* What one image produced on the core. */

@@ -101,7 +101,7 @@ static int fake_send(void *ctx, const uint8_t *data, size_t n)
         int r = b->requests++;
         b->seqs[r % 64] = b->rx.seq;
         action a = r < b->n_script ? b->script[r] : ACT_REPLY;
-        uint8_t info[28] = {1, 0, 0x00, 0x02, 0x00, 0x04, 8, 8, 24, 32};
+        uint8_t info[29] = {PROTO_VERSION, 0, 0x00, 0x02, 0x00, 0x04, 8, 8, 24, 32};
         uint8_t err[2] = {PROTO_E_CRC, b->rx.type};
         size_t start = b->out_len;
         switch (a) {
@@ -115,11 +115,11 @@ static int fake_send(void *ctx, const uint8_t *data, size_t n)
             queue(b, PROTO_ERROR, b->rx.seq, err, 2);
             break;
         case ACT_STALE: /* an old reply first, then the right one */
-            queue(b, (uint8_t)(b->rx.type | PROTO_REPLY), (uint8_t)(b->rx.seq - 1), info, 28);
-            queue(b, (uint8_t)(b->rx.type | PROTO_REPLY), b->rx.seq, info, 28);
+            queue(b, (uint8_t)(b->rx.type | PROTO_REPLY), (uint8_t)(b->rx.seq - 1), info, 29);
+            queue(b, (uint8_t)(b->rx.type | PROTO_REPLY), b->rx.seq, info, 29);
             break;
         default:
-            queue(b, (uint8_t)(b->rx.type | PROTO_REPLY), b->rx.seq, info, 28);
+            queue(b, (uint8_t)(b->rx.type | PROTO_REPLY), b->rx.seq, info, 29);
             if (a == ACT_DAMAGE)
                 b->out[start + 8] ^= 0x40;
         }

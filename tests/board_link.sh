@@ -7,17 +7,22 @@
 # - 1% of the bytes damaged on the line (both directions): retries happen, no wrong
 #   result is accepted, the run completes;
 # - bad input rejected with a clear message: a model the core cannot run, a device that
-#   is not a serial port, a line too damaged to use.
-# Usage: board_link.sh SNN_BINARY
+#   is not a serial port, a line too damaged to use, a noisy model on a board built
+#   without the noise generator.
+# Usage: board_link.sh SNN_BINARY BOARD_NOISE QUANTIZE_FLAGS...
+#   (the simulated board's build: NOISE 0/1, and the quantize flags of its widths)
 set -u
 snn=$(realpath "$1")
+board_noise=$2
+shift 2
+board_widths=("$@")
 . "$(dirname "$0")/lib.sh"
 json_field() { # json_field FILE KEY: a number from the JSON object on the file's last line
   tail -n 1 "$1" | grep -o "\"$2\":[-0-9.e+]*" | cut -d: -f2
 }
 
 "$snn" train --limit 2048 --test-limit 300 --epochs 1 --seed 5 --quiet --out "$work/m.snn" > /dev/null
-"$snn" quantize --model "$work/m.snn" --weight-bits 8 --limit 300 --out "$work/q.snnq" > /dev/null
+"$snn" quantize --model "$work/m.snn" "${board_widths[@]}" --limit 300 --out "$work/q.snnq" > /dev/null
 
 "$snn" classify --sim --model "$work/q.snnq" --images 100 --json > "$work/clean.out" 2> "$work/clean.err"
 rc=$?
@@ -46,6 +51,12 @@ check "deploy: the board verifies the load (CRC-32 in the JSON)" grep -q '"crc32
   --out "$work/h20.snnq" > /dev/null 2>&1
 fails_with "a model with other register widths is refused before anything is sent" "built for" \
   "$snn" deploy --sim --model "$work/h20.snnq"
+if [ "$board_noise" = 0 ]; then
+  "$snn" quantize --model "$work/m.snn" "${board_widths[@]}" --noise-bits 4 --limit 300 \
+    --out "$work/n4.snnq" > /dev/null 2>&1
+  fails_with "a noisy model on a board without the noise generator is refused before loading" \
+    "without the noise generator" "$snn" deploy --sim --model "$work/n4.snnq"
+fi
 fails_with "a device that is not a serial port" "not a serial port" \
   "$snn" deploy --port /dev/null --model "$work/q.snnq"
 fails_with "a line too damaged to use: clear error, no hang" "no valid reply" \

@@ -84,17 +84,23 @@ static drv_status status(void)
     return st;
 }
 
-static void config_bytes(uint8_t out[40], uint32_t n_hidden)
+static void config_bytes_noise(uint8_t out[40], uint32_t n_hidden, uint32_t noise_bits)
 {
-    const uint32_t regs[10] = {784, n_hidden, 10, n_hidden * 4 / 5, 100, 500, 3353, 3706, 0, 1};
+    const uint32_t regs[10] = {784, n_hidden, 10, n_hidden * 4 / 5, 100, 500, 3353, 3706,
+                               noise_bits, 1};
     for (int i = 0; i < 10; i++)
         proto_put_u32(out + 4 * i, regs[i]);
+}
+
+static void config_bytes(uint8_t out[40], uint32_t n_hidden)
+{
+    config_bytes_noise(out, n_hidden, 0);
 }
 
 static void refusals(void **state)
 {
     (void)state;
-    assert_int_equal(link_.drv.info.version, 1);
+    assert_int_equal(link_.drv.info.version, PROTO_VERSION);
     assert_int_equal(link_.drv.info.board_id, 0);
     uint8_t p[64] = {0};
     expect_error(request(0x55, NULL, 0), PROTO_E_UNKNOWN);
@@ -107,6 +113,12 @@ static void refusals(void **state)
     expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
     config_bytes(cfg, 5000); /* more than the core holds */
     expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
+    config_bytes_noise(cfg, 100, 17); /* N > 16 */
+    expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
+    if (!link_.drv.info.noise) { /* a build without the noise generator takes only N = 0 */
+        config_bytes_noise(cfg, 100, 4);
+        expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
+    }
     assert_false(status().model_valid);
 }
 

@@ -24,6 +24,7 @@ module board_engine #(
     parameter integer MAX_IN = 784,
     parameter integer MAX_HID = 100,
     parameter integer MAX_OUT = 10,
+    parameter integer NOISE = 1,         // the core has its noise generator (else N must be 0)
     parameter integer CLK_HZ = 12000000, // reported in INFO
     parameter integer BAUD = 2000000,
     parameter integer BOARD_ID = 0       // 0 simulation, 1 iCEBreaker, 2 iCE40-HX8K breakout
@@ -84,7 +85,7 @@ module board_engine #(
     localparam integer IMAGE_BYTES = (MAX_IN * S1 + MAX_HID * S2) * P * WB;
     localparam integer LVB = (R > 32) ? 3 : 2;        // log2 bytes per readout value in RESULT
     localparam integer LW = $clog2(IMAGE_BYTES + 1);  // bits of a weight image offset
-    localparam [15:0] INFO_LEN = 16'd28, STATUS_LEN = 16'd25;
+    localparam [15:0] INFO_LEN = 16'd29, STATUS_LEN = 16'd25;
 
     // ---- state ----
     localparam [3:0] S_IDLE = 4'd0, S_BEGIN = 4'd1, S_DATA = 4'd2, S_COMMIT = 4'd3,
@@ -176,7 +177,7 @@ module board_engine #(
             4'd1: cfg_limit = 16'(MAX_HID);
             4'd2: cfg_limit = 16'(MAX_OUT);
             4'd3: cfg_limit = n_hidden;
-            4'd8: cfg_limit = 16'd16;
+            4'd8: cfg_limit = NOISE != 0 ? 16'd16 : 16'd0;
             default: cfg_limit = 16'hFFFF;
         endcase
     end
@@ -477,10 +478,10 @@ module board_engine #(
                             (tx_idx < 16'd9) ? 3'(tx_idx - 16'd5) : value_sel;
 
     // INFO and STATUS as byte vectors (byte n at [8n +: 8]), indexed by tx_idx[4:0].
-    wire [28*8-1:0] info = {
-        32'(IMAGE_BYTES), 32'(BAUD), 32'(CLK_HZ), 16'(MAX_OUT), 16'(MAX_HID), 16'(MAX_IN),
+    wire [29*8-1:0] info = {
+        8'(NOISE != 0), 32'(IMAGE_BYTES), 32'(BAUD), 32'(CLK_HZ), 16'(MAX_OUT), 16'(MAX_HID), 16'(MAX_IN),
         8'(R), 8'(H), 8'(B), 8'(P), 16'(1 << EV_AW), 16'(MAX_LEN), 8'(BOARD_ID),
-        8'd1 /* protocol version */};
+        8'd2 /* protocol version */};
     wire [25*8-1:0] status = {
         images, 8'd0, line_errors, 8'd0, truncated, 8'd0, length_errors, 8'd0, crc_errors,
         16'd0, frames_ok,

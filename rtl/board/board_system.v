@@ -19,7 +19,8 @@ module board_system #(
     parameter integer R = 32,
     parameter integer MAX_IN = 784,
     parameter integer MAX_HID = 100,
-    parameter integer MAX_OUT = 10
+    parameter integer MAX_OUT = 10,
+    parameter integer NOISE = 1
 ) (
     input  wire clk,
     input  wire rst,           // synchronous, active high
@@ -81,7 +82,7 @@ module board_system #(
 
     board_engine #(
         .MAX_LEN(MAX_LEN), .AW(AW), .EV_AW(EV_AW), .P(P), .B(B), .H(H), .R(R),
-        .MAX_IN(MAX_IN), .MAX_HID(MAX_HID), .MAX_OUT(MAX_OUT),
+        .MAX_IN(MAX_IN), .MAX_HID(MAX_HID), .MAX_OUT(MAX_OUT), .NOISE(NOISE),
         .CLK_HZ(CLK_HZ), .BAUD(BAUD), .BOARD_ID(BOARD_ID)
     ) engine (
         .clk(clk), .rst(rst),
@@ -109,7 +110,7 @@ module board_system #(
 
     snn_core #(
         .P(P), .PL(PL), .RL(RL), .B(B), .H(H), .R(R),
-        .MAX_IN(MAX_IN), .MAX_HID(MAX_HID), .MAX_OUT(MAX_OUT)
+        .MAX_IN(MAX_IN), .MAX_HID(MAX_HID), .MAX_OUT(MAX_OUT), .NOISE(NOISE)
     ) core (
         .clk(clk), .rst(rst),
         .wr_en(core_wr_en), .wr_addr(core_wr_addr), .wr_data(core_wr_data),

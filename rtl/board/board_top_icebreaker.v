@@ -18,7 +18,8 @@ module board_top_icebreaker #(
     parameter integer PL = 8,
     parameter integer RL = 8,
     parameter integer H = 24,              // hidden / readout register bits (quantize to match)
-    parameter integer R = 32
+    parameter integer R = 32,
+    parameter integer NOISE = 1            // 0: no noise generator (room for lanes)
 ) (
     input  wire CLK,      // 12 MHz oscillator, pin 35
     input  wire RX,       // from the FTDI (its TXD), pin 6
@@ -33,7 +34,7 @@ module board_top_icebreaker #(
         pll (.clk_in(CLK), .clk_out(clk), .locked(locked));
     board_reset reset (.clk(clk), .pll_locked(locked), .button_n(BTN_N), .rst(rst));
     board_system #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .BOARD_ID(1), .P(P), .PL(PL), .RL(RL),
-                   .H(H), .R(R)) system (
+                   .H(H), .R(R), .NOISE(NOISE)) system (
         .clk(clk), .rst(rst), .uart_rx(RX), .uart_tx(TX),
         .model_valid(model_valid), .running(running));
 

@@ -5,7 +5,8 @@
 // run the hidden update, RL lanes the readout update; the two updates never
 // run together and share the decay multipliers (snn_decay_bank). Ports, protocol and
 // memory map: docs/core.md. P, PL, RL are powers of 2 with PL, RL <= P and
-// P >= 2; widths B/H/R per spec §1.4; MAX_* the largest shapes the memories hold.
+// P >= 2; widths B/H/R per spec §1.4; MAX_* the largest shapes the memories hold;
+// NOISE = 0 leaves the noise generator out (the core then runs only N = 0).
 // The defaults are the paper's network on the iCE40 UP5K.
 `default_nettype none
 
@@ -18,7 +19,8 @@ module snn_core #(
     parameter integer R = 32,
     parameter integer MAX_IN = 784,
     parameter integer MAX_HID = 100,
-    parameter integer MAX_OUT = 10
+    parameter integer MAX_OUT = 10,
+    parameter integer NOISE = 1
 ) (
     input  wire          clk,
     input  wire          rst,         // synchronous, active high
@@ -127,10 +129,19 @@ module snn_core #(
 
     // noise: one draw per hidden update lane
     wire [PL*17-1:0] noise;
-    snn_noise #(.P(PL)) u_noise (
-        .clk(clk), .rst(rst), .start(start), .image_index(image_index), .seed(seed),
-        .noise_bits(noise_bits), .adv(c_hid && noise_bits != 5'd0 ? c_lanes : {PL{1'b0}}),
-        .noise(noise), .busy(noise_busy));
+    generate
+        if (NOISE != 0) begin : g_noise
+            snn_noise #(.P(PL)) u_noise (
+                .clk(clk), .rst(rst), .start(start), .image_index(image_index), .seed(seed),
+                .noise_bits(noise_bits), .adv(c_hid && noise_bits != 5'd0 ? c_lanes : {PL{1'b0}}),
+                .noise(noise), .busy(noise_busy));
+        end else begin : g_no_noise
+            // the host refuses N > 0 on this build (register 0x8003 tells it)
+            assign noise = {PL*17{1'b0}};
+            assign noise_busy = 1'b0;
+            wire unused_noise = &{1'b0, image_index, seed, noise_bits};
+        end
+    endgenerate
 
     // the hidden lanes
     wire [PL-1:0] spikes;
@@ -191,7 +202,7 @@ module snn_core #(
         .clk(clk), .rst(rst), .c_pred(c_pred), .c_k(c_k), .max(max), .prediction(prediction));
 
     snn_readback #(.P(P), .PL(PL), .RL(RL), .B(B), .H(H), .R(R), .MAX_IN(MAX_IN),
-                   .MAX_HID(MAX_HID), .MAX_OUT(MAX_OUT)) u_readback (
+                   .MAX_HID(MAX_HID), .MAX_OUT(MAX_OUT), .NOISE(NOISE)) u_readback (
         .clk(clk), .rst(rst), .start(start), .busy(busy), .spikes(spikes), .c_rd(c_rd),
         .c_rd_addr(c_rd_addr), .max(max), .out(out), .mem(mem), .syn(syn),
         .prediction(prediction), .rd_valid(rd_valid), .rd_data(rd_data));

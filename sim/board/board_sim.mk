@@ -8,19 +8,22 @@ CORE_RTL := $(wildcard rtl/core/*.v)
 BOARD_SIM_DIR := $(BUILD)/sim/board
 BOARD_SIM := $(BUILD)/snn-board-sim
 # The iCEBreaker's clock (so INFO, and the rates snn classify prints, are that board's),
-# with a UART four times faster than its build: four clocks per bit, the fewest
-# board_uart_rx.v takes, so that the simulated line costs little simulation time.
-BOARD_SIM_CLK_HZ := 12000000
+# with a UART faster than its build (6 clocks per bit; board_uart_rx.v takes 4 or more),
+# so that the simulated line costs little simulation time.
+BOARD_SIM_CLK_HZ = $(icebreaker_MHZ)000000
 BOARD_SIM_BAUD := 3000000
 VERILATOR_ROOT := $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
 BOARD_VOBJ := $(BOARD_SIM_DIR)/vobj
 
-# The core's lanes come from constraints/constraints.mk (BOARD_CORE_*): the iCEBreaker's build.
+# The core's lanes and widths come from constraints/constraints.mk (BOARD_CORE_*): the
+# iCEBreaker's build.
+BOARD_SIM_PARAMS = -GP=$(BOARD_CORE_P) -GPL=$(BOARD_CORE_PL) -GRL=$(BOARD_CORE_RL) \
+	-GH=$(BOARD_CORE_H) -GR=$(BOARD_CORE_R) -GNOISE=$(BOARD_CORE_NOISE)
 $(BOARD_VOBJ)/Vboard_system__ALL.a: $(BOARD_RTL) $(CORE_RTL) sim/board/board_sim.mk constraints/constraints.mk
 	@mkdir -p $(@D)
 	verilator --cc -O3 -Wall --top-module board_system -Mdir $(BOARD_VOBJ) \
-	  -GCLK_HZ=$(BOARD_SIM_CLK_HZ) -GBAUD=$(BOARD_SIM_BAUD) -GP=$(BOARD_CORE_P) -GPL=$(BOARD_CORE_PL) \
-	  -GRL=$(BOARD_CORE_RL) $(BOARD_RTL) $(CORE_RTL) > $(BOARD_SIM_DIR)/verilator.log
+	  -GCLK_HZ=$(BOARD_SIM_CLK_HZ) -GBAUD=$(BOARD_SIM_BAUD) $(BOARD_SIM_PARAMS) \
+	  $(BOARD_RTL) $(CORE_RTL) > $(BOARD_SIM_DIR)/verilator.log
 	$(MAKE) -s -C $(BOARD_VOBJ) -f Vboard_system.mk Vboard_system__ALL.a verilated.o verilated_threads.o \
 	  >> $(BOARD_SIM_DIR)/verilator.log
 
@@ -47,7 +50,8 @@ $(BOARD_UART_TB): tests/board_uart_tb.v rtl/board/board_uart_rx.v rtl/board/boar
 .PHONY: board-lint
 board-lint: ## Verilator --lint-only -Wall of board_system with the core (no warning allowed)
 	verilator --lint-only -Wall --top-module board_system $(BOARD_RTL) $(CORE_RTL)
-	@echo "board-lint: board_system lint-clean with -Wall"
+	verilator --lint-only -Wall --top-module board_system $(BOARD_SIM_PARAMS) $(BOARD_RTL) $(CORE_RTL)
+	@echo "board-lint: board_system lint-clean with -Wall (defaults and the iCEBreaker's core)"
 
 TEST_BINS += $(BOARD_UART_TB)
 TEST_CMDS += $(BOARD_UART_TB) "$(MAKE) --no-print-directory board-lint"

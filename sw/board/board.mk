@@ -17,4 +17,4 @@ $(BOARD_PROTOCOL_TEST): $(BUILD)/obj/tests/board_protocol.o $(SW_LIB) $(BOARD_HO
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(SW_LIB) $(BOARD_HOST_OBJS) -lcmocka $(LDLIBS)
 TEST_BINS += $(BOARD_PROTOCOL_TEST) $(BOARD_SIM)
-TEST_CMDS += "$(BOARD_PROTOCOL_TEST) $(BOARD_SIM)" "tests/board_link.sh $(SNN)"
+TEST_CMDS += "$(BOARD_PROTOCOL_TEST) $(BOARD_SIM)" "tests/board_link.sh $(SNN) $(BOARD_CORE_NOISE) $(BOARD_QUANTIZE)"

@@ -18,6 +18,9 @@ int board_image_check(const qnet *q, const drv_info *info, const char *what, snn
         return snn_fail(err, "%s: network %dx%dx%d is larger than the board's core (%dx%dx%d)",
                         what, q->n_in, q->n_hidden, q->n_out, info->max_in, info->max_hidden,
                         info->max_out);
+    if (q->noise_bits > 0 && !info->noise)
+        return snn_fail(err, "%s: the model draws membrane noise (N=%d), but the board's core is "
+                        "built without the noise generator (NOISE=0)", what, q->noise_bits);
     if (q->steps > info->event_bytes)
         return snn_fail(err, "%s: %d steps do not fit the board's %d event bytes", what, q->steps,
                         info->event_bytes);

@@ -93,9 +93,9 @@ int board_link_open(board_link *l, const board_link_opts *o, snn_error *err)
         board_link_close(l);
         return -1;
     }
-    if (l->drv.info.version != 1) {
-        snn_fail(err, "%s: board speaks protocol version %d, this host version 1",
-                 l->port.path, l->drv.info.version);
+    if (l->drv.info.version != PROTO_VERSION) {
+        snn_fail(err, "%s: board speaks protocol version %d, this host version %u",
+                 l->port.path, l->drv.info.version, PROTO_VERSION);
         board_link_close(l);
         return -1;
     }
