@@ -84,17 +84,12 @@ static drv_status status(void)
     return st;
 }
 
-static void config_bytes_noise(uint8_t out[40], uint32_t n_hidden, uint32_t noise_bits)
+static void config_bytes(uint8_t out[40], uint32_t n_hidden, uint32_t noise_bits)
 {
     const uint32_t regs[10] = {784, n_hidden, 10, n_hidden * 4 / 5, 100, 500, 3353, 3706,
                                noise_bits, 1};
     for (int i = 0; i < 10; i++)
         proto_put_u32(out + 4 * i, regs[i]);
-}
-
-static void config_bytes(uint8_t out[40], uint32_t n_hidden)
-{
-    config_bytes_noise(out, n_hidden, 0);
 }
 
 static void refusals(void **state)
@@ -109,14 +104,14 @@ static void refusals(void **state)
     expect_error(request(PROTO_IMAGE_DATA, p, 4), PROTO_E_NO_MODEL);
     expect_error(request(PROTO_LOAD_DATA, p, 8), PROTO_E_OFFSET); /* no load begun */
     uint8_t cfg[40];
-    config_bytes(cfg, 0); /* n_hidden = 0 */
+    config_bytes(cfg, 0, 0); /* n_hidden = 0 */
     expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
-    config_bytes(cfg, 5000); /* more than the core holds */
+    config_bytes(cfg, 5000, 0); /* more than the core holds */
     expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
-    config_bytes_noise(cfg, 100, 17); /* N > 16 */
+    config_bytes(cfg, 100, 17); /* N > 16 */
     expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
     if (!link_.drv.info.noise) { /* a build without the noise generator takes only N = 0 */
-        config_bytes_noise(cfg, 100, 4);
+        config_bytes(cfg, 100, 4);
         expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
     }
     assert_false(status().model_valid);
@@ -145,7 +140,7 @@ static void wrong_crc_leaves_no_model(void **state)
 {
     (void)state;
     uint8_t cfg[40], p[PROTO_MAX_PAYLOAD];
-    config_bytes(cfg, 100);
+    config_bytes(cfg, 100, 0);
     assert_int_equal(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_LOAD_BEGIN | PROTO_REPLY);
     uint32_t total = link_.drv.info.weight_bytes, chunk = 508;
     uint32_t crc = proto_crc32_update(0, cfg, 40);
