@@ -170,7 +170,7 @@ module snn_core #(
     // readout state: acc2 (P lanes), flt, out, max (RL lanes)
     wire [P*R-1:0]  acc2, acc2_next;
     wire [RL*R-1:0] flt, out, max, flt_next, out_next, max_next;
-    snn_state_mem #(.DEPTH(S2), .WIDTH(P*R), .AW(RA)) u_acc2 (
+    snn_state_regs #(.DEPTH(S2), .LANES(P), .W(R), .USED(MAX_OUT), .AW(RA)) u_acc2 (
         .clk(clk), .re(acc2_re), .raddr(acc2_raddr), .rdata(acc2),
         .we(acc2_we), .waddr(acc2_waddr), .wdata(acc2_next));
     snn_state_mem #(.DEPTH(RS), .WIDTH(RL*R), .AW(RSA)) u_flt (
