@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "../../sw/cli/args.h"
+#include "../../sw/util/args.h"
 #include "../../sw/util/rng.h"
 #include "board_model.h"
 

@@ -35,7 +35,7 @@ $(BOARD_SIM_DIR)/board_sim.o: sim/board/board_sim.c sim/board/board_model.h sim/
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -DSIM_CLKS_PER_BIT=$$(( $(BOARD_SIM_CLK_HZ) / $(BOARD_SIM_BAUD) )) -c $< -o $@
 
-$(BOARD_SIM): $(BOARD_SIM_DIR)/board_sim.o $(BOARD_SIM_DIR)/board_model.o $(BUILD)/obj/sw/cli/args.o $(SW_LIB)
+$(BOARD_SIM): $(BOARD_SIM_DIR)/board_sim.o $(BOARD_SIM_DIR)/board_model.o $(SW_LIB)
 	$(CXX) -o $@ $^ $(addprefix $(BOARD_VOBJ)/,Vboard_system__ALL.a verilated.o verilated_threads.o) -lpthread $(LDLIBS)
 
 BUILD_EXTRA += $(BOARD_SIM)

@@ -6,7 +6,7 @@
 #ifndef SNN_BOARD_CLI_H
 #define SNN_BOARD_CLI_H
 
-#include "../cli/args.h"
+#include "../util/args.h"
 #include "board_link.h"
 
 #define BOARD_LINK_N_SPECS 9

@@ -13,7 +13,7 @@
 #include "../train/train.h"
 #include "../util/json.h"
 #include "../util/machine.h"
-#include "args.h"
+#include "../util/args.h"
 #include "commands.h"
 
 /* The network to time: from --qmodel, from --model quantized at `bits`, or random. */

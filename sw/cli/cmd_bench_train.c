@@ -7,7 +7,7 @@
 #include "../train/train.h"
 #include "../util/json.h"
 #include "../util/machine.h"
-#include "args.h"
+#include "../util/args.h"
 #include "commands.h"
 
 int cmd_bench_train(int argc, char **argv)

@@ -16,7 +16,7 @@
 #include "../fixed/qnet_io.h"
 #include "../util/json.h"
 #include "../util/machine.h"
-#include "args.h"
+#include "../util/args.h"
 #include "commands.h"
 
 /* The FTDI FT2232H on the iCEBreaker and the HX8K breakout tops out at 12 Mbaud. */

@@ -11,7 +11,7 @@
 #include "../fixed/qnet_io.h"
 #include "../util/json.h"
 #include "../util/machine.h"
-#include "args.h"
+#include "../util/args.h"
 #include "commands.h"
 
 static void print_mismatch(const cosim_mismatch *m, const char *trace)

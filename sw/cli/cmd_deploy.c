@@ -12,7 +12,7 @@
 #include "../board/board_run.h"
 #include "../fixed/qnet_io.h"
 #include "../util/json.h"
-#include "args.h"
+#include "../util/args.h"
 #include "commands.h"
 
 int cmd_deploy(int argc, char **argv)

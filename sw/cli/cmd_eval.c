@@ -5,7 +5,7 @@
 
 #include "../train/train.h"
 #include "../util/json.h"
-#include "args.h"
+#include "../util/args.h"
 #include "commands.h"
 
 int cmd_eval(int argc, char **argv)

@@ -11,7 +11,7 @@
 #include "../fixed/qnet_io.h"
 #include "../train/train.h"
 #include "../util/json.h"
-#include "args.h"
+#include "../util/args.h"
 #include "commands.h"
 
 /* Fraction of samples on which a and b agree. */

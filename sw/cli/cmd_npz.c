@@ -12,7 +12,7 @@
 #include "../io/npz.h"
 #include "../net/model.h"
 #include "../util/json.h"
-#include "args.h"
+#include "../util/args.h"
 #include "commands.h"
 
 static int parse_io(const char *command, const char *summary, int argc, char **argv,

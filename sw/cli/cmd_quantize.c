@@ -11,7 +11,7 @@
 #include "../fixed/qnet_io.h"
 #include "../fixed/quantize.h"
 #include "../util/json.h"
-#include "args.h"
+#include "../util/args.h"
 #include "commands.h"
 
 #define WIDE_HIDDEN 32

@@ -7,7 +7,7 @@
 #include "../exp/report.h"
 #include "../net/model.h"
 #include "../util/json.h"
-#include "args.h"
+#include "../util/args.h"
 #include "commands.h"
 
 int cmd_report(int argc, char **argv)

@@ -26,7 +26,7 @@
 #include "../exp/report.h"
 #include "../exp/sweep.h"
 #include "../util/json.h"
-#include "args.h"
+#include "../util/args.h"
 #include "commands.h"
 
 #define MAX_AXIS 64

@@ -22,7 +22,7 @@
 #include "../train/train.h"
 #include "../util/atomic_file.h"
 #include "../util/json.h"
-#include "args.h"
+#include "../util/args.h"
 #include "commands.h"
 
 #define MAX_BITS 8

@@ -13,7 +13,7 @@
 
 #include "../train/train.h"
 #include "../util/json.h"
-#include "args.h"
+#include "../util/args.h"
 #include "commands.h"
 
 /* Terminal progress: a bar for the epoch and the ETA of the whole run. */

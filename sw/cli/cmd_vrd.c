@@ -16,7 +16,7 @@
 #include "../net/kernels.h"
 #include "../util/atomic_file.h"
 #include "../util/json.h"
-#include "args.h"
+#include "../util/args.h"
 #include "commands.h"
 
 typedef struct {

@@ -180,6 +180,19 @@ int spike_data_from_events(int n, int n_inputs, int steps, int n_classes, uint8_
     return 0;
 }
 
+int spike_data_check_shape(const spike_data *s, int n_inputs, int n_classes, const char *what,
+                           snn_error *err)
+{
+    if (s->n_inputs != n_inputs)
+        return snn_fail(err, "%s: the data has %d inputs per sample, the network %d", what,
+                        s->n_inputs, n_inputs);
+    for (int i = 0; i < s->n; i++)
+        if (s->labels[i] >= n_classes)
+            return snn_fail(err, "%s: sample %d has label %d, the network has %d classes (0..%d)",
+                            what, i, s->labels[i], n_classes, n_classes - 1);
+    return 0;
+}
+
 void spike_data_free(spike_data *s)
 {
     free(s->step_start);

@@ -57,6 +57,12 @@ int spike_data_from_events(int n, int n_inputs, int steps, int n_classes, uint8_
 
 void spike_data_free(spike_data *s);
 
+/* Refuses data that a network with n_inputs inputs and n_classes readouts cannot
+ * take: another input count, or any label >= n_classes (it would index past the
+ * readout). `what` names the data (file or directory) in the message. */
+int spike_data_check_shape(const spike_data *s, int n_inputs, int n_classes, const char *what,
+                           snn_error *err);
+
 /* A loaded IDX split together with its latency encoding (spikes borrow the labels). */
 typedef struct {
     dataset images;
