@@ -18,7 +18,7 @@
 #include "sweep.h"
 #include "vrd.h"
 
-/* The paper's published figures (PAPER.md). */
+/* The paper's published figures (docs/reference-model.md, last section). */
 #define PAPER_TRAINED_ACC "> 80%"
 #define PAPER_UNBOUNDED_ACC 0.86
 #define PAPER_VRD_EE 0.89

@@ -3,7 +3,7 @@
  * Reads results files (sweep.h's JSON lines; a key seen twice counts once),
  * and writes into a directory: report.html and report.md (the same content),
  * the figures as PNG and SVG with their gnuplot scripts and data files, and
- * the paper's published numbers (PAPER.md) beside ours. Figures: Fig. 1c
+ * the paper's published numbers (docs/reference-model.md) beside ours. Figures: Fig. 1c
  * (peak accuracy vs initial rate per ratio, with the unbounded baseline),
  * trainability bars, learning curves, Fig. 2 (accuracy vs weight-update noise, t-test
  * against 100:0), Fig. 5 (Van Rossum box plots, Kruskal-Wallis), inference

@@ -103,7 +103,7 @@ int sweep_preset(const char *name, sweep_grid *g, sweep_settings *s, snn_error *
                sweep_grid_add(g, ratios, 3, 1, noise_s1, 1, noise, 3, 2, err);
     }
     if (strcmp(name, "shd") == 0) {
-        /* PAPER.md's SHD network: 700-200-20, tau_mem 5 ms, lr 0.001, 200 epochs. */
+        /* The paper's SHD network (docs/reference-model.md): 700-200-20, tau_mem 5 ms, lr 0.001, 200 epochs. */
         static const double ratios[] = {0.5, 0.8, 1.0};
         static const double s1[] = {0.001, 0.003, 0.01, 0.03};
         *s = sweep_default_settings();

@@ -64,7 +64,7 @@ void sweep_grid_free(sweep_grid *g);
  * cores), "shd" (the Spiking Heidelberg Digits network). Unknown name: error. */
 int sweep_preset(const char *name, sweep_grid *g, sweep_settings *s, snn_error *err);
 
-/* The grids of the paper's experiments (PAPER.md), for presets and reports. */
+/* The grids of the paper's experiments (docs/reference-model.md), for presets and reports. */
 extern const double sweep_paper_s1[19];
 extern const double sweep_paper_noise[12];
 #define SWEEP_NOISE_S1 0.001 /* the s1 of the noise experiment */

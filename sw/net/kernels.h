@@ -2,7 +2,7 @@
  *
  * One sample at a time; a workspace holds every per-sample buffer, allocated
  * once. Shapes: T = steps, H = n_hidden, K = n_out. Time runs t = 0..T-1 as
- * in PAPER.md; out is recorded for r = 0..T with out[0] = 0, and the logit of
+ * in docs/reference-model.md; out is recorded for r = 0..T with out[0] = 0, and the logit of
  * class k is max_r out[r][k]. The input is touched only where it spiked and
  * the readout only where the hidden layer spiked (both are sparse).
  * Not here: batching, threads, the optimiser (train.c).

@@ -1,7 +1,7 @@
 /* model.h - the float E/I LIF network: configuration, weights, initialisation, file format.
  *
  * 784 inputs -> n_hidden current-based LIF neurons -> n_out non-spiking
- * leaky integrators (PAPER.md). Hidden neurons 0..n_exc-1 are excitatory,
+ * leaky integrators (docs/reference-model.md). Hidden neurons 0..n_exc-1 are excitatory,
  * the rest inhibitory; with Dale's law a neuron's type fixes the sign of its
  * outgoing weights, and input weights are all >= 0. The file format is
  * docs/model-format.md. Not here: the dynamics (kernels.h), training (train.h).

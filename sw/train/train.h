@@ -1,7 +1,7 @@
 /* train.h - training and evaluating the float network.
  *
  * Mini-batch surrogate-gradient training (SGD or Adam), Dale's law by
- * projection after every update, optional weight-update noise (PAPER.md).
+ * projection after every update, optional weight-update noise (docs/reference-model.md).
  * Deterministic for a seed whatever the thread count: a batch is split into a
  * fixed number of chunks whose gradients are summed in a fixed order.
  */
