@@ -50,7 +50,7 @@ include $(wildcard rtl/rtl.mk sim/sim.mk firmware/firmware.mk constraints/constr
 include tests/tests.mk
 
 # The pipeline's steps as each room defines them; run one after the other, in this order.
-DEMO_STEPS := demo-train demo-quantize demo-cosim demo-board demo-report
+DEMO_STEPS := demo-train demo-quantize demo-cosim demo-board demo-report demo-summary
 BENCH_STEPS := bench-train bench-fixed bench-cosim bench-board bench-sweep
 
 $(SNN): $(SW_CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(SW_LIB) $(SNN_EXTRA_OBJS)
@@ -69,3 +69,22 @@ test: deps ## Run every test (unit, property, differential, co-simulation)
 bench: deps ## Print the speed figures (samples/s, images/s, cycles)
 	@$(MAKE) --no-print-directory build
 	@for step in $(BENCH_STEPS); do $(MAKE) --no-print-directory $$step || exit 1; done
+
+# The demo's last step: each artifact that exists, its size and what it is.
+.PHONY: demo-summary
+demo-summary: ## List what `make demo` made: path, size, one line on each
+	@echo "make demo made (in $(DEMO_DIR) and $(BUILD)/board):"
+	@show() { [ -e "$$1" ] && printf '  %-44s %6s  %s\n' "$$1" "$$(du -sh "$$1" | cut -f1)" "$$2"; true; }; \
+	show $(DEMO_DIR)/model.snn "float model, 5 epochs (snn eval --model FILE)"; \
+	show $(DEMO_DIR)/model.snn.metrics.jsonl "per-epoch loss, accuracies, rates (docs/training.md)"; \
+	show $(DEMO_DIR)/model8.snnq "8-bit integer model (snn eval --fixed --model FILE)"; \
+	show $(DEMO_DIR)/sweep-bits "accuracy vs weight bits: sweep-bits.txt, .csv, .png"; \
+	show $(DEMO_DIR)/cosim-mismatch.fst "RTL vs integer model disagreed: trace of the first mismatch"; \
+	[ -e $(DEMO_DIR)/model8.snnq ] && [ ! -e $(DEMO_DIR)/cosim-mismatch.fst ] && \
+	  echo "  (no cosim-mismatch.fst: the RTL core matched the integer model spike for spike)"; \
+	show $(DEMO_DIR)/model8-board.snnq "the model quantized for the iCEBreaker's 16-bit core"; \
+	show $(BUILD)/board/classify-demo.json "simulated board: 20 images classified (JSON)"; \
+	show $(BUILD)/board/icebreaker/icebreaker.bin "iCEBreaker bitstream (iceprog FILE)"; \
+	show $(BUILD)/board/icebreaker/report.txt "bitstream report: cells, timing, cycles per image"; \
+	show $(DEMO_DIR)/sweep.jsonl "short sweep: one JSON line per run"; \
+	show $(DEMO_DIR)/report/report.html "the sweep's report (also report.md, figures beside it)"
