@@ -15,3 +15,4 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SW_LIB)
 # End-to-end CLI checks of the training host.
 TEST_BINS += $(SNN)
 TEST_CMDS += "tests/cli_train.sh $(SNN)"
+TEST_CMDS += "tests/readme_commands.sh $(SNN)"
