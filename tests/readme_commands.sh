@@ -181,6 +181,26 @@ while IFS= read -r line; do
 done < <(readme_commands)
 
 [ "$n" -gt 0 ] || { echo "readme_commands: no command found in $root/README.md"; exit 1; }
-echo "readme_commands: $n README commands, ${#failed[@]} failed"
+
+# What the README and docs/ cite must exist: files of the tree (a built program
+# by its source), the top-level Markdown files (README.md...), and `snn` commands;
+# so must the documents the sources' comments cite.
+docs=("$root/README.md" "$root"/docs/*.md)
+commands=" $("$snn" --help 2>&1 | awk '/^  [a-z]/ { printf "%s ", $1 }')"
+cited() { # cited WHAT: ok if it exists
+  case "$1" in
+    snn\ *) [[ $commands == *" ${1#snn } "* ]] ;;
+    */*) compgen -G "$root/$1*" > /dev/null ;;
+    *) [ -e "$root/$1" ] || [ -e "$root/docs/$1" ] ;;
+  esac
+}
+while IFS= read -r what; do
+  if cited "$what"; then continue; fi
+  echo "FAIL the docs cite $what, which does not exist"
+  failed+=("docs cite $what")
+done < <({ grep -ohE '\b(sw|tests|rtl|sim|firmware|constraints|docs)/[A-Za-z0-9_./-]*[A-Za-z0-9_]|\b[A-Z][A-Z_-]*\.md\b|(`|build/)snn [a-z][a-z-]*' "${docs[@]}"
+            grep -rohE '\b[A-Z][A-Z_-]*\.md\b|\bdocs/[a-z-]+\.md' "$root"/{sw,sim,rtl,firmware,constraints,tests}; } \
+           | sed 's#^`##; s#^build/##' | sort -u)
+echo "readme_commands: $n README commands and the docs' citations, ${#failed[@]} failed"
 for f in "${failed[@]}"; do echo "failed: $f"; done
 [ "${#failed[@]}" -eq 0 ]
