@@ -16,14 +16,14 @@ int cmd_report(int argc, char **argv)
     const char *model_path = NULL, *data_dir = DEFAULT_DATA_DIR;
     int as_json = 0;
     arg_spec specs[] = {
-        {"-o", ARG_STRING, &o.dir, 0, -1, "output directory (report)"},
+        {"-o", ARG_STRING, &o.dir, 0, -1, "output directory"},
         {"--out", ARG_STRING, &o.dir, 0, -1, "same as -o"},
         {"--title", ARG_STRING, &o.title, 0, -1, "page title"},
         {"--model", ARG_STRING, &model_path, 0, -1, "a model for the example raster and membrane traces"},
         {"--data", ARG_STRING, &data_dir, 0, -1, "Fashion-MNIST directory for --model's example image"},
-        {"--trained-acc", ARG_DOUBLE, &o.trained_acc, 0, 1, "a run trains when its peak accuracy exceeds this (0.5)"},
-        {"--low-rate", ARG_DOUBLE, &o.low_rate_hz, 0, 1000, "low-activity bound in Hz (25.6)"},
-        {"--noise-s1", ARG_DOUBLE, &o.noise_s1, 0, 10, "s1 of the noise experiment (0.001)"},
+        {"--trained-acc", ARG_DOUBLE, &o.trained_acc, 0, 1, "a run trains when its peak accuracy (0..1) exceeds this"},
+        {"--low-rate", ARG_DOUBLE, &o.low_rate_hz, 0, 1000, "low-activity bound, in Hz"},
+        {"--noise-s1", ARG_DOUBLE, &o.noise_s1, 0, 10, "s1 of the noise experiment"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
     };
     int n_specs = (int)(sizeof specs / sizeof specs[0]);
