@@ -20,3 +20,7 @@ $(MAN_PAGE): $(SNN) sw/cli/man_commands.sh
 	help2man --no-info --no-discard-stderr \
 	  --name='train E/I spiking networks, quantize them, run them on iCE40 FPGAs' \
 	  --include=$(BUILD)/snn-commands.h2m --output=$@ $(SNN)
+
+# End-to-end checks of the option parser and of the model/data pairing of every command.
+TEST_BINS += $(SNN)
+TEST_CMDS += "tests/cli_args.sh $(SNN)" "tests/cli_data.sh $(SNN)"
