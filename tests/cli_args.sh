@@ -7,6 +7,7 @@
 set -u
 snn=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
+repo=$(realpath "$(dirname "$0")/..")
 cd "$work"
 
 succeeds_with() { # succeeds_with DESCRIPTION EXPECTED_TEXT COMMAND...: exit 0, text on stdout
@@ -38,6 +39,12 @@ import re, sys
 bad = [l for l in sys.stdin for v in re.findall(r'\\[default: (.*)\\]', l) if '(' + v + ')' in l]
 sys.exit(bool(bad))\""
 done
+
+# The man page (make man: help2man over --help and --version, every command's --help inside).
+check "make man builds the man page" make --no-print-directory -s -C "$repo" \
+  BUILD="$(dirname "$snn")" man
+check "... which has every command's options" bash -c "man -l '$(dirname "$snn")/snn.1' 2>/dev/null | \
+  col -b | grep -q -- '--float-model S' && grep -q '^\.SS snn classify' '$(dirname "$snn")/snn.1'"
 
 # Syntax.
 fails_with "--opt=value is parsed (range checked)" "--ratio: 1.5 is out of range" "$snn" train --ratio=1.5

@@ -33,7 +33,7 @@ enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: snn <command> [options]\n"
+    fprintf(f, "Usage: snn <command> [options]\n\n"
                "Train E/I spiking networks, quantize them, run them on iCE40 FPGAs.\n\n"
                "commands (snn help <command> or snn <command> --help for their options):\n");
     for (int i = 0; i < N_COMMANDS; i++)

@@ -49,7 +49,7 @@ static void format_default(const arg_spec *s, char *buf, size_t cap)
 static void print_help(const char *command, const char *summary, const arg_spec *specs, int n,
                        const char *operands)
 {
-    printf("usage: snn %s [options]%s%s\n%s\n\noptions:\n", command, operands ? " " : "",
+    printf("Usage: snn %s [options]%s%s\n%s\n\noptions:\n", command, operands ? " " : "",
            operands ? operands : "", summary);
     for (int i = 0; i < n; i++) {
         char dflt[1100];
