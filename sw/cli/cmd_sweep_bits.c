@@ -259,19 +259,18 @@ static int run_gnuplot(const char *dir, snn_error *err)
 
 int cmd_sweep_bits(int argc, char **argv)
 {
-    const char *model_path = NULL, *qat_arg = NULL, *out_dir = NULL, *data_dir = DEFAULT_DATA_DIR;
-    const char *width_arg = "24,16,12,min";
-    int limit = 0, threads = 0, as_json = 0;
+    cli_data d = CLI_DATA_DEFAULTS;
+    const char *qat_arg = NULL, *out_dir = NULL, *width_arg = "24,16,12,min";
+    int threads = 0, as_json = 0;
     arg_spec specs[] = {
-        {"--model", ARG_STRING, &model_path, 0, -1, "float model file (required)"},
+        CLI_MODEL_ROW(d, "float model file"),
         {"--qat-model", ARG_STRING, &qat_arg, 0, -1,
          "QAT-trained model(s), comma-separated, swept at the first hidden width"},
         {"--out", ARG_STRING, &out_dir, 0, -1, "directory for the table, CSV and plot (required)"},
         {"--hidden-bits", ARG_STRING, &width_arg, 0, -1,
          "hidden widths H, comma-separated, the first also for QAT models; 'min': the "
          "smallest that holds theta"},
-        {"--data", ARG_STRING, &data_dir, 0, -1, "directory of the IDX files (Fashion-MNIST)"},
-        {"--limit", ARG_INT, &limit, 0, 1 << 30, "first N test samples (0 = all)"},
+        CLI_DATA_ROWS(d, "--limit", 0, 1 << 30, "first N test samples (0 = all)"),
         {"--threads", ARG_INT, &threads, 0, 1024, "threads (0 = all cores)"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
     };
@@ -281,6 +280,7 @@ int cmd_sweep_bits(int argc, char **argv)
                         specs, (int)(sizeof specs / sizeof specs[0]), argc, argv);
     if (rc)
         return rc > 0 ? 0 : 2;
+    const char *model_path = d.model, *data_dir = d.dir;
     if (!model_path || !out_dir) {
         fprintf(stderr, "snn sweep-bits: --model and --out are required\n");
         return 2;
@@ -322,7 +322,7 @@ int cmd_sweep_bits(int argc, char **argv)
         return 1;
     }
     encoded_set test;
-    if (encoded_set_load(data_dir, "t10k", limit, steps, &test, &err) != 0) {
+    if (encoded_set_load(data_dir, "t10k", d.limit, steps, &test, &err) != 0) {
         fprintf(stderr, "snn sweep-bits: %s\n", err.msg);
         return 1;
     }

@@ -190,7 +190,7 @@ int cmd_train(int argc, char **argv)
         {"--lr-end", ARG_DOUBLE, &lr_end, 1e-6, 1, "cosine schedule: final lr as a fraction of --lr (default: paper 1 = constant, best 0.01)"},
         {"--optimizer", ARG_STRING, &optimizer, 0, -1, "sgd or adam (default: paper sgd, best adam)"},
         {"--s1", ARG_DOUBLE, &s1, 0, 10, "input weight init scale |N(0, s1)| (dimensionless); sets the initial rate"},
-        {"--noise", ARG_DOUBLE, &o.noise, 0, 10, "weight-update noise sigma, in weight units"},
+        {"--noise", ARG_DOUBLE, &o.noise, 0, 10, "weight-update noise: sigma of N(0, sigma^2) added to every weight after each update"},
         {"--qat", ARG_INT, &o.qat_bits, 0, 16, "train through B-bit fake-quantized weights (0 = float)"},
         {"--surrogate", ARG_DOUBLE, &surrogate, 0.1, 10000, "surrogate slope s, 1/threshold units: dS/dmem = 1/(s|mem-thr|+1)^2 (default: paper 100, best 25)"},
         {"--augment-shift", ARG_INT, &o.augment_shift, 0, 8, "shift training images by up to N pixels (0 = off)"},
