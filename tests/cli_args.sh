@@ -55,6 +55,8 @@ fails_with "unknown options are named" "unknown option '--frobnicate'" "$snn" ev
 fails_with "unknown --opt=value names the option" "unknown option '--frobnicate=3'" "$snn" eval --frobnicate=3
 fails_with "an operand is refused where none is taken" "unexpected argument 'stray'" "$snn" eval stray
 fails_with "-- ends the options: what follows is an operand" "unexpected argument '--help'" "$snn" eval -- --help
+fails_with "... a results file named like an option, for report" "--x.jsonl: cannot open" \
+  "$snn" report --out=r -- --x.jsonl
 fails_with "--seed is an integer" "--seed: '1.5' is not a whole number" "$snn" train --seed 1.5
 fails_with "--seed is not negative" "--seed: '-1' is not a whole number" "$snn" train --seed=-1
 fails_with "--seed above 2^64-1 is refused" "not a whole number in 0..18446744073709551615" \
