@@ -2,7 +2,6 @@
  * statistics from sweep results, as one HTML and one Markdown page. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "../exp/report.h"
 #include "../net/model.h"
