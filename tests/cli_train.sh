@@ -33,6 +33,17 @@ check "the progress bar says what its ETA is for" bash -c "script -qec '\"$snn\"
   --test-limit 100 --epochs 1 --hidden 16 --quiet --out \"$work/bar.snn\"' /dev/null | \
   grep -q 'epoch 1/1 .*ETA this epoch [0-9]*:[0-9][0-9], whole run [0-9]*:[0-9][0-9]'"
 
+# A resumed run takes every option from its checkpoint: Adam's (it once had to be
+# repeated) and the augmentation's (resuming one once crashed: its buffers were
+# sized by the command line's options).
+small=(--limit 256 --test-limit 100 --hidden 16 --quiet)
+for opt in "--optimizer adam" "--augment-shift 1"; do
+  "$snn" train "${small[@]}" $opt --epochs 2 --out "$work/s2.snn" > /dev/null
+  "$snn" train "${small[@]}" $opt --epochs 1 --out "$work/s1.snn" > /dev/null
+  "$snn" train --resume "$work/s1.snn" --epochs 2 --test-limit 100 --quiet > /dev/null
+  check "--resume of a run with $opt continues it bit for bit" cmp "$work/s2.snn" "$work/s1.snn"
+done
+
 # A run that fails in its first epoch (here: the model cannot be written over a
 # directory) leaves no metrics file behind.
 mkdir "$work/adir"
