@@ -14,9 +14,42 @@ check "train prints a JSON summary last" last_json "$work/train.out" \
 check "metrics file has one line per epoch" test "$(wc -l < "$work/straight.snn.metrics.jsonl")" -eq 2
 
 "$snn" train "${train[@]}" --epochs 1 --out "$work/resumed.snn" > /dev/null
-"$snn" train --resume "$work/resumed.snn" --epochs 2 --limit 2048 --test-limit 500 --quiet \
-  --out "$work/resumed.snn" > /dev/null
+(cd "$work" && "$snn" train --resume resumed.snn --epochs 2 --test-limit 500 --quiet > resume.out)
 check "--resume gives a bit-identical model" cmp "$work/straight.snn" "$work/resumed.snn"
+check "--resume without --out writes back to the file it resumed, not ./model.snn" \
+  test ! -e "$work/model.snn"
+check "... with its metrics continued: those of the straight run but for the timings" \
+  /usr/bin/python3 -c "
+import json, sys
+read = lambda p: [{k: v for k, v in json.loads(l).items() if k not in ('seconds', 'samples_per_s')}
+                  for l in open(p)]
+sys.exit(read('$work/straight.snn.metrics.jsonl') != read('$work/resumed.snn.metrics.jsonl'))"
+check "train ends with a line naming what it wrote" \
+  test "$(tail -1 "$work/resume.out")" = "wrote resumed.snn (epoch 2 of 2) and resumed.snn.metrics.jsonl"
+check "... also with --json (before the JSON line)" last_json "$work/train.out" \
+  "d['model'].endswith('straight.snn') and d['metrics'].endswith('straight.snn.metrics.jsonl')"
+check "... which it names" grep -q "^wrote $work/straight.snn (epoch 2 of 2) and $work/straight.snn.metrics.jsonl" "$work/train.out"
+check "the progress bar says what its ETA is for" bash -c "script -qec '\"$snn\" train --limit 512 \
+  --test-limit 100 --epochs 1 --hidden 16 --quiet --out \"$work/bar.snn\"' /dev/null | \
+  grep -q 'epoch 1/1 .*ETA this epoch [0-9]*:[0-9][0-9], whole run [0-9]*:[0-9][0-9]'"
+
+# A resumed run takes every option from its checkpoint: Adam's (it once had to be
+# repeated) and the augmentation's (resuming one once crashed: its buffers were
+# sized by the command line's options).
+small=(--limit 256 --test-limit 100 --hidden 16 --quiet)
+for opt in "--optimizer adam" "--augment-shift 1"; do
+  "$snn" train "${small[@]}" $opt --epochs 2 --out "$work/s2.snn" > /dev/null
+  "$snn" train "${small[@]}" $opt --epochs 1 --out "$work/s1.snn" > /dev/null
+  "$snn" train --resume "$work/s1.snn" --epochs 2 --test-limit 100 --quiet > /dev/null
+  check "--resume of a run with $opt continues it bit for bit" cmp "$work/s2.snn" "$work/s1.snn"
+done
+
+# A run that fails in its first epoch (here: the model cannot be written over a
+# directory) leaves no metrics file behind.
+mkdir "$work/adir"
+fails_with "train fails when it cannot write the model" "adir" \
+  "$snn" train --limit 256 --test-limit 100 --epochs 1 --hidden 16 --out "$work/adir"
+check "... and leaves no metrics file" test ! -e "$work/adir.metrics.jsonl"
 
 "$snn" export --model "$work/straight.snn" --out "$work/w.npz" > /dev/null
 check "NumPy reads the export" /usr/bin/python3 -c "

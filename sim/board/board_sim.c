@@ -174,8 +174,8 @@ int main(int argc, char **argv)
     double rate = 0;
     const arg_spec specs[] = {
         {"--fd", ARG_INT, &fd, 0, 1 << 20, "file descriptor of the line (required)"},
-        {"--corrupt", ARG_DOUBLE, &rate, 0, 1, "fraction of bytes damaged, each direction (0)"},
-        {"--seed", ARG_INT, &seed, 0, 2147483647, "seed of the damage (1)"},
+        {"--corrupt", ARG_DOUBLE, &rate, 0, 1, "fraction of bytes damaged, each direction"},
+        {"--seed", ARG_INT, &seed, 0, 2147483647, "seed of the damage"},
     };
     int r = args_parse("board-sim", "The Verilated board on a byte stream (used by snn deploy/classify --sim).",
                        specs, (int)(sizeof specs / sizeof specs[0]), argc - 1, argv + 1);

@@ -8,15 +8,15 @@ void board_link_specs(board_link_opts *o, arg_spec *specs)
     *o = (board_link_opts){.baud = BOARD_DEFAULT_BAUD, .seed = 1, .attempts = 50};
     const arg_spec s[BOARD_LINK_N_SPECS] = {
         {"--port", ARG_STRING, &o->port, 0, -1, "serial device of the board, e.g. /dev/ttyUSB1"},
-        {"--baud", ARG_INT, &o->baud, 9600, 4000000, "baud rate, as the bitstream was built (2000000)"},
+        {"--baud", ARG_INT, &o->baud, 9600, 4000000, "baud rate (bit/s), as the bitstream was built"},
         {"--sim", ARG_FLAG, &o->sim, 0, -1, "talk to the Verilated board on a pseudo-terminal instead"},
-        {"--sim-bin", ARG_STRING, &o->sim_path, 0, -1, "simulator binary (snn-board-sim beside snn)"},
-        {"--corrupt", ARG_DOUBLE, &o->corrupt, 0, 0.5, "--sim: fraction of bytes damaged on the line (0)"},
-        {"--line-seed", ARG_INT, &o->seed, 0, 2147483647, "--sim: seed of that damage (1)"},
+        {"--sim-bin", ARG_STRING, &o->sim_path, 0, -1, "simulator binary (default: snn-board-sim beside snn)"},
+        {"--corrupt", ARG_DOUBLE, &o->corrupt, 0, 0.5, "--sim: fraction of bytes damaged on the line"},
+        {"--line-seed", ARG_INT, &o->seed, 0, 2147483647, "--sim: seed of that damage"},
         {"--timeout-ms", ARG_INT, &o->timeout_ms, 1, 600000,
-         "wait for a reply before resending (500; 5000 with --sim)"},
-        {"--attempts", ARG_INT, &o->attempts, 1, 10000, "transmissions of one request before giving up (50)"},
-        {"--frame", ARG_INT, &o->chunk, 8, 1024, "payload bytes per data frame (the board's maximum)"},
+         "wait for a reply before resending, in ms (default: 500; 5000 with --sim)"},
+        {"--attempts", ARG_INT, &o->attempts, 1, 10000, "transmissions of one request before giving up"},
+        {"--frame", ARG_INT, &o->chunk, 8, 1024, "payload bytes per data frame (default: the board's maximum)"},
     };
     for (int i = 0; i < BOARD_LINK_N_SPECS; i++)
         specs[i] = s[i];

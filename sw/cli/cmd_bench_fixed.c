@@ -47,14 +47,14 @@ static int bench_network(const char *qmodel, const char *model, int bits, qnet *
 
 int cmd_bench_fixed(int argc, char **argv)
 {
-    const char *qmodel = NULL, *model = NULL, *data_dir = DEFAULT_DATA_DIR;
-    int bits = 8, limit = 0, as_json = 0;
+    const char *qmodel = NULL, *model = NULL;
+    cli_data d = CLI_DATA_DEFAULTS;
+    int bits = 8, as_json = 0;
     arg_spec specs[] = {
         {"--qmodel", ARG_STRING, &qmodel, 0, -1, "quantized model to time"},
         {"--model", ARG_STRING, &model, 0, -1, "float model to quantize and time"},
-        {"--weight-bits", ARG_INT, &bits, 1, 16, "weight bits when quantizing here (8)"},
-        {"--data", ARG_STRING, &data_dir, 0, -1, "directory of IDX files (" DEFAULT_DATA_DIR ")"},
-        {"--limit", ARG_INT, &limit, 0, 1 << 30, "first N test images (0 = all)"},
+        {"--weight-bits", ARG_INT, &bits, 1, 16, "weight bits B when quantizing here"},
+        CLI_DATA_ROWS(d, "--limit", 0, 1 << 30, "first N test images (0 = all)"),
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
     };
     int rc = args_parse("bench-fixed", "Images/s of the integer reference model on one core.",
@@ -67,7 +67,7 @@ int cmd_bench_fixed(int argc, char **argv)
     char what[1200];
     qnet_eval_stats s;
     if (bench_network(qmodel, model, bits, &q, what, sizeof what, &err) != 0 ||
-        encoded_set_load(data_dir, "t10k", limit, q.steps, &test, &err) != 0 ||
+        cli_load_split(d.dir, "t10k", d.limit, q.n_in, q.n_out, q.steps, &test, &err) != 0 ||
         qnet_evaluate(&q, &test.spikes, 1, &s, NULL, &err) != 0) {
         fprintf(stderr, "snn bench-fixed: %s\n", err.msg);
         qnet_free(&q);

@@ -15,11 +15,12 @@ int cmd_bench_train(int argc, char **argv)
     int batches = 20, threads = 0, as_json = 0;
     double s1 = SNN_DEFAULT_S1;
     const char *data_dir = DEFAULT_DATA_DIR;
+    snn_config cfg = snn_default_config();
     arg_spec specs[] = {
-        {"--batches", ARG_INT, &batches, 1, 10000, "training batches of 256 to time (20)"},
-        {"--s1", ARG_DOUBLE, &s1, 0, 10, "input weight init scale (default: the training default)"},
+        {"--batches", ARG_INT, &batches, 1, 10000, "training batches of 256 samples to time"},
+        {"--s1", ARG_DOUBLE, &s1, 0, 10, "input weight init scale |N(0, s1)| (as snn train)"},
         {"--threads", ARG_INT, &threads, 0, 1024, "threads (0 = all cores)"},
-        {"--data", ARG_STRING, &data_dir, 0, -1, "directory of IDX files"},
+        {"--data", ARG_STRING, &data_dir, 0, -1, "directory of the IDX files (Fashion-MNIST)"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
     };
     int rc = args_parse("bench-train", "Training and inference throughput of the paper's network.",
@@ -27,14 +28,18 @@ int cmd_bench_train(int argc, char **argv)
     if (rc)
         return rc > 0 ? 0 : 2;
     snn_error err;
-    snn_config cfg = snn_default_config();
     snn_train_options o = snn_default_train_options();
     o.threads = threads;
     o.epochs = 1;
     encoded_set train, test;
-    if (encoded_set_load(data_dir, "train", batches * o.batch, cfg.steps, &train, &err) != 0 ||
-        encoded_set_load(data_dir, "t10k", 0, cfg.steps, &test, &err) != 0) {
+    if (cli_load_split(data_dir, "train", batches * o.batch, cfg.n_in, cfg.n_out, cfg.steps,
+                       &train, &err) != 0) {
         fprintf(stderr, "snn bench-train: %s\n", err.msg);
+        return 1;
+    }
+    if (cli_load_split(data_dir, "t10k", 0, cfg.n_in, cfg.n_out, cfg.steps, &test, &err) != 0) {
+        fprintf(stderr, "snn bench-train: %s\n", err.msg);
+        encoded_set_free(&train);
         return 1;
     }
     snn_model m;

@@ -44,16 +44,15 @@ static int ensure_model(board_link *l, const qnet *q, const char *path, int depl
 
 int cmd_classify(int argc, char **argv)
 {
-    const char *model_path = NULL, *data_dir = DEFAULT_DATA_DIR;
-    int images = 100, deploy = 0, as_json = 0;
+    cli_data d = {NULL, DEFAULT_DATA_DIR, 100};
+    int deploy = 0, as_json = 0;
     board_link_opts o;
     enum { N_OWN = 5 };
     arg_spec specs[BOARD_LINK_N_SPECS + N_OWN];
     board_link_specs(&o, specs);
     const arg_spec own[N_OWN] = {
-        {"--model", ARG_STRING, &model_path, 0, -1, "quantized model file (required)"},
-        {"--images", ARG_INT, &images, 1, 10000, "first N test images (100)"},
-        {"--data", ARG_STRING, &data_dir, 0, -1, "directory of IDX files (" DEFAULT_DATA_DIR ")"},
+        CLI_MODEL_ROW(d, "quantized model file"),
+        CLI_DATA_ROWS(d, "--images", 1, 10000, "first N test images"),
         {"--deploy", ARG_FLAG, &deploy, 0, -1, "load the model first (always with --sim)"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
     };
@@ -65,6 +64,7 @@ int cmd_classify(int argc, char **argv)
                         specs, BOARD_LINK_N_SPECS + N_OWN, argc, argv);
     if (rc)
         return rc > 0 ? 0 : 2;
+    const char *model_path = d.model;
     if (!model_path) {
         fprintf(stderr, "snn classify: --model is required\n");
         return 2;
@@ -79,12 +79,11 @@ int cmd_classify(int argc, char **argv)
     drv_stats before; /* line traffic before the classification */
     int opened = 0;
     rc = 1;
-    if (qnet_load(model_path, &q, &err) != 0) {
+    if (cli_load_qnet_test(&d, &q, &test, &err) != 0) {
         fprintf(stderr, "snn classify: %s\n", err.msg);
         return 1;
     }
-    if (encoded_set_load(data_dir, "t10k", images, q.steps, &test, &err) != 0 ||
-        board_link_open(&l, &o, &err) != 0)
+    if (board_link_open(&l, &o, &err) != 0)
         goto done;
     opened = 1;
     if (ensure_model(&l, &q, model_path, deploy || o.sim, &err) != 0)

@@ -5,6 +5,7 @@
  * window), the core's cycle figures and both accuracies. Exit status 1 on any
  * mismatch, so scripts and tests can rely on it.
  */
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../cosim/cosim.h"
@@ -33,19 +34,19 @@ static void print_mismatch(const cosim_mismatch *m, const char *trace)
 
 int cmd_cosim(int argc, char **argv)
 {
-    const char *model_path = NULL, *data_dir = DEFAULT_DATA_DIR, *trace = NULL;
-    const char *mismatch_trace = "cosim-mismatch.fst";
-    int images = 0, noise_bits = -1, seed = -1, threads = 2, as_json = 0;
+    cli_data d = CLI_DATA_DEFAULTS;
+    const char *trace = NULL, *mismatch_trace = "cosim-mismatch.fst";
+    int noise_bits = -1, threads = 2, as_json = 0;
+    uint64_t seed = UINT64_MAX; /* out of range: the model's */
     arg_spec specs[] = {
-        {"--model", ARG_STRING, &model_path, 0, -1, "quantized model file (required)"},
-        {"--images", ARG_INT, &images, 0, 1 << 30, "first N test images (0 = all)"},
+        CLI_MODEL_ROW(d, "quantized model file"),
+        CLI_DATA_ROWS(d, "--images", 0, 1 << 30, "first N test images (0 = all)"),
         {"--noise-bits", ARG_INT, &noise_bits, -1, 16, "noise bits N, spec §5 (-1 = the model's)"},
-        {"--seed", ARG_INT, &seed, -1, 2147483647, "noise seed (-1 = the model's)"},
-        {"--data", ARG_STRING, &data_dir, 0, -1, "directory of IDX files (" DEFAULT_DATA_DIR ")"},
-        {"--threads", ARG_INT, &threads, 1, 64, "simulator instances in parallel (2)"},
+        {"--seed", ARG_U64, &seed, 0, 4294967295.0, "noise seed, 32 bits (default: the model's)"},
+        {"--threads", ARG_INT, &threads, 1, 64, "simulator instances in parallel"},
         {"--trace", ARG_STRING, &trace, 0, -1, "write the waveform (FST) of image 0 to this file"},
         {"--mismatch-trace", ARG_STRING, &mismatch_trace, 0, -1,
-         "waveform around the first mismatch (cosim-mismatch.fst)"},
+         "waveform (FST) around the first mismatch"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
     };
     int rc = args_parse("cosim",
@@ -54,28 +55,25 @@ int cmd_cosim(int argc, char **argv)
                         specs, (int)(sizeof specs / sizeof specs[0]), argc, argv);
     if (rc)
         return rc > 0 ? 0 : 2;
-    if (!model_path) {
+    if (!d.model) {
         fprintf(stderr, "snn cosim: --model is required\n");
         return 2;
     }
+    const char *model_path = d.model;
     snn_error err;
     qnet q;
-    if (qnet_load(model_path, &q, &err) != 0) {
+    encoded_set test;
+    if (cli_load_qnet_test(&d, &q, &test, &err) != 0) {
         fprintf(stderr, "snn cosim: %s\n", err.msg);
         return 1;
     }
     if (noise_bits >= 0)
         q.noise_bits = noise_bits;
-    if (seed >= 0)
+    if (seed != UINT64_MAX)
         q.seed = (uint32_t)seed;
     if (qnet_check(&q, model_path, &err) != 0) {
         fprintf(stderr, "snn cosim: %s\n", err.msg);
-        qnet_free(&q);
-        return 1;
-    }
-    encoded_set test;
-    if (encoded_set_load(data_dir, "t10k", images, q.steps, &test, &err) != 0) {
-        fprintf(stderr, "snn cosim: %s\n", err.msg);
+        encoded_set_free(&test);
         qnet_free(&q);
         return 1;
     }

@@ -2,7 +2,7 @@
  *
  * Accuracy, firing rates, saturation counters per register (spec §7) and,
  * given the float model it came from, the prediction agreement with it.
- * cmd_eval.c hands over here when it sees --fixed (and drops that flag).
+ * cmd_eval.c parses the options and hands over here when it sees --fixed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +11,6 @@
 #include "../fixed/qnet_io.h"
 #include "../train/train.h"
 #include "../util/json.h"
-#include "../util/args.h"
 #include "commands.h"
 
 /* Fraction of samples on which a and b agree. */
@@ -34,36 +33,16 @@ static void print_sat_json(json_out *j, const uint64_t sat[SAT_KINDS])
     json_raw(j, "saturations", buf);
 }
 
-int eval_fixed_main(int argc, char **argv)
+int eval_fixed(const eval_options *o)
 {
-    const char *model_path = NULL, *float_path = NULL, *data_dir = DEFAULT_DATA_DIR;
-    int limit = 0, threads = 0, as_json = 0;
-    arg_spec specs[] = {
-        {"--model", ARG_STRING, &model_path, 0, -1, "quantized model file (required)"},
-        {"--float-model", ARG_STRING, &float_path, 0, -1,
-         "float model it came from: also report its accuracy and the agreement"},
-        {"--data", ARG_STRING, &data_dir, 0, -1, "directory of IDX files (" DEFAULT_DATA_DIR ")"},
-        {"--limit", ARG_INT, &limit, 0, 1 << 30, "first N test samples (0 = all)"},
-        {"--threads", ARG_INT, &threads, 0, 1024, "threads (0 = all cores)"},
-        {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
-    };
-    int rc = args_parse("eval --fixed",
-                        "Test accuracy, firing rates and saturation counters of a quantized model "
-                        "(integer reference model, docs/integer-spec.md).",
-                        specs, (int)(sizeof specs / sizeof specs[0]), argc, argv);
-    if (rc)
-        return rc > 0 ? 0 : 2;
-    if (!model_path) {
-        fprintf(stderr, "snn eval --fixed: --model is required\n");
-        return 2;
-    }
+    const char *model_path = o->d.model, *float_path = o->float_model;
+    int threads = o->threads, as_json = o->as_json, rc = 1;
     snn_error err;
     qnet q;
     snn_model fm = {0};
     encoded_set test = {0};
     int *pred = NULL, *fpred = NULL;
-    rc = 1;
-    if (qnet_load(model_path, &q, &err) != 0) {
+    if (cli_load_qnet_test(&o->d, &q, &test, &err) != 0) {
         fprintf(stderr, "snn eval --fixed: %s\n", err.msg);
         return 1;
     }
@@ -76,8 +55,6 @@ int eval_fixed_main(int argc, char **argv)
                  q.n_in, q.n_hidden, q.n_out, q.steps);
         goto fail;
     }
-    if (encoded_set_load(data_dir, "t10k", limit, q.steps, &test, &err) != 0)
-        goto fail;
     int n = test.spikes.n;
     pred = malloc(sizeof *pred * (size_t)(n ? n : 1));
     fpred = malloc(sizeof *fpred * (size_t)(n ? n : 1));

@@ -25,20 +25,20 @@ static int register_bits(const qnet *q, int kind)
 int cmd_quantize(int argc, char **argv)
 {
     quant_options o = quant_default_options();
-    const char *model_path = NULL, *out_path = NULL, *data_dir = DEFAULT_DATA_DIR;
-    double seed = o.seed;
-    int limit = 0, threads = 0, as_json = 0;
+    cli_data d = CLI_DATA_DEFAULTS;
+    const char *out_path = NULL;
+    uint64_t seed = o.seed;
+    int threads = 0, as_json = 0;
     arg_spec specs[] = {
-        {"--model", ARG_STRING, &model_path, 0, -1, "float model file (required)"},
+        CLI_MODEL_ROW(d, "float model file"),
         {"--out", ARG_STRING, &out_path, 0, -1, "quantized model file to write (required)"},
-        {"--weight-bits", ARG_INT, &o.weight_bits, 1, 16, "B: weight magnitude bits (8)"},
-        {"--hidden-bits", ARG_INT, &o.hidden_bits, 8, 32, "H: acc1/syn/mem register bits (24)"},
-        {"--readout-bits", ARG_INT, &o.readout_bits, 8, 40, "R: acc2/flt/out register bits (32)"},
-        {"--noise-bits", ARG_INT, &o.noise_bits, 0, 16, "N: membrane noise bits, 0 = off (0)"},
-        {"--seed", ARG_DOUBLE, &seed, 0, 4294967295.0, "noise seed, 32 bits (1)"},
-        {"--data", ARG_STRING, &data_dir, 0, -1, "directory of IDX files (" DEFAULT_DATA_DIR ")"},
-        {"--limit", ARG_INT, &limit, 0, 1 << 30,
-         "measure register ranges on the first N training images (0 = all)"},
+        {"--weight-bits", ARG_INT, &o.weight_bits, 1, 16, "B: weight magnitude bits"},
+        {"--hidden-bits", ARG_INT, &o.hidden_bits, 8, 32, "H: acc1/syn/mem register bits"},
+        {"--readout-bits", ARG_INT, &o.readout_bits, 8, 40, "R: acc2/flt/out register bits"},
+        {"--noise-bits", ARG_INT, &o.noise_bits, 0, 16, "N: membrane noise bits (0 = off)"},
+        {"--seed", ARG_U64, &seed, 0, 4294967295.0, "noise seed, 32 bits"},
+        CLI_DATA_ROWS(d, "--limit", 0, 1 << 30,
+                      "measure register ranges on the first N training images (0 = all)"),
         {"--threads", ARG_INT, &threads, 0, 1024, "threads (0 = all cores)"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
     };
@@ -48,12 +48,9 @@ int cmd_quantize(int argc, char **argv)
                         specs, (int)(sizeof specs / sizeof specs[0]), argc, argv);
     if (rc)
         return rc > 0 ? 0 : 2;
+    const char *model_path = d.model;
     if (!model_path || !out_path) {
         fprintf(stderr, "snn quantize: --model and --out are required\n");
-        return 2;
-    }
-    if (seed != (double)(uint32_t)seed) {
-        fprintf(stderr, "snn quantize: --seed: %g is not a whole number\n", seed);
         return 2;
     }
     o.seed = (uint32_t)seed;
@@ -72,7 +69,7 @@ int cmd_quantize(int argc, char **argv)
     ow.readout_bits = WIDE_READOUT;
     if (quantize_model(&m, &o, model_path, &q, &rep, &err) != 0 ||
         quantize_model(&m, &ow, model_path, &wide, NULL, &err) != 0 ||
-        encoded_set_load(data_dir, "train", limit, q.steps, &train, &err) != 0)
+        cli_load_split(d.dir, "train", d.limit, q.n_in, q.n_out, q.steps, &train, &err) != 0)
         goto done;
     int64_t range[SAT_KINDS], unused[SAT_KINDS];
     uint64_t wide_sat[SAT_KINDS], sat[SAT_KINDS];

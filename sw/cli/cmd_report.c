@@ -2,7 +2,6 @@
  * statistics from sweep results, as one HTML and one Markdown page. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "../exp/report.h"
 #include "../net/model.h"
@@ -16,40 +15,26 @@ int cmd_report(int argc, char **argv)
     const char *model_path = NULL, *data_dir = DEFAULT_DATA_DIR;
     int as_json = 0;
     arg_spec specs[] = {
-        {"-o", ARG_STRING, &o.dir, 0, -1, "output directory (report)"},
+        {"-o", ARG_STRING, &o.dir, 0, -1, "output directory"},
         {"--out", ARG_STRING, &o.dir, 0, -1, "same as -o"},
         {"--title", ARG_STRING, &o.title, 0, -1, "page title"},
         {"--model", ARG_STRING, &model_path, 0, -1, "a model for the example raster and membrane traces"},
         {"--data", ARG_STRING, &data_dir, 0, -1, "Fashion-MNIST directory for --model's example image"},
-        {"--trained-acc", ARG_DOUBLE, &o.trained_acc, 0, 1, "a run trains when its peak accuracy exceeds this (0.5)"},
-        {"--low-rate", ARG_DOUBLE, &o.low_rate_hz, 0, 1000, "low-activity bound in Hz (25.6)"},
-        {"--noise-s1", ARG_DOUBLE, &o.noise_s1, 0, 10, "s1 of the noise experiment (0.001)"},
+        {"--trained-acc", ARG_DOUBLE, &o.trained_acc, 0, 1, "a run trains when its peak accuracy (0..1) exceeds this"},
+        {"--low-rate", ARG_DOUBLE, &o.low_rate_hz, 0, 1000, "low-activity bound, in Hz"},
+        {"--noise-s1", ARG_DOUBLE, &o.noise_s1, 0, 10, "s1 of the noise experiment"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
     };
     int n_specs = (int)(sizeof specs / sizeof specs[0]);
-    /* Results files are the arguments that are neither options nor their values. */
-    char **opts = malloc(sizeof *opts * (size_t)(argc + 1));
     const char **files = malloc(sizeof *files * (size_t)(argc + 1));
-    int n_opts = 0, n_files = 0;
-    for (int i = 0; opts && files && i < argc; i++) {
-        if (argv[i][0] != '-') {
-            files[n_files++] = argv[i];
-            continue;
-        }
-        opts[n_opts++] = argv[i];
-        int takes_value = 0;
-        for (int k = 0; k < n_specs; k++)
-            takes_value |= strcmp(argv[i], specs[k].name) == 0 && specs[k].kind != ARG_FLAG;
-        if (takes_value && i + 1 < argc)
-            opts[n_opts++] = argv[++i];
-    }
-    int rc = !opts || !files ? -1
-                             : args_parse("report",
-                                          "Figures, tables and statistics of sweep results (snn report\n"
-                                          "RESULTS.jsonl... -o DIR), beside the paper's numbers.",
-                                          specs, n_specs, n_opts, opts);
+    args_more more = {.operands = "RESULTS.jsonl...", .operand = files};
+    int rc = !files ? -1
+                    : args_parse_more("report",
+                                      "Figures, tables and statistics of sweep results (snn report\n"
+                                      "RESULTS.jsonl... -o DIR), beside the paper's numbers.",
+                                      specs, n_specs, argc, argv, &more);
+    int n_files = more.n_operands;
     if (rc > 0) { /* --help */
-        free(opts);
         free(files);
         return 0;
     }
@@ -108,7 +93,6 @@ done:
     if (have_model)
         snn_model_free(&m);
     report_runs_free(&runs);
-    free(opts);
     free(files);
     return rc < 0 ? 2 : rc > 0 ? 1 : 0;
 }

@@ -319,7 +319,7 @@ int cmd_sweep(int argc, char **argv)
         {"--vrd-norm", ARG_STRING, &a.norm, 0, -1, "grid (paper), vr2001 or elephant"},
         {"--robust", ARG_INT, &a.robust, 0, 1, "1: measure inference-time robustness after training"},
         {"--robust-rtl", ARG_INT, &a.robust_rtl, 0, 1 << 30, "with --robust 1: also run the first N test images of each condition on the RTL core (co-simulation; 0 = off)"},
-        {"--results", ARG_STRING, &a.results, 0, -1, "results file, one JSON line per run (results.jsonl)"},
+        {"--results", ARG_STRING, &a.results, 0, -1, "results file, one JSON line per run"},
         {"-o", ARG_STRING, &a.results, 0, -1, "same as --results"},
         {"-j", ARG_INT, &a.jobs, 0, 4096, "runs in parallel (0 = one per core)"},
         {"--threads", ARG_INT, &a.threads, 1, 1024, "threads per run (1)"},

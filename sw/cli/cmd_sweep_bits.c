@@ -63,8 +63,9 @@ static double agreement(const int *a, const int *b, int n)
 }
 
 /* One model through every (B, H) pair. */
-static int sweep_model(sweep_row *row, const spike_data *test, const int *widths, int n_widths,
-                       int threads, int *fpred, int *pred, snn_error *err)
+static int sweep_model(sweep_row *row, const spike_data *test, const char *data_dir,
+                       const int *widths, int n_widths, int threads, int *fpred, int *pred,
+                       snn_error *err)
 {
     snn_model m;
     if (snn_model_load(row->path, &m, NULL, NULL, err) != 0)
@@ -76,6 +77,8 @@ static int sweep_model(sweep_row *row, const spike_data *test, const int *widths
                  test->steps);
         goto done;
     }
+    if (spike_data_check_shape(test, m.cfg.n_in, m.cfg.n_out, data_dir, err) != 0)
+        goto done;
     if (snn_evaluate(&m, test, threads, &fs, fpred, err) != 0)
         goto done;
     row->float_acc = fs.acc;
@@ -256,19 +259,18 @@ static int run_gnuplot(const char *dir, snn_error *err)
 
 int cmd_sweep_bits(int argc, char **argv)
 {
-    const char *model_path = NULL, *qat_arg = NULL, *out_dir = NULL, *data_dir = DEFAULT_DATA_DIR;
-    const char *width_arg = "24,16,12,min";
-    int limit = 0, threads = 0, as_json = 0;
+    cli_data d = CLI_DATA_DEFAULTS;
+    const char *qat_arg = NULL, *out_dir = NULL, *width_arg = "24,16,12,min";
+    int threads = 0, as_json = 0;
     arg_spec specs[] = {
-        {"--model", ARG_STRING, &model_path, 0, -1, "float model file (required)"},
+        CLI_MODEL_ROW(d, "float model file"),
         {"--qat-model", ARG_STRING, &qat_arg, 0, -1,
          "QAT-trained model(s), comma-separated, swept at the first hidden width"},
         {"--out", ARG_STRING, &out_dir, 0, -1, "directory for the table, CSV and plot (required)"},
         {"--hidden-bits", ARG_STRING, &width_arg, 0, -1,
          "hidden widths H, comma-separated, the first also for QAT models; 'min': the "
-         "smallest that holds theta (24,16,12,min)"},
-        {"--data", ARG_STRING, &data_dir, 0, -1, "directory of IDX files (" DEFAULT_DATA_DIR ")"},
-        {"--limit", ARG_INT, &limit, 0, 1 << 30, "first N test samples (0 = all)"},
+         "smallest that holds theta"},
+        CLI_DATA_ROWS(d, "--limit", 0, 1 << 30, "first N test samples (0 = all)"),
         {"--threads", ARG_INT, &threads, 0, 1024, "threads (0 = all cores)"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
     };
@@ -278,6 +280,7 @@ int cmd_sweep_bits(int argc, char **argv)
                         specs, (int)(sizeof specs / sizeof specs[0]), argc, argv);
     if (rc)
         return rc > 0 ? 0 : 2;
+    const char *model_path = d.model, *data_dir = d.dir;
     if (!model_path || !out_dir) {
         fprintf(stderr, "snn sweep-bits: --model and --out are required\n");
         return 2;
@@ -319,7 +322,7 @@ int cmd_sweep_bits(int argc, char **argv)
         return 1;
     }
     encoded_set test;
-    if (encoded_set_load(data_dir, "t10k", limit, steps, &test, &err) != 0) {
+    if (encoded_set_load(data_dir, "t10k", d.limit, steps, &test, &err) != 0) {
         fprintf(stderr, "snn sweep-bits: %s\n", err.msg);
         return 1;
     }
@@ -335,7 +338,8 @@ int cmd_sweep_bits(int argc, char **argv)
     for (int r = 0; r < n_rows; r++) {
         rows[r].path = r ? qat_items[r - 1] : model_path;
         rows[r].qat = r > 0;
-        if (sweep_model(&rows[r], &test.spikes, widths, n_widths, threads, fpred, pred, &err) != 0)
+        if (sweep_model(&rows[r], &test.spikes, data_dir, widths, n_widths, threads, fpred, pred,
+                        &err) != 0)
             goto done;
     }
     static const char *const names[] = {"sweep-bits.txt", "sweep-bits.csv", "sweep-bits.dat",

@@ -1,8 +1,10 @@
 /* cmd_train.c - `snn train`: train an E/I LIF network and write the model.
  *
  * The model file (--out) is rewritten atomically after every epoch with the
- * training state inside, so it doubles as the checkpoint for --resume. One
- * JSON line per epoch goes to <out>.metrics.jsonl.
+ * training state inside, so it doubles as the checkpoint for --resume (which
+ * rewrites the file it resumes unless --out says otherwise). One JSON line per
+ * epoch goes to <out>.metrics.jsonl, also rewritten atomically with each epoch.
+ * The last line names what was written.
  */
 #include <math.h>
 #include <omp.h>
@@ -12,38 +14,88 @@
 #include <unistd.h>
 
 #include "../train/train.h"
-#include "../util/json.h"
 #include "../util/args.h"
+#include "../util/atomic_file.h"
+#include "../util/json.h"
 #include "commands.h"
 
-/* Terminal progress: a bar for the epoch and the ETA of the whole run. */
+/* Terminal progress: a bar for the epoch, the ETA of this epoch and that of the run. */
 typedef struct {
     int epoch, first_epoch, total_epochs;
-    double t0; /* when this run's first epoch started */
+    double t0;       /* when this run's first epoch started */
+    double epoch_t0; /* when this epoch started */
 } progress_state;
+
+/* "m:ss", or "h:mm:ss" from an hour on. */
+static void format_eta(double seconds, char *buf, size_t cap)
+{
+    long s = (long)(seconds + 0.5);
+    if (s >= 3600)
+        snprintf(buf, cap, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    else
+        snprintf(buf, cap, "%ld:%02ld", s / 60, s % 60);
+}
 
 static void progress_bar(int done, int total, void *ctx)
 {
     progress_state *p = ctx;
     if (done % 4 && done != total)
         return;
-    double elapsed = omp_get_wtime() - p->t0;
+    double now = omp_get_wtime();
     double batches_done = (double)(p->epoch - p->first_epoch) * total + done;
     double batches_left = (double)(p->total_epochs - p->epoch + 1) * total - done;
-    int eta = (int)(elapsed / batches_done * batches_left);
+    char epoch_eta[32], run_eta[32];
+    format_eta(done ? (now - p->epoch_t0) / done * (total - done) : 0, epoch_eta,
+               sizeof epoch_eta);
+    format_eta(batches_done ? (now - p->t0) / batches_done * batches_left : 0, run_eta,
+               sizeof run_eta);
     int width = 30, filled = width * done / total;
-    fprintf(stderr, "\repoch %d/%d [%.*s%*s] %3d%%  ETA %d:%02d", p->epoch, p->total_epochs,
-            filled, "##############################", width - filled, "", 100 * done / total,
-            eta / 60, eta % 60);
+    fprintf(stderr, "\repoch %d/%d [%.*s%*s] %3d%%  ETA this epoch %s, whole run %s",
+            p->epoch, p->total_epochs, filled, "##############################", width - filled,
+            "", 100 * done / total, epoch_eta, run_eta);
     if (done == total)
         fputs("\r\033[K", stderr);
     fflush(stderr);
 }
 
-static void write_metrics(FILE *f, const snn_epoch_stats *s)
+/* The metrics file (one JSON line per epoch) as it will be written: held in
+ * memory and written atomically after each epoch, so it always matches the
+ * model file and a run that fails leaves no partial file. */
+typedef struct {
+    char path[1100];
+    char *text;
+    size_t len;
+    FILE *mem; /* open_memstream over text/len */
+} metrics_file;
+
+/* Starts the metrics; a resumed run keeps the first `keep_epochs` lines of `from`. */
+static int metrics_start(metrics_file *mf, const char *out_path, const char *from,
+                         int keep_epochs, snn_error *err)
+{
+    snprintf(mf->path, sizeof mf->path, "%s.metrics.jsonl", out_path);
+    mf->mem = open_memstream(&mf->text, &mf->len);
+    if (!mf->mem)
+        return snn_fail(err, "out of memory for the metrics");
+    if (!from || keep_epochs == 0)
+        return 0;
+    char old_path[1100];
+    snprintf(old_path, sizeof old_path, "%s.metrics.jsonl", from);
+    FILE *f = fopen(old_path, "r");
+    if (!f) /* a checkpoint whose metrics were not kept: start afresh */
+        return 0;
+    int c, lines = 0;
+    while (lines < keep_epochs && (c = getc(f)) != EOF) {
+        fputc(c, mf->mem);
+        lines += c == '\n';
+    }
+    fclose(f);
+    return 0;
+}
+
+static int metrics_add(metrics_file *mf, const snn_epoch_stats *s, snn_error *err)
 {
     json_out j;
-    json_begin(&j, f);
+    json_begin(&j, mf->mem);
     json_int(&j, "epoch", s->epoch);
     json_num(&j, "loss", s->loss);
     json_num(&j, "train_acc", s->train_acc);
@@ -54,47 +106,132 @@ static void write_metrics(FILE *f, const snn_epoch_stats *s)
     json_num(&j, "seconds", s->seconds);
     json_num(&j, "samples_per_s", s->samples_per_s);
     json_end(&j);
+    if (fflush(mf->mem) != 0)
+        return snn_fail(err, "out of memory for the metrics");
+    return atomic_write(mf->path, mf->text, mf->len, err);
+}
+
+static void metrics_free(metrics_file *mf)
+{
+    if (mf->mem)
+        fclose(mf->mem);
+    free(mf->text);
+}
+
+/* Options the checkpoint fixes: with --resume they come from it, and giving one is an error. */
+static const char *const fixed_by_checkpoint[] = {
+    "--preset", "--ratio", "--hidden", "--steps", "--batch", "--lr", "--lr-end", "--optimizer",
+    "--s1", "--noise", "--qat", "--surrogate", "--augment-shift", "--no-dale", "--seed",
+    "--limit",
+};
+
+static int check_resume_options(const char *resume, const arg_spec *specs, int n,
+                                const unsigned char *given)
+{
+    for (int i = 0; i < n; i++)
+        for (size_t k = 0; given[i] && k < sizeof fixed_by_checkpoint / sizeof *fixed_by_checkpoint;
+             k++)
+            if (strcmp(specs[i].name, fixed_by_checkpoint[k]) == 0) {
+                fprintf(stderr, "snn train: %s conflicts with --resume: %s fixes it (the "
+                        "architecture and training options come from the checkpoint)\n",
+                        specs[i].name, resume);
+                return -1;
+            }
+    return 0;
+}
+
+/* The model to train: a fresh one from the options, or the checkpoint with its
+ * options (o keeps epochs, threads and progress). */
+static int start_model(const char *resume, const snn_config *cfg, double s1, snn_model *m,
+                       snn_train_options *o, void **state, size_t *state_len, snn_error *err)
+{
+    *state = NULL;
+    if (!resume) {
+        if (snn_model_alloc(m, cfg, err) != 0)
+            return -1;
+        snn_rng rng;
+        snn_rng_seed(&rng, o->seed, 0x494e4954ull); /* init stream */
+        snn_model_init(m, s1, &rng);
+        return 0;
+    }
+    if (snn_model_load(resume, m, state, state_len, err) != 0)
+        return -1;
+    if (!*state) {
+        snn_model_free(m);
+        return snn_fail(err, "%s: holds no training state to resume from", resume);
+    }
+    if (snn_train_state_options(*state, *state_len, resume, o, err) != 0) {
+        snn_model_free(m);
+        free(*state);
+        *state = NULL;
+        return -1;
+    }
+    return 0;
 }
 
 int cmd_train(int argc, char **argv)
 {
     snn_config cfg = snn_default_config();
     snn_train_options o = snn_default_train_options();
-    double ratio = 0.8, s1 = SNN_DEFAULT_S1, seed = 1, lr = -1, lr_end = -1, surrogate = -1;
+    double ratio = 0.8, s1 = SNN_DEFAULT_S1, lr = -1, lr_end = -1, surrogate = -1;
+    uint64_t seed = o.seed;
     int hidden = cfg.n_hidden, steps = cfg.steps, no_dale = 0, as_json = 0, quiet = 0;
     int epochs = -1, test_limit = 0;
-    const char *data_dir = DEFAULT_DATA_DIR, *out_path = "model.snn", *resume = NULL;
+    const char *data_dir = DEFAULT_DATA_DIR, *out_path = NULL, *resume = NULL;
     const char *optimizer = NULL, *preset = "paper";
     arg_spec specs[] = {
-        {"--preset", ARG_STRING, &preset, 0, -1, "paper (the paper's setup, default) or best (Adam, cosine lr, surrogate 25, 80 epochs)"},
-        {"--ratio", ARG_DOUBLE, &ratio, 0, 1, "fraction of excitatory hidden neurons (0.8)"},
-        {"--hidden", ARG_INT, &hidden, 1, 65535, "hidden neurons (100)"},
-        {"--steps", ARG_INT, &steps, 1, 100000, "time steps per sample (100)"},
-        {"--epochs", ARG_INT, &epochs, 1, 100000, "epochs in all (paper 30, best 80)"},
-        {"--batch", ARG_INT, &o.batch, 1, 1 << 20, "samples per batch (256)"},
-        {"--lr", ARG_DOUBLE, &lr, 1e-12, 10, "learning rate (0.01 sgd, 0.002 best)"},
-        {"--lr-end", ARG_DOUBLE, &lr_end, 1e-6, 1, "cosine schedule: final lr as a fraction of --lr (paper 1 = constant, best 0.01)"},
-        {"--optimizer", ARG_STRING, &optimizer, 0, -1, "sgd or adam"},
-        {"--s1", ARG_DOUBLE, &s1, 0, 10, "input weight init scale |N(0, s1)|; sets the initial rate"},
-        {"--noise", ARG_DOUBLE, &o.noise, 0, 10, "weight-update noise sigma (0)"},
-        {"--qat", ARG_INT, &o.qat_bits, 1, 16, "train through B-bit fake-quantized weights"},
-        {"--surrogate", ARG_DOUBLE, &surrogate, 0.1, 10000, "surrogate slope: dS/dmem = 1/(s|mem-thr|+1)^2 (paper 100, best 25)"},
-        {"--augment-shift", ARG_INT, &o.augment_shift, 0, 8, "shift training images by up to N pixels (0)"},
+        {"--preset", ARG_STRING, &preset, 0, -1,
+         "paper (the paper's setup) or best (Adam, cosine lr, surrogate 25, 80 epochs)"},
+        {"--ratio", ARG_DOUBLE, &ratio, 0, 1, "fraction of excitatory hidden neurons"},
+        {"--hidden", ARG_INT, &hidden, 1, 65535, "hidden neurons"},
+        {"--steps", ARG_INT, &steps, 1, 100000, "time steps per sample (1 ms each)"},
+        {"--epochs", ARG_INT, &epochs, 1, 100000,
+         "epochs in all, a resumed run included (default: paper 30, best 80)"},
+        {"--batch", ARG_INT, &o.batch, 1, 1 << 20, "samples per batch"},
+        {"--lr", ARG_DOUBLE, &lr, 1e-12, 10, "learning rate (default: paper 0.01, best 0.002)"},
+        {"--lr-end", ARG_DOUBLE, &lr_end, 1e-6, 1,
+         "cosine schedule: final lr as a fraction of --lr (default: paper 1 = constant, best 0.01)"},
+        {"--optimizer", ARG_STRING, &optimizer, 0, -1,
+         "sgd or adam (default: paper sgd, best adam)"},
+        {"--s1", ARG_DOUBLE, &s1, 0, 10,
+         "input weight init scale |N(0, s1)| (dimensionless); sets the initial rate"},
+        {"--noise", ARG_DOUBLE, &o.noise, 0, 10,
+         "weight-update noise: sigma of N(0, sigma^2) added to every weight after each update"},
+        {"--qat", ARG_INT, &o.qat_bits, 0, 16,
+         "train through B-bit fake-quantized weights (0 = float)"},
+        {"--surrogate", ARG_DOUBLE, &surrogate, 0.1, 10000,
+         "surrogate slope s, per unit of membrane potential: dS/dmem = 1/(s|mem-thr|+1)^2 "
+         "(default: paper 100, best 25)"},
+        {"--augment-shift", ARG_INT, &o.augment_shift, 0, 8,
+         "shift training images by up to N pixels (0 = off)"},
         {"--no-dale", ARG_FLAG, &no_dale, 0, -1, "unbounded baseline: no sign constraints"},
-        {"--seed", ARG_DOUBLE, &seed, 0, 1e18, "random seed (1)"},
-        {"--threads", ARG_INT, &o.threads, 0, 1024, "threads (0 = all cores); results do not depend on it"},
+        {"--seed", ARG_U64, &seed, 0, 0x1p64,
+         "random seed, 0..2^64-1 (initial weights, shuffling)"},
+        {"--threads", ARG_INT, &o.threads, 0, 1024,
+         "threads (0 = all cores); results do not depend on it"},
         {"--limit", ARG_INT, &o.limit, 0, 1 << 30, "train on the first N samples (0 = all)"},
         {"--test-limit", ARG_INT, &test_limit, 0, 1 << 30, "test on the first N samples (0 = all)"},
-        {"--data", ARG_STRING, &data_dir, 0, -1, "directory of IDX files (" DEFAULT_DATA_DIR ")"},
-        {"--out", ARG_STRING, &out_path, 0, -1, "model file to write (model.snn)"},
-        {"--resume", ARG_STRING, &resume, 0, -1, "continue from this model/checkpoint file"},
+        {"--data", ARG_STRING, &data_dir, 0, -1, "directory of the IDX files (Fashion-MNIST)"},
+        {"--out", ARG_STRING, &out_path, 0, -1,
+         "model file to write after every epoch, and <out>.metrics.jsonl (default: model.snn; with "
+         "--resume: the resumed file, rewritten in place)"},
+        {"--resume", ARG_STRING, &resume, 0, -1,
+         "continue from this model/checkpoint file up to --epochs; its architecture and options "
+         "are kept (giving one of them is an error)"},
         {"--quiet", ARG_FLAG, &quiet, 0, -1, "no per-epoch lines"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
     };
-    int rc = args_parse("train", "Train an E/I LIF network with surrogate gradients.", specs,
-                        (int)(sizeof specs / sizeof specs[0]), argc, argv);
+    enum { N_SPECS = sizeof specs / sizeof specs[0] };
+    unsigned char given[N_SPECS] = {0};
+    args_more more = {.given = given};
+    int rc = args_parse_more("train", "Train an E/I LIF network with surrogate gradients.", specs,
+                             N_SPECS, argc, argv, &more);
     if (rc)
         return rc > 0 ? 0 : 2;
+    if (resume && check_resume_options(resume, specs, N_SPECS, given) != 0)
+        return 2;
+    if (!out_path)
+        out_path = resume ? resume : "model.snn";
     int best = strcmp(preset, "best") == 0;
     if (!best && strcmp(preset, "paper") != 0) {
         fprintf(stderr, "snn train: --preset must be paper or best, not '%s'\n", preset);
@@ -111,7 +248,7 @@ int cmd_train(int argc, char **argv)
     o.lr_decay_end = lr_end > 0 ? lr_end : best ? 0.01 : 1.0;
     o.epochs = epochs > 0 ? epochs : best ? 80 : 30;
     o.surrogate_scale = surrogate > 0 ? surrogate : best ? 25 : SNN_PAPER_SURROGATE_SCALE;
-    o.seed = (unsigned long long)seed;
+    o.seed = seed;
     cfg.n_hidden = hidden;
     cfg.n_exc = snn_exc_count(hidden, ratio);
     cfg.steps = steps;
@@ -119,58 +256,30 @@ int cmd_train(int argc, char **argv)
 
     snn_error err;
     snn_model m;
-    void *state = NULL;
+    void *state;
     size_t state_len = 0;
-    if (resume) {
-        if (snn_model_load(resume, &m, &state, &state_len, &err) != 0) {
-            fprintf(stderr, "snn train: %s\n", err.msg);
-            return 1;
-        }
-        if (!state) {
-            fprintf(stderr, "snn train: %s: holds no training state to resume from\n", resume);
-            snn_model_free(&m);
-            return 1;
-        }
-    } else {
-        if (snn_model_alloc(&m, &cfg, &err) != 0) {
-            fprintf(stderr, "snn train: %s\n", err.msg);
-            return 1;
-        }
-        snn_rng rng;
-        snn_rng_seed(&rng, o.seed, 0x494e4954ull); /* init stream */
-        snn_model_init(&m, s1, &rng);
+    if (start_model(resume, &cfg, s1, &m, &o, &state, &state_len, &err) != 0) {
+        fprintf(stderr, "snn train: %s\n", err.msg);
+        return 1;
     }
-    progress_state prog = {0, 0, o.epochs, 0};
+    progress_state prog = {.total_epochs = o.epochs};
     if (isatty(fileno(stderr)) && !as_json) {
         o.progress = progress_bar;
         o.progress_ctx = &prog;
     }
+    encoded_set train = {0}, test = {0};
+    metrics_file metrics = {0};
     snn_trainer *t = snn_trainer_new(&m, &o, &err);
-    if (!t || (state && snn_trainer_restore(t, state, state_len, resume, &err) != 0)) {
-        fprintf(stderr, "snn train: %s\n", err.msg);
-        free(state);
-        snn_trainer_free(t);
-        snn_model_free(&m);
-        return 1;
-    }
+    rc = !t || (state && snn_trainer_restore(t, state, state_len, resume, &err) != 0);
     free(state);
-    o = *snn_trainer_options(t);
-    encoded_set train, test;
-    if (encoded_set_load(data_dir, "train", o.limit, m.cfg.steps, &train, &err) != 0 ||
-        encoded_set_load(data_dir, "t10k", test_limit, m.cfg.steps, &test, &err) != 0) {
-        fprintf(stderr, "snn train: %s\n", err.msg);
-        snn_trainer_free(t);
-        snn_model_free(&m);
-        return 1;
-    }
-    char metrics_path[1100];
-    snprintf(metrics_path, sizeof metrics_path, "%s.metrics.jsonl", out_path);
-    FILE *metrics = fopen(metrics_path, resume ? "a" : "w");
-    if (!metrics) {
-        fprintf(stderr, "snn train: %s: cannot open for writing\n", metrics_path);
-        rc = 1;
-        goto done;
-    }
+    if (rc)
+        goto fail;
+    if (cli_load_split(data_dir, "train", o.limit, m.cfg.n_in, m.cfg.n_out, m.cfg.steps, &train,
+                       &err) != 0 ||
+        cli_load_split(data_dir, "t10k", test_limit, m.cfg.n_in, m.cfg.n_out, m.cfg.steps, &test,
+                       &err) != 0 ||
+        metrics_start(&metrics, out_path, resume, snn_trainer_epoch_done(t), &err) != 0)
+        goto fail;
     snn_eval_stats init;
     if (snn_evaluate(&m, &test.spikes, o.threads, &init, NULL, &err) != 0)
         goto fail;
@@ -188,6 +297,7 @@ int cmd_train(int argc, char **argv)
     prog.t0 = omp_get_wtime();
     while (snn_trainer_epoch_done(t) < o.epochs) {
         prog.epoch = snn_trainer_epoch_done(t) + 1;
+        prog.epoch_t0 = omp_get_wtime();
         if (snn_trainer_epoch(t, &train.spikes, &test.spikes, &s, &err) != 0)
             goto fail;
         void *blob;
@@ -196,9 +306,8 @@ int cmd_train(int argc, char **argv)
             goto fail;
         int saved = snn_model_save(out_path, &m, blob, blob_len, &err);
         free(blob);
-        if (saved != 0)
+        if (saved != 0 || metrics_add(&metrics, &s, &err) != 0)
             goto fail;
-        write_metrics(metrics, &s);
         peak = s.test_acc > peak ? s.test_acc : peak;
         sps_sum += s.samples_per_s;
         ran++;
@@ -208,10 +317,17 @@ int cmd_train(int argc, char **argv)
                    100 * s.test_acc, s.hidden_hz, s.exc_hz, s.inh_hz, s.seconds, s.samples_per_s);
         fflush(stdout);
     }
+    if (ran)
+        printf("wrote %s (epoch %d of %d) and %s\n", out_path, snn_trainer_epoch_done(t),
+               o.epochs, metrics.path);
+    else
+        printf("wrote nothing: %s has trained %d epochs already (--epochs %d)\n", resume,
+               snn_trainer_epoch_done(t), o.epochs);
     if (as_json) {
         json_out j;
         json_begin(&j, stdout);
         json_str(&j, "model", out_path);
+        json_str(&j, "metrics", metrics.path);
         json_int(&j, "epochs", snn_trainer_epoch_done(t));
         json_num(&j, "test_acc", s.test_acc);
         json_num(&j, "peak_test_acc", peak);
@@ -230,10 +346,7 @@ fail:
     fprintf(stderr, "snn train: %s\n", err.msg);
     rc = 1;
 done:
-    if (metrics && fclose(metrics) != 0 && rc == 0) {
-        fprintf(stderr, "snn train: %s: write failed\n", metrics_path);
-        rc = 1;
-    }
+    metrics_free(&metrics);
     encoded_set_free(&train);
     encoded_set_free(&test);
     snn_trainer_free(t);

@@ -185,10 +185,10 @@ int cmd_vrd(int argc, char **argv)
     arg_spec specs[] = {
         {"--csv", ARG_STRING, &csv, 0, -1, "spike trains as CSV lines 'train_id,time'"},
         {"--model", ARG_STRING, &model_path, 0, -1, "or: a model, whose hidden rasters are compared"},
-        {"--data", ARG_STRING, &data_dir, 0, -1, "Fashion-MNIST directory for --model (" DEFAULT_DATA_DIR ")"},
-        {"--images", ARG_INT, &images, 1, 10000, "test images for --model (8)"},
-        {"--tau", ARG_DOUBLE, &tau, 1e-9, 1e9, "time constant, in the unit of the times (1 step)"},
-        {"--norm", ARG_STRING, &norm_name, 0, -1, "grid (paper, default), vr2001 or elephant"},
+        {"--data", ARG_STRING, &data_dir, 0, -1, "Fashion-MNIST directory for --model"},
+        {"--images", ARG_INT, &images, 1, 10000, "test images for --model"},
+        {"--tau", ARG_DOUBLE, &tau, 1e-9, 1e9, "time constant, in the unit of the times (steps for --model)"},
+        {"--norm", ARG_STRING, &norm_name, 0, -1, "grid (the paper's), vr2001 or elephant"},
         {"--out", ARG_STRING, &out_path, 0, -1, "write the pair distances here (CSV) instead of stdout"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
     };

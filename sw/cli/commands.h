@@ -3,10 +3,17 @@
 #ifndef SNN_COMMANDS_H
 #define SNN_COMMANDS_H
 
+#include "cli_data.h"
+
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
-/* `snn eval --fixed` (cmd_eval_fixed.c), called by cmd_eval. */
-int eval_fixed_main(int argc, char **argv);
+/* `snn eval --fixed` (cmd_eval_fixed.c): cmd_eval parses the options and hands over. */
+typedef struct {
+    cli_data d;              /* --model (quantized), --data, --limit */
+    const char *float_model; /* --float-model, or NULL */
+    int threads, as_json;
+} eval_options;
+int eval_fixed(const eval_options *o);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_bench_train(int argc, char **argv);

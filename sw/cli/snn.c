@@ -4,13 +4,18 @@
 
 #include "commands.h"
 
+/* cli.mk defines it from `git describe`; a build outside git says so. */
+#ifndef SNN_VERSION
+#define SNN_VERSION "unknown (built outside git)"
+#endif
+
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *help;
 } commands[] = {
     {"train", cmd_train, "train an E/I LIF network (float, surrogate gradients)"},
-    {"eval", cmd_eval, "test accuracy and firing rates of a model"},
+    {"eval", cmd_eval, "test accuracy and firing rates of a model (--fixed: of a quantized one)"},
     {"export", cmd_export, "write a model's weights and config to a NumPy .npz"},
     {"import", cmd_import, "read weights and config from a NumPy .npz into a model"},
     {"bench-train", cmd_bench_train, "training throughput of the paper's network (samples/s)"},
@@ -24,12 +29,27 @@ static const struct {
     {"deploy", cmd_deploy, "load a quantized model onto the FPGA board over UART (or --sim)"},
     {"classify", cmd_classify, "classify test images on the board, checked against the reference"},
 };
+enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: snn <command> [options]   (snn <command> --help for its options)\n\n");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf(f, "Usage: snn <command> [options]\n\n"
+               "Train E/I spiking networks, quantize them, run them on iCE40 FPGAs.\n\n"
+               "commands (snn help <command> or snn <command> --help for their options):\n");
+    for (int i = 0; i < N_COMMANDS; i++)
         fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
+    fprintf(f, "\noptions:\n"
+               "  -h, --help   this text\n"
+               "  --version    the version of snn (git describe of the build)\n");
+}
+
+static int find(const char *name)
+{
+    for (int i = 0; i < N_COMMANDS; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return i;
+    fprintf(stderr, "snn: unknown command '%s' (snn --help lists them)\n", name);
+    return -1;
 }
 
 int main(int argc, char **argv)
@@ -38,14 +58,27 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+    const char *first = argv[1];
+    if (strcmp(first, "--version") == 0) {
+        printf("snn (snn-codesign) %s\n", SNN_VERSION);
+        return 0;
+    }
+    if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 ||
+        (strcmp(first, "help") == 0 && argc == 2)) {
         usage(stdout);
         return 0;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 2, argv + 2);
-    fprintf(stderr, "snn: unknown command '%s'\n", argv[1]);
-    usage(stderr);
-    return 2;
+    if (strcmp(first, "help") == 0) { /* snn help CMD = snn CMD --help */
+        if (argc > 3) {
+            fprintf(stderr, "snn help: give one command\n");
+            return 2;
+        }
+        int i = find(argv[2]);
+        char help[] = "--help", *args[] = {help, NULL};
+        return i < 0 ? 2 : commands[i].run(1, args);
+    }
+    int i = find(first);
+    if (i < 0)
+        return 2;
+    return commands[i].run(argc - 2, argv + 2);
 }

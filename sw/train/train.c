@@ -206,49 +206,75 @@ int snn_trainer_state(const snn_trainer *t, void **blob, size_t *len, snn_error 
     return 0;
 }
 
-int snn_trainer_restore(snn_trainer *t, const void *blob, size_t len, const char *what,
-                        snn_error *err)
+/* The header of a training state: options over *o (epochs, threads and progress
+ * kept), the epoch counter, the Adam step, and where the optimizer moments start. */
+static int decode_state(const void *blob, size_t len, const char *what, snn_train_options *o,
+                        uint32_t *epoch, uint64_t *step, size_t *moments_at, snn_error *err)
 {
     byte_reader r;
     br_init(&r, blob, len, what, err);
     uint32_t version = br_u32(&r, "training-state version");
-    uint32_t epoch = br_u32(&r, "epoch");
+    *epoch = br_u32(&r, "epoch");
     uint32_t optimizer = br_u32(&r, "optimizer");
-    snn_train_options o = t->o;
-    o.seed = br_u64(&r, "seed");
-    o.batch = (int)br_u32(&r, "batch");
-    o.limit = (int)br_u32(&r, "limit");
-    o.qat_bits = (int)br_u32(&r, "qat bits");
-    o.augment_shift = (int)br_u32(&r, "augment shift");
+    o->seed = br_u64(&r, "seed");
+    o->batch = (int)br_u32(&r, "batch");
+    o->limit = (int)br_u32(&r, "limit");
+    o->qat_bits = (int)br_u32(&r, "qat bits");
+    o->augment_shift = (int)br_u32(&r, "augment shift");
     const uint8_t *doubles = br_bytes(&r, 4 * sizeof(double), "lr, noise, schedule, surrogate");
-    uint64_t step = br_u64(&r, "adam step");
+    *step = br_u64(&r, "adam step");
     if (r.failed)
         return -1;
     if (version != STATE_VERSION)
         return snn_fail(err, "%s: training-state version %u unsupported", what, version);
-    memcpy(&o.lr, doubles, sizeof(double));
-    memcpy(&o.noise, doubles + 8, sizeof(double));
-    memcpy(&o.lr_decay_end, doubles + 16, sizeof(double));
-    memcpy(&o.surrogate_scale, doubles + 24, sizeof(double));
-    if (optimizer != (uint32_t)t->o.optimizer || o.qat_bits != t->o.qat_bits)
-        return snn_fail(err, "%s: checkpoint was trained with optimizer %s, qat %d; resume with "
-                        "the same", what, optimizer == OPT_ADAM ? "adam" : "sgd", o.qat_bits);
-    if (o.batch < 1 || !(o.lr > 0) || !(o.noise >= 0) || !(o.lr_decay_end > 0) ||
-        !(o.surrogate_scale > 0) ||
-        o.augment_shift < 0 || o.augment_shift > 8)
+    memcpy(&o->lr, doubles, sizeof(double));
+    memcpy(&o->noise, doubles + 8, sizeof(double));
+    memcpy(&o->lr_decay_end, doubles + 16, sizeof(double));
+    memcpy(&o->surrogate_scale, doubles + 24, sizeof(double));
+    if (optimizer > OPT_ADAM || o->batch < 1 || !(o->lr > 0) || !(o->noise >= 0) ||
+        !(o->lr_decay_end > 0) || !(o->surrogate_scale > 0) || o->augment_shift < 0 ||
+        o->augment_shift > 8 || o->qat_bits < 0 || o->qat_bits > 16 || o->limit < 0)
         return snn_fail(err, "%s: training state has invalid options (batch %d, lr %g, noise %g)",
-                        what, o.batch, o.lr, o.noise);
+                        what, o->batch, o->lr, o->noise);
+    o->optimizer = (snn_optimizer)optimizer;
+    *moments_at = r.pos;
+    return 0;
+}
+
+int snn_train_state_options(const void *blob, size_t len, const char *what,
+                            snn_train_options *o, snn_error *err)
+{
+    uint32_t epoch;
+    uint64_t step;
+    size_t at;
+    return decode_state(blob, len, what, o, &epoch, &step, &at, err);
+}
+
+int snn_trainer_restore(snn_trainer *t, const void *blob, size_t len, const char *what,
+                        snn_error *err)
+{
+    snn_train_options o = t->o;
+    uint32_t epoch;
+    uint64_t step;
+    size_t at;
+    if (decode_state(blob, len, what, &o, &epoch, &step, &at, err) != 0)
+        return -1;
+    if (o.optimizer != t->o.optimizer || o.qat_bits != t->o.qat_bits ||
+        (o.augment_shift != 0) != (t->o.augment_shift != 0))
+        return snn_fail(err, "%s: checkpoint was trained with optimizer %s, qat %d, augment %d; "
+                        "resume with the same", what, o.optimizer == OPT_ADAM ? "adam" : "sgd",
+                        o.qat_bits, o.augment_shift);
     size_t moments = t->o.optimizer == OPT_ADAM ? 2 * sizeof(float) * (t->n1 + t->n2) : 0;
-    if (len - r.pos != moments)
+    if (len - at != moments)
         return snn_fail(err, "%s: training state holds %zu optimizer bytes, expected %zu", what,
-                        len - r.pos, moments);
+                        len - at, moments);
+    const uint8_t *p = blob;
     if (moments) {
-        memcpy(t->adam_m, r.p + r.pos, moments / 2);
-        memcpy(t->adam_v, r.p + r.pos + moments / 2, moments / 2);
+        memcpy(t->adam_m, p + at, moments / 2);
+        memcpy(t->adam_v, p + at + moments / 2, moments / 2);
     }
     t->epoch_done = (int)epoch;
     t->adam_step = step;
-    o.epochs = t->o.epochs;
     t->o = o;
     return 0;
 }

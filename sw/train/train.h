@@ -76,6 +76,10 @@ void snn_trainer_free(snn_trainer *t);
 int snn_trainer_state(const snn_trainer *t, void **blob, size_t *len, snn_error *err);
 int snn_trainer_restore(snn_trainer *t, const void *blob, size_t len, const char *what,
                         snn_error *err);
+/* The options a training state records, read over *o (for a trainer that
+ * restores it: snn_trainer_new with them, then snn_trainer_restore). */
+int snn_train_state_options(const void *blob, size_t len, const char *what,
+                            snn_train_options *o, snn_error *err);
 int snn_trainer_epoch_done(const snn_trainer *t);
 const snn_train_options *snn_trainer_options(const snn_trainer *t);
 /* Runs one epoch over train (shuffled by seed and epoch), then evaluates on test. */

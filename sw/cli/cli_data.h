@@ -1,0 +1,39 @@
+/* cli_data.h - what the commands that pair a model with Fashion-MNIST share:
+ * the --model, --data and --limit option rows, and loading a model with its
+ * data set, refused (naming the data) unless the network can take it: the
+ * same input count, and no label beyond its readout.
+ */
+#ifndef SNN_CLI_DATA_H
+#define SNN_CLI_DATA_H
+
+#include "../data/dataset.h"
+#include "../fixed/qnet.h"
+#include "../net/model.h"
+
+typedef struct {
+    const char *model; /* --model */
+    const char *dir;   /* --data: directory of the IDX files */
+    int limit;         /* --limit (or --images): first N samples, 0 = all */
+} cli_data;
+
+#define CLI_DATA_DEFAULTS {NULL, DEFAULT_DATA_DIR, 0}
+
+/* Option rows for a table: the model, then the data and how much of it. */
+#define CLI_MODEL_ROW(d, what) {"--model", ARG_STRING, &(d).model, 0, -1, what " (required)"}
+#define CLI_DATA_ROWS(d, limit_name, limit_min, limit_max, limit_help)                          \
+    {"--data", ARG_STRING, &(d).dir, 0, -1, "directory of the IDX files (Fashion-MNIST)"},      \
+    {limit_name, ARG_INT, &(d).limit, limit_min, limit_max, limit_help}
+
+/* Loads `split` ("train" or "t10k", its first `limit` samples, 0 = all) of dir
+ * encoded at `steps` steps, checked against a network with n_in inputs and
+ * n_out classes. */
+int cli_load_split(const char *dir, const char *split, int limit, int n_in, int n_out, int steps,
+                   encoded_set *out, snn_error *err);
+
+/* d->model as a quantized model, and d's test set checked against it. On
+ * failure nothing is left to free. */
+int cli_load_qnet_test(const cli_data *d, qnet *q, encoded_set *test, snn_error *err);
+/* The same for a float model. */
+int cli_load_model_test(const cli_data *d, snn_model *m, encoded_set *test, snn_error *err);
+
+#endif
