@@ -116,11 +116,8 @@ static int build(const sweep_args *a, sweep_grid *g, sweep_settings *s, snn_erro
         return snn_fail(err, "--robust-rtl needs the robustness measurement (--robust 1)");
     s->rtl = (robust_rtl){.run = rtl_cosim, .images = a->robust_rtl, .ctx = &s->threads};
     s->models_dir = a->models;
-    if (a->optimizer) {
-        if (strcmp(a->optimizer, "sgd") != 0 && strcmp(a->optimizer, "adam") != 0)
-            return snn_fail(err, "--optimizer must be sgd or adam, not '%s'", a->optimizer);
-        s->adam = strcmp(a->optimizer, "adam") == 0;
-    }
+    if (a->optimizer && snn_optimizer_parse(a->optimizer, &s->optimizer) != 0)
+        return snn_fail(err, "--optimizer must be sgd or adam, not '%s'", a->optimizer);
     if (a->norm) {
         int n = vrd_norm_parse(a->norm);
         if (n < 0)

@@ -95,29 +95,29 @@ int cmd_train(int argc, char **argv)
                         (int)(sizeof specs / sizeof specs[0]), argc, argv);
     if (rc)
         return rc > 0 ? 0 : 2;
-    int best = strcmp(preset, "best") == 0;
-    if (!best && strcmp(preset, "paper") != 0) {
-        fprintf(stderr, "snn train: --preset must be paper or best, not '%s'\n", preset);
+    snn_error err;
+    if (snn_train_preset_apply(preset, &o, &err) != 0) {
+        fprintf(stderr, "snn train: --preset: %s\n", err.msg);
         return 2;
     }
-    if (!optimizer)
-        optimizer = best ? "adam" : "sgd";
-    if (strcmp(optimizer, "sgd") != 0 && strcmp(optimizer, "adam") != 0) {
+    if (optimizer && snn_optimizer_parse(optimizer, &o.optimizer) != 0) {
         fprintf(stderr, "snn train: --optimizer must be sgd or adam, not '%s'\n", optimizer);
         return 2;
     }
-    o.optimizer = strcmp(optimizer, "adam") == 0 ? OPT_ADAM : OPT_SGD;
-    o.lr = lr > 0 ? lr : best ? 0.002 : 0.01;
-    o.lr_decay_end = lr_end > 0 ? lr_end : best ? 0.01 : 1.0;
-    o.epochs = epochs > 0 ? epochs : best ? 80 : 30;
-    o.surrogate_scale = surrogate > 0 ? surrogate : best ? 25 : SNN_PAPER_SURROGATE_SCALE;
+    if (lr > 0)
+        o.lr = lr;
+    if (lr_end > 0)
+        o.lr_decay_end = lr_end;
+    if (epochs > 0)
+        o.epochs = epochs;
+    if (surrogate > 0)
+        o.surrogate_scale = surrogate;
     o.seed = (unsigned long long)seed;
     cfg.n_hidden = hidden;
     cfg.n_exc = snn_exc_count(hidden, ratio);
     cfg.steps = steps;
     cfg.dale = !no_dale;
 
-    snn_error err;
     snn_model m;
     void *state = NULL;
     size_t state_len = 0;
@@ -136,9 +136,7 @@ int cmd_train(int argc, char **argv)
             fprintf(stderr, "snn train: %s\n", err.msg);
             return 1;
         }
-        snn_rng rng;
-        snn_rng_seed(&rng, o.seed, 0x494e4954ull); /* init stream */
-        snn_model_init(&m, s1, &rng);
+        snn_train_init_weights(&m, s1, o.seed);
     }
     progress_state prog = {0, 0, o.epochs, 0};
     if (isatty(fileno(stderr)) && !as_json) {

@@ -31,9 +31,11 @@ const double sweep_paper_noise[12] = {1e-5, 1e-4, 1.5e-4, 2e-4, 3e-4, 4e-4,
 
 sweep_settings sweep_default_settings(void)
 {
+    snn_train_options t = snn_default_train_options();
     return (sweep_settings){
-        .dataset = "fmnist", .data_dir = DEFAULT_DATA_DIR, .epochs = 30, .batch = 256,
-        .lr = 0.01, .vrd_samples = 8, .vrd_tau = 1.0, .vrd_norm = VRD_GRID, .threads = 1,
+        .dataset = "fmnist", .data_dir = DEFAULT_DATA_DIR, .epochs = t.epochs, .batch = t.batch,
+        .lr = t.lr, .optimizer = t.optimizer, .vrd_samples = 8, .vrd_tau = 1.0,
+        .vrd_norm = VRD_GRID, .threads = 1,
     };
 }
 
@@ -122,7 +124,7 @@ void sweep_job_key(const sweep_settings *s, const sweep_job *j, char *buf, size_
                      "%s ratio=%.10g dale=%d s1=%.10g noise=%.10g seed=%d epochs=%d batch=%d "
                      "lr=%.10g opt=%s limit=%d test=%d vrd=%d/%.10g/%s robust=%d",
                      s->dataset, j->ratio, j->dale, j->s1, j->noise, j->seed, s->epochs, s->batch,
-                     s->lr, s->adam ? "adam" : "sgd", s->limit, s->test_limit, s->vrd_samples,
+                     s->lr, snn_optimizer_name(s->optimizer), s->limit, s->test_limit, s->vrd_samples,
                      s->vrd_tau, vrd_norm_name(s->vrd_norm), s->robust);
     /* Only when on, so that the keys of runs without the RTL column stay as they were. */
     if (s->robust && s->rtl.images > 0 && n >= 0 && (size_t)n < len)
@@ -402,7 +404,7 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
     o.epochs = s->epochs;
     o.batch = s->batch;
     o.lr = s->lr;
-    o.optimizer = s->adam ? OPT_ADAM : OPT_SGD;
+    o.optimizer = s->optimizer;
     o.noise = j->noise;
     o.seed = (unsigned long long)j->seed;
     o.limit = s->limit;
@@ -416,9 +418,7 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
         job_data_free(&data);
         return -1;
     }
-    snn_rng rng;
-    snn_rng_seed(&rng, o.seed, 0x494e4954ull); /* the init stream of `snn train` */
-    snn_model_init(&m, j->s1, &rng);
+    snn_train_init_weights(&m, j->s1, o.seed);
 
     int E = s->epochs;
     double *acc = calloc((size_t)E + 1, sizeof *acc), *hz = calloc((size_t)E + 1, sizeof *hz);

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 
+#include "../train/train.h"
 #include "../util/error.h"
 #include "robust.h"
 #include "vrd.h"
@@ -26,7 +27,7 @@ typedef struct {
     int epochs, batch;
     int limit, test_limit; /* first N training / test samples, 0 = all */
     double lr;
-    int adam;              /* 0: plain SGD (the paper) */
+    snn_optimizer optimizer; /* OPT_SGD: the paper */
     int vrd_samples;       /* test images whose hidden rasters give the VRD (0 = none) */
     double vrd_tau;        /* steps */
     vrd_norm vrd_norm;
@@ -49,8 +50,9 @@ typedef struct {
     int n, cap;
 } sweep_grid;
 
-/* The paper's Fashion-MNIST settings: 30 epochs, batch 256, SGD lr 0.01,
- * all data, 8 VRD images, tau 1 step, the grid normalisation. */
+/* The paper's Fashion-MNIST settings: the "paper" training preset (30 epochs,
+ * batch 256, SGD lr 0.01; train.h), all data, 8 VRD images, tau 1 step, the
+ * grid normalisation. */
 sweep_settings sweep_default_settings(void);
 
 /* Appends ratios x s1 x noise x seeds 1..trials (Dale on or off) to g,
