@@ -2,8 +2,9 @@
 # test_exp_sweep.sh BUILD - the experiment pipeline end to end on a tiny grid:
 # a sweep split over 2 MPI ranks, determinism of a run, the robustness RTL column
 # (co-simulation, no mismatch), resume without redoing,
-# a killed sweep (and a torn last line) resumed without duplicates, the report
-# and its files, and clear errors on corrupt results.
+# a killed sweep (and a torn last line) resumed without duplicates, a failed
+# job that says why (its error or its signal) and which grid point it was, the
+# report and its files, and clear errors on corrupt results.
 set -u
 BUILD=$(realpath "${1:-build}")
 SNN=$BUILD/snn
@@ -78,6 +79,32 @@ check "the restart skipped the $n1 finished runs" grep -q ", $n1 already in" "$D
 check "8 runs in the end, no duplicate ($(lines "$D/k.jsonl") lines, $(unique_keys "$D/k.jsonl") keys)" \
   test "$(lines "$D/k.jsonl")" -eq 8 -a "$(unique_keys "$D/k.jsonl")" -eq 8
 check "the finished runs' lines are untouched" cmp -s "$D/k.before" <(head -n "$n1" "$D/k.jsonl")
+
+# 4b. A failed job says why, by its grid point: an error names its file, a crash its signal.
+mkdir -p "$D/nodata"
+"$SNN" sweep --ratios 0.5 --s1 0.002 --epochs 1 --data "$D/nodata" --out "$D/fail.jsonl" \
+  > "$D/fail.log" 2>&1
+rc=$?
+check "a sweep whose job fails exits non-zero ($rc)" test "$rc" -ne 0
+check "the failure names the grid point and the missing file" \
+  grep -q "ratio 0.5 s1 0.002 seed 1 (job 0) failed: .*nodata/train-images-idx3-ubyte" "$D/fail.log"
+CRASH=(--ratios 0.5,0.8 --epochs 4 --limit 3000 --test-limit 300 --vrd-samples 2 --robust 0)
+"$SNN" sweep "${CRASH[@]}" -j 2 --out "$D/crash.jsonl" > "$D/crash.log" 2>&1 &
+parent=$!
+child=
+for _ in $(seq 100); do child=$(pgrep -P "$parent" | head -1); [ -n "$child" ] && break; sleep 0.1; done
+sleep 1 # well into its run
+kill -SEGV "$child"
+wait "$parent"
+rc=$?
+check "a sweep whose job crashed exits non-zero ($rc)" test "$rc" -ne 0
+check "the crash names the signal, the grid point and the step it was in" grep -qE \
+  "ratio 0\.[58] s1 0.003 seed 1 \(job [01]\) failed: killed by SIGSEGV \(Segmentation fault\) while [a-z]" \
+  "$D/crash.log"
+check "the other job finished, labelled by its grid point, with the sweep's ETA" \
+  grep -qE "finished ratio 0\.[58] s1 0.003 seed 1 in [0-9:]+; 2/2 done, 1 failed; sweep ETA" "$D/crash.log"
+check "--out names the results file (README: sweep ... --out results.jsonl)" \
+  test "$(lines "$D/crash.jsonl")" -eq 1
 
 # 5. The report, from both files.
 "$SNN" report "$D/r.jsonl" "$D/k.jsonl" -o "$D/report" --json > "$D/report.log" 2>&1
