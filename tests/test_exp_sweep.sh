@@ -117,6 +117,25 @@ done
 check "the HTML has Fig. 1c" grep -q "Fig. 1c" "$D/report/report.html"
 grep -q "0.89" "$D/report/report.md" && grep -q "Kruskal-Wallis" "$D/report/report.md"
 check "the Markdown has the paper's numbers and the statistics" test $? -eq 0
+# r.jsonl (1 epoch) and k.jsonl (2 epochs) are two setups: never pooled, and the report says so.
+check "the report names the 2 setups it keeps apart" \
+  grep -q "These runs come from 2 different setups.*never pooled" "$D/report/report.md"
+check "Fig. 1c has a series per ratio and setup" \
+  test "$(sed '/^reset$/q' "$D/report/fig1c.gp" | grep -o "title '[0-9.]*:[0-9.]*, [^']*'" | sort -u | wc -l)" -eq 4
+check "its caption says what the setups are" \
+  grep -q "^\*Peak test accuracy.*Setups: .*epochs=1 .*epochs=2 " "$D/report/report.md"
+for gp in "$D"/report/*.gp; do
+  body=$(sed '/^reset$/q' "$gp") # the PNG half
+  check "$(basename "$gp"): both axes labelled with a unit" \
+    test "$(grep -cE "^set [xy]label '[^']*\(" <<<"$body")" -eq 2
+  check "$(basename "$gp"): the key is off the data" \
+    test -z "$(grep -E "^set key" <<<"$body" | grep -vE "^set key below")"
+done
+# A silent start (0 Hz) on Fig. 1c's log axis is moved to the floor, and the figure says so.
+head -1 "$D/r.jsonl" | sed -E 's/ seed=[0-9]+ / seed=99 /; s/"seed":[0-9]+,/"seed":99,/; s/"init_hz":[^,]*/"init_hz":0/' > "$D/silent.jsonl"
+"$SNN" report "$D/r.jsonl" "$D/silent.jsonl" -o "$D/silent" > /dev/null 2>&1
+check "a 0 Hz start is said in the axis label" grep -q "1 run below 0.01 Hz drawn at 0.01 Hz" "$D/silent/fig1c.gp"
+check "and in the caption" grep -q "Log axis: 1 run below 0.01 Hz drawn at 0.01 Hz" "$D/silent/report.md"
 
 # 6. Corrupt results: a clear error naming the file and line, nothing half-written.
 sed '2s/.*/{"key":"x","ratio":oops}/' "$D/r.jsonl" > "$D/bad.jsonl"
