@@ -214,15 +214,15 @@ int sweep_pool_next(sweep_pool *p, sweep_outcome *out, snn_error *err)
     if (p->running == 0)
         return 0;
     int status;
-    pid_t pid;
-    while ((pid = wait(&status)) < 0)
-        if (errno != EINTR)
+    slot *s = NULL;
+    while (!s) { /* a child that is not a job (none today) is reaped and passed over */
+        pid_t pid = wait(&status);
+        if (pid < 0 && errno != EINTR)
             return snn_fail(err, "waiting for the sweep's jobs: %s", strerror(errno));
-    slot *s = p->slots;
-    while (s < p->slots + p->parallel && s->pid != pid)
-        s++;
-    if (s == p->slots + p->parallel) /* not one of ours (cannot happen: we fork only jobs) */
-        return sweep_pool_next(p, out, err);
+        for (int i = 0; pid > 0 && i < p->parallel && !s; i++)
+            if (p->slots[i].pid == pid)
+                s = &p->slots[i];
+    }
     memset(out, 0, sizeof *out);
     out->index = s->index;
     out->seconds = now() - s->start;
