@@ -380,7 +380,8 @@ int cmd_sweep(int argc, char **argv)
         json_int(&j, "pending", a.list ? plan.n_todo : 0);
         json_int(&j, "ran", ran);
         json_int(&j, "failed", failed);
-        json_num(&j, "seconds", (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+        json_num(&j, "seconds",
+                 (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
         json_end(&j);
     }
     sweep_plan_free(&plan);

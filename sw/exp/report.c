@@ -756,7 +756,8 @@ static void section_fig2(doc *d, const report_runs *rs)
     char body[8192], label[300], xt[2048] = "";
     int xl = 0;
     for (int b = 0; b < nn; b++)
-        xl += snprintf(xt + xl, sizeof xt - xl, "%s'%g' %.10g", b ? ", " : "", noises[b], noises[b]);
+        xl += snprintf(xt + xl, sizeof xt - xl, "%s'%g' %.10g", b ? ", " : "", noises[b],
+                       noises[b]);
     double span = noises[nn - 1] - noises[0];
     int len = snprintf(body, sizeof body,
                        "set xlabel 'weight-update noise sigma (weight units, added after every update)'\n"

@@ -78,6 +78,15 @@ void sweep_grid_free(sweep_grid *g)
     memset(g, 0, sizeof *g);
 }
 
+void sweep_job_label(const sweep_job *j, char *buf, size_t len)
+{
+    char noise[48] = "";
+    if (j->noise != 0)
+        snprintf(noise, sizeof noise, " noise %g", j->noise);
+    snprintf(buf, len, "ratio %g%s s1 %g%s seed %d", j->ratio, j->dale ? "" : " no Dale", j->s1,
+             noise, j->seed);
+}
+
 int sweep_preset(const char *name, sweep_grid *g, sweep_settings *s, snn_error *err)
 {
     static const double zero[] = {0}, split[] = {0.8}, noise_s1[] = {SWEEP_NOISE_S1};
@@ -125,20 +134,11 @@ void sweep_job_key(const sweep_settings *s, const sweep_job *j, char *buf, size_
                      "%s ratio=%.10g dale=%d s1=%.10g noise=%.10g seed=%d epochs=%d batch=%d "
                      "lr=%.10g opt=%s limit=%d test=%d vrd=%d/%.10g/%s robust=%d",
                      s->dataset, j->ratio, j->dale, j->s1, j->noise, j->seed, s->epochs, s->batch,
-                     s->lr, snn_optimizer_name(s->optimizer), s->limit, s->test_limit, s->vrd_samples,
-                     s->vrd_tau, vrd_norm_name(s->vrd_norm), s->robust);
+                     s->lr, snn_optimizer_name(s->optimizer), s->limit, s->test_limit,
+                     s->vrd_samples, s->vrd_tau, vrd_norm_name(s->vrd_norm), s->robust);
     /* Only when on, so that the keys of runs without the RTL column stay as they were. */
     if (s->robust && s->rtl.images > 0 && n >= 0 && (size_t)n < len)
         snprintf(buf + n, len - (size_t)n, " rtl=%d", s->rtl.images);
-}
-
-void sweep_job_label(const sweep_job *j, char *buf, size_t len)
-{
-    char noise[48] = "";
-    if (j->noise != 0)
-        snprintf(noise, sizeof noise, " noise %g", j->noise);
-    snprintf(buf, len, "ratio %g%s s1 %g%s seed %d", j->ratio, j->dale ? "" : " no Dale", j->s1,
-             noise, j->seed);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -342,7 +342,8 @@ static void chunk_gradient(snn_trainer *t, const snn_model *fw, const spike_data
     memset(g, 0, sizeof(float) * (t->n1 + t->n2));
     snn_rng rng;
     snn_rng_seed(&rng, t->o.seed,
-                 SNN_STREAM_AUGMENT + (uint64_t)t->epoch_done * 1000003u + (uint64_t)batch_index * 64 + c);
+                 SNN_STREAM_AUGMENT + (uint64_t)t->epoch_done * 1000003u +
+                     (uint64_t)batch_index * 64 + c);
     for (int i = lo; i < hi; i++) {
         int s = batch[i], label = data->labels[s];
         spike_data view;
@@ -393,7 +394,8 @@ static void apply_update(snn_trainer *t, double lr, int n, int nt)
 static void add_noise(snn_trainer *t, int epoch, int batch_index)
 {
     snn_rng rng;
-    snn_rng_seed(&rng, t->o.seed, SNN_STREAM_NOISE + (uint64_t)epoch * 1000003u + (uint64_t)batch_index);
+    snn_rng_seed(&rng, t->o.seed,
+                 SNN_STREAM_NOISE + (uint64_t)epoch * 1000003u + (uint64_t)batch_index);
     for (size_t i = 0; i < t->n1; i++)
         t->m->w1[i] += (float)(t->o.noise * snn_rng_normal(&rng));
     for (size_t i = 0; i < t->n2; i++)
