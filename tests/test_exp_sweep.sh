@@ -2,8 +2,9 @@
 # test_exp_sweep.sh BUILD - the experiment pipeline end to end on a tiny grid:
 # a sweep split over 2 MPI ranks, determinism of a run, the robustness RTL column
 # (co-simulation, no mismatch), resume without redoing,
-# a killed sweep (and a torn last line) resumed without duplicates, the report
-# and its files, and clear errors on corrupt results.
+# a killed sweep (and a torn last line) resumed without duplicates, a failed
+# job that says why (its error or its signal) and which grid point it was, the
+# report and its files, and clear errors on corrupt results.
 set -u
 BUILD=$(realpath "${1:-build}")
 SNN=$BUILD/snn
@@ -79,6 +80,32 @@ check "8 runs in the end, no duplicate ($(lines "$D/k.jsonl") lines, $(unique_ke
   test "$(lines "$D/k.jsonl")" -eq 8 -a "$(unique_keys "$D/k.jsonl")" -eq 8
 check "the finished runs' lines are untouched" cmp -s "$D/k.before" <(head -n "$n1" "$D/k.jsonl")
 
+# 4b. A failed job says why, by its grid point: an error names its file, a crash its signal.
+mkdir -p "$D/nodata"
+"$SNN" sweep --ratios 0.5 --s1 0.002 --epochs 1 --data "$D/nodata" --out "$D/fail.jsonl" \
+  > "$D/fail.log" 2>&1
+rc=$?
+check "a sweep whose job fails exits non-zero ($rc)" test "$rc" -ne 0
+check "the failure names the grid point and the missing file" \
+  grep -q "ratio 0.5 s1 0.002 seed 1 (job 0) failed: .*nodata/train-images-idx3-ubyte" "$D/fail.log"
+CRASH=(--ratios 0.5,0.8 --epochs 4 --limit 3000 --test-limit 300 --vrd-samples 2 --robust 0)
+"$SNN" sweep "${CRASH[@]}" -j 2 --out "$D/crash.jsonl" > "$D/crash.log" 2>&1 &
+parent=$!
+child=
+for _ in $(seq 100); do child=$(pgrep -P "$parent" | head -1); [ -n "$child" ] && break; sleep 0.1; done
+sleep 1 # well into its run
+kill -SEGV "$child"
+wait "$parent"
+rc=$?
+check "a sweep whose job crashed exits non-zero ($rc)" test "$rc" -ne 0
+check "the crash names the signal, the grid point and the step it was in" grep -qE \
+  "ratio 0\.[58] s1 0.003 seed 1 \(job [01]\) failed: killed by SIGSEGV \(Segmentation fault\) while [a-z]" \
+  "$D/crash.log"
+check "the other job finished, labelled by its grid point, with the sweep's ETA" \
+  grep -qE "finished ratio 0\.[58] s1 0.003 seed 1 in [0-9:]+; 2/2 done, 1 failed; sweep ETA" "$D/crash.log"
+check "--out names the results file (README: sweep ... --out results.jsonl)" \
+  test "$(lines "$D/crash.jsonl")" -eq 1
+
 # 5. The report, from both files.
 "$SNN" report "$D/r.jsonl" "$D/k.jsonl" -o "$D/report" --json > "$D/report.log" 2>&1
 check "snn report exits 0" test $? -eq 0
@@ -90,6 +117,25 @@ done
 check "the HTML has Fig. 1c" grep -q "Fig. 1c" "$D/report/report.html"
 grep -q "0.89" "$D/report/report.md" && grep -q "Kruskal-Wallis" "$D/report/report.md"
 check "the Markdown has the paper's numbers and the statistics" test $? -eq 0
+# r.jsonl (1 epoch) and k.jsonl (2 epochs) are two setups: never pooled, and the report says so.
+check "the report names the 2 setups it keeps apart" \
+  grep -q "These runs come from 2 different setups.*never pooled" "$D/report/report.md"
+check "Fig. 1c has a series per ratio and setup" \
+  test "$(sed '/^reset$/q' "$D/report/fig1c.gp" | grep -o "title '[0-9.]*:[0-9.]*, [^']*'" | sort -u | wc -l)" -eq 4
+check "its caption says what the setups are" \
+  grep -q "^\*Peak test accuracy.*Setups: .*epochs=1 .*epochs=2 " "$D/report/report.md"
+for gp in "$D"/report/*.gp; do
+  body=$(sed '/^reset$/q' "$gp") # the PNG half
+  check "$(basename "$gp"): both axes labelled with a unit" \
+    test "$(grep -cE "^set [xy]label '[^']*\(" <<<"$body")" -eq 2
+  check "$(basename "$gp"): the key is off the data" \
+    test -z "$(grep -E "^set key" <<<"$body" | grep -vE "^set key below")"
+done
+# A silent start (0 Hz) on Fig. 1c's log axis is moved to the floor, and the figure says so.
+head -1 "$D/r.jsonl" | sed -E 's/ seed=[0-9]+ / seed=99 /; s/"seed":[0-9]+,/"seed":99,/; s/"init_hz":[^,]*/"init_hz":0/' > "$D/silent.jsonl"
+"$SNN" report "$D/r.jsonl" "$D/silent.jsonl" -o "$D/silent" > /dev/null 2>&1
+check "a 0 Hz start is said in the axis label" grep -q "1 run below 0.01 Hz drawn at 0.01 Hz" "$D/silent/fig1c.gp"
+check "and in the caption" grep -q "Log axis: 1 run below 0.01 Hz drawn at 0.01 Hz" "$D/silent/report.md"
 
 # 6. Corrupt results: a clear error naming the file and line, nothing half-written.
 sed '2s/.*/{"key":"x","ratio":oops}/' "$D/r.jsonl" > "$D/bad.jsonl"

@@ -1,30 +1,22 @@
 /* cmd_sweep.c - `snn sweep`: run a grid of training runs in parallel processes.
  *
- * The parent builds the grid (a preset or the axis options), drops the jobs
- * already in the results file and those of other shards, and keeps -j child
- * processes busy. Each child is this executable again with `--job N`: it
- * rebuilds the same grid, runs job N alone (one fresh process per run, so no
- * state leaks between runs and a crash costs one run) and appends its line.
- * Children die with their parent (PR_SET_PDEATHSIG), so a killed sweep
- * leaves no orphan that could finish a run twice. Shards: --shard i/n, or
- * the rank and size of an MPI launch (mpirun -np N snn sweep ...).
- * The robustness experiment's RTL column (--robust-rtl) runs here, where the
- * Verilated core is linked: the library gets it as a callback.
+ * Parses the options into a grid and its settings (sw/exp/sweep.h) and hands
+ * them to the pool (sw/exp/sweep_pool.h), which reruns this command with
+ * `--job N` once per job; in that child mode it runs the one job. Prints
+ * each job's outcome by its grid point, why a job failed, and the ETA of the
+ * whole sweep. The robustness experiment's RTL column (--robust-rtl) runs
+ * here, where the Verilated core is linked: the library gets it as a callback.
  */
-#include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "../cosim/cosim.h"
 #include "../exp/report.h"
 #include "../exp/sweep.h"
+#include "../exp/sweep_pool.h"
 #include "../util/json.h"
 #include "../util/args.h"
 #include "commands.h"
@@ -116,11 +108,8 @@ static int build(const sweep_args *a, sweep_grid *g, sweep_settings *s, snn_erro
         return snn_fail(err, "--robust-rtl needs the robustness measurement (--robust 1)");
     s->rtl = (robust_rtl){.run = rtl_cosim, .images = a->robust_rtl, .ctx = &s->threads};
     s->models_dir = a->models;
-    if (a->optimizer) {
-        if (strcmp(a->optimizer, "sgd") != 0 && strcmp(a->optimizer, "adam") != 0)
-            return snn_fail(err, "--optimizer must be sgd or adam, not '%s'", a->optimizer);
-        s->adam = strcmp(a->optimizer, "adam") == 0;
-    }
+    if (a->optimizer && snn_optimizer_parse(a->optimizer, &s->optimizer) != 0)
+        return snn_fail(err, "--optimizer must be sgd or adam, not '%s'", a->optimizer);
     if (a->norm) {
         int n = vrd_norm_parse(a->norm);
         if (n < 0)
@@ -132,12 +121,23 @@ static int build(const sweep_args *a, sweep_grid *g, sweep_settings *s, snn_erro
     return 0;
 }
 
-static void print_progress(const char *msg, void *ctx)
+/* A job's progress: every step to its status channel (a crash then names the
+ * step), the epoch lines also to the terminal. */
+typedef struct {
+    const char *label;
+    int status, quiet;
+} job_progress;
+
+static void print_progress(sweep_event kind, const char *msg, void *ctx)
 {
-    fprintf(stderr, "  job %d: %s\n", *(int *)ctx, msg);
+    const job_progress *p = ctx;
+    sweep_status_set(p->status, msg);
+    if (kind == SWEEP_EPOCH && !p->quiet)
+        fprintf(stderr, "  %s: %s\n", p->label, msg);
 }
 
-/* Child mode: run job `index` and append its line. */
+/* Child mode: run job `index` and append its line. A failure goes to the
+ * status channel, where the pool reads it; run by hand, to stderr. */
 static int run_one(const sweep_args *a, const sweep_grid *g, const sweep_settings *s)
 {
     if (a->job >= g->n) {
@@ -145,98 +145,49 @@ static int run_one(const sweep_args *a, const sweep_grid *g, const sweep_setting
         return 2;
     }
     const sweep_job *j = &g->jobs[a->job];
+    char label[160];
+    sweep_job_label(j, label, sizeof label);
+    job_progress p = {label, sweep_status_fd(), a->as_json};
     snn_error err;
     char *line;
     size_t len;
-    int index = a->job;
-    if (sweep_run_job(s, j, &line, &len, a->as_json ? NULL : print_progress, &index, &err) != 0 ||
-        sweep_append_line(a->results, line, len, &err) != 0) {
-        fprintf(stderr, "snn sweep: job %d (ratio %g%s, s1 %g, noise %g, seed %d): %s\n", a->job,
-                j->ratio, j->dale ? "" : " no Dale", j->s1, j->noise, j->seed, err.msg);
+    if (sweep_run_job(s, j, &line, &len, print_progress, &p, &err) != 0) {
+        if (sweep_status_set(p.status, err.msg) != 0 || p.status < 0)
+            fprintf(stderr, "snn sweep: %s (job %d): %s\n", label, a->job, err.msg);
         return 1;
     }
+    sweep_status_set(p.status, "appending its line to the results file");
+    int rc = sweep_append_line(a->results, line, len, &err);
     free(line);
-    return 0;
-}
-
-/* The shard from --shard, else from an MPI launcher's environment (OpenMPI,
- * MPICH/Intel MPI), else 0/1. */
-static int find_shard(const char *text, int *i, int *n, const char **source, snn_error *err)
-{
-    static const char *const env[][2] = {
-        {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"}, {"PMI_RANK", "PMI_SIZE"}};
-    *i = 0;
-    *n = 1;
-    *source = "none";
-    if (text) {
-        *source = "--shard";
-        return sweep_parse_shard(text, i, n, err);
-    }
-    for (size_t k = 0; k < sizeof env / sizeof env[0]; k++) {
-        const char *r = getenv(env[k][0]), *sz = getenv(env[k][1]);
-        if (r && sz) {
-            char buf[64];
-            snprintf(buf, sizeof buf, "%s/%s", r, sz);
-            *source = env[k][0];
-            return sweep_parse_shard(buf, i, n, err);
-        }
+    if (rc != 0) {
+        if (sweep_status_set(p.status, err.msg) != 0 || p.status < 0)
+            fprintf(stderr, "snn sweep: %s (job %d): %s\n", label, a->job, err.msg);
+        return 1;
     }
     return 0;
 }
 
-/* Projects the grid's cost from a measured slice: each job costs the
- * per-epoch CPU time of the slice runs nearest in s1 (log scale) times its
- * epochs, plus their fixed cost (data, evaluations, VRD). */
+/* --estimate: the grid's projected cost from a measured slice. */
 static int estimate(const char *slice_path, const sweep_grid *g, const sweep_settings *s,
                     int parallel, int as_json)
 {
     report_runs slice = {0};
+    sweep_estimate e;
     snn_error err;
-    if (report_load(slice_path, &slice, &err) != 0) {
+    if (report_load(slice_path, &slice, &err) != 0 ||
+        sweep_estimate_grid(&slice, slice_path, g, s, parallel, &e, &err) != 0) {
         fprintf(stderr, "snn sweep: %s\n", err.msg);
         report_runs_free(&slice);
         return 1;
     }
-    double total = 0;
-    int usable = 0;
-    for (int i = 0; i < slice.n; i++)
-        usable += isfinite(slice.r[i].epoch_cpu) && isfinite(slice.r[i].cpu_seconds);
-    if (!usable) {
-        fprintf(stderr, "snn sweep: %s: no run with cpu_seconds and epoch_cpu_seconds\n",
-                slice_path);
-        report_runs_free(&slice);
-        return 1;
-    }
-    for (int k = 0; k < g->n; k++) {
-        double best = INFINITY, per_epoch = 0, fixed = 0;
-        int n = 0;
-        for (int i = 0; i < slice.n; i++) {
-            const report_run *r = &slice.r[i];
-            if (!isfinite(r->epoch_cpu) || !isfinite(r->cpu_seconds))
-                continue;
-            double dist = fabs(log(fmax(r->s1, 1e-12)) - log(fmax(g->jobs[k].s1, 1e-12)));
-            if (dist < best - 1e-9) {
-                best = dist;
-                per_epoch = fixed = 0;
-                n = 0;
-            }
-            if (dist <= best + 1e-9) {
-                per_epoch += r->epoch_cpu;
-                fixed += r->cpu_seconds - r->epochs * r->epoch_cpu;
-                n++;
-            }
-        }
-        total += fixed / n + s->epochs * per_epoch / n;
-    }
-    double hours = total / 3600, wall_hours = hours / parallel;
     if (as_json) {
         json_out j;
         json_begin(&j, stdout);
         json_int(&j, "runs", g->n);
         json_int(&j, "epochs", s->epochs);
-        json_num(&j, "cpu_hours", hours);
+        json_num(&j, "cpu_hours", e.cpu_hours);
         json_int(&j, "parallel", parallel);
-        json_num(&j, "wall_hours", wall_hours);
+        json_num(&j, "wall_hours", e.wall_hours);
         json_end(&j);
     } else {
         for (int i = 0; i < slice.n; i++) {
@@ -247,51 +198,82 @@ static int estimate(const char *slice_path, const sweep_grid *g, const sweep_set
                        r->epoch_cpu, r->train_samples, r->cpu_seconds - r->epochs * r->epoch_cpu);
         }
         printf("estimate: %d runs x %d epochs from %d measured runs in %s\n", g->n, s->epochs,
-               usable, slice_path);
-        printf("estimate: %.1f CPU-hours in all\n", hours);
-        printf("estimate: %.1f hours wall time at %d runs in parallel\n", wall_hours, parallel);
+               e.usable, slice_path);
+        printf("estimate: %.1f CPU-hours in all\n", e.cpu_hours);
+        printf("estimate: %.1f hours wall time at %d runs in parallel\n", e.wall_hours, parallel);
     }
     report_runs_free(&slice);
     return 0;
 }
 
-static double wall(void)
+/* "1:02:03" or "2:03" (minutes:seconds); "not known yet" for NaN. */
+static void duration(double seconds, char *buf, size_t len)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    long t = seconds > 0 ? lround(seconds) : 0;
+    if (isnan(seconds))
+        snprintf(buf, len, "not known yet");
+    else if (t >= 3600)
+        snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else
+        snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
 }
 
-/* Starts `snn sweep <argv> --job index` in a child that dies with us. Its
- * OpenMP regions get `threads` threads: -j runs share the cores, and an
- * oversubscribed OpenMP barrier sleeps instead of working. */
-static pid_t spawn(const char *self, int argc, char **argv, int index, int threads)
+/* Runs the plan's jobs in the pool, printing each outcome; returns the failures. */
+static int run_pool(const sweep_args *a, const sweep_grid *g, const sweep_plan *plan, int parallel,
+                    int threads, int argc, char **argv, int *ran)
 {
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid != 0)
-        return pid;
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) /* the parent died before prctl took effect */
-        _exit(1);
-    char omp_threads[32], job[32];
-    snprintf(omp_threads, sizeof omp_threads, "%d", threads);
-    setenv("OMP_NUM_THREADS", omp_threads, 1);
-    snprintf(job, sizeof job, "%d", index);
-    char **args = malloc(sizeof *args * (size_t)(argc + 5));
-    if (!args)
-        _exit(1);
-    int n = 0;
-    args[n++] = "snn";
-    args[n++] = "sweep";
-    for (int k = 0; k < argc; k++)
-        args[n++] = argv[k];
-    args[n++] = "--job";
-    args[n++] = job;
-    args[n] = NULL;
-    execv(self, args);
-    fprintf(stderr, "snn sweep: cannot run %s: %s\n", self, strerror(errno));
-    _exit(1);
+    char **child = malloc(sizeof *child * ((size_t)argc + 3));
+    snn_error err;
+    sweep_pool *pool = NULL;
+    if (child) {
+        child[0] = "snn";
+        child[1] = "sweep";
+        memcpy(child + 2, argv, sizeof *argv * (size_t)argc);
+        child[argc + 2] = NULL;
+        pool = sweep_pool_new(child, plan->todo, plan->n_todo, parallel, threads, &err);
+    } else {
+        snn_fail(&err, "out of memory");
+    }
+    free(child); /* the pool keeps its own copy */
+    if (!pool) {
+        fprintf(stderr, "snn sweep: %s\n", err.msg);
+        return plan->n_todo;
+    }
+    int failed = 0, rc;
+    sweep_outcome out;
+    char (*failures)[1000] = calloc((size_t)plan->n_todo + 1, sizeof *failures);
+    while ((rc = sweep_pool_next(pool, &out, &err)) == 1) {
+        char label[160], took[32], eta[32];
+        sweep_job_label(&g->jobs[out.index], label, sizeof label);
+        duration(out.seconds, took, sizeof took);
+        duration(sweep_pool_eta(pool), eta, sizeof eta);
+        if (out.ok) {
+            (*ran)++;
+        } else {
+            fprintf(stderr, "snn sweep: %s (job %d) failed: %s\n", label, out.index, out.why);
+            if (failures)
+                snprintf(failures[failed], sizeof failures[failed], "%s (job %d): %s", label,
+                         out.index, out.why);
+            failed++;
+        }
+        if (!a->as_json)
+            printf("sweep: %s %s in %s; %d/%d done, %d failed; sweep ETA %s (elapsed %.0f s)\n",
+                   out.ok ? "finished" : "FAILED", label, took, *ran + failed, plan->n_todo,
+                   failed, eta, sweep_pool_elapsed(pool));
+        fflush(stdout);
+    }
+    if (rc < 0) {
+        fprintf(stderr, "snn sweep: %s\n", err.msg);
+        failed += plan->n_todo - *ran - failed;
+    }
+    if (failed && failures) {
+        fprintf(stderr, "snn sweep: %d of %d jobs failed:\n", failed, plan->n_todo);
+        for (int i = 0; i < failed && failures[i][0]; i++)
+            fprintf(stderr, "  %s\n", failures[i]);
+    }
+    free(failures);
+    sweep_pool_free(pool);
+    return failed;
 }
 
 int cmd_sweep(int argc, char **argv)
@@ -319,8 +301,8 @@ int cmd_sweep(int argc, char **argv)
         {"--vrd-norm", ARG_STRING, &a.norm, 0, -1, "grid (paper), vr2001 or elephant"},
         {"--robust", ARG_INT, &a.robust, 0, 1, "1: measure inference-time robustness after training"},
         {"--robust-rtl", ARG_INT, &a.robust_rtl, 0, 1 << 30, "with --robust 1: also run the first N test images of each condition on the RTL core (co-simulation; 0 = off)"},
-        {"--results", ARG_STRING, &a.results, 0, -1, "results file, one JSON line per run"},
-        {"-o", ARG_STRING, &a.results, 0, -1, "same as --results"},
+        {"--out", ARG_STRING, &a.results, 0, -1, "results file, one JSON line per run; appended to"},
+        {"-o", ARG_STRING, &a.results, 0, -1, "same as --out"},
         {"-j", ARG_INT, &a.jobs, 0, 4096, "runs in parallel (0 = one per core)"},
         {"--threads", ARG_INT, &a.threads, 1, 1024, "threads per run (1)"},
         {"--shard", ARG_STRING, &a.shard, 0, -1, "i/n: run only jobs with index mod n == i (SLURM arrays)"},
@@ -349,8 +331,7 @@ int cmd_sweep(int argc, char **argv)
         sweep_grid_free(&g);
         return rc;
     }
-    int parallel = a.jobs > 0 ? a.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN) / s.threads;
-    parallel = parallel < 1 ? 1 : parallel;
+    int parallel = sweep_pool_width(a.jobs, s.threads);
     if (a.estimate) {
         rc = estimate(a.estimate, &g, &s, parallel, a.as_json);
         sweep_grid_free(&g);
@@ -358,87 +339,34 @@ int cmd_sweep(int argc, char **argv)
     }
     int shard, shards;
     const char *shard_source;
-    sweep_done done;
-    int repaired;
-    if (find_shard(a.shard, &shard, &shards, &shard_source, &err) != 0 ||
-        sweep_done_load(a.results, &done, &repaired, &err) != 0) {
+    sweep_plan plan;
+    if (sweep_shard_find(a.shard, &shard, &shards, &shard_source, &err) != 0 ||
+        sweep_plan_make(&g, &s, shard, shards, a.results, &plan, &err) != 0) {
         fprintf(stderr, "snn sweep: %s\n", err.msg);
         sweep_grid_free(&g);
         return 1;
     }
-    if (repaired)
+    if (plan.repaired)
         fprintf(stderr, "snn sweep: %s: removed a partial last line (its run will be redone)\n",
                 a.results);
-    int *todo = malloc(sizeof *todo * (size_t)(g.n ? g.n : 1));
-    int n_todo = 0, mine = 0, skipped = 0;
-    for (int i = 0; todo && i < g.n; i++) {
-        if (i % shards != shard)
-            continue;
-        mine++;
-        char key[512];
-        sweep_job_key(&s, &g.jobs[i], key, sizeof key);
-        if (sweep_done_has(&done, key))
-            skipped++;
-        else
-            todo[n_todo++] = i;
-    }
-    sweep_done_free(&done);
-    if (!todo) {
-        fprintf(stderr, "snn sweep: out of memory\n");
-        sweep_grid_free(&g);
-        return 1;
-    }
     if (a.list) {
-        for (int k = 0; k < n_todo; k++) {
+        for (int k = 0; k < plan.n_todo; k++) {
             char key[512];
-            sweep_job_key(&s, &g.jobs[todo[k]], key, sizeof key);
-            printf("%d %s\n", todo[k], key);
+            sweep_job_key(&s, &g.jobs[plan.todo[k]], key, sizeof key);
+            printf("%d %s\n", plan.todo[k], key);
         }
     }
     if (!a.as_json && !a.list)
         printf("sweep: %d jobs in the grid, %d in shard %d/%d (%s), %d already in %s, %d to run, "
-               "%d at a time\n", g.n, mine, shard, shards, shard_source, skipped, a.results, n_todo,
-               parallel);
+               "%d at a time\n", g.n, plan.in_shard, shard, shards, shard_source, plan.skipped,
+               a.results, plan.n_todo, parallel);
     fflush(stdout);
-    char self[4096];
-    ssize_t self_len = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (self_len <= 0) {
-        fprintf(stderr, "snn sweep: cannot find my own executable: %s\n", strerror(errno));
-        free(todo);
-        sweep_grid_free(&g);
-        return 1;
-    }
-    self[self_len] = '\0';
-    double t0 = wall();
-    int next = 0, running = 0, ran = 0, failed = 0;
-    while (!a.list && (next < n_todo || running > 0)) {
-        if (next < n_todo && running < parallel) {
-            if (spawn(self, argc, argv, todo[next], s.threads) < 0) {
-                fprintf(stderr, "snn sweep: fork failed: %s\n", strerror(errno));
-                failed += n_todo - next;
-                next = n_todo;
-                continue;
-            }
-            next++;
-            running++;
-            continue;
-        }
-        int status;
-        pid_t pid = wait(&status);
-        if (pid < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        running--;
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-            ran++;
-        else
-            failed++;
-        if (!a.as_json)
-            printf("sweep: %d/%d done, %d failed, %.0f s\n", ran, n_todo, failed, wall() - t0);
-        fflush(stdout);
-    }
+    int ran = 0, failed = 0;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (!a.list)
+        failed = run_pool(&a, &g, &plan, parallel, s.threads, argc, argv, &ran);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     if (a.as_json) {
         char shard_text[32];
         snprintf(shard_text, sizeof shard_text, "%d/%d", shard, shards);
@@ -447,15 +375,16 @@ int cmd_sweep(int argc, char **argv)
         json_str(&j, "results", a.results);
         json_int(&j, "jobs", g.n);
         json_str(&j, "shard", shard_text);
-        json_int(&j, "in_shard", mine);
-        json_int(&j, "skipped", skipped);
-        json_int(&j, "pending", a.list ? n_todo : 0);
+        json_int(&j, "in_shard", plan.in_shard);
+        json_int(&j, "skipped", plan.skipped);
+        json_int(&j, "pending", a.list ? plan.n_todo : 0);
         json_int(&j, "ran", ran);
         json_int(&j, "failed", failed);
-        json_num(&j, "seconds", wall() - t0);
+        json_num(&j, "seconds",
+                 (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
         json_end(&j);
     }
-    free(todo);
+    sweep_plan_free(&plan);
     sweep_grid_free(&g);
     return failed ? 1 : 0;
 }

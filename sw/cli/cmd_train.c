@@ -149,9 +149,7 @@ static int start_model(const char *resume, const snn_config *cfg, double s1, snn
     if (!resume) {
         if (snn_model_alloc(m, cfg, err) != 0)
             return -1;
-        snn_rng rng;
-        snn_rng_seed(&rng, o->seed, 0x494e4954ull); /* init stream */
-        snn_model_init(m, s1, &rng);
+        snn_train_init_weights(m, s1, o->seed);
         return 0;
     }
     if (snn_model_load(resume, m, state, state_len, err) != 0)
@@ -232,29 +230,29 @@ int cmd_train(int argc, char **argv)
         return 2;
     if (!out_path)
         out_path = resume ? resume : "model.snn";
-    int best = strcmp(preset, "best") == 0;
-    if (!best && strcmp(preset, "paper") != 0) {
-        fprintf(stderr, "snn train: --preset must be paper or best, not '%s'\n", preset);
+    snn_error err;
+    if (snn_train_preset_apply(preset, &o, &err) != 0) {
+        fprintf(stderr, "snn train: --preset: %s\n", err.msg);
         return 2;
     }
-    if (!optimizer)
-        optimizer = best ? "adam" : "sgd";
-    if (strcmp(optimizer, "sgd") != 0 && strcmp(optimizer, "adam") != 0) {
+    if (optimizer && snn_optimizer_parse(optimizer, &o.optimizer) != 0) {
         fprintf(stderr, "snn train: --optimizer must be sgd or adam, not '%s'\n", optimizer);
         return 2;
     }
-    o.optimizer = strcmp(optimizer, "adam") == 0 ? OPT_ADAM : OPT_SGD;
-    o.lr = lr > 0 ? lr : best ? 0.002 : 0.01;
-    o.lr_decay_end = lr_end > 0 ? lr_end : best ? 0.01 : 1.0;
-    o.epochs = epochs > 0 ? epochs : best ? 80 : 30;
-    o.surrogate_scale = surrogate > 0 ? surrogate : best ? 25 : SNN_PAPER_SURROGATE_SCALE;
-    o.seed = seed;
+    if (lr > 0)
+        o.lr = lr;
+    if (lr_end > 0)
+        o.lr_decay_end = lr_end;
+    if (epochs > 0)
+        o.epochs = epochs;
+    if (surrogate > 0)
+        o.surrogate_scale = surrogate;
+    o.seed = (unsigned long long)seed;
     cfg.n_hidden = hidden;
     cfg.n_exc = snn_exc_count(hidden, ratio);
     cfg.steps = steps;
     cfg.dale = !no_dale;
 
-    snn_error err;
     snn_model m;
     void *state;
     size_t state_len = 0;
@@ -288,7 +286,7 @@ int cmd_train(int argc, char **argv)
                "initial rate %.1f Hz (E %.1f, I %.1f)\n",
                resume ? "resuming" : "training", m.cfg.n_in, m.cfg.n_hidden, m.cfg.n_out,
                m.cfg.n_exc, m.cfg.n_hidden - m.cfg.n_exc, m.cfg.dale ? "" : " (no Dale)",
-               train.spikes.n, test.spikes.n, o.optimizer == OPT_ADAM ? "adam" : "sgd", o.lr,
+               train.spikes.n, test.spikes.n, snn_optimizer_name(o.optimizer), o.lr,
                init.hidden_hz, init.exc_hz, init.inh_hz);
     snn_epoch_stats s = {0};
     double peak = 0, sps_sum = 0;

@@ -27,6 +27,22 @@ int plot_available(void)
     return 0;
 }
 
+/* The house style, before every body: series `lt 1`..`lt 8` differ in colour,
+ * dash type and (open, so that coinciding points stay visible) marker; the
+ * key goes below the plot, where it covers no data. */
+static const char style[] =
+    "set linetype 1 lc rgb '#1f77b4' lw 1.5 dt 1 pt 6 ps 1.3\n"
+    "set linetype 2 lc rgb '#d62728' lw 1.5 dt 2 pt 4 ps 1.3\n"
+    "set linetype 3 lc rgb '#2ca02c' lw 1.5 dt 3 pt 8 ps 1.3\n"
+    "set linetype 4 lc rgb '#9467bd' lw 1.5 dt 4 pt 10 ps 1.3\n"
+    "set linetype 5 lc rgb '#ff7f0e' lw 1.5 dt 5 pt 12 ps 1.3\n"
+    "set linetype 6 lc rgb '#8c564b' lw 1.5 dt (8,4,2,4) pt 14 ps 1.3\n"
+    "set linetype 7 lc rgb '#e377c2' lw 1.5 dt (2,3) pt 1 ps 1.3\n"
+    "set linetype 8 lc rgb '#17becf' lw 1.5 dt (12,3,3,3) pt 2 ps 1.3\n"
+    "set linetype cycle 8\n"
+    "set key below horizontal\n"
+    "set termoption noenhanced\n"; /* titles are plain text: "s1_x" has no subscript */
+
 int plot_render(const char *dir, const char *name, const char *body, int width, int height,
                 snn_error *err)
 {
@@ -39,11 +55,11 @@ int plot_render(const char *dir, const char *name, const char *body, int width, 
     fprintf(af.fp, "# %s: written by `snn report`; run `gnuplot %s.gp` here to redraw.\n", name,
             name);
     fprintf(af.fp, "set terminal pngcairo size %d,%d font 'DejaVu Sans,10'\nset output '%s.png'\n"
-                   "%s\nunset output\nreset\n",
-            width, height, name, body);
+                   "%s%s\nunset output\nreset\n",
+            width, height, name, style, body);
     fprintf(af.fp, "set terminal svg size %d,%d dynamic font 'DejaVu Sans,10'\nset output '%s.svg'\n"
-                   "%s\nunset output\n",
-            width, height, name, body);
+                   "%s%s\nunset output\n",
+            width, height, name, style, body);
     if (atomic_commit(&af, err) != 0)
         return -1;
     if (!plot_available())

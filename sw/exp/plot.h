@@ -4,7 +4,10 @@
  * after `set terminal`/`set output`) into a directory; plot_render wraps the
  * body into <name>.gp, once for pngcairo and once for svg, and runs gnuplot
  * in that directory, so scripts use plain relative file names. The scripts
- * stay beside the pictures: a reader can edit and rerun them.
+ * stay beside the pictures: a reader can edit and rerun them. Every body
+ * runs after a house style: series drawn with `lt 1`..`lt 8` differ in
+ * colour, dash type and marker (open markers: points on top of each other
+ * stay visible), and the key sits below the plot, off the data.
  * Not here: what is plotted (report.c).
  */
 #ifndef SNN_PLOT_H

@@ -173,10 +173,20 @@ report_options report_default_options(void)
 
 /* ---- the document: every call writes the HTML and the Markdown page ---- */
 
+/* Longer setup labels are numbered in figures ("setup 2"). */
+#define SETUP_LABEL_MAX 24
+
 typedef struct {
     atomic_file html, md;
     const report_options *o;
     report_summary *sum;
+    /* Runs are pooled only within one setup (setups_find). */
+    const report_runs *rs;
+    int *setup_of;               /* per run */
+    int n_setups;
+    char (*setup_text)[512];     /* the key without the grid axes */
+    char (*setup_label)[256];    /* what sets it apart from the others: "epochs=2" */
+    int numbered;                /* a label is too long for a legend: "setup 2" there */
 } doc;
 
 static void html_text(FILE *f, const char *s)
@@ -264,7 +274,10 @@ static void doc_table_end(doc *d)
     fputc('\n', d->md.fp);
 }
 
-/* Renders a figure and places it in the page (or says why it is missing). */
+static void setups_list(const doc *d, char *buf, size_t len);
+
+/* Renders a figure and places it in the page (or says why it is missing); with
+ * numbered setups, the caption says what each number stands for. */
 static void doc_figure(doc *d, const char *name, const char *body, int w, int h,
                        const char *caption)
 {
@@ -278,11 +291,15 @@ static void doc_figure(doc *d, const char *name, const char *body, int w, int h,
         return;
     }
     d->sum->figures++;
+    char text[4096], list[2048] = "";
+    if (d->numbered)
+        setups_list(d, list, sizeof list);
+    snprintf(text, sizeof text, "%s%s%s", caption, list[0] ? " Setups: " : "", list);
     fprintf(d->html.fp, "<figure><a href=\"%s.svg\"><img src=\"%s.png\" alt=\"%s\"></a>"
                         "<figcaption>", name, name, name);
-    html_text(d->html.fp, caption);
+    html_text(d->html.fp, text);
     fputs("</figcaption></figure>\n", d->html.fp);
-    fprintf(d->md.fp, "![%s](%s.png)\n\n*%s* ([SVG](%s.svg))\n\n", name, name, caption, name);
+    fprintf(d->md.fp, "![%s](%s.png)\n\n*%s* ([SVG](%s.svg))\n\n", name, name, text, name);
 }
 
 /* Opens dir/<name> for a figure's data. */
@@ -293,7 +310,7 @@ static FILE *data_file(const report_options *o, const char *name)
     return fopen(path, "w");
 }
 
-/* ---- selections ---- */
+/* ---- selections: runs pool only within one setup ---- */
 
 static void ratio_label(double ratio, int dale, char *buf, size_t len)
 {
@@ -309,28 +326,173 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Distinct ratios of Dale runs passing `keep`, ascending; returns the count. */
-static int distinct_ratios(const report_runs *rs, int (*keep)(const report_run *, const report_options *),
-                           const report_options *o, double *out, int cap)
-{
-    int n = 0;
-    for (int i = 0; i < rs->n; i++) {
-        const report_run *r = &rs->r[i];
-        if (!r->dale || !keep(r, o))
-            continue;
-        int seen = 0;
-        for (int k = 0; k < n && !seen; k++)
-            seen = fabs(out[k] - r->ratio) < 1e-9;
-        if (!seen && n < cap)
-            out[n++] = r->ratio;
-    }
-    qsort(out, n, sizeof *out, cmp_double);
-    return n;
-}
-
 static int same(double a, double b)
 {
     return fabs(a - b) <= 1e-9 * (fabs(a) + fabs(b) + 1e-12);
+}
+
+/* The next space-separated token of *text (its length in *len), or NULL. */
+static const char *next_token(const char **text, size_t *len)
+{
+    const char *p = *text + strspn(*text, " ");
+    if (!*p)
+        return NULL;
+    *len = strcspn(p, " ");
+    *text = p + *len;
+    return p;
+}
+
+/* 1 if the token is a grid axis of a run's key (sweep_job_key). */
+static int is_axis(const char *token, size_t len)
+{
+    static const char *const axes[] = {"ratio=", "dale=", "s1=", "noise=", "seed="};
+    for (size_t i = 0; i < sizeof axes / sizeof axes[0]; i++)
+        if (len > strlen(axes[i]) && strncmp(token, axes[i], strlen(axes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+static int has_token(const char *text, const char *token, size_t len)
+{
+    const char *p;
+    size_t t;
+    while ((p = next_token(&text, &t)))
+        if (t == len && strncmp(p, token, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Sorts the runs into setups: a run's setup is its key without the grid axes
+ * (data set, epochs, batch, lr, optimiser, subset sizes, measurements). A
+ * setup's label is what sets it apart from the others ("epochs=2"). */
+static int setups_find(doc *d, const report_runs *rs)
+{
+    size_t n = rs->n ? (size_t)rs->n : 1;
+    d->setup_of = malloc(sizeof *d->setup_of * n);
+    d->setup_text = malloc(sizeof *d->setup_text * n);
+    d->setup_label = malloc(sizeof *d->setup_label * n);
+    if (!d->setup_of || !d->setup_text || !d->setup_label)
+        return -1;
+    for (int i = 0; i < rs->n; i++) {
+        char text[sizeof *d->setup_text] = "";
+        const char *rest = rs->r[i].key, *p;
+        size_t used = 0, t;
+        while ((p = next_token(&rest, &t)))
+            if (!is_axis(p, t) && used + t + 2 < sizeof text)
+                used += (size_t)snprintf(text + used, sizeof text - used, "%s%.*s", used ? " " : "",
+                                         (int)t, p);
+        int k = 0;
+        while (k < d->n_setups && strcmp(d->setup_text[k], text) != 0)
+            k++;
+        if (k == d->n_setups)
+            memcpy(d->setup_text[d->n_setups++], text, sizeof text);
+        d->setup_of[i] = k;
+    }
+    for (int k = 0; k < d->n_setups; k++) {
+        char *label = d->setup_label[k];
+        const char *rest = d->setup_text[k], *p;
+        size_t used = 0, t;
+        label[0] = '\0';
+        while ((p = next_token(&rest, &t))) {
+            int everywhere = 1;
+            for (int j = 0; j < d->n_setups && everywhere; j++)
+                everywhere = has_token(d->setup_text[j], p, t);
+            if (!everywhere && used + t + 2 < sizeof *d->setup_label)
+                used += (size_t)snprintf(label + used, sizeof *d->setup_label - used, "%s%.*s",
+                                         used ? " " : "", (int)t, p);
+        }
+    }
+    for (int k = 0; k < d->n_setups; k++)
+        d->numbered |= strlen(d->setup_label[k]) > SETUP_LABEL_MAX;
+    return 0;
+}
+
+/* Setup k as figures, tables and findings name it: its label, or "setup N"
+ * (explained under each figure and in the runs paragraph) when labels are long. */
+static void setup_name(const doc *d, int k, char *buf, size_t len)
+{
+    if (d->numbered)
+        snprintf(buf, len, "setup %d", k + 1);
+    else
+        snprintf(buf, len, "%s", d->setup_label[k]);
+}
+
+/* "setup 1: epochs=3 limit=3000 (32 runs); setup 2: ..." */
+static void setups_list(const doc *d, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < d->n_setups && used < len; k++) {
+        int n = 0;
+        for (int i = 0; i < d->rs->n; i++)
+            n += d->setup_of[i] == k;
+        if (d->numbered)
+            used += (size_t)snprintf(buf + used, len - used, "%ssetup %d: %s (%d runs)",
+                                     k ? "; " : "", k + 1, d->setup_label[k], n);
+        else
+            used += (size_t)snprintf(buf + used, len - used, "%s%s (%d runs)", k ? "; " : "",
+                                     d->setup_label[k], n);
+    }
+}
+
+static int setup_of(const doc *d, const report_run *r)
+{
+    return d->setup_of[r - d->rs->r];
+}
+
+/* Runs drawn and counted together: one E:I ratio (Dale) or the unbounded
+ * baseline (all its splits), of one setup. */
+typedef struct {
+    double ratio;
+    int dale, setup;
+} series;
+
+static int in_series(const doc *d, const report_run *r, const series *s)
+{
+    return r->dale == s->dale && (!s->dale || same(r->ratio, s->ratio)) &&
+           setup_of(d, r) == s->setup;
+}
+
+static int cmp_series(const void *a, const void *b)
+{
+    const series *x = a, *y = b;
+    if (x->setup != y->setup)
+        return x->setup - y->setup;
+    if (x->dale != y->dale)
+        return y->dale - x->dale;
+    return cmp_double(&x->ratio, &y->ratio);
+}
+
+/* The series of the runs passing keep (the baseline's too if with_baseline):
+ * by setup, then ratio, the baseline last. Returns the count. */
+static int find_series(const doc *d, int (*keep)(const report_run *, const report_options *),
+                       int with_baseline, series *out, int cap)
+{
+    int n = 0;
+    for (int i = 0; i < d->rs->n; i++) {
+        const report_run *r = &d->rs->r[i];
+        if (!keep(r, d->o) || (!r->dale && !with_baseline))
+            continue;
+        int seen = 0;
+        for (int k = 0; k < n && !seen; k++)
+            seen = in_series(d, r, &out[k]);
+        if (!seen && n < cap)
+            out[n++] = (series){r->dale ? r->ratio : 0, r->dale, d->setup_of[i]};
+    }
+    qsort(out, n, sizeof *out, cmp_series);
+    return n;
+}
+
+/* "80:20", and the setup where there are several ("80:20, epochs=2"). */
+static void series_label(const doc *d, const series *s, char *buf, size_t len)
+{
+    char ratio[32], setup[sizeof *d->setup_label];
+    ratio_label(s->ratio, s->dale, ratio, sizeof ratio);
+    setup_name(d, s->setup, setup, sizeof setup);
+    if (d->n_setups > 1)
+        snprintf(buf, len, "%s, %s", ratio, setup);
+    else
+        snprintf(buf, len, "%s", ratio);
 }
 
 static int is_fig1c(const report_run *r, const report_options *o)
@@ -349,6 +511,11 @@ static int trained(const report_run *r, const report_options *o)
     return r->peak_acc > o->trained_acc;
 }
 
+static int trained_fig1c(const report_run *r, const report_options *o)
+{
+    return trained(r, o) && is_fig1c(r, o);
+}
+
 static int any_run(const report_run *r, const report_options *o)
 {
     (void)r;
@@ -356,67 +523,79 @@ static int any_run(const report_run *r, const report_options *o)
     return 1;
 }
 
-#define MAX_RATIOS 32
+#define MAX_SERIES 64
+/* Fig. 2's series sit this fraction of the sigma axis apart (error bars stay visible). */
+#define NOISE_DODGE 0.008
+/* The log rate axis of Fig. 1c starts here: a silent start (0 Hz) is drawn at it. */
+#define RATE_FLOOR_HZ 0.01
 
 /* ---- sections ---- */
 
 static void section_fig1c(doc *d, const report_runs *rs)
 {
     const report_options *o = d->o;
-    double ratios[MAX_RATIOS];
-    int nr = distinct_ratios(rs, is_fig1c, o, ratios, MAX_RATIOS);
+    series ser[MAX_SERIES];
+    int ns = find_series(d, is_fig1c, 1, ser, MAX_SERIES);
     doc_h2(d, "Fig. 1c: peak accuracy vs initial firing rate");
+    if (ns == 0) {
+        doc_p(d, "No runs without weight-update noise: nothing to show.");
+        return;
+    }
     FILE *f = data_file(o, "fig1c.dat");
     if (!f) {
         doc_p(d, "(cannot write %s/fig1c.dat: %s)", o->dir, strerror(errno));
         return;
     }
-    char body[8192], label[32];
-    int len = snprintf(body, sizeof body,
-                       "set xlabel 'initial hidden firing rate (Hz)'\nset ylabel 'peak test accuracy (%%)'\n"
-                       "set logscale x\nset key outside right\nset grid\nset yrange [0:100]\n"
-                       "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lc rgb 'gray'\n"
-                       "set label 'low activity' at %g, graph 0.05 right offset -0.5,0 tc rgb 'gray'\n"
-                       "plot ", o->low_rate_hz, o->low_rate_hz, o->low_rate_hz);
-    int series = 0;
-    for (int k = 0; k <= nr; k++) { /* the last series is the unbounded baseline */
-        int dale = k < nr, any = 0;
-        ratio_label(dale ? ratios[k] : 0, dale, label, sizeof label);
+    char plot[6144], label[300];
+    int len = 0, floored = 0;
+    for (int k = 0; k < ns; k++) {
+        series_label(d, &ser[k], label, sizeof label);
         fprintf(f, "# %s: initial_hz peak_acc_percent s1 seed final_hz\n", label);
         for (int i = 0; i < rs->n; i++) {
             const report_run *r = &rs->r[i];
-            if (!is_fig1c(r, o) || r->dale != dale || (dale && !same(r->ratio, ratios[k])))
+            if (!is_fig1c(r, o) || !in_series(d, r, &ser[k]))
                 continue;
-            fprintf(f, "%g %g %g %d %g\n", fmax(r->init_hz, 0.01), 100 * r->peak_acc, r->s1, r->seed,
-                    r->final_hz);
-            any = 1;
+            floored += r->init_hz < RATE_FLOOR_HZ;
+            fprintf(f, "%g %g %g %d %g\n", fmax(r->init_hz, RATE_FLOOR_HZ), 100 * r->peak_acc,
+                    r->s1, r->seed, r->final_hz);
         }
-        if (!any && !dale)
-            break;
         fprintf(f, "\n\n");
-        len += snprintf(body + len, sizeof body - len, "%s'fig1c.dat' index %d using 1:2 with points pt %d ps 1.2 title '%s'",
-                        series ? ", " : "", series, 7 + (series % 6), label);
-        series++;
+        len += snprintf(plot + len, sizeof plot - len,
+                        "%s'fig1c.dat' index %d using 1:2 with points lt %d title '%s'",
+                        k ? ", " : "", k, k + 1, label);
     }
     fclose(f);
-    if (series == 0) {
-        doc_p(d, "No runs without weight-update noise: nothing to show.");
-        return;
-    }
-    doc_figure(d, "fig1c", body, 900, 520,
-               "Peak test accuracy of every run (no weight-update noise) against the hidden "
-               "layer's firing rate before training, per E:I ratio, and the unbounded (no Dale) "
-               "network. Dashed: the paper's low-activity bound.");
+    /* The rate axis is logarithmic: silent starts are moved to its floor, and both the
+     * axis label and the caption say how many. */
+    char moved[160] = "";
+    if (floored)
+        snprintf(moved, sizeof moved, "; %d run%s below %g Hz drawn at %g Hz", floored,
+                 floored == 1 ? "" : "s", RATE_FLOOR_HZ, RATE_FLOOR_HZ);
+    char body[8192], caption[1024];
+    snprintf(body, sizeof body,
+             "set xlabel 'initial hidden firing rate (Hz, log scale%s)'\n"
+             "set ylabel 'peak test accuracy (%%)'\nset logscale x\nset grid\nset yrange [0:100]\n"
+             "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lc rgb 'gray'\n"
+             "set label 'low activity' at %g, graph 0.97 right offset -0.5,0 tc rgb 'gray'\n"
+             "plot %s",
+             moved, o->low_rate_hz, o->low_rate_hz, o->low_rate_hz, plot);
+    snprintf(caption, sizeof caption,
+             "Peak test accuracy of every run (no weight-update noise) against the hidden "
+             "layer's firing rate before training, per E:I ratio%s, and the unbounded (no Dale) "
+             "network. Dashed: the paper's low-activity bound.%s%s%s",
+             d->n_setups > 1 ? " and setup" : "", floored ? " Log axis: " : "",
+             floored ? moved + 2 : "", floored ? "." : "");
+    doc_figure(d, "fig1c", body, 900, 560, caption);
 
     static const char *const head[] = {"E:I", "runs", "trained (peak > 50%)", "paper trained",
                                        "trained, low-rate starts", "best peak", "median peak of trained"};
     doc_table(d, 7, head);
-    for (int k = 0; k <= nr; k++) {
-        int dale = k < nr, n = 0, nt = 0, n_low = 0, nt_low = 0, m = 0;
+    for (int k = 0; k < ns; k++) {
+        int n = 0, nt = 0, n_low = 0, nt_low = 0, m = 0;
         double best = 0, peaks[4096];
         for (int i = 0; i < rs->n; i++) {
             const report_run *r = &rs->r[i];
-            if (!is_fig1c(r, o) || r->dale != dale || (dale && !same(r->ratio, ratios[k])))
+            if (!is_fig1c(r, o) || !in_series(d, r, &ser[k]))
                 continue;
             n++;
             nt += trained(r, o);
@@ -426,12 +605,11 @@ static void section_fig1c(doc *d, const report_runs *rs)
             if (trained(r, o) && m < 4096)
                 peaks[m++] = r->peak_acc;
         }
-        if (n == 0)
-            continue;
-        ratio_label(dale ? ratios[k] : 0, dale, label, sizeof label);
+        int dale = ser[k].dale;
+        series_label(d, &ser[k], label, sizeof label);
         char paper[64] = "-";
         for (size_t p = 0; dale && p < sizeof paper_trained_fraction / sizeof paper_trained_fraction[0]; p++)
-            if (same(paper_trained_fraction[p].ratio, ratios[k]))
+            if (same(paper_trained_fraction[p].ratio, ser[k].ratio))
                 snprintf(paper, sizeof paper, "%.0f%%", 100 * paper_trained_fraction[p].fraction);
         if (!dale)
             snprintf(paper, sizeof paper, "best about %.0f%%", 100 * PAPER_UNBOUNDED_ACC);
@@ -447,33 +625,34 @@ static void section_fig1c(doc *d, const report_runs *rs)
              "deliberately over-active starts; compare like with like (same s1 grid).");
 }
 
-/* Mean test accuracy per epoch of the runs that trained, per ratio. */
+/* Mean test accuracy per epoch of the runs that trained, per ratio and setup:
+ * a curve averages runs of one length only. */
 static void section_curves(doc *d, const report_runs *rs)
 {
     const report_options *o = d->o;
-    double ratios[MAX_RATIOS];
-    int nr = distinct_ratios(rs, trained, o, ratios, MAX_RATIOS), max_e = 0;
+    series ser[MAX_SERIES];
+    int ns = find_series(d, trained_fig1c, 0, ser, MAX_SERIES), max_e = 0;
     for (int i = 0; i < rs->n; i++)
         max_e = rs->r[i].n_test_acc > max_e ? rs->r[i].n_test_acc : max_e;
-    if (nr == 0 || max_e < 2)
+    if (ns == 0 || max_e < 2)
         return;
     FILE *f = data_file(o, "curves.dat");
     if (!f)
         return;
-    char body[4096], label[32];
+    char body[8192], label[300];
     int len = snprintf(body, sizeof body,
-                       "set xlabel 'epoch'\nset ylabel 'test accuracy (%%)'\nset key bottom right\n"
-                       "set grid\nset xtics %d\nplot ", max_e <= 12 ? 1 : 5);
-    for (int k = 0; k < nr; k++) {
-        ratio_label(ratios[k], 1, label, sizeof label);
+                       "set xlabel 'epoch (passes over the training set)'\n"
+                       "set ylabel 'test accuracy (%%)'\nset grid\nset xtics %d\nplot ",
+                       max_e <= 12 ? 1 : 5);
+    for (int k = 0; k < ns; k++) {
+        series_label(d, &ser[k], label, sizeof label);
         fprintf(f, "# %s: epoch mean_percent runs\n", label);
         for (int e = 0; e < max_e; e++) {
             double sum = 0;
             int n = 0;
             for (int i = 0; i < rs->n; i++) {
                 const report_run *r = &rs->r[i];
-                if (r->dale && r->noise == 0 && trained(r, o) && same(r->ratio, ratios[k]) &&
-                    e < r->n_test_acc) {
+                if (trained_fig1c(r, o) && in_series(d, r, &ser[k]) && e < r->n_test_acc) {
                     sum += r->test_acc[e];
                     n++;
                 }
@@ -483,62 +662,69 @@ static void section_curves(doc *d, const report_runs *rs)
         }
         fprintf(f, "\n\n");
         len += snprintf(body + len, sizeof body - len,
-                        "%s'curves.dat' index %d using 1:2 with linespoints title '%s'", k ? ", " : "",
-                        k, label);
+                        "%s'curves.dat' index %d using 1:2 with linespoints lt %d title '%s'",
+                        k ? ", " : "", k, k + 1, label);
     }
     fclose(f);
-    doc_figure(d, "curves", body, 800, 450,
-               "Learning curves: mean test accuracy per epoch of the runs that trained (no "
-               "weight-update noise), per ratio.");
+    doc_figure(d, "curves", body, 800, 480,
+               d->n_setups > 1
+                   ? "Learning curves: mean test accuracy per epoch of the runs that trained (no "
+                     "weight-update noise), per ratio and setup; runs of different setups (e.g. "
+                     "epoch counts) are separate curves, never averaged together."
+                   : "Learning curves: mean test accuracy per epoch of the runs that trained (no "
+                     "weight-update noise), per ratio.");
 }
 
 static void section_trainable(doc *d, const report_runs *rs)
 {
     const report_options *o = d->o;
-    double ratios[MAX_RATIOS];
-    int nr = distinct_ratios(rs, is_fig1c, o, ratios, MAX_RATIOS);
-    if (nr == 0)
+    series ser[MAX_SERIES];
+    int ns = find_series(d, is_fig1c, 0, ser, MAX_SERIES);
+    if (ns == 0)
         return;
     doc_h2(d, "Trainability per ratio");
     FILE *f = data_file(o, "trainable.dat");
     if (!f)
         return;
     fprintf(f, "# label fraction_trained_all fraction_trained_low_rate\n");
-    for (int k = 0; k < nr; k++) {
+    for (int k = 0; k < ns; k++) {
         int n = 0, nt = 0, nl = 0, ntl = 0;
         for (int i = 0; i < rs->n; i++) {
             const report_run *r = &rs->r[i];
-            if (!is_fig1c(r, o) || !r->dale || !same(r->ratio, ratios[k]))
+            if (!is_fig1c(r, o) || !in_series(d, r, &ser[k]))
                 continue;
             n++;
             nt += trained(r, o);
             nl += r->init_hz <= o->low_rate_hz;
             ntl += r->init_hz <= o->low_rate_hz && trained(r, o);
         }
-        char label[32];
-        ratio_label(ratios[k], 1, label, sizeof label);
+        char label[300];
+        series_label(d, &ser[k], label, sizeof label);
         fprintf(f, "\"%s\" %g %g\n", label, n ? 100.0 * nt / n : 0, nl ? 100.0 * ntl / nl : 0);
     }
     fclose(f);
-    doc_figure(d, "trainable",
-               "set style data histograms\nset style histogram clustered gap 1\n"
-               "set style fill solid 0.8 border -1\nset ylabel 'runs that trained (%)'\n"
-               "set yrange [0:105]\nset key top left\nset grid y\n"
-               "plot 'trainable.dat' using 2:xtic(1) title 'all starts', "
-               "'' using 3 title 'low-rate starts (<= 25.6 Hz)'",
-               800, 450,
+    char body[1024];
+    snprintf(body, sizeof body,
+             "set style data histograms\nset style histogram clustered gap 1\n"
+             "set style fill solid 0.8 border -1\nset ylabel 'runs that trained (%%)'\n"
+             "set xlabel 'E:I ratio (excitatory:inhibitory, %% of hidden neurons)%s'\n"
+             "set yrange [0:105]\nset grid y\n%s"
+             "plot 'trainable.dat' using 2:xtic(1) lt 1 title 'all starts', "
+             "'' using 3 lt 2 title 'low-rate starts (<= %g Hz)'",
+             d->n_setups > 1 ? " and setup" : "",
+             d->n_setups > 1 ? "set xtics rotate by -20\n" : "", o->low_rate_hz);
+    doc_figure(d, "trainable", body, 800, 480,
                "Fraction of runs whose peak accuracy exceeds 50%, over all starts and over the "
                "low-activity starts only.");
 }
 
-/* Last-10-epoch accuracies of the noise runs of one ratio at one sigma. */
-static int noise_values(const report_runs *rs, const report_options *o, double ratio, double noise,
-                        double *out, int cap)
+/* Last-10-epoch accuracies of the noise runs of one series at one sigma. */
+static int noise_values(const doc *d, const series *s, double noise, double *out, int cap)
 {
     int n = 0;
-    for (int i = 0; i < rs->n; i++) {
-        const report_run *r = &rs->r[i];
-        if (r->dale && is_fig2(r, o) && same(r->ratio, ratio) && same(r->noise, noise) &&
+    for (int i = 0; i < d->rs->n; i++) {
+        const report_run *r = &d->rs->r[i];
+        if (is_fig2(r, d->o) && in_series(d, r, s) && same(r->noise, noise) &&
             isfinite(r->last10_acc) && n < cap)
             out[n++] = r->last10_acc;
     }
@@ -548,8 +734,9 @@ static int noise_values(const report_runs *rs, const report_options *o, double r
 static void section_fig2(doc *d, const report_runs *rs)
 {
     const report_options *o = d->o;
-    double ratios[MAX_RATIOS], noises[64];
-    int nr = distinct_ratios(rs, is_fig2, o, ratios, MAX_RATIOS), nn = 0;
+    series ser[MAX_SERIES];
+    double noises[64];
+    int ns = find_series(d, is_fig2, 0, ser, MAX_SERIES), nn = 0;
     for (int i = 0; i < rs->n; i++) {
         const report_run *r = &rs->r[i];
         int seen = 0;
@@ -559,46 +746,61 @@ static void section_fig2(doc *d, const report_runs *rs)
             noises[nn++] = r->noise;
     }
     qsort(noises, nn, sizeof *noises, cmp_double);
-    if (nr == 0 || nn < 2)
+    if (ns == 0 || nn < 2)
         return;
     doc_h2(d, "Fig. 2: accuracy under weight-update noise");
     FILE *f = data_file(o, "noise.dat");
     if (!f)
         return;
-    char body[8192], label[32];
+    /* Ticks at the measured sigmas; a margin keeps the end points' error bars off the frame. */
+    char body[8192], label[300], xt[2048] = "";
+    int xl = 0;
+    for (int b = 0; b < nn; b++)
+        xl += snprintf(xt + xl, sizeof xt - xl, "%s'%g' %.10g", b ? ", " : "", noises[b],
+                       noises[b]);
+    double span = noises[nn - 1] - noises[0];
     int len = snprintf(body, sizeof body,
-                       "set xlabel 'weight-update noise sigma'\nset ylabel 'test accuracy, mean of last 10 epochs (%%)'\n"
-                       "set key outside right\nset grid\nset format x '%%g'\nset xtics rotate by -30\nplot ");
+                       "set xlabel 'weight-update noise sigma (weight units, added after every update)'\n"
+                       "set ylabel 'test accuracy, mean of last 10 epochs (%%)'\n"
+                       "set grid\nset xtics (%s) rotate by -30\nset xrange [%.10g:%.10g]\nplot ",
+                       xt, noises[0] - 0.04 * span, noises[nn - 1] + 0.04 * span);
     double v[4096], base[4096];
-    for (int k = 0; k < nr; k++) {
-        ratio_label(ratios[k], 1, label, sizeof label);
+    for (int k = 0; k < ns; k++) {
+        series_label(d, &ser[k], label, sizeof label);
         fprintf(f, "# %s (s1 = %g): noise mean_percent sd_percent runs\n", label, o->noise_s1);
         for (int b = 0; b < nn; b++) {
-            int n = noise_values(rs, o, ratios[k], noises[b], v, 4096);
+            int n = noise_values(d, &ser[k], noises[b], v, 4096);
             if (n)
                 fprintf(f, "%g %g %g %d\n", noises[b], 100 * stats_mean(v, n), 100 * stats_sd(v, n), n);
         }
         fprintf(f, "\n\n");
-        len += snprintf(body + len, sizeof body - len, "%s'noise.dat' index %d using 1:2:3 with yerrorlines title '%s'",
-                        k ? ", " : "", k, label);
+        /* Dodged sideways, so that error bars at one sigma do not hide one another. */
+        len += snprintf(body + len, sizeof body - len,
+                        "%s'noise.dat' index %d using ($1 + %.10g):2:3 with yerrorlines lt %d title '%s'",
+                        k ? ", " : "", k, (k - (ns - 1) / 2.0) * NOISE_DODGE * span, k + 1, label);
     }
     fclose(f);
-    doc_figure(d, "noise", body, 900, 520,
-               "Test accuracy (mean of the last 10 epochs, error bars: sd over seeds) against the "
-               "sigma of the Gaussian noise added to every weight after each update, per ratio "
-               "(s1 = 0.001).");
+    char caption[768];
+    snprintf(caption, sizeof caption,
+             "Test accuracy (mean of the last 10 epochs, error bars: sd over seeds) against the "
+             "sigma of the Gaussian noise added to every weight after each update, per ratio%s "
+             "(s1 = %g).%s", d->n_setups > 1 ? " and setup" : "", o->noise_s1,
+             ns > 1 ? " The series are drawn slightly apart along sigma (by a fraction of the "
+                      "axis, for legibility); the ticks mark the measured sigmas." : "");
+    doc_figure(d, "noise", body, 900, 560, caption);
     static const char *const head[] = {"E:I", "sigma", "runs", "accuracy (mean +- sd)",
                                        "minus 100:0", "Welch t", "p"};
     doc_table(d, 7, head);
-    for (int k = 0; k < nr; k++) {
-        ratio_label(ratios[k], 1, label, sizeof label);
+    for (int k = 0; k < ns; k++) {
+        series_label(d, &ser[k], label, sizeof label);
+        series all_exc = {1.0, 1, ser[k].setup}; /* the reference: 100:0 of the same setup */
         for (int b = 0; b < nn; b++) {
-            int n = noise_values(rs, o, ratios[k], noises[b], v, 4096);
+            int n = noise_values(d, &ser[k], noises[b], v, 4096);
             if (!n)
                 continue;
-            int nb = noise_values(rs, o, 1.0, noises[b], base, 4096);
+            int nb = noise_values(d, &all_exc, noises[b], base, 4096);
             char diff[64] = "-", tt[32] = "-", pp[32] = "-";
-            if (nb && !same(ratios[k], 1.0)) {
+            if (nb && !same(ser[k].ratio, 1.0)) {
                 stats_ttest t = stats_welch(v, n, base, nb);
                 snprintf(diff, sizeof diff, "%+.2f pp", 100 * (t.mean_a - t.mean_b));
                 if (isfinite(t.p)) {
@@ -612,12 +814,25 @@ static void section_fig2(doc *d, const report_runs *rs)
     }
     doc_table_end(d);
     doc_p(d, "Welch's t-test of each ratio's accuracies against the 100:0 network's at the same "
-             "sigma (two-sided). The paper reports the same comparison for its 8 trials.");
+             "sigma%s (two-sided). The paper reports the same comparison for its 8 trials.",
+          d->n_setups > 1 ? " and setup" : "");
 }
 
 /* VRD conditions: [trained?][init/final]. */
 static const char *const vrd_cond_names[4] = {"trained, at init", "trained, after training",
                                               "failed, at init", "failed, after training"};
+
+
+/* A run in the VRD figure: no weight noise, and both kinds of neuron (100:0
+ * has no E-I or I-I pairs) measured at init and after training. */
+static int vrd_usable(const report_run *r)
+{
+    int complete = 1;
+    for (int w = 0; w < 2; w++)
+        for (int g = 0; g < VRD_GROUPS; g++)
+            complete &= isfinite(r->vrd[w][g]);
+    return r->dale && r->noise == 0 && complete;
+}
 
 static void section_vrd(doc *d, const report_runs *rs)
 {
@@ -628,6 +843,18 @@ static void section_vrd(doc *d, const report_runs *rs)
     if (!any)
         return;
     doc_h2(d, "Fig. 5: Van Rossum distances between hidden spike trains");
+    /* One setup only: the one with the most measured runs. */
+    int *per_setup = calloc((size_t)d->n_setups + 1, sizeof *per_setup), chosen = 0, others = 0;
+    for (int i = 0; per_setup && i < rs->n; i++)
+        per_setup[setup_of(d, &rs->r[i])] += vrd_usable(&rs->r[i]);
+    for (int k = 0; per_setup && k < d->n_setups; k++)
+        chosen = per_setup[k] > per_setup[chosen] ? k : chosen;
+    for (int k = 0; per_setup && k < d->n_setups; k++)
+        others += k != chosen ? per_setup[k] : 0;
+    if (others)
+        doc_p(d, "Drawn from the %d runs of setup %s only; the %d runs of other setups are not "
+                 "pooled with them.", per_setup[chosen], d->setup_label[chosen], others);
+    free(per_setup);
     /* Per condition and group: the runs' mean pair distances. */
     int cap = rs->n ? rs->n : 1;
     double *vals[4][VRD_GROUPS];
@@ -642,12 +869,7 @@ static void section_vrd(doc *d, const report_runs *rs)
     oom |= !ee80 || !ei80 || !ii80;
     for (int i = 0; i < rs->n && !oom; i++) {
         const report_run *r = &rs->r[i];
-        /* Runs with both kinds of neuron only (100:0 has no E-I or I-I pairs). */
-        int complete = 1;
-        for (int w = 0; w < 2; w++)
-            for (int g = 0; g < VRD_GROUPS; g++)
-                complete &= isfinite(r->vrd[w][g]);
-        if (!r->dale || r->noise != 0 || !complete)
+        if (!vrd_usable(r) || setup_of(d, r) != chosen)
             continue;
         int t = trained(r, o);
         for (int w = 0; w < 2; w++) {
@@ -681,8 +903,10 @@ static void section_vrd(doc *d, const report_runs *rs)
         }
         fclose(f);
         doc_figure(d, "vrd",
-                   "set style fill solid 0.4 border -1\nset boxwidth 0.8\nset key top left\n"
-                   "set ylabel 'mean Van Rossum distance of a run'\nset grid y\nset xrange [0:16]\n"
+                   "set style fill solid 0.4 border -1\nset boxwidth 0.8\n"
+                   "set ylabel 'mean Van Rossum distance of a run (dimensionless)'\n"
+                   "set xlabel 'runs (trained or failed; at initialisation or after training)'\n"
+                   "set grid y\nset xrange [0:16]\n"
                    "set xtics ('trained, init' 2, 'trained, after' 6, 'failed, init' 10, 'failed, after' 14)\n"
                    "plot for [g=0:2] 'vrd.dat' index g using 1:3:2:6:5 with candlesticks whiskerbars "
                    "lc g+1 title word('E-E E-I I-I', g+1), "
@@ -747,11 +971,11 @@ static void section_robust(doc *d, const report_runs *rs)
         return;
     /* The trained networks; if none trained (tiny sweeps), every network. */
     int (*keep)(const report_run *, const report_options *) = trained;
-    double ratios[MAX_RATIOS];
-    int nr = distinct_ratios(rs, keep, o, ratios, MAX_RATIOS);
-    if (nr == 0) {
+    series ser[MAX_SERIES];
+    int ns = find_series(d, keep, 0, ser, MAX_SERIES);
+    if (ns == 0) {
         keep = any_run;
-        nr = distinct_ratios(rs, keep, o, ratios, MAX_RATIOS);
+        ns = find_series(d, keep, 0, ser, MAX_SERIES);
     }
     doc_h2(d, "Inference-time robustness: float vs integer (hardware) model");
     if (keep == any_run)
@@ -765,17 +989,21 @@ static void section_robust(doc *d, const report_runs *rs)
                                        "integer (8-bit) accuracy", "RTL core accuracy",
                                        "integer on the RTL's images"};
     int models = rtl_runs ? 4 : 2;
-    char body[8192], xt[1024] = "", label[32];
+    /* One panel per series: float, integer and RTL lie close together by design, and
+     * the series would hide one another in a single plot. */
+    int cols = ns > 1 ? 2 : 1, rows = (ns + cols - 1) / cols;
+    char body[32768], xt[1024] = "", label[300];
     int xl = 0;
     for (int i = 0; i < ROBUST_POINTS; i++)
         xl += snprintf(xt + xl, sizeof xt - xl, "%s'%s %g' %d", i ? ", " : "",
                        robust_kind_names[robust_plan[i].kind], robust_plan[i].level, i);
     int len = snprintf(body, sizeof body,
-                       "set ylabel 'test accuracy (%%)'\nset key outside right\nset grid\n"
-                       "set xtics (%s) rotate by -30\nset yrange [0:100]\nplot ", xt);
+                       "set ylabel 'test accuracy (%%)'\nset xlabel 'perturbation (kind, level)'\n"
+                       "set grid\nset xtics (%s) rotate by -30\nset yrange [0:100]\nset rmargin 6\n"
+                       "set multiplot layout %d,%d\n", xt, rows, cols);
     doc_table(d, 3 + models, head);
-    for (int k = 0; k < nr; k++) {
-        ratio_label(ratios[k], 1, label, sizeof label);
+    for (int k = 0; k < ns; k++) {
+        series_label(d, &ser[k], label, sizeof label);
         fprintf(f, "# %s: condition float_percent int_percent runs rtl_percent "
                    "int_rtlset_percent\n", label);
         for (int c = 0; c < ROBUST_POINTS; c++) {
@@ -784,7 +1012,7 @@ static void section_robust(doc *d, const report_runs *rs)
             char row[512], cell[4][32];
             for (int i = 0; i < rs->n; i++) {
                 const report_run *r = &rs->r[i];
-                if (!r->dale || !keep(r, o) || !same(r->ratio, ratios[k]) || seen >= 4096)
+                if (!keep(r, o) || !in_series(d, r, &ser[k]) || seen >= 4096)
                     continue;
                 seen++;
                 for (int m = 0; m < 4; m++)
@@ -810,25 +1038,29 @@ static void section_robust(doc *d, const report_runs *rs)
         }
         fprintf(f, "\n\n");
         len += snprintf(body + len, sizeof body - len,
-                        "%s'robust.dat' index %d using 1:($2 < 0 ? NaN : $2) with linespoints lc %d title '%s float', "
-                        "'robust.dat' index %d using 1:($3 < 0 ? NaN : $3) with linespoints dt 2 lc %d title '%s integer'",
-                        k ? ", " : "", k, k + 1, label, k, k + 1, label);
+                        "set title '%s'\n"
+                        "plot 'robust.dat' index %d using 1:($2 < 0 ? NaN : $2) with linespoints lt 1 title 'float', "
+                        "'' index %d using 1:($3 < 0 ? NaN : $3) with linespoints lt 2 title 'integer (8-bit)'",
+                        label, k, k);
         if (rtl_runs)
             len += snprintf(body + len, sizeof body - len,
-                            ", 'robust.dat' index %d using 1:($5 < 0 ? NaN : $5) with points pt 6 "
-                            "ps 1.5 lc %d title '%s RTL (first images)'", k, k + 1, label);
+                            ", '' index %d using 1:($5 < 0 ? NaN : $5) with points lt 3 "
+                            "title 'RTL core (first images)'", k);
+        len += snprintf(body + len, sizeof body - len, "\n");
     }
+    snprintf(body + len, sizeof body - len, "unset multiplot");
     doc_table_end(d);
     fclose(f);
-    if (nr == 0)
+    if (ns == 0)
         return;
-    doc_figure(d, "robust", body, 1000, 520,
-               "Accuracy of the trained networks under inference-time perturbations: input "
-               "spikes dropped (fraction) or added (probability per input and step), weights "
-               "scaled by 1 + sigma N(0,1) (device variation), membrane noise from the on-chip "
-               "generator (half-range / threshold; integer model only). Dashed: the 8-bit "
-               "integer model, which the RTL matches bit for bit; circles: the RTL core itself "
-               "(co-simulation) on the first test images, where measured.");
+    doc_figure(d, "robust", body, cols * 560, rows * 380 + 20,
+               "Accuracy of the trained networks under inference-time perturbations, one panel "
+               "per ratio: input spikes dropped (fraction) or added (probability per input and "
+               "step), weights scaled by 1 + sigma N(0,1) (device variation), membrane noise "
+               "from the on-chip generator (half-range / threshold; integer model only). Solid, "
+               "circles: the float model; dashed, squares: the 8-bit integer model, which the RTL "
+               "matches bit for bit; triangles: the RTL core itself (co-simulation) on the first "
+               "test images, where measured.");
     if (rtl_runs)
         doc_p(d, "The RTL column is the Verilated core (co-simulation) on the first %d%s test "
                  "images of each perturbed set, loaded with the same perturbed 8-bit network; "
@@ -902,19 +1134,20 @@ static void section_examples(doc *d)
         fclose(g);
         char body[2048];
         snprintf(body, sizeof body,
-                 "set xlabel 'time step (ms)'\nset ylabel 'hidden neuron'\nset xrange [0:%d]\n"
-                 "set yrange [-1:%d]\nset key outside right\n"
+                 "set xlabel 'time step (ms)'\nset ylabel 'hidden neuron (index: E first, then I)'\n"
+                 "set xrange [0:%d]\nset yrange [-1:%d]\n"
                  "plot 'raster.dat' index 0 using 1:2 with points pt 7 ps 0.5 lc rgb '#1f77b4' title 'E', "
                  "'' index 1 using 1:2 with points pt 7 ps 0.5 lc rgb '#d62728' title 'I'",
                  c->steps, c->n_hidden);
         doc_figure(d, "raster", body, 900, 450, "Hidden spikes of one test image (E blue, I red).");
         int len = snprintf(body, sizeof body,
-                           "set xlabel 'time step (ms)'\nset ylabel 'membrane potential'\nset key outside right\n"
+                           "set xlabel 'time step (ms)'\n"
+                           "set ylabel 'membrane potential (model units, threshold %g)'\n"
                            "set arrow from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb 'gray'\nplot ",
-                           c->threshold, c->threshold);
+                           c->threshold, c->threshold, c->threshold);
         for (int q = 0; q < np; q++)
-            len += snprintf(body + len, sizeof body - len, "%s'membrane.dat' using 1:%d with lines title '%s%d'",
-                            q ? ", " : "", q + 2, pick[q] < c->n_exc ? "E" : "I", pick[q]);
+            len += snprintf(body + len, sizeof body - len, "%s'membrane.dat' using 1:%d with lines lt %d title '%s%d'",
+                            q ? ", " : "", q + 2, q + 1, pick[q] < c->n_exc ? "E" : "I", pick[q]);
         if (np)
             doc_figure(d, "membrane", body, 900, 450,
                        "Membrane potential of the three most active E and I neurons on the same "
@@ -930,15 +1163,14 @@ static void section_examples(doc *d)
     snn_workspace_free(&ws);
 }
 
-/* Sentences a reader wants first: did the paper's findings hold? */
-static void section_findings(doc *d, const report_runs *rs)
+/* Sentences a reader wants first: did the paper's findings hold? (One set per setup.) */
+static void setup_findings(doc *d, const report_runs *rs, int setup, const char *prefix)
 {
     const report_options *o = d->o;
-    doc_h2(d, "Findings");
     int low = 0, low_trained = 0, high = 0, high_trained = 0;
     for (int i = 0; i < rs->n; i++) {
         const report_run *r = &rs->r[i];
-        if (!r->dale || !same(r->ratio, 0.8) || r->noise != 0)
+        if (setup_of(d, r) != setup || !r->dale || !same(r->ratio, 0.8) || r->noise != 0)
             continue;
         if (r->init_hz <= o->low_rate_hz) {
             low++;
@@ -949,15 +1181,15 @@ static void section_findings(doc *d, const report_runs *rs)
         }
     }
     if (low + high)
-        doc_p(d, "80:20 trains at low initial rates: %d of %d runs starting at <= %.1f Hz trained "
+        doc_p(d, "%s80:20 trains at low initial rates: %d of %d runs starting at <= %.1f Hz trained "
                  "(peak > %.0f%%), against %d of %d runs starting above.",
-              low_trained, low, o->low_rate_hz, 100 * o->trained_acc, high_trained, high);
+              prefix, low_trained, low, o->low_rate_hz, 100 * o->trained_acc, high_trained, high);
     double ee[4096], ii[4096];
     int n = 0, ii_gt = 0;
     for (int i = 0; i < rs->n && n < 4096; i++) {
         const report_run *r = &rs->r[i];
-        if (!r->dale || !same(r->ratio, 0.8) || r->noise != 0 || !trained(r, o) ||
-            !isfinite(r->vrd[1][VRD_II]) || !isfinite(r->vrd[1][VRD_EE]))
+        if (setup_of(d, r) != setup || !r->dale || !same(r->ratio, 0.8) || r->noise != 0 ||
+            !trained(r, o) || !isfinite(r->vrd[1][VRD_II]) || !isfinite(r->vrd[1][VRD_EE]))
             continue;
         ee[n] = r->vrd[1][VRD_EE];
         ii[n] = r->vrd[1][VRD_II];
@@ -965,15 +1197,16 @@ static void section_findings(doc *d, const report_runs *rs)
         n++;
     }
     if (n)
-        doc_p(d, "After training, I-I Van Rossum distances exceed E-E ones in %d of %d trained "
+        doc_p(d, "%sAfter training, I-I Van Rossum distances exceed E-E ones in %d of %d trained "
                  "80:20 runs (medians %.3f vs %.3f; paper: %.2f vs %.2f).",
-              ii_gt, n, stats_median(ii, n), stats_median(ee, n), PAPER_VRD_II, PAPER_VRD_EE);
+              prefix, ii_gt, n, stats_median(ii, n), stats_median(ee, n), PAPER_VRD_II,
+              PAPER_VRD_EE);
     /* Does robustness survive quantization? Integer minus float, same perturbed inputs. */
     double diff_sum = 0, diff_max = 0;
     int pairs = 0, runs = 0;
     for (int i = 0; i < rs->n; i++) {
         const report_run *r = &rs->r[i];
-        if (!r->dale || !same(r->ratio, 0.8) || !trained(r, o))
+        if (setup_of(d, r) != setup || !r->dale || !same(r->ratio, 0.8) || !trained(r, o))
             continue;
         int any = 0;
         for (int c = 0; c < ROBUST_POINTS; c++)
@@ -987,10 +1220,22 @@ static void section_findings(doc *d, const report_runs *rs)
         runs += any;
     }
     if (pairs)
-        doc_p(d, "Robustness after quantization: on the same perturbed inputs (%d evaluations "
+        doc_p(d, "%sRobustness after quantization: on the same perturbed inputs (%d evaluations "
                  "of %d trained 80:20 runs), the 8-bit integer model's accuracy differs from the "
                  "float model's by %+.2f pp on average (largest difference %.2f pp).",
-              pairs, runs, 100 * diff_sum / pairs, 100 * diff_max);
+              prefix, pairs, runs, 100 * diff_sum / pairs, 100 * diff_max);
+}
+
+static void section_findings(doc *d, const report_runs *rs)
+{
+    doc_h2(d, "Findings");
+    for (int k = 0; k < d->n_setups; k++) {
+        char prefix[300] = "", name[sizeof *d->setup_label];
+        setup_name(d, k, name, sizeof name);
+        if (d->n_setups > 1)
+            snprintf(prefix, sizeof prefix, "%s%s: ", d->numbered ? "In " : "Setup ", name);
+        setup_findings(d, rs, k, prefix);
+    }
 }
 
 static void section_runs(doc *d, const report_runs *rs)
@@ -1009,6 +1254,15 @@ static void section_runs(doc *d, const report_runs *rs)
     doc_p(d, "%d runs (%d duplicate lines ignored), %d to %d epochs each, %d trained; "
              "%.1f run-minutes of wall time in all.",
           rs->n, rs->duplicates, rs->n ? epochs_min : 0, epochs_max, ntrained, cpu / 60);
+    if (d->n_setups < 2)
+        return;
+    /* Say it first: which setups there are and that they are kept apart. */
+    char list[2048];
+    setups_list(d, list, sizeof list);
+    doc_p(d, "These runs come from %d different setups (data, epochs, batch, learning rate, "
+             "optimiser, subset sizes or measurements): %s. Runs of different setups are never "
+             "pooled: every figure, table and finding shows each setup apart (the Van Rossum "
+             "figure shows one setup).", d->n_setups, list);
 }
 
 int report_write(const report_runs *runs, const report_options *o, report_summary *sum,
@@ -1020,11 +1274,18 @@ int report_write(const report_runs *runs, const report_options *o, report_summar
     char html_path[1100], md_path[1100];
     snprintf(html_path, sizeof html_path, "%s/report.html", o->dir);
     snprintf(md_path, sizeof md_path, "%s/report.md", o->dir);
-    doc d = {.o = o, .sum = sum};
-    if (atomic_open(&d.html, html_path, err) != 0)
-        return -1;
-    if (atomic_open(&d.md, md_path, err) != 0) {
+    doc d = {.o = o, .sum = sum, .rs = runs};
+    int rc = setups_find(&d, runs) != 0 ? snn_fail(err, "out of memory for %d runs", runs->n) : 0;
+    if (rc == 0 && atomic_open(&d.html, html_path, err) != 0)
+        rc = -1;
+    if (rc == 0 && atomic_open(&d.md, md_path, err) != 0) {
         atomic_abort(&d.html);
+        rc = -1;
+    }
+    if (rc != 0) {
+        free(d.setup_of);
+        free(d.setup_text);
+        free(d.setup_label);
         return -1;
     }
     fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", d.html.fp);
@@ -1052,6 +1313,9 @@ int report_write(const report_runs *runs, const report_options *o, report_summar
               "image / hidden neurons / 0.1 s. Van Rossum normalisation and the result fields: "
               "docs/experiments.md.", 100 * o->trained_acc);
     fputs("</body></html>\n", d.html.fp);
+    free(d.setup_of);
+    free(d.setup_text);
+    free(d.setup_label);
     if (atomic_commit(&d.html, err) != 0) {
         atomic_abort(&d.md);
         return -1;

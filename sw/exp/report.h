@@ -8,7 +8,9 @@
  * trainability bars, learning curves, Fig. 2 (accuracy vs weight-update noise, t-test
  * against 100:0), Fig. 5 (Van Rossum box plots, Kruskal-Wallis), inference
  * robustness (float vs integer, and the RTL core where measured), and, given a model, example E/I rasters and
- * membrane traces.
+ * membrane traces. Runs are pooled only within one setup (the key without the
+ * grid axes: epochs, subset sizes, lr...); runs of several setups are drawn and
+ * counted apart, and the page says so.
  * Not here: running anything (sweep.h), gnuplot's mechanics (plot.h).
  */
 #ifndef SNN_REPORT_H

@@ -12,6 +12,11 @@
 #include "../train/train.h"
 #include "../util/rng.h"
 
+/* Random streams of the robustness draws, apart from the training streams
+ * (train.h's SNN_STREAM_*). */
+#define STREAM_SPIKES 0x44524f50ull    /* "DROP": spikes dropped and added */
+#define STREAM_CONDITION 0x524f4253ull /* "ROBS" + condition index */
+
 const char *const robust_kind_names[ROB_KINDS] = {"clean", "drop", "add", "weight", "membrane"};
 
 const robust_condition robust_plan[ROBUST_POINTS] = {
@@ -72,7 +77,7 @@ int robust_perturb_spikes(const spike_data *in, double drop, double add, uint64_
                           spike_data *out, snn_error *err)
 {
     snn_rng rng;
-    snn_rng_seed(&rng, seed, 0x44524f50ull);
+    snn_rng_seed(&rng, seed, STREAM_SPIKES);
     event_list l = {0};
     uint8_t *labels = malloc((size_t)in->n ? (size_t)in->n : 1);
     int oom = !labels;
@@ -192,7 +197,7 @@ int robust_measure(const snn_model *m, const spike_data *test, uint64_t seed, in
         p->level = robust_plan[i].level;
         p->float_acc = p->int_acc = p->rtl_acc = p->int_rtlset_acc = NAN;
         snn_rng rng;
-        snn_rng_seed(&rng, seed, 0x524f4253ull + (uint64_t)i);
+        snn_rng_seed(&rng, seed, STREAM_CONDITION + (uint64_t)i);
         spike_data perturbed;
         const spike_data *data = test;
         if (p->kind == ROB_DROP || p->kind == ROB_ADD) {

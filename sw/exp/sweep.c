@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +32,11 @@ const double sweep_paper_noise[12] = {1e-5, 1e-4, 1.5e-4, 2e-4, 3e-4, 4e-4,
 
 sweep_settings sweep_default_settings(void)
 {
+    snn_train_options t = snn_default_train_options();
     return (sweep_settings){
-        .dataset = "fmnist", .data_dir = DEFAULT_DATA_DIR, .epochs = 30, .batch = 256,
-        .lr = 0.01, .vrd_samples = 8, .vrd_tau = 1.0, .vrd_norm = VRD_GRID, .threads = 1,
+        .dataset = "fmnist", .data_dir = DEFAULT_DATA_DIR, .epochs = t.epochs, .batch = t.batch,
+        .lr = t.lr, .optimizer = t.optimizer, .vrd_samples = 8, .vrd_tau = 1.0,
+        .vrd_norm = VRD_GRID, .threads = 1,
     };
 }
 
@@ -73,6 +76,15 @@ void sweep_grid_free(sweep_grid *g)
 {
     free(g->jobs);
     memset(g, 0, sizeof *g);
+}
+
+void sweep_job_label(const sweep_job *j, char *buf, size_t len)
+{
+    char noise[48] = "";
+    if (j->noise != 0)
+        snprintf(noise, sizeof noise, " noise %g", j->noise);
+    snprintf(buf, len, "ratio %g%s s1 %g%s seed %d", j->ratio, j->dale ? "" : " no Dale", j->s1,
+             noise, j->seed);
 }
 
 int sweep_preset(const char *name, sweep_grid *g, sweep_settings *s, snn_error *err)
@@ -122,8 +134,8 @@ void sweep_job_key(const sweep_settings *s, const sweep_job *j, char *buf, size_
                      "%s ratio=%.10g dale=%d s1=%.10g noise=%.10g seed=%d epochs=%d batch=%d "
                      "lr=%.10g opt=%s limit=%d test=%d vrd=%d/%.10g/%s robust=%d",
                      s->dataset, j->ratio, j->dale, j->s1, j->noise, j->seed, s->epochs, s->batch,
-                     s->lr, s->adam ? "adam" : "sgd", s->limit, s->test_limit, s->vrd_samples,
-                     s->vrd_tau, vrd_norm_name(s->vrd_norm), s->robust);
+                     s->lr, snn_optimizer_name(s->optimizer), s->limit, s->test_limit,
+                     s->vrd_samples, s->vrd_tau, vrd_norm_name(s->vrd_norm), s->robust);
     /* Only when on, so that the keys of runs without the RTL column stay as they were. */
     if (s->robust && s->rtl.images > 0 && n >= 0 && (size_t)n < len)
         snprintf(buf + n, len - (size_t)n, " rtl=%d", s->rtl.images);
@@ -269,15 +281,33 @@ static void job_data_free(job_data *d)
     d->train = d->test = NULL;
 }
 
-static int job_data_load(const sweep_settings *s, int steps, job_data *d, snn_error *err)
+/* Reports the step a job begins (a crash names it). */
+static void step(sweep_progress progress, void *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void step(sweep_progress progress, void *ctx, const char *fmt, ...)
+{
+    if (!progress)
+        return;
+    char msg[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    progress(SWEEP_STEP, msg, ctx);
+}
+
+static int job_data_load(const sweep_settings *s, int steps, job_data *d, sweep_progress progress,
+                         void *ctx, snn_error *err)
 {
     memset(d, 0, sizeof *d);
     if (strcmp(s->dataset, "shd") == 0) {
         char tr[1100], te[1100];
         snprintf(tr, sizeof tr, "%s/shd_train.h5", s->data_dir);
         snprintf(te, sizeof te, "%s/shd_test.h5", s->data_dir);
+        step(progress, ctx, "reading %s", tr);
         if (shd_load(tr, s->limit, steps, SHD_MAX_TIME, &d->shd_train, err) != 0)
             return -1;
+        step(progress, ctx, "reading %s", te);
         if (shd_load(te, s->test_limit, steps, SHD_MAX_TIME, &d->shd_test, err) != 0) {
             spike_data_free(&d->shd_train);
             return -1;
@@ -288,8 +318,10 @@ static int job_data_load(const sweep_settings *s, int steps, job_data *d, snn_er
     }
     if (strcmp(s->dataset, "fmnist") != 0)
         return snn_fail(err, "unknown dataset '%s' (fmnist or shd)", s->dataset);
+    step(progress, ctx, "reading the training images in %s", s->data_dir);
     if (encoded_set_load(s->data_dir, "train", s->limit, steps, &d->fm_train, err) != 0)
         return -1;
+    step(progress, ctx, "reading the test images in %s", s->data_dir);
     if (encoded_set_load(s->data_dir, "t10k", s->test_limit, steps, &d->fm_test, err) != 0) {
         encoded_set_free(&d->fm_train);
         return -1;
@@ -385,7 +417,7 @@ static double cpu_seconds(void)
 }
 
 int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size_t *len,
-                  void (*progress)(const char *msg, void *ctx), void *ctx, snn_error *err)
+                  sweep_progress progress, void *ctx, snn_error *err)
 {
     double t0 = now_seconds();
     snn_config cfg = snn_default_config();
@@ -402,23 +434,21 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
     o.epochs = s->epochs;
     o.batch = s->batch;
     o.lr = s->lr;
-    o.optimizer = s->adam ? OPT_ADAM : OPT_SGD;
+    o.optimizer = s->optimizer;
     o.noise = j->noise;
     o.seed = (unsigned long long)j->seed;
     o.limit = s->limit;
     o.threads = s->threads;
 
     job_data data;
-    if (job_data_load(s, cfg.steps, &data, err) != 0)
+    if (job_data_load(s, cfg.steps, &data, progress, ctx, err) != 0)
         return -1;
     snn_model m;
     if (snn_model_alloc(&m, &cfg, err) != 0) {
         job_data_free(&data);
         return -1;
     }
-    snn_rng rng;
-    snn_rng_seed(&rng, o.seed, 0x494e4954ull); /* the init stream of `snn train` */
-    snn_model_init(&m, j->s1, &rng);
+    snn_train_init_weights(&m, j->s1, o.seed);
 
     int E = s->epochs;
     double *acc = calloc((size_t)E + 1, sizeof *acc), *hz = calloc((size_t)E + 1, sizeof *hz);
@@ -436,6 +466,7 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
         snn_fail(err, "out of memory");
         goto done;
     }
+    step(progress, ctx, "measuring the untrained network");
     if (snn_evaluate(&m, data.test, s->threads, &init, NULL, err) != 0)
         goto done;
     if (s->vrd_samples > 0 && measure_vrd(&m, data.test, s, &vrd0, err) != 0)
@@ -444,6 +475,7 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
         goto done;
     double peak = 0;
     for (int e = 0; e < E; e++) {
+        step(progress, ctx, "training, epoch %d/%d", e + 1, E);
         double cpu0 = cpu_seconds();
         if (snn_trainer_epoch(t, data.train, data.test, &st, err) != 0)
             goto done;
@@ -455,11 +487,12 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
             char msg[160];
             snprintf(msg, sizeof msg, "epoch %d/%d test %.2f%% rate %.1f Hz %.1f s", e + 1, E,
                      100 * st.test_acc, st.hidden_hz, st.seconds);
-            progress(msg, ctx);
+            progress(SWEEP_EPOCH, msg, ctx);
         }
     }
     final = (snn_eval_stats){.acc = st.test_acc, .hidden_hz = st.hidden_hz,
                              .exc_hz = st.exc_hz, .inh_hz = st.inh_hz};
+    step(progress, ctx, "measuring the trained network");
     if (s->vrd_samples > 0 && measure_vrd(&m, data.test, s, &vrd1, err) != 0)
         goto done;
     if (s->robust && robust_measure(&m, data.test, o.seed, s->threads, &s->rtl, &rob, err) != 0)
@@ -470,6 +503,7 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
         char path[1200];
         snprintf(path, sizeof path, "%s/%s-r%g-%s-s1%g-n%g-seed%d.snn", s->models_dir, s->dataset,
                  j->ratio, j->dale ? "dale" : "nodale", j->s1, j->noise, j->seed);
+        step(progress, ctx, "saving %s", path);
         if (snn_model_save(path, &m, NULL, 0, err) != 0)
             goto done;
     }

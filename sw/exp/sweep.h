@@ -8,13 +8,14 @@
  * sweep resumes without redoing or duplicating runs. Jobs are split among
  * shards (job i belongs to shard i mod n) for MPI ranks and job arrays.
  * The result line's fields are listed in docs/experiments.md.
- * Not here: processes and scheduling (cmd_sweep.c), the analysis (report.h).
+ * Not here: processes and scheduling (sweep_pool.h), the analysis (report.h).
  */
 #ifndef SNN_SWEEP_H
 #define SNN_SWEEP_H
 
 #include <stddef.h>
 
+#include "../train/train.h"
 #include "../util/error.h"
 #include "robust.h"
 #include "vrd.h"
@@ -26,7 +27,7 @@ typedef struct {
     int epochs, batch;
     int limit, test_limit; /* first N training / test samples, 0 = all */
     double lr;
-    int adam;              /* 0: plain SGD (the paper) */
+    snn_optimizer optimizer; /* OPT_SGD: the paper */
     int vrd_samples;       /* test images whose hidden rasters give the VRD (0 = none) */
     double vrd_tau;        /* steps */
     vrd_norm vrd_norm;
@@ -49,8 +50,9 @@ typedef struct {
     int n, cap;
 } sweep_grid;
 
-/* The paper's Fashion-MNIST settings: 30 epochs, batch 256, SGD lr 0.01,
- * all data, 8 VRD images, tau 1 step, the grid normalisation. */
+/* The paper's Fashion-MNIST settings: the "paper" training preset (30 epochs,
+ * batch 256, SGD lr 0.01; train.h), all data, 8 VRD images, tau 1 step, the
+ * grid normalisation. */
 sweep_settings sweep_default_settings(void);
 
 /* Appends ratios x s1 x noise x seeds 1..trials (Dale on or off) to g,
@@ -88,12 +90,21 @@ void sweep_done_free(sweep_done *d);
 /* Appends line (ending in '\n') to path: O_APPEND, one write(), under flock. */
 int sweep_append_line(const char *path, const char *line, size_t len, snn_error *err);
 
+/* What a running job reports: each step as it begins ("reading ...",
+ * "training, epoch 3/30"), and each epoch's figures when it ends. */
+typedef enum { SWEEP_STEP, SWEEP_EPOCH } sweep_event;
+typedef void (*sweep_progress)(sweep_event kind, const char *msg, void *ctx);
+
 /* Runs one job from scratch: loads the data, initialises the network
  * (the seed stream of `snn train`), measures the initial rate and VRD,
  * trains, measures again; returns the result line (malloc'd, ending in
- * '\n') in *line. progress (may be NULL) receives each epoch's line. */
+ * '\n') in *line. progress may be NULL. */
 int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size_t *len,
-                  void (*progress)(const char *msg, void *ctx), void *ctx, snn_error *err);
+                  sweep_progress progress, void *ctx, snn_error *err);
+
+/* Writes the job's grid point for people: "ratio 0.8 s1 0.004 seed 2" (with
+ * "noise S" when there is noise, "no Dale" for the baseline). */
+void sweep_job_label(const sweep_job *j, char *buf, size_t len);
 
 /* Parses "i/n" (0 <= i < n) into *i, *n. */
 int sweep_parse_shard(const char *text, int *i, int *n, snn_error *err);

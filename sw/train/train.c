@@ -31,14 +31,57 @@ struct snn_trainer {
     int order_len;
 };
 
+/* The training presets: the options each one sets (train.h). */
+static const struct {
+    const char *name;
+    snn_optimizer optimizer;
+    double lr, lr_decay_end, surrogate_scale;
+    int epochs;
+} presets[] = {
+    {"paper", OPT_SGD, 0.01, 1.0, SNN_PAPER_SURROGATE_SCALE, 30},
+    {"best", OPT_ADAM, 0.002, 0.01, 25, 80},
+};
+
+int snn_train_preset_apply(const char *name, snn_train_options *o, snn_error *err)
+{
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+        if (strcmp(name, presets[i].name) == 0) {
+            o->optimizer = presets[i].optimizer;
+            o->lr = presets[i].lr;
+            o->lr_decay_end = presets[i].lr_decay_end;
+            o->surrogate_scale = presets[i].surrogate_scale;
+            o->epochs = presets[i].epochs;
+            return 0;
+        }
+    return snn_fail(err, "unknown training preset '%s' (paper or best)", name);
+}
+
 snn_train_options snn_default_train_options(void)
 {
-    snn_train_options o = {
-        .epochs = 30, .batch = 256, .lr = 0.01, .optimizer = OPT_SGD, .noise = 0,
-        .lr_decay_end = 1.0, .qat_bits = 0, .seed = 1, .threads = 0,
-        .surrogate_scale = SNN_PAPER_SURROGATE_SCALE,
-    };
+    snn_train_options o = {.batch = 256, .seed = 1};
+    snn_train_preset_apply(presets[0].name, &o, NULL);
     return o;
+}
+
+int snn_optimizer_parse(const char *name, snn_optimizer *out)
+{
+    if (strcmp(name, "sgd") == 0 || strcmp(name, "adam") == 0) {
+        *out = strcmp(name, "adam") == 0 ? OPT_ADAM : OPT_SGD;
+        return 0;
+    }
+    return -1;
+}
+
+const char *snn_optimizer_name(snn_optimizer o)
+{
+    return o == OPT_ADAM ? "adam" : "sgd";
+}
+
+void snn_train_init_weights(snn_model *m, double s1, unsigned long long seed)
+{
+    snn_rng rng;
+    snn_rng_seed(&rng, seed, SNN_STREAM_INIT);
+    snn_model_init(m, s1, &rng);
 }
 
 static int set_threads(int threads)
@@ -325,7 +368,8 @@ static void chunk_gradient(snn_trainer *t, const snn_model *fw, const spike_data
     memset(g, 0, sizeof(float) * (t->n1 + t->n2));
     snn_rng rng;
     snn_rng_seed(&rng, t->o.seed,
-                 0x4155474dull + (uint64_t)t->epoch_done * 1000003u + (uint64_t)batch_index * 64 + c);
+                 SNN_STREAM_AUGMENT + (uint64_t)t->epoch_done * 1000003u +
+                     (uint64_t)batch_index * 64 + c);
     for (int i = lo; i < hi; i++) {
         int s = batch[i], label = data->labels[s];
         spike_data view;
@@ -376,7 +420,8 @@ static void apply_update(snn_trainer *t, double lr, int n, int nt)
 static void add_noise(snn_trainer *t, int epoch, int batch_index)
 {
     snn_rng rng;
-    snn_rng_seed(&rng, t->o.seed, 0x4e4f495345ull + (uint64_t)epoch * 1000003u + (uint64_t)batch_index);
+    snn_rng_seed(&rng, t->o.seed,
+                 SNN_STREAM_NOISE + (uint64_t)epoch * 1000003u + (uint64_t)batch_index);
     for (size_t i = 0; i < t->n1; i++)
         t->m->w1[i] += (float)(t->o.noise * snn_rng_normal(&rng));
     for (size_t i = 0; i < t->n2; i++)
@@ -404,7 +449,7 @@ int snn_trainer_epoch(snn_trainer *t, const spike_data *train, const spike_data 
     }
     int epoch = t->epoch_done;
     snn_rng rng;
-    snn_rng_seed(&rng, t->o.seed, 0x5348554646ull + (uint64_t)epoch); /* shuffle stream */
+    snn_rng_seed(&rng, t->o.seed, SNN_STREAM_SHUFFLE + (uint64_t)epoch);
     for (int i = 0; i < train->n; i++)
         t->order[i] = i;
     for (int i = train->n - 1; i > 0; i--) {

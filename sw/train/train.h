@@ -18,7 +18,19 @@
  * 15 Hz on Fashion-MNIST, inside the paper's low-activity range (docs/training.md). */
 #define SNN_DEFAULT_S1 0.003
 
+/* Random streams of a run's seed (snn_rng_seed's stream argument): each draw
+ * site has its own, so that adding one moves no other. Their values are part
+ * of every trained model: changing one changes all results. */
+#define SNN_STREAM_INIT 0x494e4954ull      /* "INIT": the initial weights */
+#define SNN_STREAM_AUGMENT 0x4155474dull   /* "AUGM" + epoch * 1000003 + batch * 64 + chunk */
+#define SNN_STREAM_NOISE 0x4e4f495345ull   /* "NOISE" + epoch * 1000003 + batch */
+#define SNN_STREAM_SHUFFLE 0x5348554646ull /* "SHUFF" + epoch */
+
 typedef enum { OPT_SGD, OPT_ADAM } snn_optimizer;
+
+/* "sgd" / "adam" to the enum (0), else -1; and back. */
+int snn_optimizer_parse(const char *name, snn_optimizer *out);
+const char *snn_optimizer_name(snn_optimizer o);
 
 typedef struct {
     int epochs;          /* total epochs (a resumed run continues up to this) */
@@ -38,7 +50,18 @@ typedef struct {
     void *progress_ctx;
 } snn_train_options;
 
+/* The "paper" preset (below) with batch 256, seed 1, no noise, all samples. */
 snn_train_options snn_default_train_options(void);
+
+/* Sets the options a training preset names and leaves the others:
+ *   paper: SGD, lr 0.01 constant, surrogate slope 100, 30 epochs (the paper's setup);
+ *   best:  Adam, lr 0.002 with a cosine decay to 1%, surrogate slope 25, 80 epochs.
+ * Unknown name: an error listing the presets. */
+int snn_train_preset_apply(const char *name, snn_train_options *o, snn_error *err);
+
+/* Initial weights of a run: snn_model_init with input scale s1 on the init
+ * stream of seed (the same network for `snn train` and every sweep job). */
+void snn_train_init_weights(snn_model *m, double s1, unsigned long long seed);
 
 /* Per-epoch figures. Rates in Hz: spikes per sample / neurons / (steps * 1 ms). */
 typedef struct {
