@@ -17,7 +17,8 @@ static int find_idx(const char *dir, const char *split, const char *kind, char *
 {
     int n = snprintf(path, cap, "%s/%s-%s.gz", dir, split, kind);
     if (n < 0 || (size_t)n >= cap)
-        return snn_fail(err, "%s/%s-%s: path too long (limit %zu bytes)", dir, split, kind, cap - 4);
+        return snn_fail(err, "data path too long (limit %zu bytes): %s/%s-%s", cap - 4, dir, split,
+                        kind); /* reason first: the path may not fit in the message */
     if (access(path, R_OK) == 0)
         return 0;
     path[n - 3] = 0; /* drop ".gz" */
