@@ -189,9 +189,11 @@ static void write_damaged_gz(void (*edit)(uint8_t *gz, size_t *len))
 {
     uint8_t img[16 + 3 * 4] = {0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 2};
     size_t len;
-    uint8_t *gz = gzip_bytes(img, sizeof img, &len);
-    edit(gz, &len);
-    write_file("gz-images-idx3-ubyte.gz", gz, len, 0);
+    uint8_t *gz = gzip_bytes(img, sizeof img, &len), *room = calloc(len + 8, 1);
+    memcpy(room, gz, len); /* room for an edit to append up to 8 bytes */
+    edit(room, &len);
+    write_file("gz-images-idx3-ubyte.gz", room, len, 0);
+    free(room);
     free(gz);
 }
 
@@ -199,6 +201,7 @@ static void drop_trailer(uint8_t *gz, size_t *len) { (void)gz, *len -= 8; }
 static void flip_crc(uint8_t *gz, size_t *len) { gz[*len - 8] ^= 0x01; }
 static void flip_isize(uint8_t *gz, size_t *len) { gz[*len - 1] ^= 0x01; }
 static void keep_as_is(uint8_t *gz, size_t *len) { (void)gz, (void)len; }
+static void append_junk(uint8_t *gz, size_t *len) { memcpy(gz + *len, "junk", 4), *len += 4; }
 
 static void test_idx_gzip_trailer_required_and_checked(void **state)
 {
@@ -215,6 +218,8 @@ static void test_idx_gzip_trailer_required_and_checked(void **state)
     expect_load_error("gz", "gz-images-idx3-ubyte.gz", "CRC-32 mismatch");
     write_damaged_gz(flip_isize);
     expect_load_error("gz", "gz-images-idx3-ubyte.gz", "length mismatch");
+    write_damaged_gz(append_junk);
+    expect_load_error("gz", "gz-images-idx3-ubyte.gz", "after the end of the gzip stream");
 }
 
 /* Bytes after the data the header claims mean the header or the file is wrong. */

@@ -107,8 +107,10 @@ static int read_data(idx_stream *s, size_t total, idx_array *out)
     long long more = stream_read(s, &extra, 1);
     if (more < 0)
         return -1;
-    if (more > 0 || (s->gz && s->z.avail_in + (s->len - s->pos) > 0))
+    if (more > 0)
         return snn_fail(s->err, "%s: data after the %zu bytes the IDX header claims", s->name, total);
+    if (s->gz && s->z.avail_in + (s->len - s->pos) > 0)
+        return snn_fail(s->err, "%s: data after the end of the gzip stream", s->name);
     return 0;
 }
 

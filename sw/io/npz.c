@@ -1,6 +1,7 @@
 /* npz.c - see npz.h. Zip layout: APPNOTE.TXT sections 4.3 (records) and 4.5.3 (zip64). */
 #include "npz.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,7 +130,7 @@ static int parse_npy(const uint8_t *data, size_t len, const char *what, npz_arra
 static int inflate_member(const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len)
 {
     z_stream z = {0};
-    if (inflateInit2(&z, -15) != Z_OK)
+    if (src_len > UINT_MAX || dst_len > UINT_MAX || inflateInit2(&z, -15) != Z_OK)
         return -1;
     z.next_in = (Bytef *)src;
     z.avail_in = (uInt)src_len;
