@@ -148,6 +148,109 @@ static void test_idx_bad_files_give_clear_errors(void **state)
     expect_load_error("missing", "missing-images-idx3-ubyte", "not found");
 }
 
+/* The gzip form of len bytes (windowBits 31: gzip header and trailer); caller frees. */
+static uint8_t *gzip_bytes(const uint8_t *src, size_t len, size_t *out_len)
+{
+    z_stream z = {0};
+    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = deflateBound(&z, (uLong)len);
+    uint8_t *out = malloc(cap);
+    z.next_in = (Bytef *)src;
+    z.avail_in = (uInt)len;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    *out_len = z.total_out;
+    deflateEnd(&z);
+    return out;
+}
+
+/* A 4 GiB claim (65536 images of 256x256) over a 16-byte file must be refused
+ * against the file's real length, not after trying to allocate 4 GiB; the
+ * gzip form against what actually inflates. */
+static void test_idx_huge_claim_checked_against_real_length(void **state)
+{
+    (void)state;
+    write_set("huge", 3, 0, 3);
+    uint8_t claim[16 + 4] = {0, 0, 8, 3, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 2, 3, 4};
+    write_file("huge-images-idx3-ubyte", claim, sizeof claim, 0);
+    expect_load_error("huge", "huge-images-idx3-ubyte",
+                      "header claims 4294967296 bytes, the file holds 4");
+    size_t gz_len;
+    uint8_t *gz = gzip_bytes(claim, sizeof claim, &gz_len);
+    write_file("huge-images-idx3-ubyte.gz", gz, gz_len, 0);
+    free(gz);
+    expect_load_error("huge", "huge-images-idx3-ubyte.gz",
+                      "header claims 4294967296 bytes, the gzip stream holds 4");
+}
+
+/* Writes the gzip form of the "gz" split's image file, edited by `edit`. */
+static void write_damaged_gz(void (*edit)(uint8_t *gz, size_t *len))
+{
+    uint8_t img[16 + 3 * 4] = {0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 2};
+    size_t len;
+    uint8_t *gz = gzip_bytes(img, sizeof img, &len), *room = calloc(len + 8, 1);
+    memcpy(room, gz, len); /* room for an edit to append up to 8 bytes */
+    edit(room, &len);
+    write_file("gz-images-idx3-ubyte.gz", room, len, 0);
+    free(room);
+    free(gz);
+}
+
+static void drop_trailer(uint8_t *gz, size_t *len) { (void)gz, *len -= 8; }
+static void flip_crc(uint8_t *gz, size_t *len) { gz[*len - 8] ^= 0x01; }
+static void flip_isize(uint8_t *gz, size_t *len) { gz[*len - 1] ^= 0x01; }
+static void keep_as_is(uint8_t *gz, size_t *len) { (void)gz, (void)len; }
+static void append_junk(uint8_t *gz, size_t *len) { memcpy(gz + *len, "junk", 4), *len += 4; }
+
+static void test_idx_gzip_trailer_required_and_checked(void **state)
+{
+    (void)state;
+    write_set("gz", 3, 1, 3);
+    write_damaged_gz(keep_as_is);
+    dataset d;
+    snn_error err;
+    assert_int_equal(dataset_load_idx(scratch_dir, "gz", 0, &d, &err), 0);
+    dataset_free(&d);
+    write_damaged_gz(drop_trailer);
+    expect_load_error("gz", "gz-images-idx3-ubyte.gz", "truncated gzip stream");
+    write_damaged_gz(flip_crc);
+    expect_load_error("gz", "gz-images-idx3-ubyte.gz", "CRC-32 mismatch");
+    write_damaged_gz(flip_isize);
+    expect_load_error("gz", "gz-images-idx3-ubyte.gz", "length mismatch");
+    write_damaged_gz(append_junk);
+    expect_load_error("gz", "gz-images-idx3-ubyte.gz", "after the end of the gzip stream");
+}
+
+/* Bytes after the data the header claims mean the header or the file is wrong. */
+static void test_idx_trailing_data_refused(void **state)
+{
+    (void)state;
+    write_set("tail", 3, 0, 3);
+    uint8_t lab[8 + 3 + 1] = {0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3, 9};
+    write_file("tail-labels-idx1-ubyte", lab, sizeof lab, 0);
+    expect_load_error("tail", "tail-labels-idx1-ubyte", "data after the 3 bytes");
+    size_t len;
+    uint8_t *gz = gzip_bytes(lab, sizeof lab, &len);
+    write_file("tail-labels-idx1-ubyte", gz, len, 0);
+    free(gz);
+    expect_load_error("tail", "tail-labels-idx1-ubyte", "data after the 3 bytes");
+}
+
+/* find_idx builds "<dir>/<split>-<kind>.gz": a directory name that does not
+ * fit is an error, not a silently cut path. */
+static void test_too_long_data_path_refused(void **state)
+{
+    (void)state;
+    char dir[1100];
+    memset(dir, 'd', sizeof dir - 1);
+    dir[sizeof dir - 1] = 0;
+    dataset d;
+    snn_error err = {{0}};
+    assert_int_equal(dataset_load_idx(dir, "train", 0, &d, &err), -1);
+    assert_non_null(strstr(err.msg, "path too long"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +259,10 @@ int main(void)
         cmocka_unit_test(test_encoding_puts_each_bright_pixel_at_its_step),
         cmocka_unit_test(test_idx_reads_gzip_and_plain),
         cmocka_unit_test(test_idx_bad_files_give_clear_errors),
+        cmocka_unit_test(test_idx_huge_claim_checked_against_real_length),
+        cmocka_unit_test(test_idx_gzip_trailer_required_and_checked),
+        cmocka_unit_test(test_idx_trailing_data_refused),
+        cmocka_unit_test(test_too_long_data_path_refused),
     };
     return cmocka_run_group_tests_name("data", tests, scratch_dir_setup, scratch_dir_teardown);
 }

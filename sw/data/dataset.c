@@ -1,6 +1,7 @@
 /* dataset.c - see dataset.h. */
 #include "dataset.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,16 +10,21 @@
 
 #include "idx.h"
 
+/* Puts "<dir>/<split>-<kind>.gz", or the same without ".gz", whichever is
+ * readable, into path (cap bytes). */
 static int find_idx(const char *dir, const char *split, const char *kind, char *path, size_t cap,
                     snn_error *err)
 {
-    snprintf(path, cap, "%s/%s-%s.gz", dir, split, kind);
+    int n = snprintf(path, cap, "%s/%s-%s.gz", dir, split, kind);
+    if (n < 0 || (size_t)n >= cap)
+        return snn_fail(err, "data path too long (limit %zu bytes): %s/%s-%s", cap - 4, dir, split,
+                        kind); /* reason first: the path may not fit in the message */
     if (access(path, R_OK) == 0)
         return 0;
-    snprintf(path, cap, "%s/%s-%s", dir, split, kind);
+    path[n - 3] = 0; /* drop ".gz" */
     if (access(path, R_OK) == 0)
         return 0;
-    return snn_fail(err, "%s/%s-%s[.gz]: not found", dir, split, kind);
+    return snn_fail(err, "%s[.gz]: not found", path);
 }
 
 int dataset_load_idx(const char *dir, const char *split, int limit, dataset *out, snn_error *err)
@@ -45,6 +51,12 @@ int dataset_load_idx(const char *dir, const char *split, int limit, dataset *out
         return snn_fail(err, "%s: %u labels do not match %u images in %s", lpath,
                         lb.dims[0], im.dims[0], ipath);
     }
+    if (im.dims[0] > INT_MAX || (size_t)im.dims[1] * im.dims[2] > INT_MAX) {
+        free(im.data);
+        free(lb.data);
+        return snn_fail(err, "%s: %u images of %ux%u pixels is more than this build handles",
+                        ipath, im.dims[0], im.dims[1], im.dims[2]);
+    }
     int n = (int)im.dims[0], n_classes = 0;
     for (int i = 0; i < n; i++)
         if (lb.data[i] + 1 > n_classes)
@@ -52,7 +64,7 @@ int dataset_load_idx(const char *dir, const char *split, int limit, dataset *out
     if (limit > 0 && limit < n)
         n = limit;
     out->n = n;
-    out->n_pixels = (int)(im.dims[1] * im.dims[2]);
+    out->n_pixels = (int)((size_t)im.dims[1] * im.dims[2]);
     out->n_classes = n_classes;
     out->pixels = im.data;
     out->labels = lb.data;

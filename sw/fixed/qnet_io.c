@@ -59,12 +59,10 @@ int qnet_save(const char *path, const qnet *q, snn_error *err)
     return rc;
 }
 
-int qnet_load(const char *path, qnet *q, snn_error *err)
+int qnet_decode(const uint8_t *data, size_t len, const char *path, qnet *q, snn_error *err)
 {
     memset(q, 0, sizeof *q);
-    uint8_t *data;
-    size_t len;
-    if (read_checked_file(path, QMODEL_MAGIC, "quantized model", &data, &len, err) != 0)
+    if (check_framed(data, len, path, QMODEL_MAGIC, "quantized model", err) != 0)
         return -1;
     byte_reader r;
     br_init(&r, data, len, path, err);
@@ -111,6 +109,18 @@ int qnet_load(const char *path, qnet *q, snn_error *err)
 done:
     if (rc != 0)
         qnet_free(q);
+    return rc;
+}
+
+int qnet_load(const char *path, qnet *q, snn_error *err)
+{
+    uint8_t *data;
+    size_t len;
+    if (read_file(path, &data, &len, err) != 0) {
+        memset(q, 0, sizeof *q);
+        return -1;
+    }
+    int rc = qnet_decode(data, len, path, q, err);
     free(data);
     return rc;
 }

@@ -21,5 +21,7 @@ int qnet_save(const char *path, const qnet *q, snn_error *err);
 /* Loads and validates a quantized model file (magic, version, checksum, exact
  * length, qnet_check); every error names the file. On failure q is empty. */
 int qnet_load(const char *path, qnet *q, snn_error *err);
+/* The same from the file's bytes in memory; `name` is used in messages. */
+int qnet_decode(const uint8_t *data, size_t len, const char *name, qnet *q, snn_error *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* npz.c - see npz.h. Zip layout: APPNOTE.TXT sections 4.3 (records) and 4.5.3 (zip64). */
 #include "npz.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,12 +42,12 @@ static int parse_npy(const uint8_t *data, size_t len, const char *what, npz_arra
         return snn_fail(err, "%s: not a .npy array (bad magic)", what);
     uint8_t major = br_u8(&r, "npy version");
     br_u8(&r, "npy version");
+    if (!r.failed && (major < 1 || major > 3))
+        return snn_fail(err, "%s: .npy version %u unsupported", what, major);
     size_t hlen = major == 1 ? br_u16(&r, "header length") : br_u32(&r, "header length");
     const uint8_t *h = br_bytes(&r, hlen, "npy header");
     if (!h)
         return -1;
-    if (major < 1 || major > 3)
-        return snn_fail(err, "%s: .npy version %u unsupported", what, major);
     char hdr[1024];
     if (hlen >= sizeof hdr)
         return snn_fail(err, "%s: .npy header of %zu bytes is too long", what, hlen);
@@ -92,6 +93,8 @@ static int parse_npy(const uint8_t *data, size_t len, const char *what, npz_arra
     const uint8_t *body = br_bytes(&r, a->count * size, "array data");
     if (!body)
         return -1;
+    if (r.pos != len)
+        return snn_fail(err, "%s: %zu bytes after the array data", what, len - r.pos);
     a->values = malloc(sizeof *a->values * (a->count ? a->count : 1));
     if (!a->values)
         return snn_fail(err, "%s: out of memory", what);
@@ -120,19 +123,23 @@ static int parse_npy(const uint8_t *data, size_t len, const char *what, npz_arra
 
 /* --- zip reading -------------------------------------------------------- */
 
+/* Deflate cannot expand data more than about 1032:1, so a member that claims
+ * more is corrupt; checking before allocating bounds memory by the file size. */
+#define DEFLATE_MAX_RATIO 1032
+
 static int inflate_member(const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len)
 {
     z_stream z = {0};
-    if (inflateInit2(&z, -15) != Z_OK)
+    if (src_len > UINT_MAX || dst_len > UINT_MAX || inflateInit2(&z, -15) != Z_OK)
         return -1;
     z.next_in = (Bytef *)src;
     z.avail_in = (uInt)src_len;
     z.next_out = dst;
     z.avail_out = (uInt)dst_len;
     int rc = inflate(&z, Z_FINISH);
-    size_t produced = z.total_out;
+    size_t produced = z.total_out, used = z.total_in;
     inflateEnd(&z);
-    return rc == Z_STREAM_END && produced == dst_len ? 0 : -1;
+    return rc == Z_STREAM_END && produced == dst_len && used == src_len ? 0 : -1;
 }
 
 /* Reads the zip64 extended-information extra field where a 32-bit field overflowed. */
@@ -141,91 +148,130 @@ static void zip64_sizes(const uint8_t *extra, size_t len, uint64_t *usize, uint6
 {
     byte_reader r;
     br_init(&r, extra, len, "zip64 extra", NULL);
-    while (r.len - r.pos >= 4) {
+    while (!r.failed && r.len - r.pos >= 4) {
         uint16_t id = br_u16(&r, ""), size = br_u16(&r, "");
-        size_t end = r.pos + size;
-        if (id == 1) {
-            if (*usize == 0xffffffffu)
-                *usize = br_u64(&r, "");
-            if (*csize == 0xffffffffu)
-                *csize = br_u64(&r, "");
-            if (offset && *offset == 0xffffffffu)
-                *offset = br_u64(&r, "");
-            return;
-        }
-        if (end > r.len)
-            return;
-        r.pos = end;
+        const uint8_t *field = br_bytes(&r, size, "");
+        if (!field || id != 1)
+            continue;
+        byte_reader f;
+        br_init(&f, field, size, "zip64 extra", NULL);
+        if (*usize == 0xffffffffu)
+            *usize = br_u64(&f, "");
+        if (*csize == 0xffffffffu)
+            *csize = br_u64(&f, "");
+        if (offset && *offset == 0xffffffffu)
+            *offset = br_u64(&f, "");
+        return;
     }
 }
 
-int npz_read(const char *path, npz_file *out, snn_error *err)
+/* Finds the end-of-central-directory record: the last "PK\5\6" with room for
+ * its 22 bytes, within 64 KiB (the longest comment) of the end. */
+static int find_end_record(const uint8_t *data, size_t len, size_t *at)
+{
+    for (size_t back = 22; back <= len && back <= 22 + 65535; back++)
+        if (memcmp(data + len - back, "PK\5\6", 4) == 0) {
+            *at = len - back;
+            return 0;
+        }
+    return -1;
+}
+
+/* One directory entry's member: its local header must agree with the entry
+ * (name, method, CRC) so that damage to either is caught, not half-believed. */
+static int read_member(const uint8_t *data, size_t len, const char *member, uint16_t method,
+                       uint32_t crc, uint64_t csize, uint64_t usize, uint64_t offset,
+                       const uint8_t *name, uint16_t name_len, uint8_t **out, snn_error *err)
+{
+    byte_reader l;
+    br_init(&l, data, len, member, err);
+    br_seek(&l, offset, "local header");
+    const uint8_t *sig = br_bytes(&l, 4, "local header");
+    if (sig && memcmp(sig, "PK\3\4", 4) != 0)
+        return snn_fail(err, "%s: local header missing (corrupt directory offset)", member);
+    br_bytes(&l, 2, "local version");
+    uint16_t flags = br_u16(&l, "local flags"), lmethod = br_u16(&l, "local method");
+    br_bytes(&l, 4, "local time");
+    uint32_t lcrc = br_u32(&l, "local crc");
+    br_bytes(&l, 8, "local sizes");
+    uint16_t lname_len = br_u16(&l, "local name length"), lextra_len = br_u16(&l, "local extra length");
+    const uint8_t *lname = br_bytes(&l, lname_len, "local name");
+    br_bytes(&l, lextra_len, "local extra");
+    const uint8_t *body = br_bytes(&l, csize, "member data");
+    if (!body)
+        return -1;
+    /* With flag bit 3 the CRC follows the data instead of sitting in the header. */
+    if (lname_len != name_len || memcmp(lname, name, name_len) != 0 || lmethod != method ||
+        (!(flags & 8) && lcrc != crc))
+        return snn_fail(err, "%s: local header disagrees with the directory (corrupt file)", member);
+    if (method != 0 && method != 8)
+        return snn_fail(err, "%s: compression method %u unsupported", member, method);
+    if (method == 0 ? csize != usize : usize > csize * DEFLATE_MAX_RATIO + 64)
+        return snn_fail(err, "%s: corrupt directory entry (sizes %llu compressed, %llu stored)",
+                        member, (unsigned long long)csize, (unsigned long long)usize);
+    if (usize > MAX_VALUES * 8 + 65536)
+        return snn_fail(err, "%s: %llu bytes is too large an array", member, (unsigned long long)usize);
+    uint8_t *raw = malloc(usize ? usize : 1);
+    if (!raw)
+        return snn_fail(err, "%s: out of memory", member);
+    int bad = method == 8 && inflate_member(body, csize, raw, usize) != 0;
+    if (!bad && method == 0)
+        memcpy(raw, body, usize);
+    if (bad || crc32_z(0L, raw, usize) != crc) {
+        free(raw);
+        return snn_fail(err, "%s: corrupt data (%s)", member, bad ? "bad compressed stream" : "CRC mismatch");
+    }
+    *out = raw;
+    return 0;
+}
+
+int npz_decode(const uint8_t *data, size_t len, const char *path, npz_file *out, snn_error *err)
 {
     memset(out, 0, sizeof *out);
-    uint8_t *data;
-    size_t len;
-    if (read_file(path, &data, &len, err) != 0)
-        return -1;
-    int rc = -1;
-    /* End of central directory: the last "PK\5\6" within 64 KiB + 22 of the end. */
-    size_t eocd = len;
-    for (size_t i = len >= 22 ? len - 22 : 0; len >= 22; i--) {
-        if (memcmp(data + i, "PK\5\6", 4) == 0) {
-            eocd = i;
-            break;
-        }
-        if (i == 0 || len - i > 65557)
-            break;
-    }
-    if (eocd == len) {
-        snn_fail(err, "%s: not a zip/.npz archive (no end-of-central-directory record)", path);
-        goto done;
-    }
+    size_t eocd;
+    if (find_end_record(data, len, &eocd) != 0)
+        return snn_fail(err, "%s: not a zip/.npz archive (no end-of-central-directory record)", path);
     byte_reader r;
-    br_init(&r, data + eocd, len - eocd, path, err);
-    br_bytes(&r, 10, "end record");
-    uint64_t n_entries = br_u16(&r, "entry count");
-    br_u32(&r, "directory size");
-    uint64_t cd_offset = br_u32(&r, "directory offset");
-    if (r.failed)
-        goto done;
-    if ((cd_offset == 0xffffffffu || n_entries == 0xffff) && eocd >= 20 &&
-        memcmp(data + eocd - 20, "PK\6\7", 4) == 0) {
-        byte_reader l;
-        br_init(&l, data + eocd - 20, 20, path, err);
-        br_bytes(&l, 8, "zip64 locator");
-        uint64_t z64 = br_u64(&l, "zip64 end offset");
-        br_init(&r, data, len, path, err);
-        if (z64 > len - 56 || memcmp(data + z64, "PK\6\6", 4) != 0) {
-            snn_fail(err, "%s: corrupt zip64 end record", path);
-            goto done;
-        }
-        r.pos = (size_t)z64 + 32;
-        n_entries = br_u64(&r, "zip64 entry count");
-        br_u64(&r, "zip64 directory size");
-        cd_offset = br_u64(&r, "zip64 directory offset");
-        if (r.failed)
-            goto done;
-    }
-    if (n_entries > MAX_MEMBERS || cd_offset > len) {
-        snn_fail(err, "%s: corrupt zip directory (%llu entries at offset %llu)", path,
-                 (unsigned long long)n_entries, (unsigned long long)cd_offset);
-        goto done;
-    }
-    out->arrays = calloc(n_entries ? n_entries : 1, sizeof *out->arrays);
-    if (!out->arrays) {
-        snn_fail(err, "%s: out of memory", path);
-        goto done;
-    }
     br_init(&r, data, len, path, err);
-    r.pos = (size_t)cd_offset;
+    br_seek(&r, eocd + 8, "end record");
+    uint64_t disk_entries = br_u16(&r, "entry count"), n_entries = br_u16(&r, "entry count");
+    uint64_t cd_size = br_u32(&r, "directory size"), cd_offset = br_u32(&r, "directory offset");
+    uint64_t cd_end = eocd; /* the directory ends where the (zip64) end record starts */
+    if (r.failed)
+        return -1;
+    if (cd_offset == 0xffffffffu || n_entries == 0xffff || cd_size == 0xffffffffu) {
+        br_seek(&r, eocd >= 20 ? eocd - 20 : len, "zip64 locator");
+        const uint8_t *sig = br_bytes(&r, 4, "zip64 locator");
+        if (sig && memcmp(sig, "PK\6\7", 4) == 0) {
+            br_bytes(&r, 4, "zip64 locator disk");
+            cd_end = br_u64(&r, "zip64 end offset");
+            br_seek(&r, cd_end, "zip64 end record");
+            sig = br_bytes(&r, 4, "zip64 end record");
+            if (sig && memcmp(sig, "PK\6\6", 4) != 0)
+                return snn_fail(err, "%s: corrupt zip64 end record", path);
+            br_bytes(&r, 20, "zip64 end record");
+            disk_entries = br_u64(&r, "zip64 entry count");
+            n_entries = br_u64(&r, "zip64 entry count");
+            cd_size = br_u64(&r, "zip64 directory size");
+            cd_offset = br_u64(&r, "zip64 directory offset");
+        }
+        if (r.failed)
+            return -1;
+    }
+    if (n_entries != disk_entries || n_entries > MAX_MEMBERS || cd_offset > cd_end ||
+        cd_size != cd_end - cd_offset)
+        return snn_fail(err, "%s: corrupt zip directory (%llu entries, %llu bytes at offset %llu)",
+                        path, (unsigned long long)n_entries, (unsigned long long)cd_size,
+                        (unsigned long long)cd_offset);
+    out->arrays = calloc(n_entries ? n_entries : 1, sizeof *out->arrays);
+    if (!out->arrays)
+        return snn_fail(err, "%s: out of memory", path);
+    br_seek(&r, cd_offset, "zip directory");
     for (uint64_t e = 0; e < n_entries; e++) {
         const uint8_t *sig = br_bytes(&r, 4, "directory entry");
-        if (!sig)
-            goto done;
-        if (memcmp(sig, "PK\1\2", 4) != 0) {
+        if (sig && memcmp(sig, "PK\1\2", 4) != 0) {
             snn_fail(err, "%s: corrupt zip directory entry %llu", path, (unsigned long long)e);
-            goto done;
+            goto fail;
         }
         br_bytes(&r, 6, "entry versions, flags");
         uint16_t method = br_u16(&r, "method");
@@ -239,57 +285,53 @@ int npz_read(const char *path, npz_file *out, snn_error *err)
         const uint8_t *name = br_bytes(&r, name_len, "entry name");
         const uint8_t *extra = br_bytes(&r, extra_len, "entry extra");
         br_bytes(&r, comment_len, "entry comment");
-        if (r.failed)
-            goto done;
+        if (r.failed || r.pos > cd_end) {
+            snn_fail(err, "%s: corrupt zip directory (entry %llu runs past its end)", path,
+                     (unsigned long long)e);
+            goto fail;
+        }
         zip64_sizes(extra, extra_len, &usize, &csize, &offset);
         char member[160];
         snprintf(member, sizeof member, "%s: member '%.*s'", path, name_len > 100 ? 100 : name_len,
                  (const char *)name);
         if (name_len < 5 || name_len - 4 >= (int)sizeof out->arrays[0].name ||
-            memcmp(name + name_len - 4, ".npy", 4) != 0) {
+            memcmp(name + name_len - 4, ".npy", 4) != 0 || memchr(name, 0, name_len)) {
             snn_fail(err, "%s is not a .npy array", member);
-            goto done;
+            goto fail;
         }
-        if (method != 0 && method != 8) {
-            snn_fail(err, "%s: compression method %u unsupported", member, method);
-            goto done;
-        }
-        if (offset > len - 30 || len < 30 || memcmp(data + offset, "PK\3\4", 4) != 0) {
-            snn_fail(err, "%s: local header missing (truncated file?)", member);
-            goto done;
-        }
-        size_t body = (size_t)offset + 30 + (data[offset + 26] | data[offset + 27] << 8) +
-                      (data[offset + 28] | data[offset + 29] << 8);
-        if (body > len || csize > len - body || usize > MAX_VALUES * 8) {
-            snn_fail(err, "%s: truncated (needs %llu bytes)", member, (unsigned long long)csize);
-            goto done;
-        }
-        uint8_t *raw = malloc(usize ? usize : 1);
-        if (!raw) {
-            snn_fail(err, "%s: out of memory", member);
-            goto done;
-        }
-        int bad = method == 0 ? csize != usize : inflate_member(data + body, csize, raw, usize);
-        if (!bad && method == 0)
-            memcpy(raw, data + body, usize);
-        if (bad || crc32(0L, raw, (uInt)usize) != crc) {
-            free(raw);
-            snn_fail(err, "%s: corrupt data (%s)", member, bad ? "bad compressed stream" : "CRC mismatch");
-            goto done;
-        }
+        uint8_t *raw = NULL;
+        if (read_member(data, len, member, method, crc, csize, usize, offset, name, name_len,
+                        &raw, err) != 0)
+            goto fail;
         npz_array *a = &out->arrays[out->n];
         memcpy(a->name, name, name_len - 4u);
         a->name[name_len - 4] = 0;
         int pr = parse_npy(raw, usize, member, a, err);
         free(raw);
         if (pr != 0)
-            goto done;
+            goto fail;
         out->n++;
     }
-    rc = 0;
-done:
-    if (rc != 0)
-        npz_free(out);
+    if (r.pos != cd_end) { /* the counted entries must fill the directory exactly */
+        snn_fail(err, "%s: corrupt zip directory (%llu entries leave %llu bytes unread)", path,
+                 (unsigned long long)n_entries, (unsigned long long)(cd_end - r.pos));
+        goto fail;
+    }
+    return 0;
+fail:
+    npz_free(out);
+    return -1;
+}
+
+int npz_read(const char *path, npz_file *out, snn_error *err)
+{
+    uint8_t *data;
+    size_t len;
+    if (read_file(path, &data, &len, err) != 0) {
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    int rc = npz_decode(data, len, path, out, err);
     free(data);
     return rc;
 }

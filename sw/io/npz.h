@@ -31,6 +31,8 @@ typedef struct {
 
 /* Reads every array of path; errors name the file and the member. */
 int npz_read(const char *path, npz_file *out, snn_error *err);
+/* The same from the archive's bytes in memory; `name` is used in messages. */
+int npz_decode(const uint8_t *data, size_t len, const char *name, npz_file *out, snn_error *err);
 const npz_array *npz_find(const npz_file *f, const char *name);
 void npz_free(npz_file *f);
 

@@ -139,17 +139,15 @@ int snn_model_save(const char *path, const snn_model *m, const void *train_state
     return rc;
 }
 
-int snn_model_load(const char *path, snn_model *m, void **train_state, size_t *train_state_len,
-                   snn_error *err)
+int snn_model_decode(const uint8_t *data, size_t len, const char *path, snn_model *m,
+                     void **train_state, size_t *train_state_len, snn_error *err)
 {
     memset(m, 0, sizeof *m);
     if (train_state)
         *train_state = NULL;
     if (train_state_len)
         *train_state_len = 0;
-    uint8_t *data;
-    size_t len;
-    if (read_checked_file(path, MODEL_MAGIC, "model", &data, &len, err) != 0)
+    if (check_framed(data, len, path, MODEL_MAGIC, "model", err) != 0)
         return -1;
     byte_reader r;
     br_init(&r, data, len, path, err);
@@ -211,7 +209,7 @@ int snn_model_load(const char *path, snn_model *m, void **train_state, size_t *t
     uint64_t ts_len = br_u64(&r, "training-state length");
     if (r.failed)
         goto done;
-    if (ts_len != r.len - r.pos - 4 || r.len - r.pos < 4) {
+    if (r.len - r.pos < 4 || ts_len != r.len - r.pos - 4) {
         snn_fail(err, "%s: training-state length %llu does not match the %zu bytes left", path,
                  (unsigned long long)ts_len, r.len - r.pos);
         goto done;
@@ -229,6 +227,21 @@ int snn_model_load(const char *path, snn_model *m, void **train_state, size_t *t
 done:
     if (rc != 0)
         snn_model_free(m);
+    return rc;
+}
+
+int snn_model_load(const char *path, snn_model *m, void **train_state, size_t *train_state_len,
+                   snn_error *err)
+{
+    uint8_t *data;
+    size_t len;
+    if (read_file(path, &data, &len, err) != 0) {
+        memset(m, 0, sizeof *m);
+        if (train_state)
+            *train_state = NULL;
+        return -1;
+    }
+    int rc = snn_model_decode(data, len, path, m, train_state, train_state_len, err);
     free(data);
     return rc;
 }

@@ -64,5 +64,8 @@ int snn_model_save(const char *path, const snn_model *m, const void *train_state
  * training-state blob (NULL if absent). */
 int snn_model_load(const char *path, snn_model *m, void **train_state, size_t *train_state_len,
                    snn_error *err);
+/* The same from the file's bytes in memory; `name` is used in messages. */
+int snn_model_decode(const uint8_t *data, size_t len, const char *name, snn_model *m,
+                     void **train_state, size_t *train_state_len, snn_error *err);
 
 #endif

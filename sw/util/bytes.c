@@ -32,6 +32,19 @@ const uint8_t *br_bytes(byte_reader *r, size_t n, const char *what)
     return q;
 }
 
+int br_seek(byte_reader *r, uint64_t pos, const char *what)
+{
+    if (r->failed)
+        return -1;
+    if (pos > r->len) {
+        r->failed = 1;
+        return snn_fail(r->err, "%s: truncated: %s at offset %llu lies beyond the end (%zu bytes)",
+                        r->name, what, (unsigned long long)pos, r->len);
+    }
+    r->pos = (size_t)pos;
+    return 0;
+}
+
 static uint64_t br_le(byte_reader *r, int n, const char *what)
 {
     const uint8_t *q = br_bytes(r, (size_t)n, what);
@@ -103,7 +116,7 @@ void bw_f32(byte_writer *w, float v)
 void bw_crc32(byte_writer *w)
 {
     if (!w->oom)
-        bw_u32(w, (uint32_t)crc32(0L, w->p, (uInt)w->len));
+        bw_u32(w, (uint32_t)crc32_z(0L, w->p, w->len));
 }
 
 void bw_free(byte_writer *w)
@@ -134,23 +147,16 @@ int read_file(const char *path, uint8_t **data, size_t *len, snn_error *err)
     return 0;
 }
 
-int read_checked_file(const char *path, const char magic[4], const char *kind, uint8_t **data,
-                      size_t *len, snn_error *err)
+int check_framed(const uint8_t *d, size_t n, const char *name, const char magic[4],
+                 const char *kind, snn_error *err)
 {
-    if (read_file(path, data, len, err) != 0)
-        return -1;
-    const uint8_t *d = *data;
-    size_t n = *len;
     if (n < 8)
-        snn_fail(err, "%s: truncated: %zu bytes cannot hold a magic and a checksum", path, n);
-    else if (memcmp(d, magic, 4) != 0)
-        snn_fail(err, "%s: not a %s file (bad magic; expected \"%.4s\")", path, kind, magic);
-    else if (crc32(0L, d, (uInt)(n - 4)) != ((uint32_t)d[n - 4] | (uint32_t)d[n - 3] << 8 |
-                                              (uint32_t)d[n - 2] << 16 | (uint32_t)d[n - 1] << 24))
-        snn_fail(err, "%s: checksum mismatch (file corrupt or truncated)", path);
-    else
-        return 0;
-    free(*data);
-    *data = NULL;
-    return -1;
+        return snn_fail(err, "%s: truncated: %zu bytes cannot hold a magic and a checksum", name, n);
+    if (memcmp(d, magic, 4) != 0)
+        return snn_fail(err, "%s: not a %s file (bad magic; expected \"%.4s\")", name, kind, magic);
+    byte_reader r;
+    br_init(&r, d + n - 4, 4, name, err);
+    if (crc32_z(0L, d, n - 4) != br_u32(&r, "checksum"))
+        return snn_fail(err, "%s: checksum mismatch (file corrupt or truncated)", name);
+    return 0;
 }

@@ -30,6 +30,9 @@ uint64_t br_u64(byte_reader *r, const char *what);
 float br_f32(byte_reader *r, const char *what);
 /* Pointer to the next n bytes (and skips them), or NULL if short. */
 const uint8_t *br_bytes(byte_reader *r, size_t n, const char *what);
+/* Moves to absolute offset pos (any 64-bit value, as read from a file); fails
+ * like a short read when pos lies beyond the end. Returns 0 or -1. */
+int br_seek(byte_reader *r, uint64_t pos, const char *what);
 
 typedef struct {
     uint8_t *p;
@@ -50,11 +53,11 @@ void bw_free(byte_writer *w);
 /* Reads a whole file into a malloc'd buffer (caller frees). */
 int read_file(const char *path, uint8_t **data, size_t *len, snn_error *err);
 
-/* Reads a whole file of the project's framed formats: a 4-byte magic first and
- * the CRC-32 (zlib) of everything before it last. Fails, naming the file, when
- * it cannot be read, is too short, has another magic ("not a <kind> file") or
- * its checksum does not match. */
-int read_checked_file(const char *path, const char magic[4], const char *kind, uint8_t **data,
-                      size_t *len, snn_error *err);
+/* Checks a buffer of the project's framed formats: a 4-byte magic first and
+ * the CRC-32 (zlib) of everything before it last. Fails, naming `name`, when
+ * it is too short, has another magic ("not a <kind> file") or its checksum
+ * does not match. */
+int check_framed(const uint8_t *d, size_t n, const char *name, const char magic[4],
+                 const char *kind, snn_error *err);
 
 #endif
