@@ -20,7 +20,6 @@ static void crc_check_values(void **state)
 {
     (void)state;
     const uint8_t check[] = "123456789";
-    assert_int_equal(proto_crc16_update(PROTO_CRC16_INIT, check, 9), 0x29B1);
     assert_int_equal(proto_crc32_update(0, check, 9), 0xCBF43926u);
     /* chaining equals one call */
     assert_int_equal(proto_crc32_update(proto_crc32_update(0, check, 4), check + 4, 5), 0xCBF43926u);

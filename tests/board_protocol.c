@@ -128,10 +128,12 @@ static void damage_gets_error_replies(void **state)
     expect_error(exchange_bytes(noise, sizeof noise), PROTO_E_TRUNCATED);
     f[n - 1] ^= 1;
     assert_int_equal(exchange_bytes(f, n), PROTO_STATUS | PROTO_REPLY); /* resynchronised */
-    uint8_t head[5];
+    /* A header announcing more than the board accepts; the frame (header + CRC) is
+     * encoded whole, then only its header is sent. */
+    uint8_t head[PROTO_OVERHEAD];
     proto_encode(head, PROTO_STATUS, next_seq++, NULL, 0);
-    proto_put_u16(head + 3, 2000); /* longer than the board accepts */
-    expect_error(exchange_bytes(head, 5), PROTO_E_LENGTH);
+    proto_put_u16(head + 3, 2000);
+    expect_error(exchange_bytes(head, PROTO_HEADER_BYTES), PROTO_E_LENGTH);
     drv_status st = status();
     assert_true(st.crc_errors >= 1 && st.length_errors >= 1 && st.truncated >= 1);
 }
