@@ -26,6 +26,22 @@
 #define PROTO_MAX_PAYLOAD 1024u
 #define PROTO_MAX_FRAME (PROTO_MAX_PAYLOAD + PROTO_OVERHEAD)
 
+/* Payload sizes on the wire (docs/protocol.md, "Requests"): fixed payloads, and the
+ * headers in front of the data of LOAD_DATA and IMAGE_DATA. */
+enum {
+    PROTO_CONFIG_BYTES = 40,      /* LOAD_BEGIN: ten u32 core registers */
+    PROTO_LOAD_DATA_HEAD = 4,     /* LOAD_DATA: u32 offset, then weight bytes */
+    PROTO_LOAD_DATA_REPLY = 4,    /* u32 weight bytes received so far */
+    PROTO_COMMIT_BYTES = 8,       /* LOAD_COMMIT: u32 total bytes, u32 CRC-32 */
+    PROTO_IMAGE_DATA_HEAD = 2,    /* IMAGE_DATA: u16 offset, then event codes */
+    PROTO_IMAGE_DATA_REPLY = 2,   /* u16 codes received so far */
+    PROTO_RUN_BYTES = 6,          /* RUN: u32 image index, u16 code count */
+    PROTO_RESULT_HEAD = 9,        /* RESULT: u8 prediction, u32 cycles, u32 spikes; then values */
+    PROTO_INFO_BYTES = 29,        /* HELLO's reply */
+    PROTO_STATUS_BYTES = 25,      /* STATUS's reply */
+    PROTO_ERROR_BYTES = 2         /* an error reply: u8 code, u8 type of the request */
+};
+
 /* Request types (host -> board). A reply has the request's type | 0x80 and
  * the request's seq; an error reply has type PROTO_ERROR. */
 enum {

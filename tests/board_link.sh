@@ -59,7 +59,7 @@ if [ "$board_noise" = 0 ]; then
 fi
 fails_with "a device that is not a serial port" "not a serial port" \
   "$snn" deploy --port /dev/null --model "$work/q.snnq"
-fails_with "a line too damaged to use: clear error, no hang" "no valid reply" \
+fails_with "a line too damaged to use: clear error, no hang" "no good reply" \
   "$snn" deploy --sim --model "$work/q.snnq" --corrupt 0.5 --attempts 3 --timeout-ms 200
 fails_with "a missing model file" "nothing.snnq" \
   "$snn" classify --sim --model "$work/nothing.snnq"
