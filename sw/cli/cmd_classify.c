@@ -51,7 +51,7 @@ int cmd_classify(int argc, char **argv)
     arg_spec specs[BOARD_LINK_N_SPECS + N_OWN];
     board_link_specs(&o, specs);
     const arg_spec own[N_OWN] = {
-        {"--model", ARG_STRING, &model_path, 0, -1, "quantized model file (required)"},
+        {"--model", ARG_STRING, &model_path, 0, -1, "quantized model the board holds (required)"},
         {"--images", ARG_INT, &images, 1, 10000, "first N test images (100)"},
         {"--data", ARG_STRING, &data_dir, 0, -1, "directory of IDX files (" DEFAULT_DATA_DIR ")"},
         {"--deploy", ARG_FLAG, &deploy, 0, -1, "load the model first (always with --sim)"},
@@ -66,7 +66,8 @@ int cmd_classify(int argc, char **argv)
     if (rc)
         return rc > 0 ? 0 : 2;
     if (!model_path) {
-        fprintf(stderr, "snn classify: --model is required\n");
+        fprintf(stderr, "snn classify: --model is required: the model the board holds defines the "
+                        "input encoding (steps) and every result is checked against it\n");
         return 2;
     }
     if (board_link_finish_opts(&o, "classify") != 0)
