@@ -5,7 +5,7 @@
  * consume (so a babbling line cannot keep it alive). */
 #define GAP_MS_MAX 50u
 #define ATTEMPT_BYTES (4u * PROTO_MAX_FRAME)
-#define N_CONFIG_REGS (PROTO_CONFIG_BYTES / 4)
+#define N_CONFIG_REGS (PROTO_CONFIG_BYTES / sizeof(uint32_t))
 /* The smallest data frame: as many data bytes as offset bytes; also "drv_hello done". */
 #define CHUNK_FLOOR (2u * PROTO_LOAD_DATA_HEAD)
 
@@ -138,19 +138,29 @@ static int transact(drv *d, uint8_t type, const uint8_t *payload, uint16_t len)
     return transact_n(d, type, payload, len, d->attempts);
 }
 
-/* Sequential little-endian fields of a reply. */
+/* Sequential little-endian fields: read from a reply, written into a request. */
 static uint8_t take_u8(const uint8_t **p) { return *(*p)++; }
 static uint16_t take_u16(const uint8_t **p)
 {
     uint16_t v = proto_get_u16(*p);
-    *p += 2;
+    *p += sizeof v;
     return v;
 }
 static uint32_t take_u32(const uint8_t **p)
 {
     uint32_t v = proto_get_u32(*p);
-    *p += 4;
+    *p += sizeof v;
     return v;
+}
+static uint8_t *put_u16(uint8_t *p, uint16_t v)
+{
+    proto_put_u16(p, v);
+    return p + sizeof v;
+}
+static uint8_t *put_u32(uint8_t *p, uint32_t v)
+{
+    proto_put_u32(p, v);
+    return p + sizeof v;
 }
 
 int drv_hello(drv *d)
@@ -216,7 +226,7 @@ static void config_bytes(const drv_config *cfg, uint8_t out[PROTO_CONFIG_BYTES])
                                           cfg->alpha_q, cfg->beta_q, cfg->noise_bits,
                                           cfg->seed};
     for (unsigned i = 0; i < N_CONFIG_REGS; i++)
-        proto_put_u32(out + 4 * i, regs[i]);
+        out = put_u32(out, regs[i]);
 }
 
 uint32_t drv_config_crc(const drv_config *cfg)
@@ -305,8 +315,7 @@ static int load_once(drv *d, const drv_config *cfg, drv_weight_source src, void 
         if (d->progress)
             d->progress(d->progress_ctx, "loading weights", off, total, &d->stats);
     }
-    proto_put_u32(buf, total);
-    proto_put_u32(buf + 4, sum);
+    put_u32(put_u32(buf, total), sum);
     r = transact(d, PROTO_LOAD_COMMIT, buf, PROTO_COMMIT_BYTES);
     if (r == DRV_OK && crc)
         *crc = sum;
@@ -355,7 +364,8 @@ static int send_image(drv *d, const uint8_t *codes, uint32_t n_codes)
 /* RESULT's payload into res. */
 static int parse_result(const drv *d, drv_result *res)
 {
-    unsigned vb = d->info.readout_bits > 32 ? 8u : 4u;
+    /* readout values: 4 bytes (R <= 32 bits) or 8 */
+    unsigned vb = d->info.readout_bits > 32 ? sizeof(uint64_t) : sizeof(uint32_t);
     if (d->rx.len < PROTO_RESULT_HEAD || (d->rx.len - PROTO_RESULT_HEAD) % (2 * vb) != 0)
         return DRV_E_REPLY;
     res->n_out = (int)((d->rx.len - PROTO_RESULT_HEAD) / (2 * vb));
@@ -369,7 +379,7 @@ static int parse_result(const drv *d, drv_result *res)
         uint64_t u = 0;
         for (unsigned b = vb; b-- > 0;)
             u = (u << 8) | p[b];
-        if (vb == 4)
+        if (vb == sizeof(uint32_t))
             u = (uint64_t)(int64_t)(int32_t)(uint32_t)u; /* sign-extend */
         int64_t s = (int64_t)u;
         if (k < res->n_out)
@@ -392,8 +402,7 @@ int drv_classify(drv *d, const uint8_t *codes, uint32_t n_codes, uint32_t image_
             continue; /* smaller frames, from the start of the image */
         if (r == DRV_OK) {
             uint8_t run[PROTO_RUN_BYTES];
-            proto_put_u32(run, image_index);
-            proto_put_u16(run + 4, (uint16_t)n_codes);
+            put_u16(put_u32(run, image_index), (uint16_t)n_codes);
             r = transact(d, PROTO_RUN, run, PROTO_RUN_BYTES);
         }
         if (restartable(d, r) && restarts++ < DRV_RESTARTS) {
