@@ -334,9 +334,13 @@ int drv_load(drv *d, const drv_config *cfg, drv_weight_source src, void *src_ctx
     }
 }
 
-/* Sends an image's codes (offset 0 starts a new image on the board). Returns
- * DRV_E_NO_REPLY early, with the frames shrunk, when a frame could be smaller. */
-static int send_image(drv *d, const uint8_t *codes, uint32_t n_codes)
+/* send_image's result when a frame got no good reply and the frames shrank: the
+ * image starts again (at most IMAGE_SHRINKS times, then a frame gets all attempts). */
+#define SEND_SMALLER 1
+#define IMAGE_SHRINKS 16u
+
+/* Sends an image's codes (offset 0 starts a new image on the board). */
+static int send_image(drv *d, const uint8_t *codes, uint32_t n_codes, int may_shrink)
 {
     uint8_t buf[PROTO_MAX_PAYLOAD];
     uint32_t off = 0;
@@ -346,11 +350,13 @@ static int send_image(drv *d, const uint8_t *codes, uint32_t n_codes)
         proto_put_u16(buf, (uint16_t)off);
         for (uint32_t i = 0; i < n; i++)
             buf[PROTO_IMAGE_DATA_HEAD + i] = codes[off + i];
-        int shrinkable = d->chunk_now > min_chunk(d);
+        int shrinkable = may_shrink && d->chunk_now > min_chunk(d);
         int r = transact_n(d, PROTO_IMAGE_DATA, buf, (uint16_t)(PROTO_IMAGE_DATA_HEAD + n),
-                           data_attempts(d));
-        if (r == DRV_E_NO_REPLY && shrinkable)
+                           shrinkable ? DRV_SHRINK_AFTER : d->attempts);
+        if (r == DRV_E_NO_REPLY && shrinkable) {
             shrink(d);
+            return SEND_SMALLER;
+        }
         if (r != DRV_OK)
             return r;
         off += n;
@@ -395,11 +401,12 @@ int drv_classify(drv *d, const uint8_t *codes, uint32_t n_codes, uint32_t image_
 {
     if (d->chunk < CHUNK_FLOOR || n_codes > d->info.event_bytes)
         return DRV_E_ARG;
-    for (unsigned restarts = 0;;) {
-        uint16_t size = d->chunk_now;
-        int r = send_image(d, codes, n_codes);
-        if (r == DRV_E_NO_REPLY && d->chunk_now < size)
-            continue; /* smaller frames, from the start of the image */
+    for (unsigned restarts = 0, shrinks = 0;;) {
+        int r = send_image(d, codes, n_codes, shrinks < IMAGE_SHRINKS);
+        if (r == SEND_SMALLER) {
+            shrinks++;
+            continue;
+        }
         if (r == DRV_OK) {
             uint8_t run[PROTO_RUN_BYTES];
             put_u16(put_u32(run, image_index), (uint16_t)n_codes);

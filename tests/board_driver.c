@@ -118,10 +118,13 @@ typedef struct {
     int n_script, requests;
     uint8_t seqs[64];  /* seq of every request seen */
     uint8_t types[64]; /* and its type */
+    uint16_t lens[64]; /* and its payload length */
     int applied_valid;
     uint8_t applied_seq, applied_type; /* the last request applied (a repeat is not) */
     uint32_t load_offset, load_crc;
     int loading, model_valid;
+    uint16_t image_codes; /* event codes of the current image */
+    int runs;
     uint8_t out[4096];
     size_t out_len, out_pos;
 } fake_board;
@@ -166,6 +169,25 @@ static uint8_t fake_apply(fake_board *b, uint8_t *reply, uint16_t *reply_len)
         if (!b->model_valid)
             return PROTO_E_VERIFY;
         break;
+    case PROTO_IMAGE_DATA:
+        if (!repeat) {
+            uint16_t off = proto_get_u16(p);
+            if (off != 0 && off != b->image_codes)
+                return PROTO_E_OFFSET;
+            b->image_codes = (uint16_t)(off + b->rx.len - PROTO_IMAGE_DATA_HEAD);
+        }
+        proto_put_u16(reply, b->image_codes);
+        *reply_len = PROTO_IMAGE_DATA_REPLY;
+        break;
+    case PROTO_RUN: /* RESULT of two readouts: prediction 1, max and out values */
+        if (proto_get_u16(p + 4) != b->image_codes)
+            return PROTO_E_IMAGE;
+        b->runs += !repeat;
+        memset(reply, 0, PROTO_RESULT_HEAD + 16);
+        reply[0] = 1;
+        proto_put_u32(reply + PROTO_RESULT_HEAD + 4, 7);
+        *reply_len = PROTO_RESULT_HEAD + 16;
+        break;
     case PROTO_STATUS:
         memset(reply, 0, PROTO_STATUS_BYTES);
         reply[0] = (uint8_t)(b->model_valid | b->loading << 1);
@@ -196,6 +218,7 @@ static int fake_send(void *ctx, const uint8_t *data, size_t n)
         int r = b->requests++;
         b->seqs[r % 64] = b->rx.seq;
         b->types[r % 64] = b->rx.type;
+        b->lens[r % 64] = b->rx.len;
         action a = r < b->n_script ? b->script[r] : ACT_REPLY;
         uint8_t err[PROTO_ERROR_BYTES] = {PROTO_E_CRC, b->rx.type};
         size_t start = b->out_len;
@@ -371,6 +394,31 @@ static void lost_data_reply_shrinks_and_resyncs(void **state)
     assert_int_equal(d.stats.restarts, 0);
 }
 
+static void lost_image_reply_shrinks_and_starts_over(void **state)
+{
+    (void)state;
+    /* HELLO; the first IMAGE_DATA frame gets no reply in DRV_SHRINK_AFTER attempts */
+    action script[1 + DRV_SHRINK_AFTER] = {ACT_REPLY};
+    for (unsigned i = 1; i <= DRV_SHRINK_AFTER; i++)
+        script[i] = ACT_DROP;
+    start_chunk(script, 1 + DRV_SHRINK_AFTER, 50, 64);
+    assert_int_equal(drv_hello(&d), DRV_OK);
+    uint8_t codes[150];
+    memset(codes, 1, sizeof codes);
+    drv_result res;
+    assert_int_equal(drv_classify(&d, codes, sizeof codes, 0, &res), DRV_OK);
+    assert_int_equal(board.image_codes, sizeof codes);
+    assert_int_equal(board.runs, 1);
+    assert_int_equal(res.prediction, 1);
+    assert_int_equal(res.n_out, 2);
+    assert_int_equal(res.max_out[1], 7);
+    /* after the shrink, the image started again in frames of 32 (no refusal needed) */
+    assert_int_equal(board.lens[1], 64);
+    assert_int_equal(board.types[1 + DRV_SHRINK_AFTER], PROTO_IMAGE_DATA);
+    assert_int_equal(board.lens[1 + DRV_SHRINK_AFTER], 32);
+    assert_int_equal(d.stats.restarts, 0);
+}
+
 static void damaged_replies_are_not_timeouts(void **state)
 {
     (void)state;
@@ -395,6 +443,7 @@ int main(void)
         cmocka_unit_test(load_restarts_after_refusal),
         cmocka_unit_test(load_refused_for_good_after_restarts),
         cmocka_unit_test(lost_data_reply_shrinks_and_resyncs),
+        cmocka_unit_test(lost_image_reply_shrinks_and_starts_over),
         cmocka_unit_test(damaged_replies_are_not_timeouts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,11 @@
 //   and CRC-32 match what was received; until then RUN is refused;
 // - a repeated request (same seq and type as the last one applied) is not
 //   applied again: its reply is regenerated from the unchanged state.
+// Built of small pieces, as the core is: a payload reader (one frame buffer byte
+// every other clock), the decision whether the byte just read ends the request,
+// the request state machine (dedup included), one block per kind of work (load,
+// core writes, image, run, counters) and a reply writer (header, then payload
+// bytes by index).
 // Not here: bytes and bits on the line (board_frame_rx/tx.v, board_uart_*.v).
 `default_nettype none
 
