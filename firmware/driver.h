@@ -6,6 +6,9 @@
  * recv timeout is the only notion of time. Every request is retried, with the
  * same sequence number, until a reply with a good CRC arrives or the attempts
  * run out; the board never applies a repeated request twice (docs/protocol.md).
+ * On a damaged line the data frames shrink (a long frame rarely arrives whole)
+ * and grow again when the line is clean; a load or an image that the board
+ * refused as out of sequence or unverified starts over.
  * Not here: serial ports (sw/board/serial.h), building weight images (board_image.h).
  */
 #ifndef SNN_DRIVER_H
@@ -17,6 +20,17 @@
 #include "proto.h"
 
 #define DRV_MAX_OUT 64
+/* Data frames shrink down to this payload size (or --frame, if smaller). */
+#define DRV_MIN_CHUNK 16u
+/* Attempts at one data frame before it is split in two; clean first attempts in a
+ * row before the frames double again. The sizes settle where about 40% of the
+ * attempts go through: near the best data rate when each exchange costs a turn
+ * of the line (at 1% damaged bytes, about 64-byte frames; at 5%, the smallest). */
+#define DRV_SHRINK_AFTER 4u
+#define DRV_GROW_AFTER 2u
+/* Times a load or an image starts over after a refusal that damage can cause
+ * (out of sequence, verification failed, image invalid). */
+#define DRV_RESTARTS 8u
 
 typedef struct {
     /* Sends all n bytes; returns 0, or -1 if the transport failed. */
@@ -31,7 +45,7 @@ typedef struct {
 enum {
     DRV_OK = 0,
     DRV_E_IO = -1,       /* the transport failed */
-    DRV_E_NO_REPLY = -2, /* no good reply after every attempt */
+    DRV_E_NO_REPLY = -2, /* no good reply after every attempt; why: drv_request_stats */
     DRV_E_REFUSED = -3,  /* the board answered with an error; code in drv.last_error */
     DRV_E_REPLY = -4,    /* a reply with a good CRC but the wrong size or content */
     DRV_E_ARG = -5       /* the request cannot be expressed (too large for the board) */
@@ -71,27 +85,42 @@ typedef struct {
 typedef struct {
     uint32_t requests;      /* distinct requests completed */
     uint32_t retries;       /* extra transmissions */
-    uint32_t timeouts;      /* attempts that ended without a reply */
-    uint32_t damaged;       /* replies with a bad CRC or length */
+    uint32_t timeouts;      /* attempts that ended with nothing at all received */
+    uint32_t damaged;       /* replies with a bad CRC, a bad length, or cut short */
     uint32_t line_errors;   /* error replies for damage on the way to the board */
+    uint32_t restarts;      /* loads and images started over after a refusal */
     uint32_t tx_bytes, rx_bytes; /* on the line, retries included */
 } drv_stats;
+
+/* Called after each data frame of a load (bytes) and by hosts per image. */
+typedef void (*drv_progress)(void *ctx, const char *what, uint32_t done, uint32_t total,
+                             const drv_stats *stats);
+
+#define DRV_IN_BYTES 64u /* bytes read from the transport at a time */
 
 typedef struct {
     drv_transport io;
     uint32_t timeout_ms;     /* wait for a reply, per attempt */
     uint32_t gap_ms;         /* once a reply has begun: silence that ends it (damaged) */
     unsigned attempts;       /* transmissions per request, >= 1 */
-    uint16_t chunk;          /* payload bytes per LOAD_DATA / IMAGE_DATA frame */
+    uint16_t chunk;          /* largest payload of a LOAD_DATA / IMAGE_DATA frame */
+    uint16_t chunk_now;      /* the payload size in use (shrinks on a damaged line) */
+    unsigned clean_run;      /* requests in a row that succeeded at their first attempt */
     drv_info info;           /* valid after drv_hello */
     drv_stats stats;
+    drv_stats at_request;    /* stats when the last request began (what went wrong in it) */
+    drv_progress progress;   /* NULL: none */
+    void *progress_ctx;
     uint8_t last_error;      /* board error code of the last DRV_E_REFUSED */
     uint8_t seq;
     proto_rx rx;
     uint8_t frame[PROTO_MAX_FRAME];
-    uint8_t in[64];          /* received bytes not yet parsed */
+    uint8_t in[DRV_IN_BYTES]; /* received bytes not yet parsed */
     uint8_t in_pos, in_len;
 } drv;
+
+/* What happened during the last request (its attempts): stats minus at_request. */
+drv_stats drv_request_stats(const drv *d);
 
 /* Sets up d (nothing is sent). chunk = 0 means as large as the board accepts.
  * gap_ms starts at min(timeout_ms, 50); set it after init to change it. */

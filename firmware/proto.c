@@ -1,16 +1,6 @@
-/* proto.c - see proto.h. Bit-serial CRCs: small code for a microcontroller,
- * and the same shift-by-shift definition the RTL (rtl/board/board_crc16.v) unrolls. */
+/* proto.c - see proto.h. A bit-serial CRC: small code for a microcontroller,
+ * and the same shift-by-shift definition the RTL (rtl/board/board_crc32_byte.v) unrolls. */
 #include "proto.h"
-
-uint16_t proto_crc16_update(uint16_t crc, const uint8_t *data, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        crc ^= (uint16_t)(data[i] << 8);
-        for (int b = 0; b < 8; b++)
-            crc = (uint16_t)((crc & 0x8000u) ? ((unsigned)crc << 1) ^ 0x1021u : (unsigned)crc << 1);
-    }
-    return crc;
-}
 
 uint32_t proto_crc32_update(uint32_t crc, const uint8_t *data, size_t n)
 {
@@ -33,8 +23,8 @@ size_t proto_encode(uint8_t *out, uint8_t type, uint8_t seq, const uint8_t *payl
     proto_put_u16(out + 3, len);
     for (uint16_t i = 0; i < len; i++)
         out[PROTO_HEADER_BYTES + i] = payload[i];
-    uint16_t crc = proto_crc16_update(PROTO_CRC16_INIT, out + 1, PROTO_HEADER_BYTES - 1u + len);
-    proto_put_u16(out + PROTO_HEADER_BYTES + len, crc);
+    uint32_t crc = proto_crc32_update(0, out + 1, PROTO_HEADER_BYTES - 1u + len);
+    proto_put_u32(out + PROTO_HEADER_BYTES + len, crc);
     return PROTO_OVERHEAD + len;
 }
 
@@ -54,11 +44,11 @@ proto_rx_event proto_rx_byte(proto_rx *rx, uint8_t byte)
         if (byte == PROTO_SYNC) {
             rx->state = RX_HEADER;
             rx->pos = 0;
-            rx->crc = PROTO_CRC16_INIT;
+            rx->crc = 0;
         }
         return PROTO_RX_MORE;
     case RX_HEADER:
-        rx->crc = proto_crc16_update(rx->crc, &byte, 1);
+        rx->crc = proto_crc32_update(rx->crc, &byte, 1);
         if (rx->pos == 0)
             rx->type = byte;
         else if (rx->pos == 1)
@@ -77,20 +67,17 @@ proto_rx_event proto_rx_byte(proto_rx *rx, uint8_t byte)
         rx->state = rx->len ? RX_PAYLOAD : RX_CRC;
         return PROTO_RX_MORE;
     case RX_PAYLOAD:
-        rx->crc = proto_crc16_update(rx->crc, &byte, 1);
+        rx->crc = proto_crc32_update(rx->crc, &byte, 1);
         rx->payload[rx->pos++] = byte;
         if (rx->pos == rx->len) {
             rx->state = RX_CRC;
             rx->pos = 0;
         }
         return PROTO_RX_MORE;
-    default: /* RX_CRC */
-        if (rx->pos == 0) {
-            rx->crc_rx = byte;
-            rx->pos = 1;
+    default: /* RX_CRC, little-endian */
+        rx->crc_rx = (rx->pos == 0 ? 0u : rx->crc_rx) | (uint32_t)byte << (8u * rx->pos);
+        if (++rx->pos < PROTO_CRC_BYTES)
             return PROTO_RX_MORE;
-        }
-        rx->crc_rx = (uint16_t)(rx->crc_rx | (byte << 8));
         rx->state = RX_HUNT;
         return rx->crc_rx == rx->crc ? PROTO_RX_FRAME : PROTO_RX_BAD_CRC;
     }

@@ -11,16 +11,36 @@
 #include <stdint.h>
 
 /* The protocol version both ends speak (INFO's first byte). */
-#define PROTO_VERSION 2u
+#define PROTO_VERSION 3u
 
-/* SYNC | type | seq | len lo | len hi | payload[len] | crc lo | crc hi */
+/* SYNC | type | seq | len lo | len hi | payload[len] | crc32 (4 bytes, LE).
+ * Version 3 replaced version 2's CRC-16: at a few per cent of damaged bytes a
+ * long frame with several damaged bytes passed the CRC-16 (1 in 65536 damaged
+ * frames); the CRC-32 lets 1 in 4e9 through, and costs two bytes a frame. */
 #define PROTO_SYNC 0xA5u
 #define PROTO_HEADER_BYTES 5u /* sync, type, seq, len (2) */
-#define PROTO_OVERHEAD 7u     /* header + crc16 */
+#define PROTO_CRC_BYTES 4u
+#define PROTO_OVERHEAD (PROTO_HEADER_BYTES + PROTO_CRC_BYTES)
 /* Largest payload either end ever sends; the board accepts at most the
  * max_request it reports in its INFO reply (<= this). */
 #define PROTO_MAX_PAYLOAD 1024u
 #define PROTO_MAX_FRAME (PROTO_MAX_PAYLOAD + PROTO_OVERHEAD)
+
+/* Payload sizes on the wire (docs/protocol.md, "Requests"): fixed payloads, and the
+ * headers in front of the data of LOAD_DATA and IMAGE_DATA. */
+enum {
+    PROTO_CONFIG_BYTES = 40,      /* LOAD_BEGIN: ten u32 core registers */
+    PROTO_LOAD_DATA_HEAD = 4,     /* LOAD_DATA: u32 offset, then weight bytes */
+    PROTO_LOAD_DATA_REPLY = 4,    /* u32 weight bytes received so far */
+    PROTO_COMMIT_BYTES = 8,       /* LOAD_COMMIT: u32 total bytes, u32 CRC-32 */
+    PROTO_IMAGE_DATA_HEAD = 2,    /* IMAGE_DATA: u16 offset, then event codes */
+    PROTO_IMAGE_DATA_REPLY = 2,   /* u16 codes received so far */
+    PROTO_RUN_BYTES = 6,          /* RUN: u32 image index, u16 code count */
+    PROTO_RESULT_HEAD = 9,        /* RESULT: u8 prediction, u32 cycles, u32 spikes; then values */
+    PROTO_INFO_BYTES = 29,        /* HELLO's reply */
+    PROTO_STATUS_BYTES = 25,      /* STATUS's reply */
+    PROTO_ERROR_BYTES = 2         /* an error reply: u8 code, u8 type of the request */
+};
 
 /* Request types (host -> board). A reply has the request's type | 0x80 and
  * the request's seq; an error reply has type PROTO_ERROR. */
@@ -54,12 +74,9 @@ enum {
 /* Is this error code damage on the line (worth a retry)? */
 static inline int proto_error_is_transient(uint8_t code) { return code < 16; }
 
-/* CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection); check value
- * of "123456789" is 0x29B1. Covers type, seq, len and payload. */
-uint16_t proto_crc16_update(uint16_t crc, const uint8_t *data, size_t n);
-#define PROTO_CRC16_INIT 0xFFFFu
-
-/* CRC-32 (IEEE 802.3, reflected, as zlib's crc32): start from 0, chain calls. */
+/* CRC-32 (IEEE 802.3, reflected, as zlib's crc32; check value of "123456789"
+ * is 0xCBF43926): start from 0, chain calls. A frame's CRC covers type, seq,
+ * len and payload; the model's covers configuration and weights (LOAD_COMMIT). */
 uint32_t proto_crc32_update(uint32_t crc, const uint8_t *data, size_t n);
 
 /* Writes a whole frame into out (room for len + PROTO_OVERHEAD bytes);
@@ -97,8 +114,8 @@ typedef struct {
     uint16_t max_len; /* longest payload accepted, <= PROTO_MAX_PAYLOAD */
     uint8_t state;    /* internal */
     uint16_t pos;     /* internal: bytes of the current field so far */
-    uint16_t crc;     /* internal: running CRC */
-    uint16_t crc_rx;  /* internal: received CRC */
+    uint32_t crc;     /* internal: running CRC */
+    uint32_t crc_rx;  /* internal: received CRC */
     uint8_t type, seq;
     uint16_t len;
     uint8_t payload[PROTO_MAX_PAYLOAD];

@@ -20,10 +20,21 @@ static void crc_check_values(void **state)
 {
     (void)state;
     const uint8_t check[] = "123456789";
-    assert_int_equal(proto_crc16_update(PROTO_CRC16_INIT, check, 9), 0x29B1);
     assert_int_equal(proto_crc32_update(0, check, 9), 0xCBF43926u);
     /* chaining equals one call */
     assert_int_equal(proto_crc32_update(proto_crc32_update(0, check, 4), check + 4, 5), 0xCBF43926u);
+}
+
+/* Protocol version 2's frame check (CRC-16/CCITT-FALSE), to build damage it missed. */
+static uint16_t crc16(const uint8_t *data, size_t n)
+{
+    uint16_t crc = 0xFFFF;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= (uint16_t)(data[i] << 8);
+        for (int b = 0; b < 8; b++)
+            crc = (uint16_t)((crc & 0x8000u) ? ((unsigned)crc << 1) ^ 0x1021u : (unsigned)crc << 1);
+    }
+    return crc;
 }
 
 /* Feeds bytes; returns the last event. */
@@ -68,6 +79,24 @@ static void frames_roundtrip_and_resync(void **state)
         proto_rx_init(&rx, 512);
         assert_int_equal(feed(&rx, f, n), PROTO_RX_FRAME);
     }
+    /* four damaged bytes, the offset among them, that a CRC-16 lets through (as on the
+     * line in issue 10): the CRC-32 does not */
+    size_t body = n - PROTO_OVERHEAD + PROTO_HEADER_BYTES - 1; /* type .. payload */
+    uint16_t want = crc16(f + 1, body);
+    uint8_t bad[PROTO_MAX_FRAME];
+    memcpy(bad, f, n);
+    bad[PROTO_HEADER_BYTES] ^= 0x0C;     /* offset, low byte */
+    bad[PROTO_HEADER_BYTES + 1] ^= 0x01;
+    int found = 0;
+    for (unsigned v = 0; v < 65536 && !found; v++) {
+        bad[100] = (uint8_t)v;
+        bad[101] = (uint8_t)(v >> 8);
+        found = crc16(bad + 1, body) == want;
+    }
+    assert_true(found);
+    proto_rx_init(&rx, 512);
+    assert_int_equal(feed(&rx, bad, n), PROTO_RX_BAD_CRC);
+
     /* too long for the receiver */
     proto_rx_init(&rx, 64);
     uint8_t head[5];
@@ -76,13 +105,26 @@ static void frames_roundtrip_and_resync(void **state)
 }
 
 /* ---- a fake board behind a fake transport ---- */
-typedef enum { ACT_REPLY, ACT_DAMAGE, ACT_DROP, ACT_NAK_CRC, ACT_REFUSE, ACT_STALE } action;
+typedef enum {
+    ACT_REPLY, ACT_DAMAGE, ACT_BAD_LEN, ACT_DROP, ACT_APPLY_DROP, ACT_NAK_CRC, ACT_REFUSE,
+    ACT_REFUSE_OFFSET, ACT_STALE
+} action;
+
+enum { FAKE_WEIGHT_BYTES = 200 };
 
 typedef struct {
     proto_rx rx;
-    action script[16]; /* what to do with request 0, 1, ... (then ACT_REPLY) */
+    action script[32]; /* what to do with request 0, 1, ... (then ACT_REPLY) */
     int n_script, requests;
     uint8_t seqs[64];  /* seq of every request seen */
+    uint8_t types[64]; /* and its type */
+    uint16_t lens[64]; /* and its payload length */
+    int applied_valid;
+    uint8_t applied_seq, applied_type; /* the last request applied (a repeat is not) */
+    uint32_t load_offset, load_crc;
+    int loading, model_valid;
+    uint16_t image_codes; /* event codes of the current image */
+    int runs;
     uint8_t out[4096];
     size_t out_len, out_pos;
 } fake_board;
@@ -90,6 +132,81 @@ typedef struct {
 static void queue(fake_board *b, uint8_t type, uint8_t seq, const uint8_t *p, uint16_t len)
 {
     b->out_len += proto_encode(b->out + b->out_len, type, seq, p, len);
+}
+
+/* Applies a load request as the board does; returns 0 or a refusal code. */
+static uint8_t fake_apply(fake_board *b, uint8_t *reply, uint16_t *reply_len)
+{
+    const uint8_t *p = b->rx.payload;
+    *reply_len = 0;
+    int repeat = b->applied_valid && b->rx.seq == b->applied_seq && b->rx.type == b->applied_type;
+    switch (b->rx.type) {
+    case PROTO_LOAD_BEGIN:
+        if (!repeat) {
+            b->loading = 1;
+            b->model_valid = 0;
+            b->load_offset = 0;
+            b->load_crc = proto_crc32_update(0, p, b->rx.len);
+        }
+        break;
+    case PROTO_LOAD_DATA:
+        if (!repeat) {
+            if (!b->loading || proto_get_u32(p) != b->load_offset)
+                return PROTO_E_OFFSET;
+            uint32_t n = b->rx.len - PROTO_LOAD_DATA_HEAD;
+            b->load_crc = proto_crc32_update(b->load_crc, p + PROTO_LOAD_DATA_HEAD, n);
+            b->load_offset += n;
+        }
+        proto_put_u32(reply, b->load_offset);
+        *reply_len = PROTO_LOAD_DATA_REPLY;
+        break;
+    case PROTO_LOAD_COMMIT:
+        if (!repeat) {
+            b->model_valid = b->loading && proto_get_u32(p) == FAKE_WEIGHT_BYTES &&
+                             b->load_offset == FAKE_WEIGHT_BYTES && proto_get_u32(p + 4) == b->load_crc;
+            b->loading = 0;
+        }
+        if (!b->model_valid)
+            return PROTO_E_VERIFY;
+        break;
+    case PROTO_IMAGE_DATA:
+        if (!repeat) {
+            uint16_t off = proto_get_u16(p);
+            if (off != 0 && off != b->image_codes)
+                return PROTO_E_OFFSET;
+            b->image_codes = (uint16_t)(off + b->rx.len - PROTO_IMAGE_DATA_HEAD);
+        }
+        proto_put_u16(reply, b->image_codes);
+        *reply_len = PROTO_IMAGE_DATA_REPLY;
+        break;
+    case PROTO_RUN: /* RESULT of two readouts: prediction 1, max and out values */
+        if (proto_get_u16(p + 4) != b->image_codes)
+            return PROTO_E_IMAGE;
+        b->runs += !repeat;
+        memset(reply, 0, PROTO_RESULT_HEAD + 16);
+        reply[0] = 1;
+        proto_put_u32(reply + PROTO_RESULT_HEAD + 4, 7);
+        *reply_len = PROTO_RESULT_HEAD + 16;
+        break;
+    case PROTO_STATUS:
+        memset(reply, 0, PROTO_STATUS_BYTES);
+        reply[0] = (uint8_t)(b->model_valid | b->loading << 1);
+        proto_put_u32(reply + 1, b->load_crc);
+        proto_put_u32(reply + 5, b->load_offset);
+        *reply_len = PROTO_STATUS_BYTES;
+        return 0;
+    default: { /* HELLO and the rest: INFO (512-byte requests, 1024 event bytes, P B H R) */
+        const uint8_t info[PROTO_INFO_BYTES] = {PROTO_VERSION, 0, 0x00, 0x02, 0x00, 0x04, 8, 8, 24,
+                                                32, [24] = FAKE_WEIGHT_BYTES};
+        memcpy(reply, info, sizeof info);
+        *reply_len = PROTO_INFO_BYTES;
+        return 0;
+    }
+    }
+    b->applied_valid = 1;
+    b->applied_seq = b->rx.seq;
+    b->applied_type = b->rx.type;
+    return 0;
 }
 
 static int fake_send(void *ctx, const uint8_t *data, size_t n)
@@ -100,10 +217,13 @@ static int fake_send(void *ctx, const uint8_t *data, size_t n)
             continue;
         int r = b->requests++;
         b->seqs[r % 64] = b->rx.seq;
+        b->types[r % 64] = b->rx.type;
+        b->lens[r % 64] = b->rx.len;
         action a = r < b->n_script ? b->script[r] : ACT_REPLY;
-        uint8_t info[29] = {PROTO_VERSION, 0, 0x00, 0x02, 0x00, 0x04, 8, 8, 24, 32};
-        uint8_t err[2] = {PROTO_E_CRC, b->rx.type};
+        uint8_t err[PROTO_ERROR_BYTES] = {PROTO_E_CRC, b->rx.type};
         size_t start = b->out_len;
+        uint8_t reply[PROTO_MAX_PAYLOAD];
+        uint16_t reply_len;
         switch (a) {
         case ACT_DROP:
             break;
@@ -111,17 +231,27 @@ static int fake_send(void *ctx, const uint8_t *data, size_t n)
             queue(b, PROTO_ERROR, b->rx.seq, err, 2);
             break;
         case ACT_REFUSE:
-            err[0] = PROTO_E_NO_MODEL;
+        case ACT_REFUSE_OFFSET: /* as if damage the CRC missed had changed the offset */
+            err[0] = a == ACT_REFUSE ? PROTO_E_NO_MODEL : PROTO_E_OFFSET;
             queue(b, PROTO_ERROR, b->rx.seq, err, 2);
             break;
         case ACT_STALE: /* an old reply first, then the right one */
-            queue(b, (uint8_t)(b->rx.type | PROTO_REPLY), (uint8_t)(b->rx.seq - 1), info, 29);
-            queue(b, (uint8_t)(b->rx.type | PROTO_REPLY), b->rx.seq, info, 29);
+            fake_apply(b, reply, &reply_len);
+            queue(b, (uint8_t)(b->rx.type | PROTO_REPLY), (uint8_t)(b->rx.seq - 1), reply, reply_len);
+            queue(b, (uint8_t)(b->rx.type | PROTO_REPLY), b->rx.seq, reply, reply_len);
             break;
         default:
-            queue(b, (uint8_t)(b->rx.type | PROTO_REPLY), b->rx.seq, info, 29);
+            err[0] = fake_apply(b, reply, &reply_len);
+            if (a == ACT_APPLY_DROP)
+                break;
+            if (err[0])
+                queue(b, PROTO_ERROR, b->rx.seq, err, 2);
+            else
+                queue(b, (uint8_t)(b->rx.type | PROTO_REPLY), b->rx.seq, reply, reply_len);
             if (a == ACT_DAMAGE)
                 b->out[start + 8] ^= 0x40;
+            if (a == ACT_BAD_LEN) /* the length field: 0x8000 more than it was */
+                b->out[start + 4] ^= 0x80;
         }
     }
     return 0;
@@ -142,13 +272,18 @@ static int fake_recv(void *ctx, uint8_t *buf, size_t max, uint32_t timeout_ms)
 static fake_board board;
 static drv d;
 
-static void start(const action *script, int n, unsigned attempts)
+static void start_chunk(const action *script, int n, unsigned attempts, uint16_t chunk)
 {
     memset(&board, 0, sizeof board);
     proto_rx_init(&board.rx, PROTO_MAX_PAYLOAD);
     memcpy(board.script, script, sizeof(action) * (size_t)n);
     board.n_script = n;
-    drv_init(&d, (drv_transport){fake_send, fake_recv, &board}, 10, attempts, 0);
+    drv_init(&d, (drv_transport){fake_send, fake_recv, &board}, 10, attempts, chunk);
+}
+
+static void start(const action *script, int n, unsigned attempts)
+{
+    start_chunk(script, n, attempts, 0);
 }
 
 static void retries_keep_the_seq(void **state)
@@ -200,6 +335,102 @@ static void stale_reply_skipped(void **state)
     assert_int_equal(board.requests, 1);
 }
 
+static int weights(void *ctx, uint32_t offset, uint8_t *buf, uint16_t n)
+{
+    (void)ctx;
+    for (uint16_t i = 0; i < n; i++)
+        buf[i] = (uint8_t)((offset + i) * 31);
+    return 0;
+}
+
+static const drv_config config = {784, 100, 10, 80, 3, 500, 3353, 3706, 0, 1};
+
+static void load_restarts_after_refusal(void **state)
+{
+    (void)state;
+    /* HELLO, LOAD_BEGIN, then the first LOAD_DATA refused as out of sequence */
+    const action script[] = {ACT_REPLY, ACT_REPLY, ACT_REFUSE_OFFSET};
+    start(script, 3, 5);
+    assert_int_equal(drv_hello(&d), DRV_OK);
+    uint32_t crc;
+    assert_int_equal(drv_load(&d, &config, weights, NULL, &crc), DRV_OK);
+    assert_int_equal(d.stats.restarts, 1);
+    assert_true(board.model_valid);
+    assert_int_equal(board.load_crc, crc);
+    assert_int_equal(board.types[3], PROTO_LOAD_BEGIN); /* started over */
+}
+
+static void load_refused_for_good_after_restarts(void **state)
+{
+    (void)state;
+    action script[32] = {ACT_REPLY}; /* HELLO, then every LOAD_DATA refused */
+    for (unsigned i = 0; i <= DRV_RESTARTS; i++) {
+        script[1 + 2 * i] = ACT_REPLY;
+        script[2 + 2 * i] = ACT_REFUSE_OFFSET;
+    }
+    start(script, 32, 5);
+    assert_int_equal(drv_hello(&d), DRV_OK);
+    assert_int_equal(drv_load(&d, &config, weights, NULL, NULL), DRV_E_REFUSED);
+    assert_int_equal(d.last_error, PROTO_E_OFFSET);
+    assert_int_equal(d.stats.restarts, DRV_RESTARTS);
+}
+
+static void lost_data_reply_shrinks_and_resyncs(void **state)
+{
+    (void)state;
+    /* HELLO, LOAD_BEGIN; the first 64-byte LOAD_DATA is applied but no reply of its
+     * DRV_SHRINK_AFTER attempts gets back: STATUS says where the board is. */
+    action script[2 + DRV_SHRINK_AFTER] = {ACT_REPLY, ACT_REPLY, ACT_APPLY_DROP};
+    for (unsigned i = 3; i < 2 + DRV_SHRINK_AFTER; i++)
+        script[i] = ACT_DROP;
+    start_chunk(script, 2 + DRV_SHRINK_AFTER, 50, 64);
+    assert_int_equal(drv_hello(&d), DRV_OK);
+    uint32_t crc;
+    assert_int_equal(drv_load(&d, &config, weights, NULL, &crc), DRV_OK);
+    assert_int_equal(board.types[2 + DRV_SHRINK_AFTER], PROTO_STATUS);
+    assert_int_equal(board.load_offset, FAKE_WEIGHT_BYTES);
+    assert_true(board.model_valid); /* every byte once, in order: the CRC-32 matched */
+    assert_int_equal(board.load_crc, crc);
+    assert_int_equal(d.stats.restarts, 0);
+}
+
+static void lost_image_reply_shrinks_and_starts_over(void **state)
+{
+    (void)state;
+    /* HELLO; the first IMAGE_DATA frame gets no reply in DRV_SHRINK_AFTER attempts */
+    action script[1 + DRV_SHRINK_AFTER] = {ACT_REPLY};
+    for (unsigned i = 1; i <= DRV_SHRINK_AFTER; i++)
+        script[i] = ACT_DROP;
+    start_chunk(script, 1 + DRV_SHRINK_AFTER, 50, 64);
+    assert_int_equal(drv_hello(&d), DRV_OK);
+    uint8_t codes[150];
+    memset(codes, 1, sizeof codes);
+    drv_result res;
+    assert_int_equal(drv_classify(&d, codes, sizeof codes, 0, &res), DRV_OK);
+    assert_int_equal(board.image_codes, sizeof codes);
+    assert_int_equal(board.runs, 1);
+    assert_int_equal(res.prediction, 1);
+    assert_int_equal(res.n_out, 2);
+    assert_int_equal(res.max_out[1], 7);
+    /* after the shrink, the image started again in frames of 32 (no refusal needed) */
+    assert_int_equal(board.lens[1], 64);
+    assert_int_equal(board.types[1 + DRV_SHRINK_AFTER], PROTO_IMAGE_DATA);
+    assert_int_equal(board.lens[1 + DRV_SHRINK_AFTER], 32);
+    assert_int_equal(d.stats.restarts, 0);
+}
+
+static void damaged_replies_are_not_timeouts(void **state)
+{
+    (void)state;
+    const action script[] = {ACT_DAMAGE, ACT_BAD_LEN, ACT_DAMAGE};
+    start(script, 3, 3);
+    assert_int_equal(drv_hello(&d), DRV_E_NO_REPLY);
+    drv_stats s = drv_request_stats(&d);
+    assert_int_equal(s.damaged, 3);
+    assert_int_equal(s.timeouts, 0);
+    assert_int_equal(s.retries, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +440,11 @@ int main(void)
         cmocka_unit_test(silent_board_gives_up),
         cmocka_unit_test(refusal_is_not_retried),
         cmocka_unit_test(stale_reply_skipped),
+        cmocka_unit_test(load_restarts_after_refusal),
+        cmocka_unit_test(load_refused_for_good_after_restarts),
+        cmocka_unit_test(lost_data_reply_shrinks_and_resyncs),
+        cmocka_unit_test(lost_image_reply_shrinks_and_starts_over),
+        cmocka_unit_test(damaged_replies_are_not_timeouts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

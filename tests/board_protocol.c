@@ -5,7 +5,8 @@
  * bad payload size, out-of-sequence data, bad configuration, RUN without a
  * model), error replies for a bad CRC and for noise followed by recovery,
  * duplicate requests not applied twice, and a load whose CRC-32 is wrong
- * leaving the model invalid (nothing half-applied) until a correct load.
+ * leaving the model invalid (nothing half-applied) until a correct load, and a
+ * load refused after damage that passed the CRC started over by the host.
  * usage: board_protocol SIMULATOR_BINARY
  */
 #include <setjmp.h>
@@ -128,10 +129,12 @@ static void damage_gets_error_replies(void **state)
     expect_error(exchange_bytes(noise, sizeof noise), PROTO_E_TRUNCATED);
     f[n - 1] ^= 1;
     assert_int_equal(exchange_bytes(f, n), PROTO_STATUS | PROTO_REPLY); /* resynchronised */
-    uint8_t head[5];
+    /* A header announcing more than the board accepts; the frame (header + CRC) is
+     * encoded whole, then only its header is sent. */
+    uint8_t head[PROTO_OVERHEAD];
     proto_encode(head, PROTO_STATUS, next_seq++, NULL, 0);
-    proto_put_u16(head + 3, 2000); /* longer than the board accepts */
-    expect_error(exchange_bytes(head, 5), PROTO_E_LENGTH);
+    proto_put_u16(head + 3, 2000);
+    expect_error(exchange_bytes(head, PROTO_HEADER_BYTES), PROTO_E_LENGTH);
     drv_status st = status();
     assert_true(st.crc_errors >= 1 && st.length_errors >= 1 && st.truncated >= 1);
 }
@@ -215,6 +218,41 @@ static void verified_load_then_image_checks(void **state)
     assert_int_equal(status().images, 1);
 }
 
+/* Damage the CRC did not catch, as on the line of issue 10: the nth LOAD_DATA frame
+ * goes out with its offset changed and a CRC that matches the change. */
+static drv_transport line;
+static int tamper_at, data_frames;
+
+static int tampering_send(void *ctx, const uint8_t *data, size_t n)
+{
+    if (n > PROTO_OVERHEAD && data[1] == PROTO_LOAD_DATA && data_frames++ == tamper_at) {
+        static uint8_t f[PROTO_MAX_FRAME], p[PROTO_MAX_PAYLOAD];
+        uint16_t len = proto_get_u16(data + 3);
+        memcpy(p, data + PROTO_HEADER_BYTES, len);
+        p[1] ^= 0x02;
+        return line.send(ctx, f, proto_encode(f, data[1], data[2], p, len));
+    }
+    return line.send(ctx, data, n);
+}
+
+static void undetected_damage_restarts_the_load(void **state)
+{
+    (void)state;
+    line = link_.drv.io;
+    tamper_at = 3;
+    data_frames = 0;
+    link_.drv.io.send = tampering_send;
+    drv_config cfg = {784, 100, 10, 80, 3, 500, 3353, 3706, 0, 1};
+    uint32_t crc, restarts = link_.drv.stats.restarts;
+    int r = drv_load(&link_.drv, &cfg, zero_weights, NULL, &crc);
+    link_.drv.io = line;
+    assert_int_equal(r, DRV_OK); /* the board refused the frame; the host started over */
+    assert_int_equal(link_.drv.stats.restarts, restarts + 1);
+    drv_status st = status();
+    assert_true(st.model_valid);
+    assert_int_equal(st.model_crc, crc);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -227,6 +265,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(damage_gets_error_replies),
         cmocka_unit_test(wrong_crc_leaves_no_model),
         cmocka_unit_test(verified_load_then_image_checks),
+        cmocka_unit_test(undetected_damage_restarts_the_load),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

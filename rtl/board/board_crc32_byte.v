@@ -1,4 +1,4 @@
-// board_crc32_byte.v - one byte of the weight-image CRC, combinational (docs/protocol.md).
+// board_crc32_byte.v - one byte of a CRC-32 (frames and the weight image), combinational (docs/protocol.md).
 //
 // CRC-32 IEEE (poly 0xEDB88320, reflected). The caller keeps the register in
 // its inverted form (starts at all ones; the CRC is its complement), as

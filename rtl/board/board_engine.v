@@ -10,6 +10,11 @@
 //   and CRC-32 match what was received; until then RUN is refused;
 // - a repeated request (same seq and type as the last one applied) is not
 //   applied again: its reply is regenerated from the unchanged state.
+// Built of small pieces, as the core is: a payload reader (one frame buffer byte
+// every other clock), the decision whether the byte just read ends the request,
+// the request state machine (dedup included), one block per kind of work (load,
+// core writes, image, run, counters) and a reply writer (header, then payload
+// bytes by index).
 // Not here: bytes and bits on the line (board_frame_rx/tx.v, board_uart_*.v).
 `default_nettype none
 
@@ -186,6 +191,71 @@ module board_engine #(
                                          (dword[15:0] != 16'd0 || cfg_reg == 4'd3 ||
                                           cfg_reg == 4'd8));
 
+    // ---- the payload reader ----
+    // In a reading state pos walks the request's payload in the frame buffer: on one
+    // clock its address goes out, on the next (`take`) buf_rdata is payload[pos];
+    // acc keeps the three bytes before it, so `word` and `dword` are the u16 and u32
+    // that end at this byte. The handlers below act only on `take`.
+    wire reading = (state == S_BEGIN) || (state == S_DATA) || (state == S_COMMIT) ||
+                   (state == S_IMAGE) || (state == S_RUN_ARGS);
+    wire take = reading && phase;
+    wire first = reading && !phase && pos == 16'd0;   // a payload starts: handlers set up
+    always @(posedge clk) begin
+        if (!reading) begin
+            pos <= 16'd0;
+            phase <= 1'b0;
+        end else begin
+            phase <= !phase;
+            if (phase) begin
+                pos <= pos + 1'b1;
+                acc <= dword[31:8];
+            end
+        end
+    end
+
+    // ---- what the byte just read decides: the request ends here (fin, with its code) ----
+    wire offset_bad = !loading || dword != 32'(load_offset) || data_end > DW'(IMAGE_BYTES);
+    wire commit_ok = loading && field0 == IMAGE_BYTES && load_offset == LW'(IMAGE_BYTES) &&
+                     dword == ~crc32;
+    wire img_offset_bad = word != 16'd0 && word != img_bytes16;
+    wire img_bad_run = img_bytes16 != word || img_markers != steps || !img_ends_marker || img_bad;
+    wire run_start = take && state == S_RUN_ARGS && pos == 16'd5 && !img_bad_run;
+    wire run_last = run_ptr + 1'b1 == run_bytes;       // the event code being offered is the last
+    wire run_step = state == S_RUN_OFFER &&            // it goes: a skip, or the core took it
+                    (ev_rdata == CODE_SKIP || (core_ev_valid && core_ev_ready));
+    reg       fin;
+    reg [7:0] fin_code;
+    always @(*) begin
+        fin = 1'b0;
+        fin_code = 8'd0;
+        case (state)
+            S_BEGIN: begin        // register 0x9 (seed) takes any value
+                fin = take && last_byte;
+                fin_code = cfg_bad ? E_CONFIG : 8'd0;
+            end
+            S_DATA: begin
+                fin = take && pos >= 16'd3 && (last_byte || (pos == 16'd3 && offset_bad));
+                fin_code = (pos == 16'd3 && offset_bad) ? E_OFFSET : 8'd0;
+            end
+            S_COMMIT: begin
+                fin = take && pos == 16'd7;
+                fin_code = commit_ok ? 8'd0 : E_VERIFY;
+            end
+            S_IMAGE: begin
+                fin = take && pos >= 16'd1 && (last_byte || (pos == 16'd1 && img_offset_bad));
+                fin_code = (pos == 16'd1 && img_offset_bad) ? E_OFFSET : 8'd0;
+            end
+            S_RUN_ARGS: begin
+                fin = take && pos == 16'd5 && img_bad_run;
+                fin_code = E_IMAGE;
+            end
+            S_RUN_WAIT: fin = run_done;
+            default: ;
+        endcase
+    end
+
+    // ---- the request state machine: accept a frame, dedup, hand over to the reply ----
+    wire repeated = mutating && last_valid && f_seq == last_seq && f_type == last_type;
     task reply(input [2:0] kind, input [7:0] code);
         begin
             reply_kind <= kind;
@@ -194,269 +264,229 @@ module board_engine #(
         end
     endtask
 
-    // A mutating request ends: remember it for dedup, then reply.
-    task finish(input [7:0] code);
-        begin
-            last_valid <= 1'b1;
-            last_seq <= req_seq;
-            last_type <= req_type;
-            last_code <= code;
-            reply(code != 0 ? K_ERROR : ok_kind(req_type), code);
-        end
-    endtask
-
     always @(posedge clk) begin
-        core_wr_en <= 1'b0;
-        ev_we <= 1'b0;
-        tx_start <= 1'b0;
-        if (core_done)
-            run_done <= 1'b1;
-        if (line_error)
-            line_errors <= line_errors + 1'b1;
         if (rst) begin
             state <= S_IDLE;
             last_valid <= 1'b0;
+        end else case (state)
+            S_IDLE: if (f_done) begin
+                req_type <= f_type;
+                req_seq <= f_seq;
+                req_len <= f_len;
+                if (!f_ok)
+                    reply(K_ERROR, f_err);
+                else if (repeated)
+                    reply(last_code != 0 ? K_ERROR : ok_kind(f_type), last_code);
+                else case (f_type)
+                    T_HELLO: begin
+                        last_valid <= 1'b0;
+                        reply(K_INFO, 8'd0);
+                    end
+                    T_STATUS: reply(K_STATUS, 8'd0);
+                    T_LOAD_BEGIN: if (f_len != CONFIG_BYTES) reply(K_ERROR, E_PAYLOAD);
+                        else state <= S_BEGIN;
+                    T_LOAD_DATA: if (f_len < 16'd4) reply(K_ERROR, E_PAYLOAD);
+                        else state <= S_DATA;
+                    T_LOAD_COMMIT: if (f_len != 16'd8) reply(K_ERROR, E_PAYLOAD);
+                        else state <= S_COMMIT;
+                    T_IMAGE_DATA: if (f_len < 16'd2) reply(K_ERROR, E_PAYLOAD);
+                        else if (!model_valid) reply(K_ERROR, E_NO_MODEL);
+                        else state <= S_IMAGE;
+                    T_RUN: if (f_len != 16'd6) reply(K_ERROR, E_PAYLOAD);
+                        else if (!model_valid) reply(K_ERROR, E_NO_MODEL);
+                        else state <= S_RUN_ARGS;
+                    default: reply(K_ERROR, E_UNKNOWN);
+                endcase
+            end
+            S_RUN_FETCH: state <= S_RUN_OFFER;      // ev_rdata follows ev_raddr next clock
+            S_RUN_OFFER: if (run_step) state <= run_last ? S_RUN_WAIT : S_RUN_FETCH;
+            S_REPLY: if (!tx_busy) state <= S_REPLY_WAIT;
+            S_REPLY_WAIT: if (!tx_busy && !tx_start) state <= S_IDLE;
+            default: if (fin) begin   // a mutating request ends: remember it for dedup
+                last_valid <= 1'b1;
+                last_seq <= req_seq;
+                last_type <= req_type;
+                last_code <= fin_code;
+                reply(fin_code != 0 ? K_ERROR : ok_kind(req_type), fin_code);
+            end else if (run_start)
+                state <= S_RUN_FETCH;
+        endcase
+    end
+
+    // ---- LOAD_BEGIN, LOAD_DATA, LOAD_COMMIT: configuration, weights, verification ----
+    always @(posedge clk) begin
+        if (rst) begin
             loading <= 1'b0;
             model_valid <= 1'b0;
             model_crc <= 32'd0;
             load_offset <= 0;
+            n_in <= 15'd0;
+            n_hidden <= 16'd0;
+            n_out <= 16'd0;
+            steps <= 16'd0;
+        end else if (state == S_BEGIN) begin
+            if (first) begin
+                model_valid <= 1'b0;   // from here until a verified commit
+                loading <= 1'b0;
+                cfg_bad <= 1'b0;
+                crc32 <= 32'hFFFFFFFF;
+            end
+            if (take) begin
+                crc32 <= crc32_next;
+                if (pos[1:0] == 2'd3) begin
+                    if (!cfg_value_ok)
+                        cfg_bad <= 1'b1;
+                    case (pos[5:2])
+                        4'd0: n_in <= dword[14:0];
+                        4'd1: n_hidden <= dword[15:0];
+                        4'd2: n_out <= dword[15:0];
+                        4'd4: steps <= dword[15:0];
+                        default: ;
+                    endcase
+                end
+                if (last_byte) begin
+                    loading <= !cfg_bad;
+                    load_offset <= 0;
+                end
+            end
+        end else if (state == S_DATA) begin
+            if (take && pos > 16'd3) begin
+                crc32 <= crc32_next;
+                weight_lo <= buf_rdata;
+                load_offset <= load_offset + 1'b1;
+            end
+        end else if (state == S_COMMIT) begin
+            if (take && pos == 16'd3)
+                field0 <= dword;
+            if (fin) begin
+                loading <= 1'b0;
+                if (commit_ok) begin
+                    model_valid <= 1'b1;
+                    model_crc <= dword;
+                end
+            end
+        end else if (state == S_RUN_ARGS && take && pos == 16'd3)
+            field0 <= dword;
+    end
+
+    // ---- the core's write port: configuration registers, weights, the start of an image ----
+    always @(posedge clk) begin
+        core_wr_en <= 1'b0;
+        if (take && state == S_BEGIN && pos[1:0] == 2'd3) begin
+            core_wr_en <= 1'b1;
+            core_wr_addr <= {20'h80000, pos[5:2]};
+            core_wr_data <= dword;
+        end else if (take && state == S_DATA && pos > 16'd3 && (WB == 1 || load_offset[0])) begin
+            core_wr_en <= 1'b1;
+            core_wr_addr <= 24'(load_offset[LW-1:WB-1]);
+            core_wr_data <= (WB == 1) ? {24'd0, buf_rdata} : {16'd0, buf_rdata, weight_lo};
+        end else if (run_start) begin
+            core_wr_en <= 1'b1;            // start: data = image index
+            core_wr_addr <= 24'h80000F;
+            core_wr_data <= field0;
+        end
+    end
+
+    // ---- IMAGE_DATA: u16 offset in bytes, then event codes into the event memory ----
+    always @(posedge clk) begin
+        ev_we <= 1'b0;
+        if (rst) begin
             img_bytes <= 0;
             img_markers <= 16'd0;
             img_bad <= 1'b0;
             img_ends_marker <= 1'b0;
             img_base <= 16'd0;
+        end else if (take && state == S_IMAGE) begin
+            if (pos == 16'd1 && word == 16'd0) begin   // offset 0 starts a new image
+                img_bytes <= 0;
+                img_markers <= 16'd0;
+                img_bad <= 1'b0;
+                img_base <= 16'd0;
+            end else if (pos > 16'd1) begin
+                // A code past the memory is not stored and spoils the image (RUN
+                // refuses it); so does an event at an input index >= n_in.
+                ev_we <= !img_bytes[EV_AW];
+                ev_waddr <= img_bytes[EV_AW-1:0];
+                ev_wdata <= ev_code;
+                if (!img_bytes[EV_AW])
+                    img_bytes <= img_bytes + 1'b1;
+                img_ends_marker <= (ev_code == CODE_END);
+                if (ev_code == CODE_END) begin
+                    img_markers <= img_markers + 1'b1;
+                    img_base <= 16'd0;
+                end else
+                    img_base <= img_base_next;
+                if (img_bytes[EV_AW] || (ev_code != CODE_END && ev_code != CODE_SKIP &&
+                    (img_base_next[15] || img_base_next > {1'b0, n_in})))
+                    img_bad <= 1'b1;
+            end
+        end
+    end
+
+    // ---- RUN: stream the stored event codes into the core, then wait for done ----
+    always @(posedge clk) begin
+        if (core_done)
+            run_done <= 1'b1;
+        if (rst)
             core_ev_valid <= 1'b0;
+        else if (run_start) begin
+            run_bytes <= img_bytes;
+            run_ptr <= 0;
+            run_base <= 16'd0;
+            ev_raddr <= {EV_AW{1'b0}};
+            run_done <= 1'b0;
+        end else if (state == S_RUN_OFFER) begin
+            core_ev_valid <= ev_rdata != CODE_SKIP && !(core_ev_valid && core_ev_ready);
+            if (run_step) begin
+                run_base <= (ev_rdata == CODE_END) ? 16'd0 :
+                            run_base + ((ev_rdata == CODE_SKIP) ? 16'd254 : {8'd0, ev_rdata});
+                run_ptr <= run_ptr + 1'b1;
+                ev_raddr <= ev_raddr + 1'b1;
+            end
+        end
+    end
+
+    // ---- counters for STATUS ----
+    always @(posedge clk) begin
+        if (rst) begin
             frames_ok <= 16'd0;
             images <= 32'd0;
             crc_errors <= 8'd0;
             length_errors <= 8'd0;
             truncated <= 8'd0;
             line_errors <= 8'd0;
-            n_in <= 15'd0;
-            n_hidden <= 16'd0;
-            n_out <= 16'd0;
-            steps <= 16'd0;
         end else begin
-            case (state)
-                S_IDLE: if (f_done) begin
-                    req_type <= f_type;
-                    req_seq <= f_seq;
-                    req_len <= f_len;
-                    pos <= 16'd0;
-                    phase <= 1'b0;
-                    if (!f_ok) begin
-                        case (f_err)
-                            8'd1: crc_errors <= crc_errors + 1'b1;
-                            8'd2: length_errors <= length_errors + 1'b1;
-                            default: truncated <= truncated + 1'b1;
-                        endcase
-                        reply(K_ERROR, f_err);
-                    end else begin
-                        frames_ok <= frames_ok + 1'b1;
-                        if (mutating && last_valid && f_seq == last_seq && f_type == last_type)
-                            reply(last_code != 0 ? K_ERROR : ok_kind(f_type), last_code);
-                        else case (f_type)
-                            T_HELLO: begin
-                                last_valid <= 1'b0;
-                                reply(K_INFO, 8'd0);
-                            end
-                            T_STATUS: reply(K_STATUS, 8'd0);
-                            T_LOAD_BEGIN: if (f_len != CONFIG_BYTES) reply(K_ERROR, E_PAYLOAD);
-                                else begin
-                                    model_valid <= 1'b0;   // from here until a verified commit
-                                    loading <= 1'b0;
-                                    cfg_bad <= 1'b0;
-                                    crc32 <= 32'hFFFFFFFF;
-                                    state <= S_BEGIN;
-                                end
-                            T_LOAD_DATA: if (f_len < 16'd4) reply(K_ERROR, E_PAYLOAD);
-                                else state <= S_DATA;
-                            T_LOAD_COMMIT: if (f_len != 16'd8) reply(K_ERROR, E_PAYLOAD);
-                                else state <= S_COMMIT;
-                            T_IMAGE_DATA: if (f_len < 16'd2) reply(K_ERROR, E_PAYLOAD);
-                                else if (!model_valid) reply(K_ERROR, E_NO_MODEL);
-                                else state <= S_IMAGE;
-                            T_RUN: if (f_len != 16'd6) reply(K_ERROR, E_PAYLOAD);
-                                else if (!model_valid) reply(K_ERROR, E_NO_MODEL);
-                                else state <= S_RUN_ARGS;
-                            default: reply(K_ERROR, E_UNKNOWN);
-                        endcase
-                    end
-                end
+            if (line_error)
+                line_errors <= line_errors + 1'b1;
+            if (state == S_IDLE && f_done) begin
+                if (f_ok)
+                    frames_ok <= frames_ok + 1'b1;
+                else case (f_err)
+                    8'd1: crc_errors <= crc_errors + 1'b1;
+                    8'd2: length_errors <= length_errors + 1'b1;
+                    default: truncated <= truncated + 1'b1;
+                endcase
+            end
+            if (state == S_RUN_WAIT && run_done)
+                images <= images + 1'b1;
+        end
+    end
 
-                // LOAD_BEGIN: ten u32 registers, each written to the core when complete.
-                S_BEGIN: if (!phase) phase <= 1'b1; else begin
-                    phase <= 1'b0;
-                    pos <= pos + 1'b1;
-                    acc <= dword[31:8];
-                    crc32 <= crc32_next;
-                    if (pos[1:0] == 2'd3) begin
-                        core_wr_en <= 1'b1;
-                        core_wr_addr <= {20'h80000, pos[5:2]};
-                        core_wr_data <= dword;
-                        if (!cfg_value_ok)
-                            cfg_bad <= 1'b1;
-                        case (pos[5:2])
-                            4'd0: n_in <= dword[14:0];
-                            4'd1: n_hidden <= dword[15:0];
-                            4'd2: n_out <= dword[15:0];
-                            4'd4: steps <= dword[15:0];
-                            default: ;
-                        endcase
-                    end
-                    if (last_byte) begin       // register 0x9 (seed) takes any value
-                        loading <= !cfg_bad;
-                        load_offset <= 0;
-                        finish(cfg_bad ? E_CONFIG : 8'd0);
-                    end
-                end
-
-                // LOAD_DATA: u32 offset, then weight bytes in lane order.
-                S_DATA: if (!phase) phase <= 1'b1; else begin
-                    phase <= 1'b0;
-                    pos <= pos + 1'b1;
-                    acc <= dword[31:8];
-                    if (pos == 16'd3) begin
-                        if (!loading || dword != 32'(load_offset) || data_end > DW'(IMAGE_BYTES))
-                            finish(E_OFFSET);
-                        else if (last_byte)
-                            finish(8'd0);
-                    end else if (pos > 16'd3) begin
-                        crc32 <= crc32_next;
-                        weight_lo <= buf_rdata;
-                        if (WB == 1 || load_offset[0]) begin
-                            core_wr_en <= 1'b1;
-                            core_wr_addr <= 24'(load_offset[LW-1:WB-1]);
-                            core_wr_data <= (WB == 1) ? {24'd0, buf_rdata} : {16'd0, buf_rdata, weight_lo};
-                        end
-                        load_offset <= load_offset + 1'b1;
-                        if (last_byte)
-                            finish(8'd0);
-                    end
-                end
-
-                // LOAD_COMMIT: u32 total bytes, u32 CRC-32.
-                S_COMMIT: if (!phase) phase <= 1'b1; else begin
-                    phase <= 1'b0;
-                    pos <= pos + 1'b1;
-                    acc <= dword[31:8];
-                    if (pos == 16'd3)
-                        field0 <= dword;
-                    if (pos == 16'd7) begin
-                        loading <= 1'b0;
-                        if (loading && field0 == IMAGE_BYTES && load_offset == LW'(IMAGE_BYTES) &&
-                            dword == ~crc32) begin
-                            model_valid <= 1'b1;
-                            model_crc <= dword;
-                            finish(8'd0);
-                        end else
-                            finish(E_VERIFY);
-                    end
-                end
-
-                // IMAGE_DATA: u16 offset in bytes, then event codes.
-                S_IMAGE: if (!phase) phase <= 1'b1; else begin
-                    phase <= 1'b0;
-                    pos <= pos + 1'b1;
-                    acc <= dword[31:8];
-                    if (pos == 16'd1) begin
-                        if (word != 16'd0 && word != img_bytes16)
-                            finish(E_OFFSET);
-                        else begin
-                            if (word == 16'd0) begin
-                                img_bytes <= 0;
-                                img_markers <= 16'd0;
-                                img_bad <= 1'b0;
-                                img_base <= 16'd0;
-                            end
-                            if (last_byte)
-                                finish(8'd0);
-                        end
-                    end else if (pos > 16'd1) begin
-                        // A code past the memory is not stored and spoils the image (RUN
-                        // refuses it); so does an event at an input index >= n_in.
-                        ev_we <= !img_bytes[EV_AW];
-                        ev_waddr <= img_bytes[EV_AW-1:0];
-                        ev_wdata <= ev_code;
-                        if (!img_bytes[EV_AW])
-                            img_bytes <= img_bytes + 1'b1;
-                        img_ends_marker <= (ev_code == CODE_END);
-                        if (ev_code == CODE_END) begin
-                            img_markers <= img_markers + 1'b1;
-                            img_base <= 16'd0;
-                        end else
-                            img_base <= img_base_next;
-                        if (img_bytes[EV_AW] || (ev_code != CODE_END && ev_code != CODE_SKIP &&
-                            (img_base_next[15] || img_base_next > {1'b0, n_in})))
-                            img_bad <= 1'b1;
-                        if (last_byte)
-                            finish(8'd0);
-                    end
-                end
-
-                // RUN: u32 image index, u16 words; then stream the events into the core.
-                S_RUN_ARGS: if (!phase) phase <= 1'b1; else begin
-                    phase <= 1'b0;
-                    pos <= pos + 1'b1;
-                    acc <= dword[31:8];
-                    if (pos == 16'd3)
-                        field0 <= dword;
-                    if (pos == 16'd5) begin
-                        if (img_bytes16 != word || img_markers != steps || !img_ends_marker ||
-                            img_bad)
-                            finish(E_IMAGE);
-                        else begin
-                            core_wr_en <= 1'b1;            // start: data = image index
-                            core_wr_addr <= 24'h80000F;
-                            core_wr_data <= field0;
-                            run_bytes <= img_bytes;
-                            run_ptr <= 0;
-                            run_base <= 16'd0;
-                            ev_raddr <= {EV_AW{1'b0}};
-                            run_done <= 1'b0;
-                            state <= S_RUN_FETCH;
-                        end
-                    end
-                end
-                S_RUN_FETCH: state <= S_RUN_OFFER;      // ev_rdata follows ev_raddr next clock
-                S_RUN_OFFER: begin
-                    if (ev_rdata == CODE_SKIP) begin      // no event: just move the base
-                        run_base <= run_base + 16'd254;
-                        run_ptr <= run_ptr + 1'b1;
-                        ev_raddr <= ev_raddr + 1'b1;
-                        state <= (run_ptr + 1'b1 == run_bytes) ? S_RUN_WAIT : S_RUN_FETCH;
-                    end else begin
-                        core_ev_valid <= 1'b1;
-                        if (core_ev_valid && core_ev_ready) begin
-                            core_ev_valid <= 1'b0;
-                            run_base <= (ev_rdata == CODE_END) ? 16'd0 : run_base + {8'd0, ev_rdata};
-                            run_ptr <= run_ptr + 1'b1;
-                            ev_raddr <= ev_raddr + 1'b1;
-                            state <= (run_ptr + 1'b1 == run_bytes) ? S_RUN_WAIT : S_RUN_FETCH;
-                        end
-                    end
-                end
-                S_RUN_WAIT: if (run_done) begin
-                    images <= images + 1'b1;
-                    finish(8'd0);
-                end
-
-                S_REPLY: if (!tx_busy) begin
-                    tx_start <= 1'b1;
-                    tx_type <= reply_kind == K_ERROR ? T_ERROR : (req_type | 8'h80);
-                    tx_seq <= req_seq;
-                    case (reply_kind)
-                        K_ERROR: tx_len <= 16'd2;
-                        K_INFO: tx_len <= INFO_LEN;
-                        K_STATUS: tx_len <= STATUS_LEN;
-                        K_OFFSET: tx_len <= 16'd4;
-                        K_COUNT: tx_len <= 16'd2;
-                        K_RESULT: tx_len <= 16'd9 + (n_out << (LVB + 1));
-                        default: tx_len <= 16'd0;
-                    endcase
-                    state <= S_REPLY_WAIT;
-                end
-                default: if (!tx_busy && !tx_start) state <= S_IDLE;  // S_REPLY_WAIT
+    // ---- the reply writer: hands the reply's header to board_frame_tx ----
+    always @(posedge clk) begin
+        tx_start <= 1'b0;
+        if (!rst && state == S_REPLY && !tx_busy) begin
+            tx_start <= 1'b1;
+            tx_type <= reply_kind == K_ERROR ? T_ERROR : (req_type | 8'h80);
+            tx_seq <= req_seq;
+            case (reply_kind)
+                K_ERROR: tx_len <= 16'd2;
+                K_INFO: tx_len <= INFO_LEN;
+                K_STATUS: tx_len <= STATUS_LEN;
+                K_OFFSET: tx_len <= 16'd4;
+                K_COUNT: tx_len <= 16'd2;
+                K_RESULT: tx_len <= 16'd9 + (n_out << (LVB + 1));
+                default: tx_len <= 16'd0;
             endcase
         end
     end
@@ -481,7 +511,7 @@ module board_engine #(
     wire [29*8-1:0] info = {
         8'(NOISE != 0), 32'(IMAGE_BYTES), 32'(BAUD), 32'(CLK_HZ), 16'(MAX_OUT), 16'(MAX_HID), 16'(MAX_IN),
         8'(R), 8'(H), 8'(B), 8'(P), 16'(1 << EV_AW), 16'(MAX_LEN), 8'(BOARD_ID),
-        8'd2 /* protocol version */};
+        8'd3 /* protocol version */};
     wire [25*8-1:0] status = {
         images, 8'd0, line_errors, 8'd0, truncated, 8'd0, length_errors, 8'd0, crc_errors,
         16'd0, frames_ok,

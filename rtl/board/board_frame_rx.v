@@ -1,7 +1,7 @@
 // board_frame_rx.v - bytes in, checked frames out (docs/protocol.md, "Frames").
 //
 // Hunts for SYNC, reads type, seq and length, writes the payload into the frame
-// buffer and checks the CRC-16. Every frame ends in exactly one `done` pulse:
+// buffer and checks the CRC-32. Every frame ends in exactly one `done` pulse:
 // ok = 1 (CRC good, payload complete in the buffer) or ok = 0 with the reason
 // (CRC, length too large, line quiet or a byte lost in the middle).
 // Resynchronisation: after a bad frame, and after any byte that is not a frame
@@ -39,19 +39,21 @@ module board_frame_rx #(
     localparam [7:0] SYNC = 8'hA5;
     localparam [7:0] E_CRC = 8'd1, E_LENGTH = 8'd2, E_TRUNCATED = 8'd3;
     localparam [2:0] HUNT = 3'd0, TYPE = 3'd1, SEQ = 3'd2, LEN_LO = 3'd3, LEN_HI = 3'd4,
-                     PAYLOAD = 3'd5, CRC_LO = 3'd6, CRC_HI = 3'd7;
+                     PAYLOAD = 3'd5, CRC = 3'd6;
+    // The CRC register (inverted form) after a frame and its own CRC-32 went through it.
+    localparam [31:0] CRC_RESIDUE = 32'hDEBB20E3;
     localparam integer TW = $clog2(TIMEOUT_CLKS + 2);
 
     reg [2:0]  state;
-    reg [15:0] crc;
+    reg [31:0] crc;
     reg [15:0] count;          // payload bytes received
-    reg [7:0]  crc_lo;
+    reg [1:0]  crc_count;      // CRC bytes received
     reg [TW-1:0] quiet;        // clocks since the last byte
     reg        noise;          // dropping bytes until the line is quiet
     reg [7:0]  noise_err;      // the error to report then
-    wire [15:0] crc_next;
+    wire [31:0] crc_next;
 
-    board_crc16_byte crc_step (.crc_in(crc), .data(rx_data), .crc_out(crc_next));
+    board_crc32_byte crc_step (.crc_in(crc), .data(rx_data), .crc_out(crc_next));
 
     // A frame went wrong: drop the rest of the burst, then report `reason`.
     task fail(input [7:0] reason);
@@ -78,7 +80,7 @@ module board_frame_rx #(
             if (rx_valid || rx_error) begin
                 if (!noise && !hold && rx_valid && rx_data == SYNC) begin
                     state <= TYPE;
-                    crc <= 16'hFFFF;
+                    crc <= 32'hFFFFFFFF;
                 end else if (!noise) begin
                     noise <= 1'b1;
                     noise_err <= E_TRUNCATED;
@@ -99,8 +101,7 @@ module board_frame_rx #(
                 err <= E_TRUNCATED;
             end
         end else begin
-            if (state != CRC_LO && state != CRC_HI)
-                crc <= crc_next;
+            crc <= crc_next;     // the CRC bytes too: a good frame leaves CRC_RESIDUE
             case (state)
                 TYPE: begin ftype <= rx_data; state <= SEQ; end
                 SEQ: begin seq <= rx_data; state <= LEN_LO; end
@@ -108,10 +109,11 @@ module board_frame_rx #(
                 LEN_HI: begin
                     len[15:8] <= rx_data;
                     count <= 16'd0;
+                    crc_count <= 2'd0;
                     if ({rx_data, len[7:0]} > 16'(MAX_LEN))
                         fail(E_LENGTH);
                     else
-                        state <= ({rx_data, len[7:0]} == 16'd0) ? CRC_LO : PAYLOAD;
+                        state <= ({rx_data, len[7:0]} == 16'd0) ? CRC : PAYLOAD;
                 end
                 PAYLOAD: begin
                     buf_we <= 1'b1;
@@ -119,17 +121,19 @@ module board_frame_rx #(
                     buf_data <= rx_data;
                     count <= count + 1'b1;
                     if (count + 1'b1 == len)
-                        state <= CRC_LO;
+                        state <= CRC;
                 end
-                CRC_LO: begin crc_lo <= rx_data; state <= CRC_HI; end
-                default: begin // CRC_HI
-                    if ({rx_data, crc_lo} == crc) begin
-                        state <= HUNT;
-                        done <= 1'b1;
-                        ok <= 1'b1;
-                        err <= 8'd0;
-                    end else
-                        fail(E_CRC);
+                default: begin // CRC, 4 bytes
+                    crc_count <= crc_count + 1'b1;
+                    if (crc_count == 2'd3) begin
+                        if (crc_next == CRC_RESIDUE) begin
+                            state <= HUNT;
+                            done <= 1'b1;
+                            ok <= 1'b1;
+                            err <= 8'd0;
+                        end else
+                            fail(E_CRC);
+                    end
                 end
             endcase
         end

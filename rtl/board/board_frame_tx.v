@@ -1,4 +1,4 @@
-// board_frame_tx.v - one reply frame out: SYNC, type, seq, length, payload, CRC-16.
+// board_frame_tx.v - one reply frame out: SYNC, type, seq, length, payload, CRC-32.
 //
 // The payload is pulled byte by byte: this module shows the byte index on
 // `pay_idx` and takes `pay_byte` FETCH_CLKS clocks later, so the engine can
@@ -30,8 +30,9 @@ module board_frame_tx #(
     reg [15:0] pos;           // index of the next byte of the frame
     reg [FW-1:0] wait_clks;   // clocks until pay_byte is valid
     reg [7:0]  type_r, seq_r;
-    reg [15:0] len_r, crc;
-    wire [15:0] crc_next;
+    reg [15:0] len_r;
+    reg [31:0] crc;           // inverted form; after the payload it shifts its bytes out
+    wire [31:0] crc_next;
     reg  [7:0] cur;           // the byte at `pos`
 
     assign busy = sending;
@@ -44,11 +45,10 @@ module board_frame_tx #(
         else if (pos == 16'd3) cur = len_r[7:0];
         else if (pos == 16'd4) cur = len_r[15:8];
         else if (pos < len_r + 16'd5) cur = pay_byte;
-        else if (pos == len_r + 16'd5) cur = crc[7:0];
-        else cur = crc[15:8];
+        else cur = ~crc[7:0];
     end
 
-    board_crc16_byte crc_step (.crc_in(crc), .data(cur), .crc_out(crc_next));
+    board_crc32_byte crc_step (.crc_in(crc), .data(cur), .crc_out(crc_next));
 
     always @(posedge clk) begin
         tx_valid <= 1'b0;
@@ -63,7 +63,7 @@ module board_frame_tx #(
                 seq_r <= seq;
                 len_r <= len;
                 pos <= 16'd0;
-                crc <= 16'hFFFF;
+                crc <= 32'hFFFFFFFF;
                 wait_clks <= FW'(FETCH_CLKS);
             end
         end else if (wait_clks != 0) begin
@@ -73,9 +73,11 @@ module board_frame_tx #(
             tx_valid <= 1'b1;
             if (pos != 16'd0 && pos < len_r + 16'd5)
                 crc <= crc_next;
+            else if (pos != 16'd0)
+                crc <= {8'd0, crc[31:8]};
             pos <= pos + 1'b1;
             wait_clks <= FW'(FETCH_CLKS);
-            if (pos == len_r + 16'd6)
+            if (pos == len_r + 16'd8)
                 sending <= 1'b0;
         end
     end

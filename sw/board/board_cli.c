@@ -2,10 +2,29 @@
 #include "board_cli.h"
 
 #include <stdio.h>
+#include <time.h>
+
+/* Progress of a long exchange on stderr, at most once a second: a clean line
+ * finishes before the first report, a damaged one shows it is still going. */
+static void report_progress(void *ctx, const char *what, uint32_t done, uint32_t total,
+                            const drv_stats *st)
+{
+    board_link *l = ctx;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    double now = (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+    if (now - l->progress_at < 1.0)
+        return;
+    l->progress_at = now;
+    fprintf(stderr, "  %s: %u of %u (%.0f%%); %u retries, %u restarts, frames of %u bytes\n",
+            what, (unsigned)done, (unsigned)total, 100.0 * done / (total ? total : 1),
+            (unsigned)st->retries, (unsigned)st->restarts, (unsigned)l->drv.chunk_now);
+}
 
 void board_link_specs(board_link_opts *o, arg_spec *specs)
 {
-    *o = (board_link_opts){.baud = BOARD_DEFAULT_BAUD, .seed = 1, .attempts = 50};
+    *o = (board_link_opts){.baud = BOARD_DEFAULT_BAUD, .seed = 1, .attempts = 50,
+                           .progress = report_progress};
     const arg_spec s[BOARD_LINK_N_SPECS] = {
         {"--port", ARG_STRING, &o->port, 0, -1, "serial device of the board, e.g. /dev/ttyUSB1"},
         {"--baud", ARG_INT, &o->baud, 9600, 4000000, "baud rate (bit/s), as the bitstream was built"},
@@ -16,7 +35,8 @@ void board_link_specs(board_link_opts *o, arg_spec *specs)
         {"--timeout-ms", ARG_INT, &o->timeout_ms, 1, 600000,
          "wait for a reply before resending, in ms (default: 500; 5000 with --sim)"},
         {"--attempts", ARG_INT, &o->attempts, 1, 10000, "transmissions of one request before giving up"},
-        {"--frame", ARG_INT, &o->chunk, 8, 1024, "payload bytes per data frame (default: the board's maximum)"},
+        {"--frame", ARG_INT, &o->chunk, 8, 1024,
+         "largest payload bytes of a data frame; smaller on a damaged line (default: the board's maximum)"},
     };
     for (int i = 0; i < BOARD_LINK_N_SPECS; i++)
         specs[i] = s[i];

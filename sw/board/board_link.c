@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* snn-board-sim beside the running executable. */
@@ -87,6 +88,11 @@ int board_link_open(board_link *l, const board_link_opts *o, snn_error *err)
     }
     drv_init(&l->drv, serial_transport(&l->port), (uint32_t)o->timeout_ms, (unsigned)o->attempts,
              (uint16_t)o->chunk);
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    l->progress_at = (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+    l->drv.progress = o->progress;
+    l->drv.progress_ctx = l;
     int r = drv_hello(&l->drv);
     if (r != DRV_OK) {
         board_link_fail(l, r, "HELLO", err);
@@ -123,6 +129,13 @@ int board_link_fail(const board_link *l, int result, const char *doing, snn_erro
     if (result == DRV_E_REFUSED)
         return snn_fail(err, "%s: %s: board refused: %s (code %d)", l->port.path, doing,
                         drv_board_error(l->drv.last_error), l->drv.last_error);
-    return snn_fail(err, "%s: %s: %s (timeout %u ms, %u attempts)", l->port.path, doing,
-                    drv_strerror(result), l->drv.timeout_ms, l->drv.attempts);
+    if (result == DRV_E_NO_REPLY) {
+        drv_stats s = drv_request_stats(&l->drv);
+        return snn_fail(err, "%s: %s: %s (%u attempts: %u replies damaged (bad CRC, bad length "
+                        "or cut short), %u requests damaged on the way (the board said so), %u "
+                        "timeouts with nothing received in %u ms)", l->port.path, doing,
+                        drv_strerror(result), (unsigned)s.retries + 1, (unsigned)s.damaged,
+                        (unsigned)s.line_errors, (unsigned)s.timeouts, l->drv.timeout_ms);
+    }
+    return snn_fail(err, "%s: %s: %s", l->port.path, doing, drv_strerror(result));
 }

@@ -24,12 +24,14 @@ typedef struct {
     int seed;             /* sim: seed of that damage */
     int timeout_ms;       /* per attempt */
     int attempts;         /* transmissions per request */
-    int chunk;            /* payload bytes per data frame (0 = the board's maximum) */
+    int chunk;            /* largest payload of a data frame (0 = the board's maximum) */
+    drv_progress progress; /* called during long exchanges (NULL: silent); ctx: the link */
 } board_link_opts;
 
 typedef struct {
     serial_port port;
     pid_t sim_pid; /* > 0 while the simulated board runs */
+    double progress_at; /* CLOCK_MONOTONIC seconds of the last progress report (or the start) */
     drv drv;
 } board_link;
 
@@ -37,7 +39,8 @@ int board_link_open(board_link *l, const board_link_opts *o, snn_error *err);
 /* Closes the port and, for a simulation, waits for the simulator to exit. */
 void board_link_close(board_link *l);
 
-/* A driver result as a message, with the board's error code when it refused. */
+/* A driver result as a message: the board's error code when it refused, what
+ * went wrong in the attempts when no good reply came. */
 int board_link_fail(const board_link *l, int result, const char *doing, snn_error *err);
 
 #endif

@@ -122,6 +122,9 @@ int board_classify(board_link *l, const qnet *q, const spike_data *data, int n,
         r->model_correct += m.prediction == data->labels[s];
         r->cycles += b.cycles;
         r->event_bytes += (uint64_t)nc;
+        if (l->drv.progress)
+            l->drv.progress(l->drv.progress_ctx, "classifying images", (uint32_t)s + 1,
+                            (uint32_t)n, &l->drv.stats);
     }
     r->seconds = now_s() - t0;
     free(codes);

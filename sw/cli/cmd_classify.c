@@ -51,7 +51,7 @@ int cmd_classify(int argc, char **argv)
     arg_spec specs[BOARD_LINK_N_SPECS + N_OWN];
     board_link_specs(&o, specs);
     const arg_spec own[N_OWN] = {
-        CLI_MODEL_ROW(d, "quantized model file"),
+        CLI_MODEL_ROW(d, "quantized model the board holds (required)"),
         CLI_DATA_ROWS(d, "--images", 1, 10000, "first N test images"),
         {"--deploy", ARG_FLAG, &deploy, 0, -1, "load the model first (always with --sim)"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
@@ -66,7 +66,8 @@ int cmd_classify(int argc, char **argv)
         return rc > 0 ? 0 : 2;
     const char *model_path = d.model;
     if (!model_path) {
-        fprintf(stderr, "snn classify: --model is required\n");
+        fprintf(stderr, "snn classify: --model is required: the model the board holds defines the "
+                        "input encoding (steps) and every result is checked against it\n");
         return 2;
     }
     if (board_link_finish_opts(&o, "classify") != 0)

@@ -56,9 +56,9 @@ int cmd_deploy(int argc, char **argv)
         printf("deployed %s to %s: %u weight bytes, CRC-32 %08x verified by the board\n",
                model_path, l.port.path, (unsigned)info->weight_bytes, (unsigned)crc);
         printf("  line: %u bytes out, %u in; %u retries (%u timeouts, %u damaged replies, %u "
-               "damaged requests)\n", (unsigned)st->tx_bytes, (unsigned)st->rx_bytes,
-               (unsigned)st->retries, (unsigned)st->timeouts, (unsigned)st->damaged,
-               (unsigned)st->line_errors);
+               "damaged requests), %u restarts of the load\n", (unsigned)st->tx_bytes,
+               (unsigned)st->rx_bytes, (unsigned)st->retries, (unsigned)st->timeouts,
+               (unsigned)st->damaged, (unsigned)st->line_errors, (unsigned)st->restarts);
         if (as_json) {
             json_out j;
             json_begin(&j, stdout);
@@ -74,6 +74,7 @@ int cmd_deploy(int argc, char **argv)
             json_int(&j, "rx_bytes", st->rx_bytes);
             json_int(&j, "retries", st->retries);
             json_int(&j, "timeouts", st->timeouts);
+            json_int(&j, "restarts", st->restarts);
             json_end(&j);
         }
     } else {
