@@ -30,7 +30,7 @@ typedef struct {
     hid_t ds, fspace, mem_type;
     hsize_t rows;
     size_t value_size;  /* bytes of one stored value */
-    uint64_t offset;    /* vlen: file offset of the raw rows (contiguous layout) */
+    uint64_t offset;    /* file offset of the raw rows (contiguous layout) */
 } shd_set;
 
 /* Variable-length rows as libhdf5 1.10 stores them, checked before it reads
@@ -169,8 +169,9 @@ static int value_type_ok(hid_t elem, H5T_class_t base)
     return 0;
 }
 
-/* Opens and checks one dataset: type, rank, extent, and for vlen rows a
- * contiguous layout inside the file (the one heap_check can read). */
+/* Opens and checks one dataset: type, rank, extent, and a layout whose stored
+ * bytes are the rows' (contiguous, inside the file, which heap_check can read
+ * for vlen rows; or compact labels). */
 static int open_set(hid_t file, const char *path, const heap_check *h, shd_set *s, snn_error *err)
 {
     if (H5Lexists(file, s->name, H5P_DEFAULT) <= 0)
@@ -202,21 +203,28 @@ static int open_set(hid_t file, const char *path, const heap_check *h, shd_set *
         return snn_fail(err, "%s: %s claims %llu rows, more than the file's %llu bytes can hold",
                         path, s->name, (unsigned long long)dim, (unsigned long long)h->file_size);
     s->rows = dim;
-    if (s->vlen && dim > 0) {
-        hid_t dcpl = H5Dget_create_plist(s->ds);
-        int contiguous = dcpl >= 0 && H5Pget_layout(dcpl) == H5D_CONTIGUOUS;
-        if (dcpl >= 0)
-            H5Pclose(dcpl);
-        haddr_t at = contiguous ? H5Dget_offset(s->ds) : HADDR_UNDEF;
-        uint64_t bytes = (uint64_t)dim * (8 + h->sizeof_addr);
-        if (at == HADDR_UNDEF)
-            return snn_fail(err, "%s: %s is not stored contiguously (chunked, compact or never "
-                            "written): not read (h5repack -l CONTI makes it so)", path, s->name);
-        if (at > h->file_size || bytes > h->file_size - at)
-            return snn_fail(err, "%s: %s: %llu rows at offset %llu run past the file's end", path,
-                            s->name, (unsigned long long)dim, (unsigned long long)at);
-        s->offset = at;
+    /* libhdf5 reads a layout as its message claims: a compact dataset of 0 bytes
+     * with rows to read copies from NULL. So the stored bytes must be the rows'. */
+    hid_t dcpl = H5Dget_create_plist(s->ds);
+    H5D_layout_t layout = dcpl >= 0 ? H5Pget_layout(dcpl) : H5D_LAYOUT_ERROR;
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    uint64_t bytes = (uint64_t)dim * (s->vlen ? 8 + h->sizeof_addr : s->value_size);
+    haddr_t at = layout == H5D_CONTIGUOUS ? H5Dget_offset(s->ds) : HADDR_UNDEF;
+    if (dim > 0 && layout == H5D_CONTIGUOUS && at == HADDR_UNDEF)
+        return snn_fail(err, "%s: %s has no data stored", path, s->name);
+    if (dim > 0 && (layout == H5D_CONTIGUOUS || (layout == H5D_COMPACT && !s->vlen))) {
+        if (H5Dget_storage_size(s->ds) != bytes ||
+            (at != HADDR_UNDEF && (at > h->file_size || bytes > h->file_size - at)))
+            return snn_fail(err, "%s: %s: %llu rows but %llu bytes stored (damaged file)", path,
+                            s->name, (unsigned long long)dim,
+                            (unsigned long long)H5Dget_storage_size(s->ds));
+    } else if (dim > 0) {
+        return snn_fail(err, "%s: %s is stored %s: not read (the loader checks contiguous "
+                        "data before libhdf5 reads it; h5repack -l CONTI makes it so)", path,
+                        s->name, layout == H5D_CHUNKED ? "in chunks" : "compact or unknown");
     }
+    s->offset = at;
     hid_t native = s->base == H5T_FLOAT ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT;
     s->mem_type = s->vlen ? H5Tvlen_create(native) : H5Tcopy(native);
     return s->mem_type < 0 ? snn_fail(err, "%s: libhdf5 cannot make a memory type", path) : 0;

@@ -2,9 +2,13 @@
  * input is written to a private temp file and loaded by its path, as a release
  * file would be (libhdf5 resolves the path, so a memfd's /proc/self/fd/N does
  * not open). Seeds: tests/fuzz/corpus/shd/ (make_shd_corpus.c).
- * libhdf5 itself allocates what a damaged header claims inside H5Fopen, before
- * the loader can look: run with ASAN_OPTIONS=allocator_may_return_null=1 so
- * that such a malloc fails (as it does outside ASan) instead of aborting. */
+ * libhdf5 itself allocates what a damaged object header claims (up to 2^37
+ * bytes) inside H5Fopen and H5Dopen2, before the loader can look, and loses a
+ * block on some of those errors. So run it with
+ *   ASAN_OPTIONS=allocator_may_return_null=1:max_allocation_size_mb=1024
+ *   LSAN_OPTIONS=suppressions=tests/fuzz/fuzz_shd.lsan
+ * (such a malloc then fails, as it does outside ASan, and libhdf5 reports an
+ * error that the loader returns). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
