@@ -44,7 +44,7 @@ typedef struct {
 typedef struct {
     int fd;
     unsigned sizeof_addr, sizeof_size; /* from the superblock: 2, 4 or 8 bytes */
-    uint64_t base, file_size;          /* addresses are relative to base (a user block) */
+    uint64_t file_size;                /* addresses are offsets: base address 0 */
     uint64_t heap_addr;                /* the collection parsed last (0: none) */
     uint64_t *obj_size;                /* its object sizes by index; UINT64_MAX: no object */
     size_t n_obj;
@@ -73,7 +73,7 @@ static int parse_collection(heap_check *h, uint64_t addr, const char *path, snn_
         return 0;
     const unsigned hdr = 8 + h->sizeof_size, obj_hdr = 8 + h->sizeof_size;
     uint8_t head[16];
-    uint64_t at = h->base + addr, size = 0;
+    uint64_t at = addr, size = 0;
     if (addr > h->file_size || read_at(h, at, head, hdr) != 0 || memcmp(head, "GCOL", 4) != 0 ||
         head[4] != 1 || (size = le_uint(head + 8, h->sizeof_size)) < hdr ||
         size > h->file_size - at)
@@ -392,23 +392,30 @@ static int load_block(shd_load_state *s, const char *path, hsize_t first, hsize_
     return 0;
 }
 
-/* The superblock's address and length sizes and the user block, for heap_check. */
+/* The superblock's address and length sizes, for heap_check. The superblock
+ * must open the file and its base address be 0: libhdf5 1.10 reads a crafted
+ * base address inconsistently (heap objects past their collection). */
 static int file_sizes(shd_load_state *s, const char *path, snn_error *err)
 {
+    static const uint8_t sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    uint8_t sb[40];
     hid_t fcpl = H5Fget_create_plist(s->file);
     size_t sa = 0, ss = 0;
-    hsize_t user_block = 0;
-    int ok = fcpl >= 0 && H5Pget_sizes(fcpl, &sa, &ss) >= 0 &&
-             H5Pget_userblock(fcpl, &user_block) >= 0;
+    int ok = fcpl >= 0 && H5Pget_sizes(fcpl, &sa, &ss) >= 0;
     if (fcpl >= 0)
         H5Pclose(fcpl);
-    if (!ok || (sa != 2 && sa != 4 && sa != 8) || (ss != 2 && ss != 4 && ss != 8) ||
-        user_block > s->heap.file_size)
+    if (!ok || (sa != 2 && sa != 4 && sa != 8) || (ss != 2 && ss != 4 && ss != 8))
         return snn_fail(err, "%s: unusual superblock (addresses of %zu bytes, lengths of %zu)",
                         path, sa, ss);
+    /* The base address follows the fixed fields: at 24 (version 0), 28 (1) or 12 (2, 3). */
+    unsigned base_at = 0;
+    if (read_at(&s->heap, 0, sb, sizeof sb) == 0 && memcmp(sb, sig, 8) == 0)
+        base_at = sb[8] == 0 ? 24 : sb[8] == 1 ? 28 : sb[8] <= 3 ? 12 : 0;
+    if (!base_at || base_at + sa > sizeof sb || le_uint(sb + base_at, (unsigned)sa) != 0)
+        return snn_fail(err, "%s: the HDF5 superblock does not start the file at base address 0 "
+                        "(a user block or a damaged superblock): not read", path);
     s->heap.sizeof_addr = (unsigned)sa;
     s->heap.sizeof_size = (unsigned)ss;
-    s->heap.base = user_block;
     return 0;
 }
 
