@@ -1,7 +1,7 @@
 /* fuzz_shd.c - libFuzzer harness of the SHD HDF5 loader (sw/exp/shd.c): the
  * input is written to a private temp file and loaded by its path, as a release
  * file would be (libhdf5 resolves the path, so a memfd's /proc/self/fd/N does
- * not open). Seeds: tests/fuzz/corpus/shd/ (make_shd_corpus.c).
+ * not open). Seeds: tests/fuzz/corpus/shd/ (corpus/make_shd_corpus.c).
  * libhdf5 itself allocates what a damaged object header claims (up to 2^37
  * bytes) inside H5Fopen and H5Dopen2, before the loader can look, and loses a
  * block on some of those errors. So run it with

@@ -1,7 +1,7 @@
 /* make_shd_corpus.c - writes the seed corpus of fuzz_shd.c: small SHD-layout
  * HDF5 files (float32 or float64 times, uint16 or uint8 units and labels, an
  * empty sample, edge values) with libhdf5. Run once, commit the files:
- *   cc -std=c11 -I/usr/include/hdf5/serial tests/fuzz/make_shd_corpus.c \
+ *   cc -std=c11 -I/usr/include/hdf5/serial tests/fuzz/corpus/make_shd_corpus.c \
  *      -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5 -o /tmp/mk && /tmp/mk tests/fuzz/corpus/shd */
 #include <hdf5.h>
 #include <stdint.h>
