@@ -2,11 +2,13 @@
 # test_exp_cli.sh BUILD - the experiment commands on bad input: a model whose
 # input count does not fit the data (vrd --model, report --model), results files
 # that are empty, hold a NUL byte or a seed out of range, and spike-train CSVs
-# with long lines; and vrd's pair lines going to a file, not the terminal.
+# with long lines; a damaged SHD file in a sweep; and vrd's pair lines going
+# to a file, not the terminal.
 set -u
 BUILD=$(realpath "${1:-build}")
 SNN=$BUILD/snn
-. "$(dirname "$0")/lib.sh"
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+. "$SRC/tests/lib.sh"
 D=$work
 cd "$D" || exit 1
 
@@ -71,5 +73,14 @@ check "vrd --csv reads a 606-character header line whole" test "$(grep -c . long
 { printf 'a,1\n'; printf 'b%0600d,2\n' 0; } > longid.csv
 fails_with "a 601-character train id is an error naming file:line" "longid.csv:2: train id longer" \
   "$SNN" vrd --csv longid.csv --out x.csv
+
+# 5. A damaged SHD file (one fuzz_shd crashed libhdf5 with) fails a sweep job with
+#    the loader's error naming the file, not a crash inside libhdf5.
+mkdir shd
+cp "$SRC/tests/fuzz/corpus/shd/crash-heap-object-size.h5" shd/shd_train.h5
+cp "$SRC/tests/fuzz/corpus/shd/good_f32.h5" shd/shd_test.h5
+fails_with "a sweep on a damaged SHD file says which file and what is wrong" \
+  "shd/shd_train.h5: global heap collection at 2496: an object runs past its end" \
+  "$SNN" sweep --dataset shd --data shd --ratios 0.8 --s1 0.01 --trials 1 --epochs 1 -j 1 -o shd.jsonl
 
 finish test_exp_cli
