@@ -1,7 +1,7 @@
 /* cmd_vrd.c - `snn vrd`: Van Rossum distances of spike trains from a CSV file
  * (sw/exp/vrd_csv.h), or of a model's hidden neurons on test images (grouped
  * E-E, E-I, I-I). Every pair's distance goes as CSV to --out (atomically;
- * vrd-pairs.csv by default, "-" for stdout: a model gives 4950 pairs per
+ * vrd-pairs.csv by default, "-" for stdout: 100 hidden neurons give 4950 pairs per
  * image); the summary goes to stdout.
  */
 #include <errno.h>
@@ -114,8 +114,8 @@ int cmd_vrd(int argc, char **argv)
     };
     int rc = args_parse("vrd",
                         "Van Rossum distances between spike trains (docs/experiments.md for the\n"
-                        "normalisations): from a CSV of spikes, or a model's hidden neurons (4950\n"
-                        "pairs per image). The pairs go to --out, the summary to stdout.",
+                        "normalisations): from a CSV of spikes, or a model's hidden neurons (4950 pairs\n"
+                        "per image with 100 of them). The pairs go to --out, the summary to stdout.",
                         specs, (int)(sizeof specs / sizeof specs[0]), argc, argv);
     if (rc)
         return rc > 0 ? 0 : 2;
