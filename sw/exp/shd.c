@@ -392,30 +392,30 @@ static int load_block(shd_load_state *s, const char *path, hsize_t first, hsize_
     return 0;
 }
 
-/* The superblock's address and length sizes, for heap_check. The superblock
- * must open the file and its base address be 0: libhdf5 1.10 reads a crafted
- * base address inconsistently (heap objects past their collection). */
-static int file_sizes(shd_load_state *s, const char *path, snn_error *err)
+/* Reads the superblock, before libhdf5 does: the sizes of addresses and
+ * lengths (for heap_check), and its base address, which must be 0 (no user
+ * block): libhdf5 1.10 reads a crafted base address inconsistently (heap
+ * objects past their collection). */
+static int read_superblock(heap_check *h, const char *path, snn_error *err)
 {
     static const uint8_t sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
     uint8_t sb[40];
-    hid_t fcpl = H5Fget_create_plist(s->file);
-    size_t sa = 0, ss = 0;
-    int ok = fcpl >= 0 && H5Pget_sizes(fcpl, &sa, &ss) >= 0;
-    if (fcpl >= 0)
-        H5Pclose(fcpl);
-    if (!ok || (sa != 2 && sa != 4 && sa != 8) || (ss != 2 && ss != 4 && ss != 8))
-        return snn_fail(err, "%s: unusual superblock (addresses of %zu bytes, lengths of %zu)",
+    if (read_at(h, 0, sb, sizeof sb) != 0 || memcmp(sb, sig, 8) != 0 || sb[8] > 3)
+        return snn_fail(err, "%s: not an HDF5 file (no superblock of version 0 to 3 at its "
+                        "start)", path);
+    /* Versions 0 and 1: sizes at bytes 13 and 14, base address at 24 (0) or 28 (1);
+     * versions 2 and 3: sizes at 9 and 10, base address at 12. */
+    int old = sb[8] <= 1;
+    unsigned sa = sb[old ? 13 : 9], ss = sb[old ? 14 : 10];
+    unsigned base_at = sb[8] == 0 ? 24 : sb[8] == 1 ? 28 : 12;
+    if ((sa != 2 && sa != 4 && sa != 8) || (ss != 2 && ss != 4 && ss != 8))
+        return snn_fail(err, "%s: unusual superblock (addresses of %u bytes, lengths of %u)",
                         path, sa, ss);
-    /* The base address follows the fixed fields: at 24 (version 0), 28 (1) or 12 (2, 3). */
-    unsigned base_at = 0;
-    if (read_at(&s->heap, 0, sb, sizeof sb) == 0 && memcmp(sb, sig, 8) == 0)
-        base_at = sb[8] == 0 ? 24 : sb[8] == 1 ? 28 : sb[8] <= 3 ? 12 : 0;
-    if (!base_at || base_at + sa > sizeof sb || le_uint(sb + base_at, (unsigned)sa) != 0)
-        return snn_fail(err, "%s: the HDF5 superblock does not start the file at base address 0 "
-                        "(a user block or a damaged superblock): not read", path);
-    s->heap.sizeof_addr = (unsigned)sa;
-    s->heap.sizeof_size = (unsigned)ss;
+    if (le_uint(sb + base_at, sa) != 0)
+        return snn_fail(err, "%s: the HDF5 superblock's base address is not 0 (a user block or "
+                        "a damaged superblock): not read", path);
+    h->sizeof_addr = sa;
+    h->sizeof_size = ss;
     return 0;
 }
 
@@ -440,13 +440,13 @@ int shd_load(const char *path, int limit, int steps, double max_time, spike_data
         goto done;
     }
     s.heap.file_size = (uint64_t)st.st_size;
+    if (read_superblock(&s.heap, path, err) != 0)
+        goto done;
     s.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (s.file < 0) {
-        snn_fail(err, "%s: cannot open as HDF5 (damaged or not an HDF5 file)", path);
+        snn_fail(err, "%s: cannot open as HDF5 (damaged file)", path);
         goto done;
     }
-    if (file_sizes(&s, path, err) != 0)
-        goto done;
     if (H5Lexists(s.file, "/spikes", H5P_DEFAULT) <= 0) {
         snn_fail(err, "%s: no /spikes group (not an SHD release file)", path);
         goto done;
