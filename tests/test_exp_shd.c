@@ -116,8 +116,9 @@ static void patch(const char *path, long at, const void *bytes, size_t n)
     fclose(fp);
 }
 
-/* Offset of the first global heap collection ("GCOL") in the file. */
-static long heap_offset(const char *path)
+/* Offset of the first occurrence of a 4-byte signature ("GCOL": a global heap
+ * collection, "HEAP": a local heap) in the file. */
+static long find_sig(const char *path, const char *sig)
 {
     static uint8_t buf[1 << 16];
     FILE *fp = fopen(path, "rb");
@@ -125,9 +126,9 @@ static long heap_offset(const char *path)
     size_t n = fread(buf, 1, sizeof buf, fp);
     fclose(fp);
     for (size_t i = 0; i + 4 <= n; i++)
-        if (memcmp(buf + i, "GCOL", 4) == 0)
+        if (memcmp(buf + i, sig, 4) == 0)
             return (long)i;
-    fail_msg("no global heap in %s", path);
+    fail_msg("no %s in %s", sig, path);
     return -1;
 }
 
@@ -297,13 +298,14 @@ static void test_rejects_bad_layouts(void **state)
 }
 
 /* Damage libhdf5 1.10 would act on: a heap object's size (H5HG_read copies it
- * into a buffer sized from the row), and the superblock's base address. */
+ * into a buffer sized from the row), the superblock's base address, and a
+ * local heap's data address. */
 static void test_rejects_damaged_heap(void **state)
 {
     (void)state;
     shd_fixture f = good();
     write_file(path, &f);
-    long gcol = heap_offset(path);
+    long gcol = find_sig(path, "GCOL");
     /* The first object (sample 0's 4 float32 times, 16 bytes) claims 12: still
      * inside its collection, but not the row's 4 values. */
     const uint8_t size12[8] = {12};
@@ -319,6 +321,16 @@ static void test_rejects_damaged_heap(void **state)
     const uint8_t base12 = 12;
     patch(path, 24, &base12, 1); /* superblock version 0: base address at byte 24 */
     expect_error("base address is not 0");
+
+    /* The root group's local heap with its data segment over its own header
+     * (libhdf5: SIGSEGV in H5F__accum_read from H5Lexists). */
+    write_file(path, &f);
+    long heap = find_sig(path, "HEAP");
+    uint8_t addr[8];
+    for (int i = 0; i < 8; i++)
+        addr[i] = (uint8_t)((uint64_t)(heap + 2) >> (8 * i));
+    patch(path, heap + 8 + 16, addr, sizeof addr); /* after signature, version, 2 lengths */
+    expect_error("over its own header");
 }
 
 /* Every file a fuzzer crashed libhdf5 with is refused (the corpus is read from
@@ -328,7 +340,8 @@ static void test_rejects_fuzz_crashes(void **state)
     (void)state;
     static const char *const crashes[] = {"crash-heap-object-size.h5",
                                           "crash-compact-labels-no-bytes.h5",
-                                          "crash-base-address.h5"};
+                                          "crash-base-address.h5",
+                                          "crash-local-heap-overlap.h5"};
     for (size_t i = 0; i < sizeof crashes / sizeof crashes[0]; i++) {
         char p[256];
         snprintf(p, sizeof p, "tests/fuzz/corpus/shd/%s", crashes[i]);

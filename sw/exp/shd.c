@@ -419,6 +419,43 @@ static int read_superblock(heap_check *h, const char *path, snn_error *err)
     return 0;
 }
 
+/* Checks every local heap (group member names) in the file before libhdf5
+ * looks a name up: libhdf5 1.10 copies from a wild pointer (SIGSEGV in
+ * H5F__accum_read, from H5Lexists) when a heap's data segment overlaps its
+ * own header. A heap is found by its signature "HEAP" and version 0; the
+ * chance of those 5 bytes plus a consistent header in spike data is nil. */
+static int check_local_heaps(const heap_check *h, const char *path, snn_error *err)
+{
+    enum { CHUNK = 1 << 20, KEEP = 64 }; /* KEEP: a heap header straddling two chunks */
+    const unsigned hdr = 8 + 2 * h->sizeof_size + h->sizeof_addr;
+    uint8_t *buf = malloc(CHUNK + KEEP);
+    if (!buf)
+        return snn_fail(err, "%s: out of memory", path);
+    int rc = 0;
+    for (uint64_t at = 0; rc == 0 && at < h->file_size; at += CHUNK) {
+        uint64_t n = h->file_size - at < CHUNK + KEEP ? h->file_size - at : CHUNK + KEEP;
+        if (read_at(h, at, buf, n) != 0) {
+            rc = snn_fail(err, "%s: read error", path);
+            break;
+        }
+        for (uint64_t i = 0; rc == 0 && i < n && i < CHUNK; i++) {
+            if (buf[i] != 'H' || n - i < hdr || memcmp(buf + i, "HEAP", 4) != 0 || buf[i + 4] != 0)
+                continue;
+            uint64_t heap = at + i, size = le_uint(buf + i + 8, h->sizeof_size);
+            uint64_t data = le_uint(buf + i + 8 + 2 * h->sizeof_size, h->sizeof_addr);
+            int inside = data <= h->file_size && size <= h->file_size - data;
+            int apart = data >= heap + hdr || data + size <= heap;
+            if (!inside || !apart)
+                rc = snn_fail(err, "%s: the local heap at %llu has its data (%llu bytes at %llu) "
+                              "%s (damaged file)", path, (unsigned long long)heap,
+                              (unsigned long long)size, (unsigned long long)data,
+                              inside ? "over its own header" : "past the end of the file");
+        }
+    }
+    free(buf);
+    return rc;
+}
+
 int shd_load(const char *path, int limit, int steps, double max_time, spike_data *out,
              snn_error *err)
 {
@@ -440,7 +477,7 @@ int shd_load(const char *path, int limit, int steps, double max_time, spike_data
         goto done;
     }
     s.heap.file_size = (uint64_t)st.st_size;
-    if (read_superblock(&s.heap, path, err) != 0)
+    if (read_superblock(&s.heap, path, err) != 0 || check_local_heaps(&s.heap, path, err) != 0)
         goto done;
     s.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (s.file < 0) {
