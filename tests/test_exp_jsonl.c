@@ -1,6 +1,7 @@
 /* test_exp_jsonl.c - reading results lines back, and the sweep's bookkeeping:
- * the JSON subset parser, grids and presets, keys, lists and shards, and the
- * results file's repair of a torn last line. */
+ * the JSON subset parser, grids and presets, keys, lists and shards, the
+ * results file's repair of a torn last line, and the report's reading of
+ * results files (empty files, NUL bytes, integers out of range). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include "../sw/exp/jsonl.h"
+#include "../sw/exp/report.h"
 #include "../sw/exp/sweep.h"
 
 static void test_parse(void **state)
@@ -60,6 +62,8 @@ static void test_rejects(void **state)
     expect_bad("{\"a\":1} trailing", "end of line");
     expect_bad("{a:1}", "quoted key");
     expect_bad("{\"a\":[1,\"x\"]}", "a number");
+    expect_bad("{\"a\":inf}", "a number"); /* strtod's words are not JSON */
+    expect_bad("{\"a\":nan}", "a number");
 }
 
 static void test_grids(void **state)
@@ -145,6 +149,87 @@ static void test_results_file(void **state)
     remove(path);
 }
 
+/* Writes len bytes of text to a fresh temp file; path receives its name. */
+static void write_temp(char *path, size_t path_len, const char *text, size_t len)
+{
+    snprintf(path, path_len, "/tmp/test_exp_jsonl_r.%ld", (long)getpid());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    fclose(f);
+}
+
+/* The sweep's reader takes an empty or all-torn file as "nothing done yet". */
+static void test_results_file_empty(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"", "{\"key\":\"a\""};
+    for (int i = 0; i < 2; i++) {
+        char path[64];
+        write_temp(path, sizeof path, texts[i], strlen(texts[i]));
+        sweep_done d;
+        int repaired;
+        snn_error err = {0};
+        assert_int_equal(sweep_done_load(path, &d, &repaired, &err), 0);
+        assert_int_equal(d.n, 0);
+        assert_false(sweep_done_has(&d, "a"));
+        sweep_done_free(&d);
+        remove(path);
+    }
+}
+
+/* report_load refuses text (len bytes, NULs allowed) with an error naming
+ * path:line and saying `want`. */
+static void expect_report_error(const char *text, size_t len, int line, const char *want)
+{
+    char path[64], where[96];
+    write_temp(path, sizeof path, text, len);
+    report_runs runs = {0};
+    snn_error err = {0};
+    assert_int_equal(report_load(path, &runs, &err), -1);
+    report_runs_free(&runs);
+    remove(path);
+    snprintf(where, sizeof where, "%s:%d", path, line);
+    if (!strstr(err.msg, where) || !strstr(err.msg, want))
+        fail_msg("error '%s' should name %s and say '%s'", err.msg, where, want);
+}
+
+#define RUN_FIELDS "\"key\":\"k\",\"ratio\":0.8,\"s1\":0.01,\"noise\":0,\"init_hz\":5,\"peak_acc\":0.7"
+
+static void test_report_load(void **state)
+{
+    (void)state;
+    const char good[] = "{" RUN_FIELDS ",\"seed\":3,\"epochs\":2,\"test_acc\":[0.5,0.7]}\n";
+    char path[64];
+    write_temp(path, sizeof path, good, strlen(good));
+    report_runs runs = {0};
+    snn_error err = {0};
+    assert_int_equal(report_load(path, &runs, &err), 0);
+    assert_int_equal(runs.n, 1);
+    assert_int_equal(runs.r[0].seed, 3);
+    assert_int_equal(runs.r[0].epochs, 2);
+    assert_int_equal(runs.r[0].n_test_acc, 2);
+    report_runs_free(&runs);
+    remove(path);
+
+    expect_report_error("", 0, 1, "no results");
+    expect_report_error("\n  \n", 2, 2, "no results");
+    const char nul[] = "{" RUN_FIELDS ",\"seed\":3}\n{\"key\"\0:1}\n";
+    expect_report_error(nul, sizeof nul - 1, 2, "NUL byte");
+    const char huge_seed[] = "{" RUN_FIELDS ",\"seed\":1e300}\n";
+    expect_report_error(huge_seed, strlen(huge_seed), 1, "\"seed\" is not an integer");
+    const char *const bad_ints[] = {
+        "{" RUN_FIELDS ",\"seed\":1,\"epochs\":null}\n",
+        "{" RUN_FIELDS ",\"seed\":1,\"epochs\":2.5}\n",
+        "{" RUN_FIELDS ",\"seed\":1,\"epochs\":\"2\"}\n",
+        "{" RUN_FIELDS ",\"seed\":1,\"epochs\":-1}\n",
+    };
+    for (size_t i = 0; i < sizeof bad_ints / sizeof bad_ints[0]; i++)
+        expect_report_error(bad_ints[i], strlen(bad_ints[i]), 1, "\"epochs\" is not an integer");
+    const char huge_images[] = "{" RUN_FIELDS ",\"seed\":1,\"rob_rtl_images\":3e10}\n";
+    expect_report_error(huge_images, strlen(huge_images), 1, "\"rob_rtl_images\"");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -152,6 +237,8 @@ int main(void)
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_grids),
         cmocka_unit_test(test_results_file),
+        cmocka_unit_test(test_results_file_empty),
+        cmocka_unit_test(test_report_load),
     };
     return cmocka_run_group_tests_name("exp_jsonl", tests, NULL, NULL);
 }

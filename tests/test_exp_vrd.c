@@ -1,17 +1,20 @@
 /* test_exp_vrd.c - the Van Rossum distance against known values and an
  * independent direct computation (double sums of exponential kernels, and
- * the filter run far past the raster instead of the closed-form tail). */
+ * the filter run far past the raster instead of the closed-form tail); the
+ * spike-train CSV reader on good and bad text. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "../sw/exp/vrd.h"
+#include "../sw/exp/vrd_csv.h"
 #include "../sw/util/rng.h"
 
 #define CLOSE(a, b, tol) assert_true(fabs((a) - (b)) <= (tol) || (print_message("%.12g vs %.12g\n", (double)(a), (double)(b)), 0))
@@ -157,6 +160,61 @@ static void test_groups(void **state)
     CLOSE(ei[1], sqrt(2 - 2 * exp(-7.0)), 1e-9); /* (0,4): one spike each, 7 steps apart */
 }
 
+/* Parses len bytes of text as "t.csv"; returns vrd_csv_parse's result. */
+static int parse_csv(const char *text, size_t len, int whole_steps, vrd_train_set *s,
+                     snn_error *err)
+{
+    char *buf = malloc(len + 1);
+    assert_non_null(buf);
+    memcpy(buf, text, len);
+    int rc = vrd_csv_parse(buf, len, "t.csv", whole_steps, s, err);
+    free(buf);
+    return rc;
+}
+
+static void expect_csv_error(const char *text, size_t len, const char *want)
+{
+    vrd_train_set s;
+    snn_error err = {0};
+    assert_int_equal(parse_csv(text, len, 1, &s, &err), -1);
+    assert_int_equal(s.n, 0);
+    if (!strstr(err.msg, want))
+        fail_msg("error '%s' should say '%s'", err.msg, want);
+}
+
+static void test_csv(void **state)
+{
+    (void)state;
+    /* A header longer than any fixed line buffer, CRLF, a blank line, times out of order,
+     * and a time after 600 spaces: all read whole. */
+    char text[2048];
+    int n = snprintf(text, sizeof text, "neuron,");
+    memset(text + n, 'x', 600);
+    n += 600;
+    n += snprintf(text + n, sizeof text - n, "\r\nb,7\r\na,5\n\na,2\nb,%600s\n", "3");
+    vrd_train_set s;
+    snn_error err = {0};
+    assert_int_equal(parse_csv(text, (size_t)n, 1, &s, &err), 0);
+    assert_int_equal(s.n, 2);
+    assert_string_equal(s.tr[0].id, "b");
+    assert_int_equal(s.tr[0].n, 2);
+    assert_true(s.tr[0].t[0] == 3 && s.tr[0].t[1] == 7);
+    assert_string_equal(s.tr[1].id, "a");
+    assert_true(s.tr[1].n == 2 && s.tr[1].t[0] == 2 && s.tr[1].t[1] == 5);
+    vrd_trains_free(&s);
+
+    expect_csv_error("", 0, "t.csv: no spikes");
+    expect_csv_error("id,time\n", 8, "t.csv: no spikes");
+    expect_csv_error("a,1\nb\n", 6, "t.csv:2: expected 'train_id,time'");
+    expect_csv_error("a,1\nb,inf\n", 10, "t.csv:2: expected 'train_id,time' with a finite time");
+    expect_csv_error("a,1\nb,1.5\n", 10, "t.csv:2: time 1.5 is not a whole step");
+    expect_csv_error("a,1\nb,\0 2\n", 10, "t.csv:2: column 3: NUL byte");
+    char long_id[128];
+    memset(long_id, 'i', 100);
+    snprintf(long_id + 100, sizeof long_id - 100, ",1\n");
+    expect_csv_error(long_id, strlen(long_id), "t.csv:1: train id longer than 63");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_times_vs_direct),
         cmocka_unit_test(test_raster_vs_direct),
         cmocka_unit_test(test_groups),
+        cmocka_unit_test(test_csv),
     };
     return cmocka_run_group_tests_name("exp_vrd", tests, NULL, NULL);
 }

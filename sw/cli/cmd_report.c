@@ -55,7 +55,10 @@ int cmd_report(int argc, char **argv)
     if (rc == 0 && model_path) {
         have_model = snn_model_load(model_path, &m, NULL, NULL, &err) == 0;
         have_data = have_model && encoded_set_load(data_dir, "t10k", 1, m.cfg.steps, &test, &err) == 0;
-        if (!have_data)
+        char what[2200];
+        snprintf(what, sizeof what, "%s (t10k) with model %s", data_dir, model_path);
+        if (!have_data ||
+            spike_data_check_shape(&test.spikes, m.cfg.n_in, m.cfg.n_out, what, &err) != 0)
             rc = 1;
         o.model = &m;
         o.data = &test.spikes;

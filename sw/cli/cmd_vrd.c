@@ -1,9 +1,8 @@
-/* cmd_vrd.c - `snn vrd`: Van Rossum distances of spike trains from a CSV file,
- * or of a model's hidden neurons on test images (grouped E-E, E-I, I-I).
- *
- * CSV input: one spike per line, "train_id,time" (time in steps or any unit
- * of tau); an optional header line; ids are any text. Output: every pair's
- * distance as CSV "a,b,distance" (to --out atomically, else stdout).
+/* cmd_vrd.c - `snn vrd`: Van Rossum distances of spike trains from a CSV file
+ * (sw/exp/vrd_csv.h), or of a model's hidden neurons on test images (grouped
+ * E-E, E-I, I-I). Every pair's distance goes as CSV to --out (atomically;
+ * vrd-pairs.csv by default, "-" for stdout: 100 hidden neurons give 4950 pairs per
+ * image); the summary goes to stdout.
  */
 #include <errno.h>
 #include <math.h>
@@ -13,112 +12,15 @@
 
 #include "../exp/stats.h"
 #include "../exp/vrd.h"
+#include "../exp/vrd_csv.h"
 #include "../net/kernels.h"
 #include "../util/atomic_file.h"
 #include "../util/json.h"
 #include "../util/args.h"
 #include "commands.h"
 
-typedef struct {
-    char id[64];
-    double *t;
-    int n, cap;
-} spike_train;
-
-typedef struct {
-    spike_train *tr;
-    int n, cap;
-} train_set;
-
-static void trains_free(train_set *s)
-{
-    for (int i = 0; i < s->n; i++)
-        free(s->tr[i].t);
-    free(s->tr);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Reads "id,time" lines; a first line whose time is not a number is a header. */
-static int read_csv(const char *path, int whole_steps, train_set *s, snn_error *err)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return snn_fail(err, "%s: cannot open: %s", path, strerror(errno));
-    char line[512];
-    int line_no = 0, rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        line_no++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (!line[0])
-            continue;
-        char *comma = strchr(line, ',');
-        char *end = NULL;
-        double t = comma ? strtod(comma + 1, &end) : NAN;
-        int numeric = comma && end != comma + 1 && strspn(end, " \t") == strlen(end);
-        if (!numeric && line_no == 1)
-            continue;
-        if (!numeric || !isfinite(t)) {
-            rc = snn_fail(err, "%s:%d: expected 'train_id,time', got '%s'", path, line_no, line);
-            break;
-        }
-        if (whole_steps && t != floor(t)) {
-            rc = snn_fail(err, "%s:%d: time %g is not a whole step (the grid normalisation "
-                          "needs steps; use --norm vr2001 or elephant)", path, line_no, t);
-            break;
-        }
-        *comma = '\0';
-        size_t id_len = strlen(line);
-        if (id_len >= sizeof s->tr[0].id) {
-            rc = snn_fail(err, "%s:%d: train id longer than %zu characters", path, line_no,
-                          sizeof s->tr[0].id - 1);
-            break;
-        }
-        int k = 0;
-        while (k < s->n && strcmp(s->tr[k].id, line) != 0)
-            k++;
-        if (k == s->n) {
-            if (s->n == s->cap) {
-                int cap = s->cap ? 2 * s->cap : 16;
-                spike_train *grown = realloc(s->tr, sizeof *grown * cap);
-                if (!grown) {
-                    rc = snn_fail(err, "out of memory");
-                    break;
-                }
-                s->tr = grown;
-                s->cap = cap;
-            }
-            memset(&s->tr[k], 0, sizeof s->tr[k]);
-            memcpy(s->tr[k].id, line, id_len + 1);
-            s->n++;
-        }
-        spike_train *tr = &s->tr[k];
-        if (tr->n == tr->cap) {
-            int cap = tr->cap ? 2 * tr->cap : 16;
-            double *grown = realloc(tr->t, sizeof *grown * cap);
-            if (!grown) {
-                rc = snn_fail(err, "out of memory");
-                break;
-            }
-            tr->t = grown;
-            tr->cap = cap;
-        }
-        tr->t[tr->n++] = t;
-    }
-    fclose(f);
-    if (rc == 0 && s->n == 0)
-        rc = snn_fail(err, "%s: no spikes", path);
-    for (int i = 0; rc == 0 && i < s->n; i++)
-        qsort(s->tr[i].t, s->tr[i].n, sizeof(double), cmp_double);
-    return rc;
-}
-
 /* Pairs of the CSV's trains -> out; returns the mean distance via *mean. */
-static int csv_pairs(const train_set *s, double tau, vrd_norm norm, FILE *out, double *mean)
+static int csv_pairs(const vrd_train_set *s, double tau, vrd_norm norm, FILE *out, double *mean)
 {
     double sum = 0;
     long pairs = 0;
@@ -176,10 +78,27 @@ static int model_pairs(const snn_model *m, const spike_data *d, int n, double ta
     return rc;
 }
 
+/* The model and its test images, refused unless the data fits the model. */
+static int load_model_data(const char *model_path, const char *data_dir, int images, snn_model *m,
+                           encoded_set *test, snn_error *err)
+{
+    if (snn_model_load(model_path, m, NULL, NULL, err) != 0)
+        return -1;
+    char what[2200];
+    snprintf(what, sizeof what, "%s (t10k) with model %s", data_dir, model_path);
+    if (encoded_set_load(data_dir, "t10k", images, m->cfg.steps, test, err) == 0) {
+        if (spike_data_check_shape(&test->spikes, m->cfg.n_in, m->cfg.n_out, what, err) == 0)
+            return 0;
+        encoded_set_free(test);
+    }
+    snn_model_free(m);
+    return -1;
+}
+
 int cmd_vrd(int argc, char **argv)
 {
-    const char *csv = NULL, *model_path = NULL, *data_dir = DEFAULT_DATA_DIR, *out_path = NULL;
-    const char *norm_name = "grid";
+    const char *csv = NULL, *model_path = NULL, *data_dir = DEFAULT_DATA_DIR;
+    const char *out_path = "vrd-pairs.csv", *norm_name = "grid";
     double tau = 1.0;
     int images = 8, as_json = 0;
     arg_spec specs[] = {
@@ -189,103 +108,100 @@ int cmd_vrd(int argc, char **argv)
         {"--images", ARG_INT, &images, 1, 10000, "test images for --model"},
         {"--tau", ARG_DOUBLE, &tau, 1e-9, 1e9, "time constant, in the unit of the times (steps for --model)"},
         {"--norm", ARG_STRING, &norm_name, 0, -1, "grid (the paper's), vr2001 or elephant"},
-        {"--out", ARG_STRING, &out_path, 0, -1, "write the pair distances here (CSV) instead of stdout"},
+        {"--out", ARG_STRING, &out_path, 0, -1, "every pair's distance as CSV (- for stdout)"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
     };
     int rc = args_parse("vrd",
                         "Van Rossum distances between spike trains (docs/experiments.md for the\n"
-                        "normalisations): from a CSV of spikes, or a model's hidden neurons.",
+                        "normalisations): from a CSV of spikes, or a model's hidden neurons (4950 pairs\n"
+                        "per image with 100 of them). The pairs go to --out, the summary to stdout.",
                         specs, (int)(sizeof specs / sizeof specs[0]), argc, argv);
     if (rc)
         return rc > 0 ? 0 : 2;
     int norm = vrd_norm_parse(norm_name);
-    if (norm < 0 || (!csv) == (!model_path)) {
-        fprintf(stderr, "snn vrd: %s\n", norm < 0 ? "--norm must be grid, vr2001 or elephant"
-                                                  : "give exactly one of --csv and --model");
+    int to_stdout = strcmp(out_path, "-") == 0;
+    if (norm < 0 || (!csv) == (!model_path) || (to_stdout && as_json)) {
+        fprintf(stderr, "snn vrd: %s\n",
+                norm < 0               ? "--norm must be grid, vr2001 or elephant"
+                : (!csv) == (!model_path) ? "give exactly one of --csv and --model"
+                                       : "--json needs --out FILE (the pairs would bury the summary)");
         return 2;
     }
-    if (!out_path && as_json) {
-        fprintf(stderr, "snn vrd: --json needs --out (the pairs would bury the summary)\n");
-        return 2;
-    }
+    /* Everything is read and checked before the output is opened. */
     snn_error err;
+    vrd_train_set trains = {0};
+    snn_model m;
+    encoded_set test;
+    rc = csv ? vrd_csv_load(csv, norm == VRD_GRID, &trains, &err)
+             : load_model_data(model_path, data_dir, images, &m, &test, &err);
+    if (rc != 0) {
+        fprintf(stderr, "snn vrd: %s\n", err.msg);
+        return 1;
+    }
     atomic_file af = {0};
     FILE *out = stdout;
-    if (out_path) {
-        if (atomic_open(&af, out_path, &err) != 0) {
-            fprintf(stderr, "snn vrd: %s\n", err.msg);
-            return 1;
-        }
+    if (!to_stdout) {
+        rc = atomic_open(&af, out_path, &err);
         out = af.fp;
     }
-    json_out j;
-    if (csv) {
-        train_set s = {0};
-        rc = read_csv(csv, norm == VRD_GRID, &s, &err);
-        double mean = NAN;
-        int pairs = rc == 0 ? csv_pairs(&s, tau, (vrd_norm)norm, out, &mean) : 0;
-        if (rc == 0 && as_json) {
-            json_begin(&j, stdout);
-            json_int(&j, "trains", s.n);
-            json_int(&j, "pairs", pairs);
-            json_num(&j, "mean_distance", mean);
-            json_str(&j, "norm", norm_name);
-            json_num(&j, "tau", tau);
-        }
-        trains_free(&s);
-    } else {
-        snn_model m;
-        encoded_set test;
-        rc = snn_model_load(model_path, &m, NULL, NULL, &err);
-        if (rc == 0) {
-            rc = encoded_set_load(data_dir, "t10k", images, m.cfg.steps, &test, &err);
-            if (rc == 0) {
-                double med[VRD_GROUPS] = {NAN, NAN, NAN}, mean[VRD_GROUPS] = {NAN, NAN, NAN};
-                stats_kw kw = {NAN, NAN, NAN, 0};
-                int n = images < test.spikes.n ? images : test.spikes.n;
-                rc = model_pairs(&m, &test.spikes, n, tau, (vrd_norm)norm, out, med, mean, &kw, &err);
-                if (rc == 0) {
-                    FILE *info = out == stdout ? stderr : stdout;
-                    if (!as_json)
-                        for (int g = 0; g < VRD_GROUPS; g++)
-                            fprintf(info, "%s: median %.4f mean %.4f\n", vrd_group_names[g], med[g],
-                                    mean[g]);
-                    if (!as_json)
-                        fprintf(info, "Kruskal-Wallis over the groups: H = %.3f, p = %.3g\n", kw.h, kw.p);
-                    if (as_json) {
-                        json_begin(&j, stdout);
-                        json_int(&j, "images", n);
-                        for (int g = 0; g < VRD_GROUPS; g++) {
-                            char k[32];
-                            snprintf(k, sizeof k, "median_%s", vrd_group_names[g]);
-                            json_num(&j, k, med[g]);
-                            snprintf(k, sizeof k, "mean_%s", vrd_group_names[g]);
-                            json_num(&j, k, mean[g]);
-                        }
-                        json_num(&j, "kw_h", kw.h);
-                        json_num(&j, "kw_p", kw.p);
-                        json_str(&j, "norm", norm_name);
-                        json_num(&j, "tau", tau);
-                    }
-                }
-                encoded_set_free(&test);
-            }
-            snn_model_free(&m);
-        }
+    int pairs = 0, n = 0;
+    double csv_mean = NAN, med[VRD_GROUPS] = {NAN, NAN, NAN}, mean[VRD_GROUPS] = {NAN, NAN, NAN};
+    stats_kw kw = {NAN, NAN, NAN, 0};
+    if (rc == 0 && csv) {
+        pairs = csv_pairs(&trains, tau, (vrd_norm)norm, out, &csv_mean);
+    } else if (rc == 0) {
+        n = images < test.spikes.n ? images : test.spikes.n;
+        rc = model_pairs(&m, &test.spikes, n, tau, (vrd_norm)norm, out, med, mean, &kw, &err);
+        pairs = n * m.cfg.n_hidden * (m.cfg.n_hidden - 1) / 2;
     }
-    if (out_path) {
+    if (!to_stdout && af.fp) {
         if (rc == 0)
             rc = atomic_commit(&af, &err);
         else
             atomic_abort(&af);
     }
-    if (rc != 0) {
+    if (rc == 0) {
+        FILE *info = to_stdout ? stderr : stdout; /* the summary never mixes into the pairs */
+        json_out j;
+        if (as_json) {
+            json_begin(&j, stdout);
+            if (csv) {
+                json_int(&j, "trains", trains.n);
+                json_num(&j, "mean_distance", csv_mean);
+            } else {
+                json_int(&j, "images", n);
+                for (int g = 0; g < VRD_GROUPS; g++) {
+                    char k[32];
+                    snprintf(k, sizeof k, "median_%s", vrd_group_names[g]);
+                    json_num(&j, k, med[g]);
+                    snprintf(k, sizeof k, "mean_%s", vrd_group_names[g]);
+                    json_num(&j, k, mean[g]);
+                }
+                json_num(&j, "kw_h", kw.h);
+                json_num(&j, "kw_p", kw.p);
+            }
+            json_int(&j, "pairs", pairs);
+            json_str(&j, "norm", norm_name);
+            json_num(&j, "tau", tau);
+            json_str(&j, "out", out_path);
+            json_end(&j);
+        } else if (csv) {
+            fprintf(info, "%d trains: mean distance %.4f\n", trains.n, csv_mean);
+        } else {
+            for (int g = 0; g < VRD_GROUPS; g++)
+                fprintf(info, "%s: median %.4f mean %.4f\n", vrd_group_names[g], med[g], mean[g]);
+            fprintf(info, "Kruskal-Wallis over the groups: H = %.3f, p = %.3g\n", kw.h, kw.p);
+        }
+        if (!as_json && !to_stdout)
+            fprintf(info, "%d pair distances (%s, tau %g) -> %s\n", pairs, norm_name, tau, out_path);
+    } else {
         fprintf(stderr, "snn vrd: %s\n", err.msg);
-        return 1;
     }
-    if (as_json) {
-        json_str(&j, "out", out_path);
-        json_end(&j);
+    if (csv) {
+        vrd_trains_free(&trains);
+    } else {
+        encoded_set_free(&test);
+        snn_model_free(&m);
     }
-    return 0;
+    return rc == 0 ? 0 : 1;
 }

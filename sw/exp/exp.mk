@@ -21,7 +21,7 @@ $(SWEEP_MPI): sw/exp/mpi/sweep_mpi.c
 # pipeline end to end: a tiny sweep over 2 MPI ranks, resume, kill, report.
 $(BUILD)/obj/tests/test_exp_shd.o: CFLAGS += $(HDF5_CFLAGS)
 TEST_BINS += $(SWEEP_MPI)
-TEST_CMDS += "tests/test_exp_sweep.sh $(BUILD)"
+TEST_CMDS += "tests/test_exp_sweep.sh $(BUILD)" "tests/test_exp_cli.sh $(BUILD)"
 
 # The demo's last step: a short sweep (resumable: a rerun only reports) and an
 # HTML report of it, with the demo model's raster and membrane traces.

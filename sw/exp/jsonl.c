@@ -2,6 +2,7 @@
 #include "jsonl.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,9 @@ static int parse_number(cursor *c, double *v)
         *v = NAN;
         return 0;
     }
+    /* JSON's numbers only: strtod alone would also take "inf", "nan" and hex. */
+    if (*c->s != '-' && (*c->s < '0' || *c->s > '9'))
+        return bad(c, "a number");
     char *end;
     *v = strtod(c->s, &end);
     if (end == c->s)
@@ -214,4 +218,33 @@ const char *jv_str(const jv_object *o, const char *key, const char *fallback)
 {
     const jv_field *f = jv_get(o, key);
     return f && f->kind == JV_STR ? f->str : fallback;
+}
+
+void jv_lines_init(jv_lines *l, char *text, size_t len, const char *path)
+{
+    memset(l, 0, sizeof *l);
+    l->text = text;
+    l->len = len;
+    l->path = path;
+}
+
+int jv_lines_next(jv_lines *l, char **line, snn_error *err)
+{
+    while (l->pos < l->len) {
+        char *start = l->text + l->pos, *nl = memchr(start, '\n', l->len - l->pos);
+        size_t n = nl ? (size_t)(nl - start) : l->len - l->pos;
+        start[n] = '\0';
+        l->pos += n + 1;
+        l->line_no++;
+        snprintf(l->what, sizeof l->what, "%s:%d", l->path, l->line_no);
+        size_t text_len = strlen(start);
+        if (text_len != n)
+            return snn_fail(err, "%s: column %zu: NUL byte (not a text line)", l->what,
+                            text_len + 1);
+        if (strspn(start, " \t\r") != n) {
+            *line = start;
+            return 1;
+        }
+    }
+    return 0;
 }

@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,6 +44,22 @@ static int grow_runs(report_runs *runs)
     return 0;
 }
 
+/* An integer field in [lo, hi] into *out; absent leaves the fallback. null, a
+ * string, a fraction or a number out of range is an error (casting them to int
+ * would be undefined). */
+static int int_field(const jv_object *o, const char *key, int fallback, int lo, int hi, int *out,
+                     const char *what, snn_error *err)
+{
+    const jv_field *f = jv_get(o, key);
+    *out = fallback;
+    if (!f)
+        return 0;
+    if (f->kind != JV_NUM || !(f->num >= lo && f->num <= hi) || f->num != floor(f->num))
+        return snn_fail(err, "%s: field \"%s\" is not an integer in [%d, %d]", what, key, lo, hi);
+    *out = (int)f->num;
+    return 0;
+}
+
 static int parse_run(const jv_object *o, report_run *r, const char *what, snn_error *err)
 {
     memset(r, 0, sizeof *r);
@@ -57,9 +74,11 @@ static int parse_run(const jv_object *o, report_run *r, const char *what, snn_er
     r->s1 = jv_num(o, "s1", NAN);
     r->noise = jv_num(o, "noise", NAN);
     r->dale = jv_num(o, "dale", 1) != 0;
-    r->seed = (int)jv_num(o, "seed", 0);
-    r->epochs = (int)jv_num(o, "epochs", 0);
-    r->train_samples = (int)jv_num(o, "train_samples", 0);
+    if (int_field(o, "seed", 0, INT_MIN, INT_MAX, &r->seed, what, err) != 0 ||
+        int_field(o, "epochs", 0, 0, INT_MAX, &r->epochs, what, err) != 0 ||
+        int_field(o, "train_samples", 0, 0, INT_MAX, &r->train_samples, what, err) != 0 ||
+        int_field(o, "rob_rtl_images", 0, 0, INT_MAX, &r->rob_rtl_images, what, err) != 0)
+        return -1;
     r->init_hz = jv_num(o, "init_hz", NAN);
     r->peak_acc = jv_num(o, "peak_acc", NAN);
     r->last10_acc = jv_num(o, "last10_acc", NAN);
@@ -82,13 +101,13 @@ static int parse_run(const jv_object *o, report_run *r, const char *what, snn_er
             robust_field_name(&robust_plan[i], rob_models[m], k, sizeof k);
             r->rob[i][m] = jv_num(o, k, NAN);
         }
-    r->rob_rtl_images = (int)jv_num(o, "rob_rtl_images", 0);
     r->rob_rtl_mismatches = jv_num(o, "rob_rtl_mismatches", NAN);
     r->cpu_seconds = jv_num(o, "cpu_seconds", NAN);
     const jv_field *ec = jv_get(o, "epoch_cpu_seconds");
     r->epoch_cpu = ec && ec->kind == JV_ARRAY ? stats_mean(ec->arr, ec->n_arr) : NAN;
     const jv_field *acc = jv_get(o, "test_acc");
-    r->key = strdup(key);
+    if (!(r->key = strdup(key)))
+        return snn_fail(err, "%s: out of memory", what);
     if (acc && acc->kind == JV_ARRAY && acc->n_arr > 0) {
         r->test_acc = malloc(sizeof *r->test_acc * acc->n_arr);
         if (r->test_acc) {
@@ -96,8 +115,6 @@ static int parse_run(const jv_object *o, report_run *r, const char *what, snn_er
             r->n_test_acc = acc->n_arr;
         }
     }
-    if (!r->key)
-        return snn_fail(err, "%s: out of memory", what);
     return 0;
 }
 
@@ -107,22 +124,18 @@ int report_load(const char *path, report_runs *runs, snn_error *err)
     size_t len;
     if (read_file(path, &data, &len, err) != 0)
         return -1;
-    char *text = realloc(data, len + 1);
+    char *text = realloc(data, len + 1); /* jv_lines' spare byte */
     if (!text) {
         free(data);
         return snn_fail(err, "%s: out of memory", path);
     }
-    text[len] = '\0';
-    int rc = 0, line_no = 0;
-    for (char *line = text, *next; rc == 0 && line && *line; line = next) {
-        line_no++;
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        if (strspn(line, " \t\r") == strlen(line))
-            continue;
-        char what[1100];
-        snprintf(what, sizeof what, "%s:%d", path, line_no);
+    jv_lines lines;
+    jv_lines_init(&lines, text, len, path);
+    int rc, lines_read = 0;
+    char *line;
+    while ((rc = jv_lines_next(&lines, &line, err)) == 1) {
+        const char *what = lines.what;
+        lines_read++;
         jv_object o;
         if (jv_parse(line, &o, what, err) != 0) {
             rc = -1;
@@ -146,10 +159,14 @@ int report_load(const char *path, report_runs *runs, snn_error *err)
             free(r.key);
             free(r.test_acc);
             rc = snn_fail(err, "%s: out of memory", path);
+            break;
         } else {
             runs->r[runs->n++] = r;
         }
     }
+    if (rc == 0 && lines_read == 0)
+        rc = snn_fail(err, "%s:%d: no results lines (the file is empty or blank)", path,
+                      lines.line_no ? lines.line_no : 1);
     free(text);
     return rc;
 }

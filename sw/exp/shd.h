@@ -21,8 +21,13 @@
 #define SHD_MAX_TIME 1.4 /* seconds: covers nearly every SHD utterance */
 
 /* Loads the first `limit` samples (all when limit <= 0) of an SHD HDF5 file.
- * Errors name the file and the problem (missing dataset, lengths that do not
- * match, a unit or label out of range, a negative or non-finite time). */
+ * The file is checked before libhdf5 reads it (a damaged one can crash
+ * libhdf5 1.10): superblock at the start with base address 0, local heaps,
+ * each dataset's type, rank, extent and layout (contiguous, as the release
+ * files are; chunked data is refused), and every variable-length row against
+ * its heap object. Errors name the file and the problem (missing dataset,
+ * wrong type or layout, lengths that do not match, damaged heap, a unit or
+ * label out of range, a negative or non-finite time). */
 int shd_load(const char *path, int limit, int steps, double max_time, spike_data *out,
              snn_error *err);
 

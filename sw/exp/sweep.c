@@ -173,24 +173,26 @@ int sweep_done_load(const char *path, sweep_done *d, int *repaired, snn_error *e
     }
     flock(fd, LOCK_UN);
     close(fd);
-    int cap = 0, line_no = 0;
-    for (size_t pos = 0; rc == 0 && pos < len; line_no++) {
-        char *line = (char *)data + pos, *nl = memchr(line, '\n', len - pos);
-        *nl = '\0';
-        pos = (size_t)(nl - (char *)data) + 1;
-        if (strspn(line, " \t\r") == strlen(line))
-            continue;
-        char what[1100];
-        snprintf(what, sizeof what, "%s:%d", path, line_no + 1);
+    char *text = rc == 0 ? realloc(data, len + 1) : NULL; /* jv_lines' spare byte */
+    if (rc == 0 && !text)
+        rc = snn_fail(err, "%s: out of memory", path);
+    if (text)
+        data = (uint8_t *)text;
+    jv_lines lines;
+    jv_lines_init(&lines, text, len, path);
+    int cap = 0;
+    char *line;
+    while (rc == 0 && (rc = jv_lines_next(&lines, &line, err)) == 1) {
+        rc = 0;
         jv_object o;
-        if (jv_parse(line, &o, what, err) != 0) {
+        if (jv_parse(line, &o, lines.what, err) != 0) {
             rc = -1;
             break;
         }
         const char *key = jv_str(&o, "key", NULL);
         if (!key) {
             jv_free(&o);
-            rc = snn_fail(err, "%s: no \"key\" (not a sweep results line)", what);
+            rc = snn_fail(err, "%s: no \"key\" (not a sweep results line)", lines.what);
             break;
         }
         if (d->n == cap) {
@@ -216,7 +218,8 @@ int sweep_done_load(const char *path, sweep_done *d, int *repaired, snn_error *e
         sweep_done_free(d);
         return -1;
     }
-    qsort(d->keys, d->n, sizeof *d->keys, cmp_str);
+    if (d->n) /* qsort's base may not be NULL, even for no elements */
+        qsort(d->keys, d->n, sizeof *d->keys, cmp_str);
     return 0;
 }
 

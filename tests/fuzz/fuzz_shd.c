@@ -1,0 +1,40 @@
+/* fuzz_shd.c - libFuzzer harness of the SHD HDF5 loader (sw/exp/shd.c): the
+ * input is written to a private temp file and loaded by its path, as a release
+ * file would be (libhdf5 resolves the path, so a memfd's /proc/self/fd/N does
+ * not open). Seeds: tests/fuzz/corpus/shd/ (corpus/make_shd_corpus.c).
+ * libhdf5 itself allocates what a damaged object header claims (up to 2^37
+ * bytes) inside H5Fopen and H5Dopen2, before the loader can look, and loses a
+ * block on some of those errors. So run it with
+ *   ASAN_OPTIONS=allocator_may_return_null=1:max_allocation_size_mb=1024
+ *   LSAN_OPTIONS=suppressions=tests/fuzz/fuzz_shd.lsan
+ * (such a malloc then fails, as it does outside ASan, and libhdf5 reports an
+ * error that the loader returns). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../sw/exp/shd.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char path[] = "/dev/shm/fuzz_shd.XXXXXX"; /* in memory where there is one */
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        memcpy(path, "/tmp/fuzz_shd.XXXXXX", sizeof "/tmp/fuzz_shd.XXXXXX");
+        fd = mkstemp(path);
+    }
+    if (fd < 0)
+        return 0;
+    int written = write(fd, data, size) == (ssize_t)size;
+    close(fd);
+    if (written) {
+        spike_data d;
+        snn_error err;
+        if (shd_load(path, 0, SHD_STEPS, SHD_MAX_TIME, &d, &err) == 0)
+            spike_data_free(&d);
+    }
+    unlink(path);
+    return 0;
+}
