@@ -15,3 +15,5 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SW_LIB)
 # End-to-end CLI checks of the training host.
 TEST_BINS += $(SNN)
 TEST_CMDS += "tests/cli_train.sh $(SNN)"
+# The bits of a small trained and quantized model, pinned (flags and code that move them fail).
+TEST_CMDS += "tests/model_checksum.sh $(SNN)"
