@@ -29,8 +29,12 @@ export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 endif
 
 # Names that several rooms use in targets and prerequisites: defined here, before any
-# fragment is read, so that no fragment depends on the order they are included in.
+# fragment is read, so that no fragment depends on the order they are included in. A
+# fragment that needs another room's name in a prerequisite writes $$(NAME) (expanded
+# once every fragment is read); the lists the rooms add to are recursive (=).
+.SECONDEXPANSION:
 SNN := $(BUILD)/snn
+SW_LIB_SRCS := $(filter-out sw/cli/%,$(wildcard sw/*/*.c))
 SW_LIB := $(BUILD)/libsnn.a
 DEMO_DIR := $(BUILD)/demo
 BOARD_SIM := $(BUILD)/snn-board-sim
@@ -76,10 +80,15 @@ $(BUILD_FLAGS): FORCE
 .PHONY: FORCE
 FORCE:
 
-# Objects and libraries other rooms link into `snn` (e.g. the Verilated core).
-SNN_EXTRA_OBJS :=
-SNN_EXTRA_LIBS :=
+# Objects and libraries other rooms link into `snn` (e.g. the Verilated core), programs
+# `make build` makes besides `snn`, and the test programs and commands `make test` runs.
+SNN_EXTRA_OBJS =
+SNN_EXTRA_LIBS =
 SNN_LINKER := $(CC)
+BUILD_EXTRA =
+TEST_BINS =
+TEST_CMDS =
+SOAK_CMDS =
 
 # Every room's fragment (<room>/<room>.mk and its sub-rooms'); any order works.
 include $(wildcard sw/*.mk sw/*/*.mk sim/*.mk sim/*/*.mk rtl/*.mk constraints/*.mk \
@@ -89,10 +98,10 @@ include $(wildcard sw/*.mk sw/*/*.mk sim/*.mk sim/*/*.mk rtl/*.mk constraints/*.
 DEMO_STEPS := demo-train demo-quantize demo-cosim demo-board demo-report
 BENCH_STEPS := bench-train bench-fixed bench-cosim bench-board bench-sweep
 
-$(SNN): $(SW_CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(SW_LIB) $(SNN_EXTRA_OBJS)
+$(SNN): $$(patsubst %.c,$(BUILD)/obj/%.o,$$(SW_CLI_SRCS)) $(SW_LIB) $$(SNN_EXTRA_OBJS)
 	$(SNN_LINKER) -fopenmp -o $@ $(filter %.o,$^) $(SW_LIB) $(SNN_EXTRA_LIBS) $(LDLIBS)
 
-build: $(SNN) $(BUILD_EXTRA)
+build: $(SNN) $$(BUILD_EXTRA)
 
 demo: deps ## The main job: train the paper's network on Fashion-MNIST and carry it down the pipeline
 	@$(MAKE) --no-print-directory build

@@ -70,7 +70,8 @@ bitstream: ## Bitstream and report for BOARD=icebreaker|hx8k (fails if it does n
 	@$(MAKE) --no-print-directory $(BOARD_BUILD)/$(BOARD).bin
 	@echo "bitstream: $(BOARD_BUILD)/$(BOARD).bin (report: $(BOARD_BUILD)/report.txt, report.json)"
 
-test-synth: ## Bitstreams of both boards: each must fit and meet timing
+test-synth: ## Every synthesis target: the core alone (rtl-synth), both boards' bitstreams (fit, timing)
+	@$(MAKE) --no-print-directory rtl-synth
 	@$(MAKE) --no-print-directory bitstream BOARD=icebreaker
 	@$(MAKE) --no-print-directory bitstream BOARD=hx8k
 

@@ -1,6 +1,5 @@
 # sw/: the C library (libsnn.a, one folder per pipeline stage) and the `snn` CLI.
 
-SW_LIB_SRCS := $(filter-out sw/cli/%,$(wildcard sw/*/*.c))
 SW_CLI_SRCS := $(wildcard sw/cli/*.c)
 
 $(BUILD)/obj/%.o: %.c $(BUILD_FLAGS)
