@@ -18,8 +18,9 @@ SAN_FLAGS := $(if $(SAN),-fsanitize=address$(comma)undefined -fno-sanitize-recov
 # With SAN=1 every compile and link (C, C++, tests, tools) carries the sanitizers.
 CC += $(SAN_FLAGS)
 CXX += $(SAN_FLAGS)
-# The same for the C++ that Verilator compiles and links itself (--build, --binary, its .mk).
-VERILATOR_SAN := $(if $(SAN),-CFLAGS "$(SAN_FLAGS) -g" -LDFLAGS "$(SAN_FLAGS)")
+# The same for the C++ that Verilator compiles and links itself (--build, --binary, its .mk;
+# no -g: debug info of its large generated functions costs minutes).
+VERILATOR_SAN := $(if $(SAN),-CFLAGS "$(SAN_FLAGS)" -LDFLAGS "$(SAN_FLAGS)")
 CFLAGS := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE $(OPT) -fopenmp -MMD -MP
 LDLIBS := -lz -lm
 ifneq ($(SAN),)
@@ -45,10 +46,10 @@ CORE_RTL := $(sort $(wildcard rtl/core/*.v))
 BUILD_FLAGS := $(BUILD)/flags
 
 # Debian packages the project needs; `make deps` installs whichever are missing.
-# clang and libclang-rt-14-dev (libclang_rt.fuzzer): `make fuzz`; help2man: the man page.
+# clang, libclang-rt-14-dev (libclang_rt.fuzzer) and libomp-dev: `make fuzz`; help2man: the man page.
 DEB_PACKAGES := gcc g++ make zlib1g-dev libcmocka-dev libfixmath-dev dataset-fashion-mnist \
 	verilator yosys nextpnr-ice40 fpga-icestorm gnuplot-nox libhdf5-dev openmpi-bin libopenmpi-dev \
-	python3-numpy gcc-arm-none-eabi clang libclang-rt-14-dev help2man
+	python3-numpy gcc-arm-none-eabi clang libclang-rt-14-dev libomp-dev help2man
 
 .DEFAULT_GOAL := all
 .SECONDARY:

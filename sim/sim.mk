@@ -24,9 +24,14 @@ SIM_CONFIG_hx8k = $(CORE_CONFIG_hx8k)
 
 # $(call sim_variant,name): the rules of one build; defines SIM_OBJS_<name>. Its
 # parameters are read when the recipe runs (any include order).
+# The Verilator arguments are kept in config, rewritten only when they change, so that
+# editing a makefile does not rebuild every core for nothing.
 define sim_variant
-$(BUILD)/sim/core-$(1)/Vsnn_core__ALL.a: $(CORE_RTL) sim/sim.mk constraints/constraints.mk
+$(BUILD)/sim/core-$(1)/config: FORCE
 	@mkdir -p $$(@D)
+	@echo "$$(addprefix -G,$$(SIM_CONFIG_$(1))) $(VERILATOR_SAN)" > $$@.new
+	@if cmp -s $$@.new $$@; then rm $$@.new; else mv $$@.new $$@; fi
+$(BUILD)/sim/core-$(1)/Vsnn_core__ALL.a: $(CORE_RTL) $(BUILD)/sim/core-$(1)/config
 	$(VERILATOR) --cc --trace-fst -Wall --top-module snn_core $$(addprefix -G,$$(SIM_CONFIG_$(1))) \
 	  -Mdir $$(@D) $(VERILATOR_SAN) --build -j 2 -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2" \
 	  $(CORE_RTL) > $$(@D)/verilator.log
@@ -56,16 +61,20 @@ COSIM_SEED_up5k := 3
 COSIM_SEED_icebreaker := 4
 COSIM_SEED_hx8k := 5
 COSIM_TEST_STEPS := 4000000
+# Under the sanitizers (SAN=1) only the core `snn` links, with fewer steps: the other builds
+# differ in parameters only, and each costs minutes to compile with ASan.
+COSIM_TEST_VARIANTS := $(if $(SAN),default,$(SIM_VARIANTS))
 COSIM_SOAK_STEPS ?= 100000000
 define cosim_random_test
 $(BUILD)/tests/cosim_random_$(1): $(BUILD)/obj/tests/cosim_random.o $(SIM_OBJS_$(1)) $(SW_LIB)
 	@mkdir -p $$(@D)
 	$(CXX) -fopenmp -o $$@ $$(filter %.o,$$^) $(SW_LIB) $(filter %.a,$(SIM_OBJS_$(1))) -lz -pthread $$(LDLIBS)
-TEST_BINS += $(BUILD)/tests/cosim_random_$(1)
-TEST_CMDS += "$(BUILD)/tests/cosim_random_$(1) $(COSIM_SEED_$(1)) $(COSIM_TEST_STEPS) $(BUILD)/tests/cosim-random-$(1)-mismatch.fst"
 SOAK_CMDS += "$(BUILD)/tests/cosim_random_$(1) now $$(COSIM_SOAK_STEPS) $(BUILD)/tests/cosim-random-$(1)-mismatch.fst"
 endef
 $(foreach v,$(SIM_VARIANTS),$(eval $(call cosim_random_test,$(v))))
+TEST_BINS += $(COSIM_TEST_VARIANTS:%=$(BUILD)/tests/cosim_random_%)
+TEST_CMDS += $(foreach v,$(COSIM_TEST_VARIANTS),"$(BUILD)/tests/cosim_random_$(v) $(COSIM_SEED_$(v)) \
+	$(if $(SAN),400000,$(COSIM_TEST_STEPS)) $(BUILD)/tests/cosim-random-$(v)-mismatch.fst")
 
 .PHONY: soak
 soak: ## Random co-simulation of every core variant with fresh seeds, COSIM_SOAK_STEPS neuron-steps each
