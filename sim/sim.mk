@@ -63,7 +63,7 @@ COSIM_SEED_narrow := 2
 COSIM_SEED_up5k := 3
 COSIM_SEED_icebreaker := 4
 COSIM_SEED_hx8k := 5
-COSIM_TEST_STEPS := 4000000
+COSIM_TEST_STEPS := 10000000
 # Under the sanitizers (SAN=1) only the core `snn` links, with fewer steps: the other builds
 # differ in parameters only, and each costs minutes to compile with ASan.
 COSIM_TEST_VARIANTS := $(if $(SAN),default,$(SIM_VARIANTS))
