@@ -3,19 +3,56 @@
 # in <room>/<room>.mk; this file holds what they share.
 
 SHELL := /bin/bash
-BUILD ?= build
+# Build settings (each variant has its own build dir, so they never mix objects):
+#   make NATIVE=1   -march=native: faster on this CPU, but the binary may die with SIGILL on
+#                   another (the default is portable: MPI sweeps run one binary on many machines)
+#   make SAN=1      AddressSanitizer + UndefinedBehaviorSanitizer on everything, the Verilated
+#                   models included, into build-san/ (`make test SAN=1`)
+BUILD ?= build$(if $(SAN),-san)$(if $(NATIVE),-native)
 CC := gcc
 CXX := g++
 # -ffp-contract=off: no fused multiply-adds, so results do not depend on the CPU.
-OPT ?= -O3 -march=native -ffp-contract=off
+OPT ?= $(if $(SAN),-O1 -g -fno-omit-frame-pointer,-O3) $(if $(NATIVE),-march=native) -ffp-contract=off
+comma := ,
+SAN_FLAGS := $(if $(SAN),-fsanitize=address$(comma)undefined -fno-sanitize-recover=all)
+# With SAN=1 every compile and link (C, C++, tests, tools) carries the sanitizers.
+CC += $(SAN_FLAGS)
+CXX += $(SAN_FLAGS)
+# The same for the C++ that Verilator compiles and links itself (--build, --binary, its .mk;
+# no -g: debug info of its large generated functions costs minutes), except UBSan's
+# alignment check: Verilator's trace buffers and its FST writer (GTKWave's fstapi.c) load
+# and store 64-bit words at 32-bit alignment by design (fine on x86 and ARMv7+).
+VERILATED_SAN_FLAGS := $(if $(SAN),-fno-sanitize=alignment)
+VERILATOR_SAN := $(if $(SAN),-CFLAGS "$(SAN_FLAGS) $(VERILATED_SAN_FLAGS)" -LDFLAGS "$(SAN_FLAGS)")
 CFLAGS := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE $(OPT) -fopenmp -MMD -MP
 LDLIBS := -lz -lm
+ifneq ($(SAN),)
+# Fail on the first finding, with a stack; leaks count.
+export ASAN_OPTIONS := detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
+endif
+
+# Names that several rooms use in targets and prerequisites: defined here, before any
+# fragment is read, so that no fragment depends on the order they are included in. A
+# fragment that needs another room's name in a prerequisite writes $$(NAME) (expanded
+# once every fragment is read); the lists the rooms add to are recursive (=).
+.SECONDEXPANSION:
 SNN := $(BUILD)/snn
+SW_LIB_SRCS := $(filter-out sw/cli/%,$(wildcard sw/*/*.c))
+SW_LIB := $(BUILD)/libsnn.a
+DEMO_DIR := $(BUILD)/demo
+BOARD_SIM := $(BUILD)/snn-board-sim
+# The Verilog of the core (docs/core.md): lint, simulation and synthesis all read this list.
+CORE_RTL := $(sort $(wildcard rtl/core/*.v))
+# Every C object depends on the compiler and flags it was built with: a change (e.g. of
+# OPT) rebuilds. (SAN and NATIVE have their own build dirs.)
+BUILD_FLAGS := $(BUILD)/flags
 
 # Debian packages the project needs; `make deps` installs whichever are missing.
+# clang, libclang-rt-14-dev (libclang_rt.fuzzer) and libomp-dev: `make fuzz`; help2man: the man page.
 DEB_PACKAGES := gcc g++ make zlib1g-dev libcmocka-dev libfixmath-dev dataset-fashion-mnist \
 	verilator yosys nextpnr-ice40 fpga-icestorm gnuplot-nox libhdf5-dev openmpi-bin libopenmpi-dev \
-	python3-numpy gcc-arm-none-eabi
+	python3-numpy gcc-arm-none-eabi clang libclang-rt-14-dev libomp-dev help2man
 
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -37,26 +74,38 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
 	  awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
 
-clean: ## Remove everything the build made
+clean: ## Remove everything the build made (this variant's build dir)
 	rm -rf $(BUILD)
 
-# Objects and libraries other rooms link into `snn` (e.g. the Verilated core).
-SNN_EXTRA_OBJS :=
-SNN_EXTRA_LIBS :=
-SNN_LINKER := $(CC)
+$(BUILD_FLAGS): FORCE
+	@mkdir -p $(@D)
+	@echo "$(CC) $(CXX) $(CFLAGS) $(VERILATOR_SAN)" > $@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+.PHONY: FORCE
+FORCE:
 
-include sw/sw.mk
-include $(wildcard rtl/rtl.mk sim/sim.mk firmware/firmware.mk constraints/constraints.mk)
-include tests/tests.mk
+# Objects and libraries other rooms link into `snn` (e.g. the Verilated core), programs
+# `make build` makes besides `snn`, and the test programs and commands `make test` runs.
+SNN_EXTRA_OBJS =
+SNN_EXTRA_LIBS =
+SNN_LINKER := $(CC)
+BUILD_EXTRA =
+TEST_BINS =
+TEST_CMDS =
+SOAK_CMDS =
+
+# Every room's fragment (<room>/<room>.mk and its sub-rooms'); any order works.
+include $(wildcard sw/*.mk sw/*/*.mk sim/*.mk sim/*/*.mk rtl/*.mk constraints/*.mk \
+	firmware/*.mk tests/*.mk tests/*/*.mk)
 
 # The pipeline's steps as each room defines them; run one after the other, in this order.
 DEMO_STEPS := demo-train demo-quantize demo-cosim demo-board demo-report demo-summary
 BENCH_STEPS := bench-train bench-fixed bench-cosim bench-board bench-sweep
 
-$(SNN): $(SW_CLI_SRCS:%.c=$(BUILD)/obj/%.o) $(SW_LIB) $(SNN_EXTRA_OBJS)
+$(SNN): $$(patsubst %.c,$(BUILD)/obj/%.o,$$(SW_CLI_SRCS)) $(SW_LIB) $$(SNN_EXTRA_OBJS)
 	$(SNN_LINKER) -fopenmp -o $@ $(filter %.o,$^) $(SW_LIB) $(SNN_EXTRA_LIBS) $(LDLIBS)
 
-build: $(SNN) $(BUILD_EXTRA)
+build: $(SNN) $$(BUILD_EXTRA)
 
 demo: deps ## The main job: train the paper's network on Fashion-MNIST and carry it down the pipeline
 	@$(MAKE) --no-print-directory build

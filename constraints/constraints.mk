@@ -22,29 +22,41 @@ icebreaker_SYNTH := -spram -dsp -abc9
 # BOARD_QUANTIZE) and no noise generator, which would cost the lanes' room. The simulated
 # board (sim/board/) is built with the same, so its cycle counts are this board's. RL = 2
 # would save 500 cycles per image but fills 99% of the cells and misses 20 MHz.
-BOARD_CORE_P := 8
-BOARD_CORE_PL := 4
-BOARD_CORE_RL := 1
-BOARD_CORE_H := 16
-BOARD_CORE_R := 16
-BOARD_CORE_NOISE := 0
+#
+# The core configurations that ship, each defined here once as the core's Verilog
+# parameters (NAME=VALUE; the rest are snn_core.v's defaults). Synthesis (-set), the
+# simulated cores and their random co-simulation (sim/sim.mk, -G), the simulated board
+# and the lint all derive theirs from these.
+CORE_CONFIG_icebreaker := P=8 PL=4 RL=1 H=16 R=16 NOISE=0
+# No SPRAM and no DSP on the HX8K: weights in block RAM and multipliers in logic, so a
+# smaller network (784-8-10) with 16-bit registers (snn quantize --hidden-bits 16 --readout-bits 16).
+CORE_CONFIG_hx8k := P=2 PL=1 RL=1 MAX_HID=8 H=16 R=16
+CORE_CONFIGS := icebreaker hx8k
+# $(call core_param,CONFIG,NAME): one parameter's value; core_set/core_gen: a whole
+# configuration as Yosys chparam (-set P 8 ...) or Verilator (-GP=8 ...) arguments.
+core_param = $(patsubst $(2)=%,%,$(filter $(2)=%,$(CORE_CONFIG_$(1))))
+core_set = $(foreach p,$(CORE_CONFIG_$(1)),-set $(subst =, ,$(p)))
+core_gen = $(addprefix -G,$(CORE_CONFIG_$(1)))
+BOARD_CORE_P := $(call core_param,icebreaker,P)
+BOARD_CORE_PL := $(call core_param,icebreaker,PL)
+BOARD_CORE_RL := $(call core_param,icebreaker,RL)
+BOARD_CORE_H := $(call core_param,icebreaker,H)
+BOARD_CORE_R := $(call core_param,icebreaker,R)
+BOARD_CORE_NOISE := $(call core_param,icebreaker,NOISE)
 BOARD_QUANTIZE := --weight-bits 8 --hidden-bits $(BOARD_CORE_H) --readout-bits $(BOARD_CORE_R)
-icebreaker_PARAMS := -set P $(BOARD_CORE_P) -set PL $(BOARD_CORE_PL) -set RL $(BOARD_CORE_RL) \
-	-set H $(BOARD_CORE_H) -set R $(BOARD_CORE_R) -set NOISE $(BOARD_CORE_NOISE)
+icebreaker_PARAMS := $(call core_set,icebreaker)
 hx8k_MHZ := 16
 hx8k_NEXTPNR := --hx8k --package ct256
 hx8k_TOP := board_top_hx8k
 hx8k_SYNTH :=
-# No SPRAM and no DSP on the HX8K: weights in block RAM and multipliers in logic, so a
-# smaller network (784-8-10) with 16-bit registers (snn quantize --hidden-bits 16 --readout-bits 16).
-hx8k_PARAMS := -set P 2 -set PL 1 -set RL 1 -set MAX_HID 8 -set H 16 -set R 16
+hx8k_PARAMS := $(call core_set,hx8k)
 
 BOARD_BUILD := $(BUILD)/board/$(BOARD)
 # Cycles per image for the report: the simulated board is the iCEBreaker's build, so
 # its last demo run (demo-board) counts for the iCEBreaker only.
 BOARD_CLASSIFY_JSON ?= $(if $(filter icebreaker,$(BOARD)),$(wildcard $(BOARD_DEMO_JSON)))
 BOARD_SYNTH_RTL = $(sort $(filter-out rtl/board/board_top_%.v,$(wildcard rtl/board/*.v)) \
-	rtl/board/$($(BOARD)_TOP).v $(wildcard rtl/core/*.v))
+	rtl/board/$($(BOARD)_TOP).v $(CORE_RTL))
 BOARD_MHZ = $($(BOARD)_MHZ)
 
 .PHONY: bitstream test-synth
@@ -58,7 +70,8 @@ bitstream: ## Bitstream and report for BOARD=icebreaker|hx8k (fails if it does n
 	@$(MAKE) --no-print-directory $(BOARD_BUILD)/$(BOARD).bin
 	@echo "bitstream: $(BOARD_BUILD)/$(BOARD).bin (report: $(BOARD_BUILD)/report.txt, report.json)"
 
-test-synth: ## Bitstreams of both boards: each must fit and meet timing
+test-synth: ## Every synthesis target: the core alone (rtl-synth), both boards' bitstreams (fit, timing)
+	@$(MAKE) --no-print-directory rtl-synth
 	@$(MAKE) --no-print-directory bitstream BOARD=icebreaker
 	@$(MAKE) --no-print-directory bitstream BOARD=hx8k
 
@@ -68,8 +81,6 @@ $(BOARD_BUILD)/settings: FORCE
 	@mkdir -p $(@D)
 	@echo "$(BOARD_MHZ) MHz, $(BOARD_BAUD) baud, $($(BOARD)_PARAMS)" > $@.new
 	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
-.PHONY: FORCE
-FORCE:
 
 # The PLL settings for the target clock, from icepll (12 MHz: no PLL, the oscillator).
 $(BOARD_BUILD)/pll.params: $(BOARD_BUILD)/settings

@@ -3,7 +3,7 @@
  * Everything here talks to the core through its ports only (core_shim.h),
  * exactly as a board top level would: register and weight writes, the event
  * stream with end-of-step markers, the spike port, reads. Not here: pins
- * and clock (core_shim.cpp), checking results (sw/cosim/).
+ * and clock (core_shim.cpp), checking results (sim/cosim/).
  */
 #include "core_sim.h"
 

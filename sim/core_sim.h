@@ -5,7 +5,7 @@
  * what the hardware produced: every hidden spike, max[k], out[k], the
  * prediction and the clock cycles it took. Also reads state between steps and
  * writes FST waveforms of chosen steps. Not here: the comparison with the
- * reference model (sw/cosim/).
+ * reference model (sim/cosim/).
  */
 #ifndef SNN_CORE_SIM_H
 #define SNN_CORE_SIM_H

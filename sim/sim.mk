@@ -1,41 +1,54 @@
-# sim/: the Verilated snn_core as objects the C side links: per build variant,
+# sim/: the Verilated snn_core as objects the C side links, and the co-simulation
+# (sim/cosim/: the core against the integer model). Per build variant,
 # $(BUILD)/sim/core-<variant>/ holds Verilator's model library, the Verilator runtime
-# and the C++ shim; core_sim.c (C) is shared. `snn` links the "default"
-# variant; the random tests also "narrow" (small registers: saturation is common)
-# and "up5k" (the Verilog defaults, the build that fits the iCE40 UP5K's 8 DSPs).
+# and the C++ shim; core_sim.c and sim/cosim/ (C) are shared. `snn` links the "default"
+# variant; the random tests run every variant.
 
 VERILATOR ?= verilator
 VERILATOR_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
-CORE_RTL := $(sort $(wildcard rtl/core/*.v))
 # -O2 for the model: -O3 buys little on Verilator's large functions and costs build time.
 SIM_CXXFLAGS := -O2 -std=c++17 -fPIC -w -I$(VERILATOR_INC) -I$(VERILATOR_INC)/vltstd
 SIM_VERILATOR_RUNTIME := verilated.cpp verilated_fst_c.cpp verilated_threads.cpp
+SIM_C_SRCS := sim/core_sim.c $(wildcard sim/cosim/*.c)
+# Verilator's FST writer embeds GTKWave's fstapi.c, which shifts negative values (UBSan:
+# shift-base): third-party code, so with SAN=1 it keeps AddressSanitizer but not UBSan.
+SIM_RUNTIME_FLAGS_verilated_fst_c := $(if $(SAN),-fno-sanitize=undefined)
 
-# The builds: P lanes, widths B/H/R, largest shapes (MAX sizes cover the paper's
-# Fashion-MNIST and SHD networks).
-SIM_PARAMS_default := -GP=8 -GPL=8 -GRL=8 -GB=8 -GH=24 -GR=32 -GMAX_IN=1024 -GMAX_HID=256 -GMAX_OUT=32
-SIM_PARAMS_narrow := -GP=4 -GPL=2 -GRL=1 -GB=8 -GH=12 -GR=14 -GMAX_IN=1024 -GMAX_HID=256 -GMAX_OUT=32
-SIM_PARAMS_up5k :=
+# The builds (Verilog parameters NAME=VALUE, the rest snn_core.v's defaults): "default"
+# (MAX sizes cover the paper's Fashion-MNIST and SHD networks), "narrow" (small registers:
+# saturation is common), "up5k" (the Verilog defaults) and every configuration that ships
+# on a board (constraints/constraints.mk, CORE_CONFIGS), defined there once.
+SIM_CONFIG_default := P=8 PL=8 RL=8 B=8 H=24 R=32 MAX_IN=1024 MAX_HID=256 MAX_OUT=32
+SIM_CONFIG_narrow := P=4 PL=2 RL=1 B=8 H=12 R=14 MAX_IN=1024 MAX_HID=256 MAX_OUT=32
+SIM_CONFIG_up5k :=
+SIM_VARIANTS := default narrow up5k icebreaker hx8k
+SIM_CONFIG_icebreaker = $(CORE_CONFIG_icebreaker)
+SIM_CONFIG_hx8k = $(CORE_CONFIG_hx8k)
 
-# $(call sim_variant,name): the rules of one build; defines SIM_OBJS_<name>.
+# $(call sim_variant,name): the rules of one build; defines SIM_OBJS_<name>. Its
+# parameters are read when the recipe runs (any include order).
+# The Verilator arguments are kept in config, rewritten only when they change, so that
+# editing a makefile does not rebuild every core for nothing.
 define sim_variant
-$(BUILD)/sim/core-$(1)/Vsnn_core__ALL.a: $(CORE_RTL) sim/sim.mk
+$(BUILD)/sim/core-$(1)/config: FORCE
 	@mkdir -p $$(@D)
-	$(VERILATOR) --cc --trace-fst -Wall --top-module snn_core $(SIM_PARAMS_$(1)) -Mdir $$(@D) \
-	  --build -j 2 -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2" $(CORE_RTL) > $$(@D)/verilator.log
+	@echo "$$(addprefix -G,$$(SIM_CONFIG_$(1))) $(VERILATOR_SAN)" > $$@.new
+	@if cmp -s $$@.new $$@; then rm $$@.new; else mv $$@.new $$@; fi
+$(BUILD)/sim/core-$(1)/Vsnn_core__ALL.a: $(CORE_RTL) $(BUILD)/sim/core-$(1)/config
+	$(VERILATOR) --cc --trace-fst -Wall --top-module snn_core $$(addprefix -G,$$(SIM_CONFIG_$(1))) \
+	  -Mdir $$(@D) $(VERILATOR_SAN) --build -j 2 -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2" \
+	  $(CORE_RTL) > $$(@D)/verilator.log
 $(BUILD)/sim/core-$(1)/core_shim.o: sim/core_shim.cpp sim/core_shim.h $(BUILD)/sim/core-$(1)/Vsnn_core__ALL.a
-	$(CXX) $(SIM_CXXFLAGS) -I$(BUILD)/sim/core-$(1) -c $$< -o $$@
+	$(CXX) $(SIM_CXXFLAGS) $(VERILATED_SAN_FLAGS) -I$(BUILD)/sim/core-$(1) -c $$< -o $$@
 $(BUILD)/sim/core-$(1)/runtime/%.o: $(VERILATOR_INC)/%.cpp $(BUILD)/sim/core-$(1)/Vsnn_core__ALL.a
 	@mkdir -p $$(@D)
-	$(CXX) $(SIM_CXXFLAGS) -I$(BUILD)/sim/core-$(1) -c $$< -o $$@
-SIM_OBJS_$(1) := $(BUILD)/obj/sim/core_sim.o $(BUILD)/sim/core-$(1)/core_shim.o \
+	$(CXX) $(SIM_CXXFLAGS) $(VERILATED_SAN_FLAGS) $$(SIM_RUNTIME_FLAGS_$$*) -I$(BUILD)/sim/core-$(1) -c $$< -o $$@
+SIM_OBJS_$(1) := $(SIM_C_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/sim/core-$(1)/core_shim.o \
 	$(SIM_VERILATOR_RUNTIME:%.cpp=$(BUILD)/sim/core-$(1)/runtime/%.o) $(BUILD)/sim/core-$(1)/Vsnn_core__ALL.a
 endef
-$(eval $(call sim_variant,default))
-$(eval $(call sim_variant,narrow))
-$(eval $(call sim_variant,up5k))
+$(foreach v,$(SIM_VARIANTS),$(eval $(call sim_variant,$(v))))
 
--include $(BUILD)/obj/sim/core_sim.d
+-include $(wildcard $(BUILD)/obj/sim/*.d $(BUILD)/obj/sim/cosim/*.d)
 
 # `snn` links the default core (C++ runtime, hence the C++ linker).
 SNN_EXTRA_OBJS += $(SIM_OBJS_default)
@@ -43,13 +56,30 @@ SNN_EXTRA_LIBS += $(filter %.a,$(SIM_OBJS_default)) -lz -pthread
 SNN_LINKER := $(CXX)
 
 # Random differential tests against the integer model, once per core variant:
-# $(BUILD)/tests/cosim_random_<variant>, a fresh seed per run (printed).
-COSIM_VARIANTS := default narrow up5k
+# $(BUILD)/tests/cosim_random_<variant> SEED NEURON_STEPS. `make test` runs fixed seeds
+# (reproducible; one per variant), `make soak` fresh ones (printed) and longer runs.
+COSIM_SEED_default := 1
+COSIM_SEED_narrow := 2
+COSIM_SEED_up5k := 3
+COSIM_SEED_icebreaker := 4
+COSIM_SEED_hx8k := 5
+COSIM_TEST_STEPS := 10000000
+# Under the sanitizers (SAN=1) only the core `snn` links, with fewer steps: the other builds
+# differ in parameters only, and each costs minutes to compile with ASan.
+COSIM_TEST_VARIANTS := $(if $(SAN),default,$(SIM_VARIANTS))
+COSIM_SOAK_STEPS ?= 100000000
 define cosim_random_test
 $(BUILD)/tests/cosim_random_$(1): $(BUILD)/obj/tests/cosim_random.o $(SIM_OBJS_$(1)) $(SW_LIB)
 	@mkdir -p $$(@D)
-	$(CXX) -fopenmp -o $$@ $$(filter %.o,$$^) $(SW_LIB) $(filter %.a,$(SIM_OBJS_$(1))) -lz -pthread $(LDLIBS)
-TEST_BINS += $(BUILD)/tests/cosim_random_$(1)
-TEST_CMDS += "$(BUILD)/tests/cosim_random_$(1) now 10000000 $(BUILD)/tests/cosim-random-$(1)-mismatch.fst"
+	$(CXX) -fopenmp -o $$@ $$(filter %.o,$$^) $(SW_LIB) $(filter %.a,$(SIM_OBJS_$(1))) -lz -pthread $$(LDLIBS)
+SOAK_CMDS += "$(BUILD)/tests/cosim_random_$(1) now $$(COSIM_SOAK_STEPS) $(BUILD)/tests/cosim-random-$(1)-mismatch.fst"
 endef
-$(foreach v,$(COSIM_VARIANTS),$(eval $(call cosim_random_test,$(v))))
+$(foreach v,$(SIM_VARIANTS),$(eval $(call cosim_random_test,$(v))))
+TEST_BINS += $(COSIM_TEST_VARIANTS:%=$(BUILD)/tests/cosim_random_%)
+TEST_CMDS += $(foreach v,$(COSIM_TEST_VARIANTS),"$(BUILD)/tests/cosim_random_$(v) $(COSIM_SEED_$(v)) \
+	$(if $(SAN),2000000,$(COSIM_TEST_STEPS)) $(BUILD)/tests/cosim-random-$(v)-mismatch.fst")
+
+.PHONY: soak
+soak: ## Random co-simulation of every core variant with fresh seeds, COSIM_SOAK_STEPS neuron-steps each
+	@$(MAKE) --no-print-directory $(foreach v,$(SIM_VARIANTS),$(BUILD)/tests/cosim_random_$(v))
+	@tests/run_tests.sh $(SOAK_CMDS)

@@ -1,10 +1,8 @@
 # sw/: the C library (libsnn.a, one folder per pipeline stage) and the `snn` CLI.
 
-SW_LIB_SRCS := $(filter-out sw/cli/%,$(wildcard sw/*/*.c))
 SW_CLI_SRCS := $(wildcard sw/cli/*.c)
-SW_LIB := $(BUILD)/libsnn.a
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c $(BUILD_FLAGS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -14,11 +12,7 @@ $(SW_LIB): $(SW_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 
 -include $(wildcard $(BUILD)/obj/sw/*/*.d)
 
-# Stage fragments (e.g. sw/fixed/fixed.mk) add their own targets.
-include $(wildcard sw/*/*.mk)
-
 # The demo: train the paper's default network for a few epochs.
-DEMO_DIR := $(BUILD)/demo
 .PHONY: demo-train bench-train
 demo-train: $(SNN) ## Train the paper's default network for 5 epochs and evaluate it
 	@mkdir -p $(DEMO_DIR)

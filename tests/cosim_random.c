@@ -1,7 +1,7 @@
 /* cosim_random.c - random differential test of the RTL core against the integer model.
  *
  * usage: cosim_random [SEED|now] [NEURON_STEPS] [MISMATCH_FST]
- * Draws random networks and events (sw/cosim/cosim_random.h: random shapes,
+ * Draws random networks and events (sim/cosim/cosim_random.h: random shapes,
  * widths, thresholds, decays, noise; every weight at its maximum; theta = 1;
  * all inputs firing; long silences) until NEURON_STEPS (default 1e6) hidden
  * (neuron, step) pairs were compared, and fails on any mismatch, printing
@@ -17,8 +17,8 @@
 #include <time.h>
 
 #include "../sim/core_sim.h"
-#include "../sw/cosim/cosim.h"
-#include "../sw/cosim/cosim_random.h"
+#include "../sim/cosim/cosim.h"
+#include "../sim/cosim/cosim_random.h"
 #include "../sw/fixed/qnet_io.h"
 
 enum { IMAGES_PER_CASE = 4, THREADS = 2 };
@@ -83,10 +83,10 @@ int main(int argc, char **argv)
     core_sim_build b = core_sim_params(probe);
     core_sim_free(probe);
     cosim_case_limits lim = {b.max_in, b.max_hidden, b.max_out, b.weight_bits, b.hidden_bits,
-                             b.readout_bits};
+                             b.readout_bits, b.noise};
     printf("cosim_random: seed %" PRIu64 " (rerun: %s %" PRIu64 "), core P=%d PL=%d RL=%d "
-           "B=%d H=%d R=%d\n", seed, argv[0], seed, b.lanes, b.hidden_lanes, b.readout_lanes,
-           b.weight_bits, b.hidden_bits, b.readout_bits);
+           "B=%d H=%d R=%d NOISE=%d\n", seed, argv[0], seed, b.lanes, b.hidden_lanes, b.readout_lanes,
+           b.weight_bits, b.hidden_bits, b.readout_bits, b.noise);
     if (check_detection(seed, &lim, fst) != 0)
         return 1;
 

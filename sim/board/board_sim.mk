@@ -1,12 +1,9 @@
 # sim/board/: the Verilated board (rtl/board/board_system.v with the core) behind a
 # byte stream: $(BOARD_SIM), which `snn deploy/classify --sim` start on a pseudo-terminal.
-# Included from sw/board/board.mk.
 
 # The board tops and the PLL are synthesis-only (iCE40 primitives); the model is board_system.
 BOARD_RTL := $(filter-out rtl/board/board_top_%.v rtl/board/board_pll.v,$(wildcard rtl/board/*.v))
-CORE_RTL := $(wildcard rtl/core/*.v)
 BOARD_SIM_DIR := $(BUILD)/sim/board
-BOARD_SIM := $(BUILD)/snn-board-sim
 # The iCEBreaker's clock (so INFO, and the rates snn classify prints, are that board's),
 # with a UART faster than its build (6 clocks per bit; board_uart_rx.v takes 4 or more),
 # so that the simulated line costs little simulation time.
@@ -21,7 +18,7 @@ BOARD_SIM_PARAMS = -GP=$(BOARD_CORE_P) -GPL=$(BOARD_CORE_PL) -GRL=$(BOARD_CORE_R
 	-GH=$(BOARD_CORE_H) -GR=$(BOARD_CORE_R) -GNOISE=$(BOARD_CORE_NOISE)
 $(BOARD_VOBJ)/Vboard_system__ALL.a: $(BOARD_RTL) $(CORE_RTL) sim/board/board_sim.mk constraints/constraints.mk
 	@mkdir -p $(@D)
-	verilator --cc -O3 -Wall --top-module board_system -Mdir $(BOARD_VOBJ) \
+	verilator --cc -O3 -Wall --top-module board_system -Mdir $(BOARD_VOBJ) $(VERILATOR_SAN) \
 	  -GCLK_HZ=$(BOARD_SIM_CLK_HZ) -GBAUD=$(BOARD_SIM_BAUD) $(BOARD_SIM_PARAMS) \
 	  $(BOARD_RTL) $(CORE_RTL) > $(BOARD_SIM_DIR)/verilator.log
 	$(MAKE) -s -C $(BOARD_VOBJ) -f Vboard_system.mk Vboard_system__ALL.a verilated.o verilated_threads.o \
@@ -44,7 +41,7 @@ BUILD_EXTRA += $(BOARD_SIM)
 BOARD_UART_TB := $(BOARD_SIM_DIR)/uart_tb/board_uart_tb
 $(BOARD_UART_TB): tests/board_uart_tb.v rtl/board/board_uart_rx.v rtl/board/board_uart_tx.v
 	@mkdir -p $(@D)
-	verilator --binary --timing -Wno-fatal -Mdir $(@D) --top-module board_uart_tb -o board_uart_tb \
+	verilator --binary --timing -Wno-fatal -Mdir $(@D) $(VERILATOR_SAN) --top-module board_uart_tb -o board_uart_tb \
 	  $^ > $(@D)/verilator.log 2>&1 || { cat $(@D)/verilator.log; exit 1; }
 
 .PHONY: board-lint

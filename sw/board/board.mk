@@ -8,8 +8,6 @@ SNN_EXTRA_OBJS += $(BOARD_HOST_OBJS)
 
 -include $(wildcard $(BUILD)/obj/sw/board/*.d $(BUILD)/obj/firmware/*.d)
 
-include sim/board/board_sim.mk
-
 # Protocol rules on the simulated board (tests/board_protocol.c) and the end-to-end
 # deploy/classify checks through the simulated UART (tests/board_link.sh).
 BOARD_PROTOCOL_TEST := $(BUILD)/tests/board_protocol

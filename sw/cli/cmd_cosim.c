@@ -1,6 +1,6 @@
 /* cmd_cosim.c - `snn cosim`: the RTL core against the integer reference model, spike for spike.
  *
- * Loads a quantized model and the test set, runs both (sw/cosim/) and prints
+ * Loads a quantized model and the test set, runs both (sim/cosim/) and prints
  * what was compared, the mismatches (the first one in detail, with a waveform
  * window), the core's cycle figures and both accuracies. Exit status 1 on any
  * mismatch, so scripts and tests can rely on it.
@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../cosim/cosim.h"
+#include "../../sim/cosim/cosim.h"
 #include "../fixed/qnet_io.h"
 #include "../util/json.h"
 #include "../util/machine.h"

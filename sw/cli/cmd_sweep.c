@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../cosim/cosim.h"
+#include "../../sim/cosim/cosim.h"
 #include "../exp/report.h"
 #include "../exp/sweep.h"
 #include "../exp/sweep_pool.h"
@@ -33,7 +33,7 @@ typedef struct {
 } sweep_args;
 
 /* The robustness RTL column: the first `images` images of a perturbed set
- * through the Verilated core, compared with the integer model (sw/cosim/);
+ * through the Verilated core, compared with the integer model (sim/cosim/);
  * ctx points to the simulator instances to run in parallel. */
 static int rtl_cosim(const qnet *q, const spike_data *data, int images, double *acc,
                      uint64_t *mismatches, void *ctx, snn_error *err)

@@ -1086,7 +1086,7 @@ static void section_robust(doc *d, const report_runs *rs)
                  "readout values.",
               rtl_min, rtl_min == rtl_max ? "" : " (or more)", rtl_runs, rtl_mismatches);
     else
-        doc_p(d, "The RTL co-simulation is bit-exact with the integer model (tests of sw/cosim), "
+        doc_p(d, "The RTL co-simulation is bit-exact with the integer model (tests of sim/cosim), "
                  "so the integer column is also the hardware's; `snn sweep --robust-rtl N` runs "
                  "the RTL core itself on the first N images of every perturbed set.");
 }

@@ -11,9 +11,9 @@
 
 #include <stdint.h>
 
-#include "../data/dataset.h"
-#include "../fixed/qnet.h"
-#include "../util/error.h"
+#include "../../sw/data/dataset.h"
+#include "../../sw/fixed/qnet.h"
+#include "../../sw/util/error.h"
 
 typedef enum {
     CASE_RANDOM,      /* everything random */
@@ -30,6 +30,7 @@ extern const char *const cosim_case_names[CASE_KINDS];
 typedef struct {
     int max_in, max_hidden, max_out;
     int weight_bits, hidden_bits, readout_bits;
+    int noise; /* 0: the build has no noise generator, so every case has N = 0 */
 } cosim_case_limits;
 
 /* Draws case `kind` from seed: *q (arrays owned, free with qnet_free) and

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fixed/qnet_io.h"
-#include "../util/rng.h"
+#include "../../sw/fixed/qnet_io.h"
+#include "../../sw/util/rng.h"
 
 const char *const cosim_case_names[CASE_KINDS] = {"random", "max-weights", "min-theta",
                                                   "all-inputs", "silence"};
@@ -14,6 +14,11 @@ const char *const cosim_case_names[CASE_KINDS] = {"random", "max-weights", "min-
 static int uniform(snn_rng *r, int lo, int hi)
 {
     return lo + (int)snn_rng_below(r, (uint32_t)(hi - lo + 1));
+}
+
+static int min_int(int a, int b)
+{
+    return a < b ? a : b;
 }
 
 /* A threshold spread over many magnitudes (log-uniform), so that some
@@ -28,16 +33,17 @@ static int32_t random_theta(snn_rng *r, int hidden_bits)
 static void random_net(snn_rng *r, cosim_case_kind kind, const cosim_case_limits *lim, qnet *q)
 {
     const int small = kind == CASE_ALL_INPUTS;
-    q->n_in = uniform(r, 1, small ? 64 : lim->max_in);
-    /* small layers often: rows of one weight word are the core's tightest timing */
-    q->n_hidden = uniform(r, 1, snn_rng_below(r, 4) ? lim->max_hidden : 16);
-    q->n_out = uniform(r, 1, snn_rng_below(r, 3) ? lim->max_out : 8);
+    /* small layers often: rows of one weight word are the core's tightest timing (within
+     * the build's sizes: the HX8K's core has 8 hidden neurons) */
+    q->n_in = uniform(r, 1, small ? min_int(64, lim->max_in) : lim->max_in);
+    q->n_hidden = uniform(r, 1, snn_rng_below(r, 4) ? lim->max_hidden : min_int(16, lim->max_hidden));
+    q->n_out = uniform(r, 1, snn_rng_below(r, 3) ? lim->max_out : min_int(8, lim->max_out));
     q->n_exc = uniform(r, 0, q->n_hidden);
     q->steps = kind == CASE_SILENCE ? uniform(r, 150, 400) : uniform(r, 1, small ? 30 : 120);
     q->weight_bits = uniform(r, 1, lim->weight_bits);
     q->hidden_bits = lim->hidden_bits;
     q->readout_bits = lim->readout_bits;
-    q->noise_bits = snn_rng_below(r, 2) ? 0 : uniform(r, 1, 16);
+    q->noise_bits = !lim->noise || snn_rng_below(r, 2) ? 0 : uniform(r, 1, 16);
     q->seed = (uint32_t)snn_rng_u64(r);
     q->theta = kind == CASE_MIN_THETA ? 1 : random_theta(r, q->hidden_bits);
     /* decays near the paper's most of the time, anywhere in [0, 4095] otherwise */

@@ -13,10 +13,10 @@
 
 #include <stdint.h>
 
-#include "../../sim/core_sim.h"
-#include "../data/dataset.h"
-#include "../fixed/qnet.h"
-#include "../util/error.h"
+#include "../core_sim.h"
+#include "../../sw/data/dataset.h"
+#include "../../sw/fixed/qnet.h"
+#include "../../sw/util/error.h"
 
 typedef struct {
     int images;                 /* how many of data's samples, from the first (<= data->n) */

@@ -1,4 +1,4 @@
-# sw/cosim/: the co-simulation of the RTL core against the integer model:
+# sim/cosim/: the co-simulation of the RTL core against the integer model:
 # its demo step, its benchmark, and the trained-network test.
 # (The Verilated core and the random differential tests are in sim/sim.mk.)
 
