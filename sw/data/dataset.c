@@ -205,6 +205,38 @@ int spike_data_check_shape(const spike_data *s, int n_inputs, int n_classes, con
     return 0;
 }
 
+int event_list_push(event_list *l, uint32_t sample, uint16_t step, uint16_t input)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 4096;
+        uint32_t *sa = realloc(l->sample, sizeof *sa * cap);
+        if (sa)
+            l->sample = sa;
+        uint16_t *st = realloc(l->step, sizeof *st * cap);
+        if (st)
+            l->step = st;
+        uint16_t *in = realloc(l->input, sizeof *in * cap);
+        if (in)
+            l->input = in;
+        if (!sa || !st || !in)
+            return -1;
+        l->cap = cap;
+    }
+    l->sample[l->n] = sample;
+    l->step[l->n] = step;
+    l->input[l->n] = input;
+    l->n++;
+    return 0;
+}
+
+void event_list_free(event_list *l)
+{
+    free(l->sample);
+    free(l->step);
+    free(l->input);
+    *l = (event_list){0};
+}
+
 void spike_data_free(spike_data *s)
 {
     free(s->step_start);

@@ -57,6 +57,16 @@ int spike_data_from_events(int n, int n_inputs, int steps, int n_classes, uint8_
 
 void spike_data_free(spike_data *s);
 
+/* A growing list of spike events, the input of spike_data_from_events. Start from
+ * (event_list){0}; push returns -1 when out of memory (the list stays valid). */
+typedef struct {
+    uint32_t *sample;
+    uint16_t *step, *input;
+    size_t n, cap;
+} event_list;
+int event_list_push(event_list *l, uint32_t sample, uint16_t step, uint16_t input);
+void event_list_free(event_list *l);
+
 /* Refuses data that a network with n_inputs inputs and n_classes readouts cannot
  * take: another input count, or any label >= n_classes (it would index past the
  * readout). `what` names the data (file or directory) in the message. */

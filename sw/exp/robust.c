@@ -29,36 +29,6 @@ void robust_field_name(const robust_condition *c, const char *model, char *buf, 
     snprintf(buf, len, "rob_%s_%g_%s", robust_kind_names[c->kind], c->level, model);
 }
 
-typedef struct {
-    uint32_t *sample;
-    uint16_t *step, *input;
-    size_t n, cap;
-} event_list;
-
-static int push(event_list *l, uint32_t sample, uint16_t step, uint16_t input)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 4096;
-        uint32_t *s = realloc(l->sample, sizeof *s * cap);
-        if (s)
-            l->sample = s;
-        uint16_t *t = realloc(l->step, sizeof *t * cap);
-        if (t)
-            l->step = t;
-        uint16_t *i = realloc(l->input, sizeof *i * cap);
-        if (i)
-            l->input = i;
-        if (!s || !t || !i)
-            return -1;
-        l->cap = cap;
-    }
-    l->sample[l->n] = sample;
-    l->step[l->n] = step;
-    l->input[l->n] = input;
-    l->n++;
-    return 0;
-}
-
 static int has_event(const uint16_t *ev, uint32_t lo, uint32_t hi, uint16_t input)
 {
     while (lo < hi) { /* events of one step are ascending */
@@ -89,7 +59,7 @@ int robust_perturb_spikes(const spike_data *in, double drop, double add, uint64_
         for (int t = 0; t < in->steps && !oom; t++)
             for (uint32_t e = st[t]; e < st[t + 1] && !oom; e++)
                 if (drop <= 0 || snn_rng_uniform(&rng) >= drop)
-                    oom = push(&l, (uint32_t)s, (uint16_t)t, in->events[e]) != 0;
+                    oom = event_list_push(&l, (uint32_t)s, (uint16_t)t, in->events[e]) != 0;
         for (size_t cell = 0; add > 0 && !oom;) {
             cell += (size_t)floor(log1p(-snn_rng_uniform(&rng)) / log_keep);
             if (cell >= cells)
@@ -97,7 +67,7 @@ int robust_perturb_spikes(const spike_data *in, double drop, double add, uint64_
             int t = (int)(cell / in->n_inputs);
             uint16_t input = (uint16_t)(cell % in->n_inputs);
             if (!has_event(in->events, st[t], st[t + 1], input))
-                oom = push(&l, (uint32_t)s, (uint16_t)t, input) != 0;
+                oom = event_list_push(&l, (uint32_t)s, (uint16_t)t, input) != 0;
             cell++;
         }
     }
@@ -110,9 +80,7 @@ int robust_perturb_spikes(const spike_data *in, double drop, double add, uint64_
         rc = spike_data_from_events(in->n, in->n_inputs, in->steps, in->n_classes, labels, l.n,
                                     l.sample, l.step, l.input, out, err);
     }
-    free(l.sample);
-    free(l.step);
-    free(l.input);
+    event_list_free(&l);
     return rc;
 }
 

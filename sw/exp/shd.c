@@ -254,36 +254,6 @@ static int read_block(const shd_set *s, hsize_t first, hsize_t count, void *buf)
     return st < 0 ? -1 : 0;
 }
 
-/* The events of the samples read so far, growing. */
-typedef struct {
-    uint32_t *sample;
-    uint16_t *step, *input;
-    size_t n, cap;
-} event_list;
-
-static int add_event(event_list *ev, uint32_t sample, uint16_t step, uint16_t input)
-{
-    if (ev->n == ev->cap) {
-        size_t cap = ev->cap ? 2 * ev->cap : 4096;
-        uint32_t *sa = realloc(ev->sample, sizeof *sa * cap);
-        if (sa)
-            ev->sample = sa;
-        uint16_t *st = sa ? realloc(ev->step, sizeof *st * cap) : NULL;
-        if (st)
-            ev->step = st;
-        uint16_t *in = st ? realloc(ev->input, sizeof *in * cap) : NULL;
-        if (!in)
-            return -1;
-        ev->input = in;
-        ev->cap = cap;
-    }
-    ev->sample[ev->n] = sample;
-    ev->step[ev->n] = step;
-    ev->input[ev->n] = input;
-    ev->n++;
-    return 0;
-}
-
 /* Checks and bins the spikes of sample i; seen is (steps, SHD_INPUTS) scratch. */
 static int bin_sample(const char *path, hsize_t i, const hvl_t *times, const hvl_t *units,
                       int steps, double max_time, uint8_t *seen, event_list *ev, snn_error *err)
@@ -307,7 +277,7 @@ static int bin_sample(const char *path, hsize_t i, const hvl_t *times, const hvl
         if (step >= steps || seen[(size_t)step * SHD_INPUTS + u[e]])
             continue;
         seen[(size_t)step * SHD_INPUTS + u[e]] = 1;
-        if (add_event(ev, (uint32_t)i, (uint16_t)step, (uint16_t)u[e]) != 0)
+        if (event_list_push(ev, (uint32_t)i, (uint16_t)step, (uint16_t)u[e]) != 0)
             return snn_fail(err, "%s: out of memory for %zu spikes", path, ev->n);
     }
     return 0;
@@ -346,9 +316,7 @@ static void release(shd_load_state *s)
     free(s->units);
     free(s->seen);
     free(s->all_labels);
-    free(s->ev.sample);
-    free(s->ev.step);
-    free(s->ev.input);
+    event_list_free(&s->ev);
     free(s->heap.obj_size);
     if (s->heap.fd >= 0)
         close(s->heap.fd);
