@@ -187,6 +187,7 @@ done < <(readme_commands)
 # so must the documents the sources' comments cite.
 docs=("$root/README.md" "$root"/docs/*.md)
 commands=" $("$snn" --help 2>&1 | awk '/^  [a-z]/ { printf "%s ", $1 }')"
+"$snn" help train > /dev/null 2>&1 && commands+="help "
 cited() { # cited WHAT: ok if it exists
   case "$1" in
     snn\ *) [[ $commands == *" ${1#snn } "* ]] ;;
