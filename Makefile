@@ -26,6 +26,8 @@ VERILATED_SAN_FLAGS := $(if $(SAN),-fno-sanitize=alignment)
 VERILATOR_SAN := $(if $(SAN),-CFLAGS "$(SAN_FLAGS) $(VERILATED_SAN_FLAGS)" -LDFLAGS "$(SAN_FLAGS)")
 CFLAGS := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE $(OPT) -fopenmp -MMD -MP
 LDLIBS := -lz -lm
+# Parallel jobs of the builds that `make`, `make test` start themselves (one per core).
+JOBS ?= $(shell nproc)
 ifneq ($(SAN),)
 # Fail on the first finding, with a stack; leaks count.
 export ASAN_OPTIONS := detect_leaks=1:abort_on_error=0:halt_on_error=1
@@ -59,7 +61,7 @@ DEB_PACKAGES := gcc g++ make zlib1g-dev libcmocka-dev libfixmath-dev dataset-fas
 .PHONY: all build deps help demo test bench clean
 
 all: deps ## Install missing packages, then build everything
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory -j$(JOBS) build
 
 deps: ## Install the Debian packages the project needs (only those missing)
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -112,7 +114,7 @@ demo: deps ## The main job: train the paper's network on Fashion-MNIST and carry
 	@for step in $(DEMO_STEPS); do $(MAKE) --no-print-directory $$step || exit 1; done
 
 test: deps ## Run every test (unit, property, differential, co-simulation)
-	@$(MAKE) --no-print-directory build $(TEST_BINS)
+	@$(MAKE) --no-print-directory -j$(JOBS) build $(TEST_BINS)
 	@tests/run_tests.sh $(TEST_CMDS)
 
 bench: deps ## Print the speed figures (samples/s, images/s, cycles)
