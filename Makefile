@@ -40,7 +40,7 @@ endif
 # once every fragment is read); the lists the rooms add to are recursive (=).
 .SECONDEXPANSION:
 SNN := $(BUILD)/snn
-SW_LIB_SRCS := $(filter-out sw/cli/%,$(wildcard sw/*/*.c))
+SW_LIB_SRCS := $(wildcard sw/*/*.c)
 SW_LIB := $(BUILD)/libsnn.a
 DEMO_DIR := $(BUILD)/demo
 BOARD_SIM := $(BUILD)/snn-board-sim
@@ -97,14 +97,14 @@ TEST_CMDS =
 SOAK_CMDS =
 
 # Every room's fragment (<room>/<room>.mk and its sub-rooms'); any order works.
-include $(wildcard sw/*.mk sw/*/*.mk sim/*.mk sim/*/*.mk rtl/*.mk constraints/*.mk \
+include $(wildcard sw/*.mk sw/*/*.mk cli/*.mk sim/*.mk sim/*/*.mk rtl/*.mk constraints/*.mk \
 	firmware/*.mk tests/*.mk tests/*/*.mk)
 
 # The pipeline's steps as each room defines them; run one after the other, in this order.
 DEMO_STEPS := demo-train demo-quantize demo-cosim demo-board demo-report demo-summary
 BENCH_STEPS := bench-train bench-fixed bench-cosim bench-board bench-sweep
 
-$(SNN): $$(patsubst %.c,$(BUILD)/obj/%.o,$$(SW_CLI_SRCS)) $(SW_LIB) $$(SNN_EXTRA_OBJS)
+$(SNN): $$(patsubst %.c,$(BUILD)/obj/%.o,$$(CLI_SRCS)) $(SW_LIB) $$(SNN_EXTRA_OBJS)
 	$(SNN_LINKER) -fopenmp -o $@ $(filter %.o,$^) $(SW_LIB) $(SNN_EXTRA_LIBS) $(LDLIBS)
 
 build: $(SNN) $$(BUILD_EXTRA)

@@ -1,6 +1,4 @@
-# sw/: the C library (libsnn.a, one folder per pipeline stage) and the `snn` CLI.
-
-SW_CLI_SRCS := $(wildcard sw/cli/*.c)
+# sw/: the C library (libsnn.a, one folder per pipeline stage); the `snn` CLI is cli/.
 
 $(BUILD)/obj/%.o: %.c $(BUILD_FLAGS)
 	@mkdir -p $(@D)

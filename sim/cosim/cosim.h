@@ -6,7 +6,7 @@
  * threads, each taking every other image. On the first mismatch (lowest
  * image) it reruns that image on a fresh core to read the RTL's state and
  * write a waveform window around the mismatch. Not here: option parsing and
- * printing (sw/cli/cmd_cosim.c), random test cases (cosim_random.h).
+ * printing (cli/cmd_cosim.c), random test cases (cosim_random.h).
  */
 #ifndef SNN_COSIM_H
 #define SNN_COSIM_H

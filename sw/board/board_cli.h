@@ -1,7 +1,7 @@
 /* board_cli.h - the options every board command (`snn deploy`, `snn classify`) shares.
  *
  * One table fragment, so the commands spell --port, --baud, --sim, timeouts
- * and retries the same way. Not here: the commands themselves (sw/cli/cmd_*.c).
+ * and retries the same way. Not here: the commands themselves (cli/cmd_*.c).
  */
 #ifndef SNN_BOARD_CLI_H
 #define SNN_BOARD_CLI_H

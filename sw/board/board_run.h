@@ -3,7 +3,7 @@
  *
  * A board result is accepted only from a reply with a good CRC (driver.h);
  * the comparison with qnet_run_image is what shows that no wrong result got
- * through. Not here: opening the session (board_link.h), printing (sw/cli/).
+ * through. Not here: opening the session (board_link.h), printing (cli/).
  */
 #ifndef SNN_BOARD_RUN_H
 #define SNN_BOARD_RUN_H

@@ -6,9 +6,9 @@
 #ifndef SNN_CLI_DATA_H
 #define SNN_CLI_DATA_H
 
-#include "../data/dataset.h"
-#include "../fixed/qnet.h"
-#include "../net/model.h"
+#include "../sw/data/dataset.h"
+#include "../sw/fixed/qnet.h"
+#include "../sw/net/model.h"
 
 typedef struct {
     const char *model; /* --model */

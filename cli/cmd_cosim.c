@@ -8,11 +8,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../../sim/cosim/cosim.h"
-#include "../fixed/qnet_io.h"
-#include "../util/json.h"
-#include "../util/machine.h"
-#include "../util/args.h"
+#include "../sim/cosim/cosim.h"
+#include "../sw/fixed/qnet_io.h"
+#include "../sw/util/json.h"
+#include "../sw/util/machine.h"
+#include "../sw/util/args.h"
 #include "commands.h"
 
 static void print_mismatch(const cosim_mismatch *m, const char *trace)

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../fixed/qeval.h"
-#include "../fixed/qnet_io.h"
-#include "../train/train.h"
-#include "../util/json.h"
+#include "../sw/fixed/qeval.h"
+#include "../sw/fixed/qnet_io.h"
+#include "../sw/train/train.h"
+#include "../sw/util/json.h"
 #include "commands.h"
 
 /* Fraction of samples on which a and b agree. */

@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../io/npz.h"
-#include "../net/model.h"
-#include "../util/json.h"
-#include "../util/args.h"
+#include "../sw/io/npz.h"
+#include "../sw/net/model.h"
+#include "../sw/util/json.h"
+#include "../sw/util/args.h"
 #include "commands.h"
 
 static int parse_io(const char *command, const char *summary, int argc, char **argv,

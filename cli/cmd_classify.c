@@ -10,13 +10,13 @@
  */
 #include <stdio.h>
 
-#include "../board/board_cli.h"
-#include "../board/board_image.h"
-#include "../board/board_run.h"
-#include "../fixed/qnet_io.h"
-#include "../util/json.h"
-#include "../util/machine.h"
-#include "../util/args.h"
+#include "../sw/board/board_cli.h"
+#include "../sw/board/board_image.h"
+#include "../sw/board/board_run.h"
+#include "../sw/fixed/qnet_io.h"
+#include "../sw/util/json.h"
+#include "../sw/util/machine.h"
+#include "../sw/util/args.h"
 #include "commands.h"
 
 /* The FTDI FT2232H on the iCEBreaker and the HX8K breakout tops out at 12 Mbaud. */

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../train/train.h"
-#include "../util/json.h"
-#include "../util/args.h"
+#include "../sw/train/train.h"
+#include "../sw/util/json.h"
+#include "../sw/util/args.h"
 #include "commands.h"
 
 int cmd_eval(int argc, char **argv)

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../train/train.h"
-#include "../util/args.h"
-#include "../util/atomic_file.h"
-#include "../util/json.h"
+#include "../sw/train/train.h"
+#include "../sw/util/args.h"
+#include "../sw/util/atomic_file.h"
+#include "../sw/util/json.h"
 #include "commands.h"
 
 /* Terminal progress: a bar for the epoch, the ETA of this epoch and that of the run. */

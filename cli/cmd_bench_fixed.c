@@ -7,13 +7,13 @@
  */
 #include <stdio.h>
 
-#include "../fixed/qeval.h"
-#include "../fixed/qnet_io.h"
-#include "../fixed/quantize.h"
-#include "../train/train.h"
-#include "../util/json.h"
-#include "../util/machine.h"
-#include "../util/args.h"
+#include "../sw/fixed/qeval.h"
+#include "../sw/fixed/qnet_io.h"
+#include "../sw/fixed/quantize.h"
+#include "../sw/train/train.h"
+#include "../sw/util/json.h"
+#include "../sw/util/machine.h"
+#include "../sw/util/args.h"
 #include "commands.h"
 
 /* The network to time: from --qmodel, from --model quantized at `bits`, or random. */

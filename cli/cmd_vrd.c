@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../exp/stats.h"
-#include "../exp/vrd.h"
-#include "../exp/vrd_csv.h"
-#include "../net/kernels.h"
-#include "../util/atomic_file.h"
-#include "../util/json.h"
-#include "../util/args.h"
+#include "../sw/exp/stats.h"
+#include "../sw/exp/vrd.h"
+#include "../sw/exp/vrd_csv.h"
+#include "../sw/net/kernels.h"
+#include "../sw/util/atomic_file.h"
+#include "../sw/util/json.h"
+#include "../sw/util/args.h"
 #include "commands.h"
 
 /* Pairs of the CSV's trains -> out; returns the mean distance via *mean. */

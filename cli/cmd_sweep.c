@@ -13,12 +13,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../sim/cosim/cosim.h"
-#include "../exp/report.h"
-#include "../exp/sweep.h"
-#include "../exp/sweep_pool.h"
-#include "../util/json.h"
-#include "../util/args.h"
+#include "../sim/cosim/cosim.h"
+#include "../sw/exp/report.h"
+#include "../sw/exp/sweep.h"
+#include "../sw/exp/sweep_pool.h"
+#include "../sw/util/json.h"
+#include "../sw/util/args.h"
 #include "commands.h"
 
 #define MAX_AXIS 64

@@ -7,11 +7,11 @@
  */
 #include <stdio.h>
 
-#include "../fixed/qeval.h"
-#include "../fixed/qnet_io.h"
-#include "../fixed/quantize.h"
-#include "../util/json.h"
-#include "../util/args.h"
+#include "../sw/fixed/qeval.h"
+#include "../sw/fixed/qnet_io.h"
+#include "../sw/fixed/quantize.h"
+#include "../sw/util/json.h"
+#include "../sw/util/args.h"
 #include "commands.h"
 
 #define WIDE_HIDDEN 32

@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-#include "../fixed/qnet_io.h"
+#include "../sw/fixed/qnet_io.h"
 
 int cli_load_split(const char *dir, const char *split, int limit, int n_in, int n_out, int steps,
                    encoded_set *out, snn_error *err)

@@ -4,10 +4,10 @@
 #include <omp.h>
 #include <stdio.h>
 
-#include "../train/train.h"
-#include "../util/json.h"
-#include "../util/machine.h"
-#include "../util/args.h"
+#include "../sw/train/train.h"
+#include "../sw/util/json.h"
+#include "../sw/util/machine.h"
+#include "../sw/util/args.h"
 #include "commands.h"
 
 int cmd_bench_train(int argc, char **argv)

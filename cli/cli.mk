@@ -1,4 +1,8 @@
-# sw/cli/cli.mk: the `snn` command line's own rules: the version it prints and its man page.
+# cli/: the `snn` command line, the top of the pipeline (it links every room; no room
+# includes it): its sources, the version it prints and its man page.
+
+CLI_SRCS := $(wildcard cli/*.c)
+-include $(wildcard $(BUILD)/obj/cli/*.d)
 
 # `snn --version` prints git describe of the tree it was built from ("unknown" outside git).
 # The stamp file changes only when the version does, so snn.o is rebuilt exactly then.
@@ -6,17 +10,17 @@ SNN_VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 
 SNN_VERSION_STAMP := $(BUILD)/snn-version.txt
 $(shell mkdir -p $(BUILD) && { echo '$(SNN_VERSION)' | cmp -s - $(SNN_VERSION_STAMP) || \
   echo '$(SNN_VERSION)' > $(SNN_VERSION_STAMP); })
-$(BUILD)/obj/sw/cli/snn.o: $(SNN_VERSION_STAMP)
-$(BUILD)/obj/sw/cli/snn.o: CFLAGS += -DSNN_VERSION='"$(SNN_VERSION)"'
+$(BUILD)/obj/cli/snn.o: $(SNN_VERSION_STAMP)
+$(BUILD)/obj/cli/snn.o: CFLAGS += -DSNN_VERSION='"$(SNN_VERSION)"'
 
 # The man page: help2man reads `snn --help` and `snn --version`; every command's
-# --help goes in as its own subsection (sw/cli/man_commands.sh).
+# --help goes in as its own subsection (cli/man_commands.sh).
 MAN_PAGE := $(BUILD)/snn.1
 .PHONY: man
 man: $(MAN_PAGE) ## The man page of snn, from its --help (build/snn.1; man -l build/snn.1)
 
-$(MAN_PAGE): $(SNN) sw/cli/man_commands.sh
-	sw/cli/man_commands.sh $(SNN) > $(BUILD)/snn-commands.h2m
+$(MAN_PAGE): $(SNN) cli/man_commands.sh
+	cli/man_commands.sh $(SNN) > $(BUILD)/snn-commands.h2m
 	help2man --no-info --no-discard-stderr \
 	  --name='train E/I spiking networks, quantize them, run them on iCE40 FPGAs' \
 	  --include=$(BUILD)/snn-commands.h2m --output=$@ $(SNN)

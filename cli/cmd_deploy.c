@@ -8,11 +8,11 @@
  */
 #include <stdio.h>
 
-#include "../board/board_cli.h"
-#include "../board/board_run.h"
-#include "../fixed/qnet_io.h"
-#include "../util/json.h"
-#include "../util/args.h"
+#include "../sw/board/board_cli.h"
+#include "../sw/board/board_run.h"
+#include "../sw/fixed/qnet_io.h"
+#include "../sw/util/json.h"
+#include "../sw/util/args.h"
 #include "commands.h"
 
 int cmd_deploy(int argc, char **argv)

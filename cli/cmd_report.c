@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../exp/report.h"
-#include "../net/model.h"
-#include "../util/json.h"
-#include "../util/args.h"
+#include "../sw/exp/report.h"
+#include "../sw/net/model.h"
+#include "../sw/util/json.h"
+#include "../sw/util/args.h"
 #include "commands.h"
 
 int cmd_report(int argc, char **argv)

@@ -16,13 +16,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../fixed/qeval.h"
-#include "../fixed/qnet_io.h"
-#include "../fixed/quantize.h"
-#include "../train/train.h"
-#include "../util/atomic_file.h"
-#include "../util/json.h"
-#include "../util/args.h"
+#include "../sw/fixed/qeval.h"
+#include "../sw/fixed/qnet_io.h"
+#include "../sw/fixed/quantize.h"
+#include "../sw/train/train.h"
+#include "../sw/util/atomic_file.h"
+#include "../sw/util/json.h"
+#include "../sw/util/args.h"
 #include "commands.h"
 
 #define MAX_BITS 8
