@@ -1,5 +1,6 @@
-/* fuzz_npz.c - libFuzzer harness of the .npz reader (sw/io/npz.c), which
- * `snn import` calls: the input is decoded as an archive; an input that is a
+/* fuzz_npz.c - libFuzzer harness of `snn import`'s reading: the .npz reader
+ * (sw/io/npz.c) and, for an archive that decodes, the model built from its
+ * arrays (sw/io/npz_model.c). The input is decoded as an archive; an input that is a
  * bare .npy array is also wrapped here into a one-member stored archive with a
  * valid CRC, so that the .npy header parser (behind each member's CRC) is
  * fuzzed too. Seeds: tests/fuzz/corpus/npz/ (make_parsers_corpus.c). */
@@ -7,14 +8,18 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "../../sw/io/npz.h"
+#include "../../sw/io/npz_model.h"
 #include "../../sw/util/bytes.h"
 
 static void decode(const uint8_t *data, size_t size)
 {
     npz_file f;
-    if (npz_decode(data, size, "fuzz.npz", &f, NULL) == 0)
-        npz_free(&f);
+    if (npz_decode(data, size, "fuzz.npz", &f, NULL) != 0)
+        return;
+    snn_model m;
+    if (npz_to_model(&f, "fuzz.npz", &m, NULL) == 0)
+        snn_model_free(&m);
+    npz_free(&f);
 }
 
 /* The zip records of APPNOTE 4.3.7 (local header), 4.3.12 (directory entry)
