@@ -75,6 +75,18 @@ test-synth: ## Every synthesis target: the core alone (rtl-synth), both boards' 
 	@$(MAKE) --no-print-directory bitstream BOARD=icebreaker
 	@$(MAKE) --no-print-directory bitstream BOARD=hx8k
 
+# The bitstream onto the board, with iceprog (fpga-icestorm) over the FT2232H's channel A
+# (docs/board.md). PROG_MODE=flash (the default) writes the board's SPI flash, which the
+# FPGA loads at every power-up; PROG_MODE=sram (iceprog -S) configures the FPGA directly:
+# quicker, gone at the next power cycle. The mode is checked before the bitstream is made,
+# so a typo does not cost a place and route; without a board, iceprog's error and exit.
+PROG_MODE ?= flash
+.PHONY: prog
+prog: ## Program the board: BOARD=icebreaker|hx8k, PROG_MODE=flash (default, kept) or sram (until power-off)
+	@case "$(PROG_MODE)" in sram|flash) ;; *) echo "prog: PROG_MODE must be sram or flash" >&2; exit 2;; esac
+	@$(MAKE) --no-print-directory bitstream
+	iceprog $(if $(filter sram,$(PROG_MODE)),-S )$(BOARD_BUILD)/$(BOARD).bin
+
 # The board's build settings; rewritten only when they change, so that editing this
 # file does not redo a 10-minute place and route for nothing.
 $(BOARD_BUILD)/settings: FORCE
@@ -141,3 +153,6 @@ bench-board: $(SNN) $(BOARD_SIM) ## Board figures: core cycles/image and images/
 	else echo "board core: fmax unknown (make bitstream BOARD=icebreaker first)"; fi; \
 	awk -v b=$$(f line_bytes_per_image) -v r=$(BOARD_BAUD) 'BEGIN {printf "board link: %.0f bytes/image on the UART -> %.0f images/s at %.0f baud (bitstream), %.0f images/s at 12 Mbaud (FT2232H maximum)\n", b, r / (10 * b), r, 12e6 / (10 * b)}'; \
 	printf "board sim: %.1f images/s through the Verilated board (wall clock, %s)\n" $$(f wall_images_per_s) "$$(nproc) cores $$(uname -m)"
+
+# The iceprog command of make prog per board and mode (make -n: nothing built or flashed).
+TEST_CMDS += "tests/board_prog.sh $(BUILD)"
