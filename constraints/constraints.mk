@@ -2,6 +2,7 @@
 #   make bitstream BOARD=icebreaker|hx8k   Yosys synth_ice40 -> nextpnr-ice40 (clock
 #   constraint) -> icepack, then the report (constraints/board_report.sh): resources of
 #   the device, fmax against the constraint, images/s. Fails loudly on no-fit or timing.
+#   make prog BOARD=... [PROG_MODE=flash|sram]   that bitstream onto the board (iceprog).
 # Everything goes to $(BUILD)/board/<board>/.
 
 BOARD ?= icebreaker
