@@ -107,10 +107,18 @@ $(BOARD_BUILD)/pll.params: $(BOARD_BUILD)/settings
 	  printf "bitstream: a %.3f MHz clock cannot make %d baud (%d clocks per bit, %.1f%% off)\n", \
 	    hz / 1e6, b, n, 100 * e > "/dev/stderr"; exit 1 } }' || { rm -f $@; exit 1; }
 
+# The board top's parameters as synthesis sets them (Yosys chparam arguments). The tops'
+# defaults equal them, so a top synthesised alone is the shipped build: board-chparam
+# prints them for tests/board_top_defaults.sh, which checks that.
+BOARD_CHPARAM = $$(cat $(BOARD_BUILD)/pll.params) -set BAUD $(BOARD_BAUD) $($(BOARD)_PARAMS)
+.PHONY: board-chparam
+board-chparam: $(BOARD_BUILD)/pll.params ## The chparam arguments of BOARD's top in make bitstream
+	@echo "$(BOARD_CHPARAM)"
+
 $(BOARD_BUILD)/synth.json: $(BOARD_SYNTH_RTL) $(BOARD_BUILD)/pll.params $(BOARD_BUILD)/settings
 	@echo "yosys: synth_ice40 $($(BOARD)_TOP) ($(BOARD), $(BOARD_MHZ) MHz) ..."
 	@yosys -q -l $(BOARD_BUILD)/synth.log -p "read_verilog -sv $(BOARD_SYNTH_RTL); \
-	  chparam $$(cat $(BOARD_BUILD)/pll.params) -set BAUD $(BOARD_BAUD) $($(BOARD)_PARAMS) $($(BOARD)_TOP); \
+	  chparam $(BOARD_CHPARAM) $($(BOARD)_TOP); \
 	  synth_ice40 $($(BOARD)_SYNTH) -top $($(BOARD)_TOP) -json $@.tmp; stat" > /dev/null
 	@mv $@.tmp $@
 
@@ -157,3 +165,5 @@ bench-board: $(SNN) $(BOARD_SIM) ## Board figures: core cycles/image and images/
 
 # The iceprog command of make prog per board and mode (make -n: nothing built or flashed).
 TEST_CMDS += "tests/board_prog.sh $(BUILD)"
+# The board tops' default parameters are the shipped builds'.
+TEST_CMDS += "tests/board_top_defaults.sh $(BUILD)"

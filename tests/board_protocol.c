@@ -85,12 +85,18 @@ static drv_status status(void)
     return st;
 }
 
-static void config_bytes(uint8_t out[40], uint32_t n_hidden, uint32_t noise_bits)
+static void config_theta_bytes(uint8_t out[40], uint32_t n_hidden, uint32_t noise_bits,
+                               uint32_t theta)
 {
-    const uint32_t regs[10] = {784, n_hidden, 10, n_hidden * 4 / 5, 100, 500, 3353, 3706,
+    const uint32_t regs[10] = {784, n_hidden, 10, n_hidden * 4 / 5, 100, theta, 3353, 3706,
                                noise_bits, 1};
     for (int i = 0; i < 10; i++)
         proto_put_u32(out + 4 * i, regs[i]);
+}
+
+static void config_bytes(uint8_t out[40], uint32_t n_hidden, uint32_t noise_bits)
+{
+    config_theta_bytes(out, n_hidden, noise_bits, 500);
 }
 
 static void refusals(void **state)
@@ -115,6 +121,15 @@ static void refusals(void **state)
         config_bytes(cfg, 100, 4);
         expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
     }
+    /* theta must be 1 .. 2^(H-1)-1: the core keeps H bits, so wider is refused, not cut */
+    const uint32_t theta_max = (1u << (link_.drv.info.hidden_bits - 1)) - 1;
+    const uint32_t bad_theta[] = {0, theta_max + 1, theta_max + 1 + 500, 0x80000000u};
+    for (size_t i = 0; i < sizeof bad_theta / sizeof bad_theta[0]; i++) {
+        config_theta_bytes(cfg, 100, 0, bad_theta[i]);
+        expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
+    }
+    config_theta_bytes(cfg, 100, 0, theta_max);
+    assert_int_equal(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_LOAD_BEGIN | PROTO_REPLY);
     assert_false(status().model_valid);
 }
 

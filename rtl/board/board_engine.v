@@ -173,7 +173,9 @@ module board_engine #(
     endfunction
 
     // Config register checks (docs/protocol.md, LOAD_BEGIN), one comparator for all:
-    // registers 0-4 and 8 must fit 16 bits and be <= a limit; 0-2 and 4 must not be 0.
+    // registers 0-4 and 8 must fit 16 bits and be <= a limit; 0-2 and 4 must not be 0;
+    // theta (5) must be 1 .. 2^(H-1)-1, the core's range (spec §2.3): the core keeps only
+    // its low H bits, so a wider theta would run as another threshold.
     wire [3:0] cfg_reg = pos[5:2];
     reg [15:0] cfg_limit;
     always @(*) begin
@@ -187,7 +189,9 @@ module board_engine #(
         endcase
     end
     wire cfg_checked = cfg_reg <= 4'd4 || cfg_reg == 4'd8;
-    wire cfg_value_ok = !cfg_checked || (dword[31:16] == 16'd0 && dword[15:0] <= cfg_limit &&
+    wire theta_ok = dword[31:H-1] == 0 && dword != 32'd0;
+    wire cfg_value_ok = cfg_reg == 4'd5 ? theta_ok :
+                        !cfg_checked || (dword[31:16] == 16'd0 && dword[15:0] <= cfg_limit &&
                                          (dword[15:0] != 16'd0 || cfg_reg == 4'd3 ||
                                           cfg_reg == 4'd8));
 

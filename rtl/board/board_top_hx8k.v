@@ -8,21 +8,25 @@
 `default_nettype none
 
 module board_top_hx8k #(
-    parameter integer CLK_HZ = 24000000,
+    // The defaults are the shipped build (constraints/constraints.mk: hx8k_MHZ,
+    // BOARD_BAUD, CORE_CONFIG_hx8k), so that this top synthesised alone fits the HX8K
+    // and meets timing; make bitstream sets the same values, and make test checks that
+    // they agree (tests/board_top_defaults.sh).
+    parameter integer CLK_HZ = 15938000,   // PLL output; must match DIVR/DIVF/DIVQ (icepll -o 16)
     parameter integer BAUD = 2000000,
     parameter integer BYPASS = 0,          // 1: no PLL, the core runs at 12 MHz
     parameter [3:0] DIVR = 4'd0,
-    parameter [6:0] DIVF = 7'd63,
-    parameter [2:0] DIVQ = 3'd5,
+    parameter [6:0] DIVF = 7'd84,
+    parameter [2:0] DIVQ = 3'd6,
     parameter [2:0] FILTER_RANGE = 3'd1,
-    parameter integer P = 8,               // core lanes and sizes (docs/core.md)
-    parameter integer PL = 8,
-    parameter integer RL = 8,
+    parameter integer P = 2,               // core lanes and sizes (docs/core.md)
+    parameter integer PL = 1,
+    parameter integer RL = 1,
     parameter integer B = 8,
-    parameter integer H = 24,
-    parameter integer R = 32,
+    parameter integer H = 16,
+    parameter integer R = 16,
     parameter integer MAX_IN = 784,
-    parameter integer MAX_HID = 16,
+    parameter integer MAX_HID = 8,
     parameter integer MAX_OUT = 10
 ) (
     input  wire       CLK,    // 12 MHz oscillator, J3

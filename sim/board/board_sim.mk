@@ -44,11 +44,19 @@ $(BOARD_UART_TB): tests/board_uart_tb.v rtl/board/board_uart_rx.v rtl/board/boar
 	verilator --binary --timing -Wno-fatal -Mdir $(@D) $(VERILATOR_SAN) --top-module board_uart_tb -o board_uart_tb \
 	  $^ > $(@D)/verilator.log 2>&1 || { cat $(@D)/verilator.log; exit 1; }
 
+# The reset's testbench (tests/board_reset_tb.v): LOCK and the button pass synchronisers.
+BOARD_RESET_TB := $(BOARD_SIM_DIR)/reset_tb/board_reset_tb
+$(BOARD_RESET_TB): tests/board_reset_tb.v rtl/board/board_reset.v
+	@mkdir -p $(@D)
+	verilator --binary --timing -Wno-fatal -Mdir $(@D) $(VERILATOR_SAN) --top-module board_reset_tb -o board_reset_tb \
+	  $^ > $(@D)/verilator.log 2>&1 || { cat $(@D)/verilator.log; exit 1; }
+
 .PHONY: board-lint
 board-lint: ## Verilator --lint-only -Wall of board_system with the core (no warning allowed)
 	verilator --lint-only -Wall --top-module board_system $(BOARD_RTL) $(CORE_RTL)
 	verilator --lint-only -Wall --top-module board_system $(BOARD_SIM_PARAMS) $(BOARD_RTL) $(CORE_RTL)
-	@echo "board-lint: board_system lint-clean with -Wall (defaults and the iCEBreaker's core)"
+	verilator --lint-only -Wall --top-module board_reset rtl/board/board_reset.v
+	@echo "board-lint: board_system (defaults and the iCEBreaker's core) and board_reset lint-clean with -Wall"
 
-TEST_BINS += $(BOARD_UART_TB)
-TEST_CMDS += $(BOARD_UART_TB) "$(MAKE) --no-print-directory board-lint"
+TEST_BINS += $(BOARD_UART_TB) $(BOARD_RESET_TB)
+TEST_CMDS += $(BOARD_UART_TB) $(BOARD_RESET_TB) "$(MAKE) --no-print-directory board-lint"
