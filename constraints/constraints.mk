@@ -8,13 +8,13 @@
 BOARD ?= icebreaker
 # Core clock and UART rate per board. 2 Mbaud is a rate the FT2232H makes exactly and
 # termios knows. The iCEBreaker's PLL makes 18 MHz exactly (9 clocks per bit); its design
-# places at about 22 MHz (22.41 with seed 1, 94% of the cells), so 18 leaves a margin. The
+# places at about 22 MHz (21.70 with seed 1, 94% of the cells), so 18 leaves a margin. The
 # HX8K places at 36 MHz.
 BOARD_BAUD := 2000000
 icebreaker_MHZ := 18
 icebreaker_NEXTPNR := --up5k --package sg48
 icebreaker_TOP := board_top_icebreaker
-# ABC9 maps this design to 4946 logic cells where the default ABC pass needed 5184 (the
+# ABC9 maps this design to 4937 logic cells where the default ABC pass needed 5184 (the
 # mapping varies by a few hundred LUT4 with small changes: test-synth checks the fit).
 icebreaker_SYNTH := -spram -dsp -abc9
 # The core on the UP5K (docs/core.md, "iCE40 UP5K"): 8 input lanes (one 64-bit SPRAM word of
