@@ -1016,7 +1016,7 @@ static void section_robust(doc *d, const report_runs *rs)
                        robust_kind_names[robust_plan[i].kind], robust_plan[i].level, i);
     int len = snprintf(body, sizeof body,
                        "set ylabel 'test accuracy (%%)'\nset xlabel 'perturbation (kind, level)'\n"
-                       "set grid\nset xtics (%s) rotate by -30\nset yrange [0:100]\nset rmargin 6\n"
+                       "set grid\nset xtics (%s) rotate by -30\nset yrange [0:100]\nset rmargin 14\n"
                        "set multiplot layout %d,%d\n", xt, rows, cols);
     doc_table(d, 3 + models, head);
     for (int k = 0; k < ns; k++) {
