@@ -8,6 +8,8 @@
 FUZZ_CC := clang
 FUZZ_SECONDS ?= 300
 FUZZ_CI_SECONDS ?= 20
+# libFuzzer's seed: 0 draws one (make fuzz); fuzz-ci uses 1, so a CI run is reproducible.
+FUZZ_SEED ?= 0
 FUZZ_JOBS ?= 2
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -44,10 +46,10 @@ fuzz: deps ## Run each fuzz harness (tests/fuzz/) for FUZZ_SECONDS (300) on a co
 fuzz-ci: deps ## Replay every committed fuzz corpus file, then run each harness FUZZ_CI_SECONDS (20)
 	@$(MAKE) --no-print-directory -j$(FUZZ_JOBS) fuzz-build
 	$(FUZZ_EACH) $(FUZZ_NAMES:%=fuzz-replay-%)
-	$(FUZZ_EACH) FUZZ_SECONDS=$(FUZZ_CI_SECONDS) $(FUZZ_NAMES:%=fuzz-run-%)
+	$(FUZZ_EACH) FUZZ_SECONDS=$(FUZZ_CI_SECONDS) FUZZ_SEED=1 $(FUZZ_NAMES:%=fuzz-run-%)
 
 # fuzz-run-<name>, fuzz-replay-<name>: one harness (names no file, so they always run).
 fuzz-run-%: $(FUZZ_DIR)/fuzz_%
-	@tests/fuzz/run_fuzz.sh fuzz $< $* $(FUZZ_SECONDS) $(FUZZ_DIR)/$*
+	@FUZZ_SEED=$(FUZZ_SEED) tests/fuzz/run_fuzz.sh fuzz $< $* $(FUZZ_SECONDS) $(FUZZ_DIR)/$*
 fuzz-replay-%: $(FUZZ_DIR)/fuzz_%
 	@tests/fuzz/run_fuzz.sh replay $< $*

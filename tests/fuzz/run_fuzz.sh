@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer harness (tests/fuzz/fuzz.mk builds them).
 #   run_fuzz.sh fuzz BINARY NAME SECONDS OUT   fuzz for SECONDS on a copy of the seed corpus
+#                                               (libFuzzer seed: $FUZZ_SEED, 0 = drawn)
 #   run_fuzz.sh replay BINARY NAME             run every committed corpus file once
 # The committed corpus tests/fuzz/corpus/NAME/ is only read: the run grows its copy in
 # OUT/corpus/ and writes what fails (crash-*, leak-*, timeout-*, oom-*) to OUT/. Prints one
@@ -30,7 +31,7 @@ fuzz)
   rm -rf "$out" && mkdir -p "$out/corpus"
   [ -d "$seeds" ] && cp -r "$seeds/." "$out/corpus/"
   seeded=$(find "$out/corpus" -type f | wc -l)
-  "$bin" -max_total_time="$seconds" -timeout=25 -print_final_stats=1 -artifact_prefix="$out/" \
+  "$bin" -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" -timeout=25 -print_final_stats=1 -artifact_prefix="$out/" \
     "$out/corpus" > "$out/log" 2>&1
   rc=$?
   execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$out/log")
