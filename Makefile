@@ -49,12 +49,17 @@ CORE_RTL := $(sort $(wildcard rtl/core/*.v))
 # Every C object depends on the compiler and flags it was built with: a change (e.g. of
 # OPT) rebuilds. (SAN and NATIVE have their own build dirs.)
 BUILD_FLAGS := $(BUILD)/flags
+# libhdf5 (Debian libhdf5-dev): the SHD loader (sw/exp/shd.c) and NIR files (sw/io/nir.c).
+HDF5_CFLAGS := $(shell pkg-config --cflags hdf5 2>/dev/null || echo -I/usr/include/hdf5/serial)
+HDF5_LIBS := $(shell pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial)
+LDLIBS += $(HDF5_LIBS)
 
 # Debian packages the project needs; `make deps` installs whichever are missing.
-# clang, libclang-rt-14-dev (libclang_rt.fuzzer) and libomp-dev: `make fuzz`; help2man: the man page.
+# clang, libclang-rt-14-dev (libclang_rt.fuzzer) and libomp-dev: `make fuzz`; help2man: the man page;
+# python3-h5py: tests/cli_nir.sh writes a NIR file as another tool would.
 DEB_PACKAGES := gcc g++ make zlib1g-dev libcmocka-dev libfixmath-dev dataset-fashion-mnist \
 	verilator yosys nextpnr-ice40 fpga-icestorm gnuplot-nox libhdf5-dev openmpi-bin libopenmpi-dev \
-	python3-numpy gcc-arm-none-eabi clang libclang-rt-14-dev libomp-dev help2man
+	python3-numpy python3-h5py gcc-arm-none-eabi clang libclang-rt-14-dev libomp-dev help2man
 
 .DEFAULT_GOAL := all
 .SECONDARY:

@@ -5,20 +5,18 @@
  * each dataset's type, rank and extent is checked against what an SHD file
  * holds and against the file's size; the rows are then read in blocks, and
  * before libhdf5 reads a block of variable-length rows the loader reads their
- * raw form itself and checks it (heap_check below). Every value is
+ * raw form itself and checks it (sw/io/h5guard.h). Every value is
  * range-checked before it is used.
  */
 #include "shd.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include "../io/h5guard.h"
+
 #include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define BLOCK_ROWS 256 /* rows asked of libhdf5 per read */
 
@@ -32,125 +30,6 @@ typedef struct {
     size_t value_size;  /* bytes of one stored value */
     uint64_t offset;    /* file offset of the raw rows (contiguous layout) */
 } shd_set;
-
-/* Variable-length rows as libhdf5 1.10 stores them, checked before it reads
- * them. A row on disk is (uint32 length, heap address, uint32 object index);
- * the values are an object in the global heap collection at that address.
- * H5HG_read copies the object's recorded size into a buffer sized from the
- * row's length, so a crafted heap overflows it (or copies 2^64 bytes): here
- * every object a row names must lie inside its collection, inside the file,
- * and hold exactly length values. The collection is walked the way libhdf5
- * walks it (H5HG__cache_heap_deserialize), so both see the same objects. */
-typedef struct {
-    int fd;
-    unsigned sizeof_addr, sizeof_size; /* from the superblock: 2, 4 or 8 bytes */
-    uint64_t file_size;                /* addresses are offsets: base address 0 */
-    uint64_t heap_addr;                /* the collection parsed last (0: none) */
-    uint64_t *obj_size;                /* its object sizes by index; UINT64_MAX: no object */
-    size_t n_obj;
-} heap_check;
-
-static uint64_t le_uint(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = n; i-- > 0;)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static int read_at(const heap_check *h, uint64_t at, void *buf, uint64_t n)
-{
-    return at <= h->file_size && n <= h->file_size - at &&
-                   pread(h->fd, buf, (size_t)n, (off_t)at) == (ssize_t)n
-               ? 0
-               : -1;
-}
-
-/* Parses the collection at addr (unless it is the one parsed last). */
-static int parse_collection(heap_check *h, uint64_t addr, const char *path, snn_error *err)
-{
-    if (addr == h->heap_addr)
-        return 0;
-    const unsigned hdr = 8 + h->sizeof_size, obj_hdr = 8 + h->sizeof_size;
-    uint8_t head[16];
-    uint64_t at = addr, size = 0;
-    if (addr > h->file_size || read_at(h, at, head, hdr) != 0 || memcmp(head, "GCOL", 4) != 0 ||
-        head[4] != 1 || (size = le_uint(head + 8, h->sizeof_size)) < hdr ||
-        size > h->file_size - at)
-        return snn_fail(err, "%s: damaged global heap collection at %llu (size %llu, file %llu "
-                        "bytes)", path, (unsigned long long)addr, (unsigned long long)size,
-                        (unsigned long long)h->file_size);
-    uint8_t *c = malloc((size_t)size);
-    uint64_t *obj = calloc(65536, sizeof *obj); /* object indices are 16-bit */
-    int rc = c && obj ? read_at(h, at, c, size) : -1;
-    size_t n_obj = 0;
-    for (uint64_t p = hdr; rc == 0 && p < size && size - p >= obj_hdr;) {
-        unsigned idx = (unsigned)le_uint(c + p, 2);
-        uint64_t osize = le_uint(c + p + 8, h->sizeof_size);
-        /* An object's data follows its header, padded to 8; the free-space
-         * object (index 0) counts its header in its size. */
-        uint64_t room = size - p, need = idx ? obj_hdr + ((osize + 7) & ~(uint64_t)7) : osize;
-        if (idx ? osize > room - obj_hdr : osize < obj_hdr || osize > room) {
-            rc = -1;
-            break;
-        }
-        if (idx) {
-            if (n_obj <= idx) {
-                for (size_t k = n_obj; k < idx; k++)
-                    obj[k] = UINT64_MAX;
-                n_obj = idx + 1;
-            }
-            obj[idx] = osize;
-        }
-        p += need;
-    }
-    free(c);
-    if (rc != 0) {
-        free(obj);
-        return snn_fail(err, "%s: global heap collection at %llu: an object runs past its end "
-                        "(damaged file)", path, (unsigned long long)addr);
-    }
-    free(h->obj_size);
-    h->obj_size = obj;
-    h->n_obj = n_obj;
-    h->heap_addr = addr;
-    return 0;
-}
-
-/* Checks the raw rows [first, first + count) of a contiguous vlen dataset
- * stored at file offset `at`, whose values are value_size bytes each. */
-static int check_vlen_rows(heap_check *h, const char *path, const char *name, uint64_t at,
-                           hsize_t first, hsize_t count, size_t value_size, snn_error *err)
-{
-    const unsigned row = 8 + h->sizeof_addr;
-    uint8_t *raw = malloc((size_t)count * row);
-    if (!raw)
-        return snn_fail(err, "%s: out of memory", path);
-    int rc = read_at(h, at + first * row, raw, count * row);
-    if (rc != 0)
-        rc = snn_fail(err, "%s: %s: rows %llu.. lie past the end of the file", path, name,
-                      (unsigned long long)first);
-    for (hsize_t r = 0; rc == 0 && r < count; r++) {
-        const uint8_t *e = raw + r * row;
-        uint64_t len = le_uint(e, 4), addr = le_uint(e + 4, h->sizeof_addr);
-        uint64_t idx = le_uint(e + 4 + h->sizeof_addr, 4);
-        if (addr == 0) {
-            if (len)
-                rc = snn_fail(err, "%s: %s row %llu: %llu values but no heap object", path, name,
-                              (unsigned long long)(first + r), (unsigned long long)len);
-            continue;
-        }
-        rc = parse_collection(h, addr, path, err);
-        if (rc == 0 && (idx >= h->n_obj || h->obj_size[idx] != len * value_size))
-            rc = snn_fail(err, "%s: %s row %llu: %llu values, but heap object %llu holds %lld "
-                          "bytes (damaged file)", path, name, (unsigned long long)(first + r),
-                          (unsigned long long)len, (unsigned long long)idx,
-                          idx < h->n_obj && h->obj_size[idx] != UINT64_MAX
-                              ? (long long)h->obj_size[idx] : -1LL);
-    }
-    free(raw);
-    return rc;
-}
 
 /* Whether elem (a dataset's value type) is what the set needs: an IEEE float
  * of 4 or 8 bytes, or an integer of 1 to 8 bytes. */
@@ -170,9 +49,9 @@ static int value_type_ok(hid_t elem, H5T_class_t base)
 }
 
 /* Opens and checks one dataset: type, rank, extent, and a layout whose stored
- * bytes are the rows' (contiguous, inside the file, which heap_check can read
+ * bytes are the rows' (contiguous, inside the file, which h5guard can read
  * for vlen rows; or compact labels). */
-static int open_set(hid_t file, const char *path, const heap_check *h, shd_set *s, snn_error *err)
+static int open_set(hid_t file, const char *path, const h5guard *h, shd_set *s, snn_error *err)
 {
     if (H5Lexists(file, s->name, H5P_DEFAULT) <= 0)
         return snn_fail(err, "%s: no %s (not an SHD release file)", path, s->name);
@@ -285,7 +164,7 @@ static int bin_sample(const char *path, hsize_t i, const hvl_t *times, const hvl
 
 typedef struct {
     hid_t file;
-    heap_check heap;
+    h5guard heap;
     shd_set set[3]; /* labels, times, units */
     int *labels;    /* one block's */
     hvl_t *times, *units;
@@ -317,9 +196,7 @@ static void release(shd_load_state *s)
     free(s->seen);
     free(s->all_labels);
     event_list_free(&s->ev);
-    free(s->heap.obj_size);
-    if (s->heap.fd >= 0)
-        close(s->heap.fd);
+    h5guard_close(&s->heap);
     if (s->file >= 0)
         H5Fclose(s->file);
 }
@@ -329,8 +206,8 @@ static int load_block(shd_load_state *s, const char *path, hsize_t first, hsize_
                       int steps, double max_time, snn_error *err)
 {
     for (int k = 1; k < 3; k++)
-        if (check_vlen_rows(&s->heap, path, s->set[k].name, s->set[k].offset, first, count,
-                            s->set[k].value_size, err) != 0)
+        if (h5guard_vlen_rows(&s->heap, path, s->set[k].name, s->set[k].offset, first,
+                              count, s->set[k].value_size, err) != 0)
             return -1;
     memset(s->times, 0, sizeof *s->times * BLOCK_ROWS);
     memset(s->units, 0, sizeof *s->units * BLOCK_ROWS);
@@ -360,92 +237,19 @@ static int load_block(shd_load_state *s, const char *path, hsize_t first, hsize_
     return 0;
 }
 
-/* Reads the superblock, before libhdf5 does: the sizes of addresses and
- * lengths (for heap_check), and its base address, which must be 0 (no user
- * block): libhdf5 1.10 reads a crafted base address inconsistently (heap
- * objects past their collection). */
-static int read_superblock(heap_check *h, const char *path, snn_error *err)
-{
-    static const uint8_t sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-    uint8_t sb[40];
-    if (read_at(h, 0, sb, sizeof sb) != 0 || memcmp(sb, sig, 8) != 0 || sb[8] > 3)
-        return snn_fail(err, "%s: not an HDF5 file (no superblock of version 0 to 3 at its "
-                        "start)", path);
-    /* Versions 0 and 1: sizes at bytes 13 and 14, base address at 24 (0) or 28 (1);
-     * versions 2 and 3: sizes at 9 and 10, base address at 12. */
-    int old = sb[8] <= 1;
-    unsigned sa = sb[old ? 13 : 9], ss = sb[old ? 14 : 10];
-    unsigned base_at = sb[8] == 0 ? 24 : sb[8] == 1 ? 28 : 12;
-    if ((sa != 2 && sa != 4 && sa != 8) || (ss != 2 && ss != 4 && ss != 8))
-        return snn_fail(err, "%s: unusual superblock (addresses of %u bytes, lengths of %u)",
-                        path, sa, ss);
-    if (le_uint(sb + base_at, sa) != 0)
-        return snn_fail(err, "%s: the HDF5 superblock's base address is not 0 (a user block or "
-                        "a damaged superblock): not read", path);
-    h->sizeof_addr = sa;
-    h->sizeof_size = ss;
-    return 0;
-}
-
-/* Checks every local heap (group member names) in the file before libhdf5
- * looks a name up: libhdf5 1.10 copies from a wild pointer (SIGSEGV in
- * H5F__accum_read, from H5Lexists) when a heap's data segment overlaps its
- * own header. A heap is found by its signature "HEAP" and version 0; the
- * chance of those 5 bytes plus a consistent header in spike data is nil. */
-static int check_local_heaps(const heap_check *h, const char *path, snn_error *err)
-{
-    enum { CHUNK = 1 << 20, KEEP = 64 }; /* KEEP: a heap header straddling two chunks */
-    const unsigned hdr = 8 + 2 * h->sizeof_size + h->sizeof_addr;
-    uint8_t *buf = malloc(CHUNK + KEEP);
-    if (!buf)
-        return snn_fail(err, "%s: out of memory", path);
-    int rc = 0;
-    for (uint64_t at = 0; rc == 0 && at < h->file_size; at += CHUNK) {
-        uint64_t n = h->file_size - at < CHUNK + KEEP ? h->file_size - at : CHUNK + KEEP;
-        if (read_at(h, at, buf, n) != 0) {
-            rc = snn_fail(err, "%s: read error", path);
-            break;
-        }
-        for (uint64_t i = 0; rc == 0 && i < n && i < CHUNK; i++) {
-            if (buf[i] != 'H' || n - i < hdr || memcmp(buf + i, "HEAP", 4) != 0 || buf[i + 4] != 0)
-                continue;
-            uint64_t heap = at + i, size = le_uint(buf + i + 8, h->sizeof_size);
-            uint64_t data = le_uint(buf + i + 8 + 2 * h->sizeof_size, h->sizeof_addr);
-            int inside = data <= h->file_size && size <= h->file_size - data;
-            int apart = data >= heap + hdr || data + size <= heap;
-            if (!inside || !apart)
-                rc = snn_fail(err, "%s: the local heap at %llu has its data (%llu bytes at %llu) "
-                              "%s (damaged file)", path, (unsigned long long)heap,
-                              (unsigned long long)size, (unsigned long long)data,
-                              inside ? "over its own header" : "past the end of the file");
-        }
-    }
-    free(buf);
-    return rc;
-}
-
 int shd_load(const char *path, int limit, int steps, double max_time, spike_data *out,
              snn_error *err)
 {
     memset(out, 0, sizeof *out);
     if (steps < 1 || steps > 65535 || !(max_time > 0) || isinf(max_time))
         return snn_fail(err, "%s: steps must be in [1, 65535] and max_time finite and > 0", path);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as values, not as stack dumps */
     shd_load_state s = {.file = -1,
                         .heap = {.fd = -1},
                         .set = {{"/labels", 0, H5T_INTEGER, -1, -1, -1, 0, 0, 0},
                                 {"/spikes/times", 1, H5T_FLOAT, -1, -1, -1, 0, 0, 0},
                                 {"/spikes/units", 1, H5T_INTEGER, -1, -1, -1, 0, 0, 0}}};
     int rc = -1;
-    struct stat st;
-    s.heap.fd = open(path, O_RDONLY);
-    if (s.heap.fd < 0 || fstat(s.heap.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snn_fail(err, "%s: cannot open: %s", path,
-                 s.heap.fd < 0 ? strerror(errno) : "not a regular file");
-        goto done;
-    }
-    s.heap.file_size = (uint64_t)st.st_size;
-    if (read_superblock(&s.heap, path, err) != 0 || check_local_heaps(&s.heap, path, err) != 0)
+    if (h5guard_open(&s.heap, path, err) != 0)
         goto done;
     s.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (s.file < 0) {

@@ -1,0 +1,213 @@
+/* h5guard.c - see h5guard.h. */
+#include "h5guard.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <hdf5.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Variable-length rows as libhdf5 1.10 stores them, checked before it reads
+ * them. A row on disk is (uint32 length, heap address, uint32 object index);
+ * the values are an object in the global heap collection at that address.
+ * H5HG_read copies the object's recorded size into a buffer sized from the
+ * row's length, so a crafted heap overflows it (or copies 2^64 bytes): here
+ * every object a row names must lie inside its collection, inside the file,
+ * and hold exactly length values. The collection is walked the way libhdf5
+ * walks it (H5HG__cache_heap_deserialize), so both see the same objects. */
+static uint64_t le_uint(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = n; i-- > 0;)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static int read_at(const h5guard *h, uint64_t at, void *buf, uint64_t n)
+{
+    return at <= h->file_size && n <= h->file_size - at &&
+                   pread(h->fd, buf, (size_t)n, (off_t)at) == (ssize_t)n
+               ? 0
+               : -1;
+}
+
+/* Parses the collection at addr (unless it is the one parsed last). */
+static int parse_collection(h5guard *h, uint64_t addr, const char *path, snn_error *err)
+{
+    if (addr == h->heap_addr)
+        return 0;
+    const unsigned hdr = 8 + h->sizeof_size, obj_hdr = 8 + h->sizeof_size;
+    uint8_t head[16];
+    uint64_t at = addr, size = 0;
+    if (addr > h->file_size || read_at(h, at, head, hdr) != 0 || memcmp(head, "GCOL", 4) != 0 ||
+        head[4] != 1 || (size = le_uint(head + 8, h->sizeof_size)) < hdr ||
+        size > h->file_size - at)
+        return snn_fail(err, "%s: damaged global heap collection at %llu (size %llu, file %llu "
+                        "bytes)", path, (unsigned long long)addr, (unsigned long long)size,
+                        (unsigned long long)h->file_size);
+    uint8_t *c = malloc((size_t)size);
+    uint64_t *obj = calloc(65536, sizeof *obj); /* object indices are 16-bit */
+    int rc = c && obj ? read_at(h, at, c, size) : -1;
+    size_t n_obj = 0;
+    for (uint64_t p = hdr; rc == 0 && p < size && size - p >= obj_hdr;) {
+        unsigned idx = (unsigned)le_uint(c + p, 2);
+        uint64_t osize = le_uint(c + p + 8, h->sizeof_size);
+        /* An object's data follows its header, padded to 8; the free-space
+         * object (index 0) counts its header in its size. */
+        uint64_t room = size - p, need = idx ? obj_hdr + ((osize + 7) & ~(uint64_t)7) : osize;
+        if (idx ? osize > room - obj_hdr : osize < obj_hdr || osize > room) {
+            rc = -1;
+            break;
+        }
+        if (idx) {
+            if (n_obj <= idx) {
+                for (size_t k = n_obj; k < idx; k++)
+                    obj[k] = UINT64_MAX;
+                n_obj = idx + 1;
+            }
+            obj[idx] = osize;
+        }
+        p += need;
+    }
+    free(c);
+    if (rc != 0) {
+        free(obj);
+        return snn_fail(err, "%s: global heap collection at %llu: an object runs past its end "
+                        "(damaged file)", path, (unsigned long long)addr);
+    }
+    free(h->obj_size);
+    h->obj_size = obj;
+    h->n_obj = n_obj;
+    h->heap_addr = addr;
+    return 0;
+}
+
+int h5guard_vlen_rows(h5guard *h, const char *path, const char *name, uint64_t at,
+                      uint64_t first, uint64_t count, size_t value_size, snn_error *err)
+{
+    const unsigned row = 8 + h->sizeof_addr;
+    uint8_t *raw = malloc((size_t)count * row);
+    if (!raw)
+        return snn_fail(err, "%s: out of memory", path);
+    int rc = read_at(h, at + first * row, raw, count * row);
+    if (rc != 0)
+        rc = snn_fail(err, "%s: %s: rows %llu.. lie past the end of the file", path, name,
+                      (unsigned long long)first);
+    for (uint64_t r = 0; rc == 0 && r < count; r++) {
+        const uint8_t *e = raw + r * row;
+        uint64_t len = le_uint(e, 4), addr = le_uint(e + 4, h->sizeof_addr);
+        uint64_t idx = le_uint(e + 4 + h->sizeof_addr, 4);
+        if (addr == 0) {
+            if (len)
+                rc = snn_fail(err, "%s: %s row %llu: %llu values but no heap object", path, name,
+                              (unsigned long long)(first + r), (unsigned long long)len);
+            continue;
+        }
+        rc = parse_collection(h, addr, path, err);
+        if (rc == 0 && (idx >= h->n_obj || h->obj_size[idx] != len * value_size))
+            rc = snn_fail(err, "%s: %s row %llu: %llu values, but heap object %llu holds %lld "
+                          "bytes (damaged file)", path, name, (unsigned long long)(first + r),
+                          (unsigned long long)len, (unsigned long long)idx,
+                          idx < h->n_obj && h->obj_size[idx] != UINT64_MAX
+                              ? (long long)h->obj_size[idx] : -1LL);
+    }
+    free(raw);
+    return rc;
+}
+
+/* Reads the superblock, before libhdf5 does: the sizes of addresses and
+ * lengths (for h5guard), and its base address, which must be 0 (no user
+ * block): libhdf5 1.10 reads a crafted base address inconsistently (heap
+ * objects past their collection). */
+static int read_superblock(h5guard *h, const char *path, snn_error *err)
+{
+    static const uint8_t sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    uint8_t sb[40];
+    if (read_at(h, 0, sb, sizeof sb) != 0 || memcmp(sb, sig, 8) != 0 || sb[8] > 3)
+        return snn_fail(err, "%s: not an HDF5 file (no superblock of version 0 to 3 at its "
+                        "start)", path);
+    /* Versions 0 and 1: sizes at bytes 13 and 14, base address at 24 (0) or 28 (1);
+     * versions 2 and 3: sizes at 9 and 10, base address at 12. */
+    int old = sb[8] <= 1;
+    unsigned sa = sb[old ? 13 : 9], ss = sb[old ? 14 : 10];
+    unsigned base_at = sb[8] == 0 ? 24 : sb[8] == 1 ? 28 : 12;
+    if ((sa != 2 && sa != 4 && sa != 8) || (ss != 2 && ss != 4 && ss != 8))
+        return snn_fail(err, "%s: unusual superblock (addresses of %u bytes, lengths of %u)",
+                        path, sa, ss);
+    if (le_uint(sb + base_at, sa) != 0)
+        return snn_fail(err, "%s: the HDF5 superblock's base address is not 0 (a user block or "
+                        "a damaged superblock): not read", path);
+    h->sizeof_addr = sa;
+    h->sizeof_size = ss;
+    return 0;
+}
+
+/* Checks every local heap (group member names) in the file before libhdf5
+ * looks a name up: libhdf5 1.10 copies from a wild pointer (SIGSEGV in
+ * H5F__accum_read, from H5Lexists) when a heap's data segment overlaps its
+ * own header. A heap is found by its signature "HEAP" and version 0; the
+ * chance of those 5 bytes plus a consistent header in spike data is nil. */
+static int check_local_heaps(const h5guard *h, const char *path, snn_error *err)
+{
+    enum { CHUNK = 1 << 20, KEEP = 64 }; /* KEEP: a heap header straddling two chunks */
+    const unsigned hdr = 8 + 2 * h->sizeof_size + h->sizeof_addr;
+    uint8_t *buf = malloc(CHUNK + KEEP);
+    if (!buf)
+        return snn_fail(err, "%s: out of memory", path);
+    int rc = 0;
+    for (uint64_t at = 0; rc == 0 && at < h->file_size; at += CHUNK) {
+        uint64_t n = h->file_size - at < CHUNK + KEEP ? h->file_size - at : CHUNK + KEEP;
+        if (read_at(h, at, buf, n) != 0) {
+            rc = snn_fail(err, "%s: read error", path);
+            break;
+        }
+        for (uint64_t i = 0; rc == 0 && i < n && i < CHUNK; i++) {
+            if (buf[i] != 'H' || n - i < hdr || memcmp(buf + i, "HEAP", 4) != 0 || buf[i + 4] != 0)
+                continue;
+            uint64_t heap = at + i, size = le_uint(buf + i + 8, h->sizeof_size);
+            uint64_t data = le_uint(buf + i + 8 + 2 * h->sizeof_size, h->sizeof_addr);
+            int inside = data <= h->file_size && size <= h->file_size - data;
+            int apart = data >= heap + hdr || data + size <= heap;
+            if (!inside || !apart)
+                rc = snn_fail(err, "%s: the local heap at %llu has its data (%llu bytes at %llu) "
+                              "%s (damaged file)", path, (unsigned long long)heap,
+                              (unsigned long long)size, (unsigned long long)data,
+                              inside ? "over its own header" : "past the end of the file");
+        }
+    }
+    free(buf);
+    return rc;
+}
+
+int h5guard_open(h5guard *g, const char *path, snn_error *err)
+{
+    memset(g, 0, sizeof *g);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as values, not as stack dumps */
+    struct stat st;
+    g->fd = open(path, O_RDONLY);
+    if (g->fd < 0 || fstat(g->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snn_fail(err, "%s: cannot open: %s", path,
+                 g->fd < 0 ? strerror(errno) : "not a regular file");
+        h5guard_close(g);
+        return -1;
+    }
+    g->file_size = (uint64_t)st.st_size;
+    if (read_superblock(g, path, err) != 0 || check_local_heaps(g, path, err) != 0) {
+        h5guard_close(g);
+        return -1;
+    }
+    return 0;
+}
+
+void h5guard_close(h5guard *g)
+{
+    free(g->obj_size);
+    g->obj_size = NULL;
+    g->n_obj = 0;
+    g->heap_addr = 0;
+    if (g->fd >= 0)
+        close(g->fd);
+    g->fd = -1;
+}
