@@ -16,8 +16,8 @@ static const struct {
 } commands[] = {
     {"train", cmd_train, "train an E/I LIF network (float, surrogate gradients)"},
     {"eval", cmd_eval, "test accuracy and firing rates of a model (--fixed: of a quantized one)"},
-    {"export", cmd_export, "write a model's weights and config to a NumPy .npz"},
-    {"import", cmd_import, "read weights and config from a NumPy .npz into a model"},
+    {"export", cmd_export, "write a model to a NumPy .npz or a NIR graph (.nir)"},
+    {"import", cmd_import, "read a NumPy .npz (ours or PyTorch layout) or a NIR graph"},
     {"bench-train", cmd_bench_train, "training throughput of the paper's network (samples/s)"},
     {"quantize", cmd_quantize, "float model -> quantized integer model (docs/integer-spec.md)"},
     {"sweep-bits", cmd_sweep_bits, "float vs fixed accuracy over weight/state widths (table, CSV, PNG)"},

@@ -2,7 +2,9 @@
 #include "npz_model.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* A scalar key, or def if absent; fails unless it is a whole number when integral. */
 static int npz_scalar(const npz_file *f, const char *path, const char *key, double def,
@@ -101,4 +103,81 @@ int npz_write_model(const char *path, const snn_model *m, snn_error *err)
     int rc = npz_write(path, e, (int)(sizeof e / sizeof e[0]), err);
     free(w1), free(w2);
     return rc;
+}
+
+/* The keys npz_to_model reads. */
+static const char *const model_keys[] = {"w1",    "w2",   "n_exc", "steps",
+                                         "dale",  "alpha", "beta", "threshold"};
+
+void npz_ignored_keys(const npz_file *f, char *buf, size_t len)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < f->n; i++) {
+        int used = 0;
+        for (size_t k = 0; k < sizeof model_keys / sizeof model_keys[0]; k++)
+            used |= strcmp(f->arrays[i].name, model_keys[k]) == 0;
+        if (!used && at < len) {
+            int n = snprintf(buf + at, len - at, "%s%s", at ? ", " : "", f->arrays[i].name);
+            at += n > 0 ? (size_t)n : 0;
+        }
+    }
+}
+
+/* Swaps a 2-D array's axes in place. */
+static int transpose(npz_array *a)
+{
+    size_t r = a->shape[0], c = a->shape[1];
+    double *t = malloc(sizeof *t * (a->count ? a->count : 1));
+    if (!t)
+        return -1;
+    for (size_t i = 0; i < r; i++)
+        for (size_t j = 0; j < c; j++)
+            t[j * r + i] = a->values[i * c + j];
+    free(a->values);
+    a->values = t;
+    a->shape[0] = c;
+    a->shape[1] = r;
+    return 0;
+}
+
+int npz_resolve_layout(npz_file *f, const char *path, npz_layout want, npz_layout *found,
+                       snn_error *err)
+{
+    npz_array *chain[16];
+    int n = 0;
+    for (; n < 16; n++) {
+        char key[8];
+        snprintf(key, sizeof key, "w%d", n + 1);
+        const npz_array *a = npz_find(f, key);
+        if (!a || a->ndim != 2)
+            break;
+        chain[n] = (npz_array *)a;
+    }
+    int ours = n >= 2, torch = n >= 2;
+    for (int k = 0; k + 1 < n; k++) {
+        ours &= chain[k]->shape[1] == chain[k + 1]->shape[0];
+        torch &= chain[k]->shape[0] == chain[k + 1]->shape[1];
+    }
+    *found = want;
+    if (want == NPZ_LAYOUT_AUTO) {
+        if (ours && torch)
+            return snn_fail(err, "%s: w1 is %zux%zu and w2 %zux%zu: both (in, out) and PyTorch's "
+                            "(out, in) fit; say which with --layout ours or --layout torch",
+                            path, chain[0]->shape[0], chain[0]->shape[1], chain[1]->shape[0],
+                            chain[1]->shape[1]);
+        *found = torch ? NPZ_LAYOUT_TORCH : NPZ_LAYOUT_OURS; /* neither: npz_to_model says why */
+    }
+    if (*found != NPZ_LAYOUT_TORCH)
+        return 0;
+    for (int i = 0; i < f->n; i++) {
+        npz_array *a = &f->arrays[i];
+        int is_chain = 0;
+        for (int k = 0; k < n; k++)
+            is_chain |= chain[k] == a;
+        int is_rec = strncmp(a->name, "rec", 3) == 0 && a->ndim == 2 && a->shape[0] == a->shape[1];
+        if ((is_chain || is_rec) && transpose(a) != 0)
+            return snn_fail(err, "%s: out of memory", path);
+    }
+    return 0;
 }

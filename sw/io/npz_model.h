@@ -12,6 +12,22 @@
 #include "../net/model.h"
 #include "npz.h"
 
+/* The orientation of the weight matrices in an archive: ours is (in, out), the
+ * presynaptic row; PyTorch's nn.Linear.weight (snnTorch, Norse) is (out, in). */
+typedef enum { NPZ_LAYOUT_AUTO, NPZ_LAYOUT_OURS, NPZ_LAYOUT_TORCH } npz_layout;
+
+/* Decides the layout of f's matrices and transposes them in place into ours when
+ * they are torch's. The matrices: the chain w1, w2, ... (w_k's outputs are
+ * w_{k+1}'s inputs) and any square 2-D array whose name starts with "rec"
+ * (which follows the chain's layout). AUTO decides from the chain's shapes and
+ * fails, asking for the flag, when both layouts chain (square or mirrored
+ * shapes). *found receives the layout used. */
+int npz_resolve_layout(npz_file *f, const char *path, npz_layout want, npz_layout *found,
+                       snn_error *err);
+/* The names of f's arrays that npz_to_model does not read (e.g. biases),
+ * comma-separated into buf ("" when none). */
+void npz_ignored_keys(const npz_file *f, char *buf, size_t len);
+
 /* Builds a model from an archive's arrays, checking shapes, ranges, finiteness and
  * Dale's law; `path` names the archive in messages. On success m is allocated. */
 int npz_to_model(const npz_file *f, const char *path, snn_model *m, snn_error *err);
