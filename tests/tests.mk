@@ -23,3 +23,5 @@ TEST_CMDS += "tests/cli_train.sh $(SNN)"
 # The bits of a small trained and quantized model, pinned (flags and code that move them fail).
 TEST_CMDS += "tests/model_checksum.sh $(SNN)"
 TEST_CMDS += "tests/readme_commands.sh $(SNN)"
+# NIR graphs and PyTorch-layout .npz in and out (python3-h5py writes the foreign graphs).
+TEST_CMDS += "tests/cli_nir.sh $(SNN)"
