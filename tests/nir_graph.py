@@ -26,8 +26,8 @@ def _write(group, node, compression):
             group.create_dataset(k, data=v)
 
 
-def write(path, nodes, edges, metadata=None, compression="gzip"):
-    with h5py.File(path, "w") as f:
+def write(path, nodes, edges, metadata=None, compression="gzip", libver=None):
+    with h5py.File(path, "w", libver=libver) as f:
         f.create_dataset("version", data="1.0.0", dtype=h5py.string_dtype())
         g = f.create_group("node")
         g.create_dataset("type", data="NIRGraph", dtype=h5py.string_dtype())

@@ -3,7 +3,8 @@
  * paper's network, a two-layer recurrent network with mixed E:I ratios, layers
  * of one population, no Dale's law, and decays over their whole range; files
  * edited with libhdf5 after writing show the reader folding input gains into
- * the weights and refusing, naming the node, what the model cannot run. */
+ * the weights and refusing, naming the node, what the model cannot run; the
+ * inputs fuzz_nir crashed libhdf5 with are refused (run from the repository root). */
 #include <hdf5.h>
 #include <math.h>
 #include <setjmp.h>
@@ -260,6 +261,22 @@ static void test_refuses_other_files(void **state)
     expect_refused(path, "no /node group", NULL);
 }
 
+/* The inputs fuzz_nir crashed libhdf5 with: each refused, the file and the cause named. */
+static void test_refuses_fuzz_crashes(void **state)
+{
+    (void)state;
+    static const char *const crashes[][2] = {
+        {"crash_dense_links.nir", "dense link storage"},
+        {"crash_integer_bit_offset.nir", "is not numbers"},
+        {"crash_btree_child_address.nir", "B-tree node at 1440 points outside the file"},
+    };
+    for (size_t i = 0; i < sizeof crashes / sizeof crashes[0]; i++) {
+        char p[256];
+        snprintf(p, sizeof p, "tests/fuzz/corpus/nir/%s", crashes[i][0]);
+        expect_refused(p, crashes[i][1], NULL);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_input_gain_folded_into_weights),
         cmocka_unit_test(test_refuses_what_the_model_cannot_run),
         cmocka_unit_test(test_refuses_other_files),
+        cmocka_unit_test(test_refuses_fuzz_crashes),
     };
     return cmocka_run_group_tests(tests, scratch_dir_setup, scratch_dir_teardown);
 }

@@ -141,15 +141,100 @@ static int read_superblock(h5guard *h, const char *path, snn_error *err)
                         "a damaged superblock): not read", path);
     h->sizeof_addr = sa;
     h->sizeof_size = ss;
+    /* Versions 0 and 1 store the group node sizes; later ones use libhdf5's defaults. */
+    h->leaf_k = old ? (unsigned)le_uint(sb + 16, 2) : 4;
+    h->internal_k = old ? (unsigned)le_uint(sb + 18, 2) : 16;
+    if (h->leaf_k == 0 || h->internal_k == 0)
+        return snn_fail(err, "%s: the superblock's group node sizes are 0 (damaged file)", path);
     return 0;
 }
 
-/* Checks every local heap (group member names) in the file before libhdf5
- * looks a name up: libhdf5 1.10 copies from a wild pointer (SIGSEGV in
- * H5F__accum_read, from H5Lexists) when a heap's data segment overlaps its
- * own header. A heap is found by its signature "HEAP" and version 0; the
- * chance of those 5 bytes plus a consistent header in spike data is nil. */
-static int check_local_heaps(const h5guard *h, const char *path, snn_error *err)
+/* An address a node holds: "undefined" (all ones) where allowed, else inside the file. */
+static int addr_ok(const h5guard *h, uint64_t a, int undef_ok)
+{
+    uint64_t undef = h->sizeof_addr == 8 ? UINT64_MAX : (UINT64_C(1) << (8 * h->sizeof_addr)) - 1;
+    return (undef_ok && a == undef) || a < h->file_size;
+}
+
+/* Checks a local heap (group member names): its data must lie inside the file,
+ * apart from its own header; libhdf5 1.10 copies from a wild pointer (SIGSEGV
+ * in H5F__accum_read, from H5Lexists) when the two overlap. */
+static int check_heap(const h5guard *h, uint64_t at, const uint8_t *p, const char *path,
+                      snn_error *err)
+{
+    const unsigned hdr = 8 + 2 * h->sizeof_size + h->sizeof_addr;
+    uint64_t size = le_uint(p + 8, h->sizeof_size);
+    uint64_t data = le_uint(p + 8 + 2 * h->sizeof_size, h->sizeof_addr);
+    int inside = data <= h->file_size && size <= h->file_size - data;
+    int apart = data >= at + hdr || data + size <= at;
+    if (inside && apart)
+        return 0;
+    return snn_fail(err, "%s: the local heap at %llu has its data (%llu bytes at %llu) %s "
+                    "(damaged file)", path, (unsigned long long)at, (unsigned long long)size,
+                    (unsigned long long)data,
+                    inside ? "over its own header" : "past the end of the file");
+}
+
+/* A version-1 B-tree node whose siblings and children lie inside the file:
+ * libhdf5 1.10 reads a child at a wild address (an address near 2^64 wraps its
+ * end-of-file check) and crashes in H5F__accum_read. Group nodes (type 0) have
+ * keys of sizeof_size bytes; chunk index nodes (type 1) keys of 8 + 8 (rank + 1)
+ * bytes, and the node does not say the rank: one of ranks 1 to 3 must fit. */
+static int tree_ok(const h5guard *h, uint64_t at)
+{
+    const unsigned sa = h->sizeof_addr, ss = h->sizeof_size;
+    uint8_t head[8 + 16];
+    if (read_at(h, at, head, 8 + 2 * sa) != 0 || head[4] > 1)
+        return 0;
+    unsigned type = head[4], entries = (unsigned)le_uint(head + 6, 2);
+    if (!addr_ok(h, le_uint(head + 8, sa), 1) || !addr_ok(h, le_uint(head + 8 + sa, sa), 1) ||
+        (type == 0 && entries > 2 * h->internal_k))
+        return 0;
+    for (unsigned rank = type == 0 ? 0 : 1; rank <= (type == 0 ? 0 : 3); rank++) {
+        uint64_t key = type == 0 ? ss : 8 + 8 * (rank + 1);
+        uint64_t bytes = (uint64_t)entries * (key + sa) + key;
+        uint8_t *p = bytes <= h->file_size ? malloc((size_t)bytes) : NULL;
+        int ok = p && read_at(h, at + 8 + 2 * sa, p, bytes) == 0;
+        for (unsigned i = 0; ok && i < entries; i++) {
+            const uint8_t *k = p + i * (key + sa);
+            ok = addr_ok(h, le_uint(k + key, sa), 0) && (type == 0 || le_uint(k, 4) <= h->file_size);
+        }
+        free(p);
+        if (ok)
+            return 1;
+    }
+    return 0;
+}
+
+/* A symbol table node whose entries point inside the file (object headers, and
+ * the B-tree and heap a cached group entry names). */
+static int snod_ok(const h5guard *h, uint64_t at)
+{
+    const unsigned sa = h->sizeof_addr, ss = h->sizeof_size, entry = ss + sa + 24;
+    uint8_t head[8];
+    if (read_at(h, at, head, 8) != 0 || head[4] != 1)
+        return 0;
+    unsigned n = (unsigned)le_uint(head + 6, 2);
+    if (n > 2 * h->leaf_k)
+        return 0;
+    uint8_t *p = malloc((size_t)n * entry + 1);
+    int ok = p && read_at(h, at + 8, p, (uint64_t)n * entry) == 0;
+    for (unsigned i = 0; ok && i < n; i++) {
+        const uint8_t *e = p + (size_t)i * entry;
+        uint32_t cache = (uint32_t)le_uint(e + ss + sa, 4);
+        ok = addr_ok(h, le_uint(e + ss, sa), 0) && cache <= 2 &&
+             (cache != 1 || (addr_ok(h, le_uint(e + ss + sa + 8, sa), 0) &&
+                             addr_ok(h, le_uint(e + ss + sa + 8 + sa, sa), 0)));
+    }
+    free(p);
+    return ok;
+}
+
+/* Finds every local heap, version-1 B-tree node and symbol table node of the
+ * file by its signature ("HEAP" version 0, "TREE", "SNOD") and checks it before
+ * libhdf5 reads any; the chance of such a signature and a consistent structure
+ * turning up in numeric data is nil, and a false alarm only refuses the file. */
+static int check_structures(const h5guard *h, const char *path, snn_error *err)
 {
     enum { CHUNK = 1 << 20, KEEP = 64 }; /* KEEP: a heap header straddling two chunks */
     const unsigned hdr = 8 + 2 * h->sizeof_size + h->sizeof_addr;
@@ -164,17 +249,19 @@ static int check_local_heaps(const h5guard *h, const char *path, snn_error *err)
             break;
         }
         for (uint64_t i = 0; rc == 0 && i < n && i < CHUNK; i++) {
-            if (buf[i] != 'H' || n - i < hdr || memcmp(buf + i, "HEAP", 4) != 0 || buf[i + 4] != 0)
+            const uint8_t *p = buf + i;
+            if ((p[0] != 'H' && p[0] != 'T' && p[0] != 'S') || n - i < 8)
                 continue;
-            uint64_t heap = at + i, size = le_uint(buf + i + 8, h->sizeof_size);
-            uint64_t data = le_uint(buf + i + 8 + 2 * h->sizeof_size, h->sizeof_addr);
-            int inside = data <= h->file_size && size <= h->file_size - data;
-            int apart = data >= heap + hdr || data + size <= heap;
-            if (!inside || !apart)
-                rc = snn_fail(err, "%s: the local heap at %llu has its data (%llu bytes at %llu) "
-                              "%s (damaged file)", path, (unsigned long long)heap,
-                              (unsigned long long)size, (unsigned long long)data,
-                              inside ? "over its own header" : "past the end of the file");
+            const char *what = NULL;
+            if (memcmp(p, "HEAP", 4) == 0 && p[4] == 0 && n - i >= hdr)
+                rc = check_heap(h, at + i, p, path, err);
+            else if (memcmp(p, "TREE", 4) == 0)
+                what = tree_ok(h, at + i) ? NULL : "B-tree node";
+            else if (memcmp(p, "SNOD", 4) == 0)
+                what = snod_ok(h, at + i) ? NULL : "symbol table node";
+            if (what)
+                rc = snn_fail(err, "%s: the %s at %llu points outside the file "
+                              "(damaged file)", path, what, (unsigned long long)(at + i));
         }
     }
     free(buf);
@@ -194,7 +281,7 @@ int h5guard_open(h5guard *g, const char *path, snn_error *err)
         return -1;
     }
     g->file_size = (uint64_t)st.st_size;
-    if (read_superblock(g, path, err) != 0 || check_local_heaps(g, path, err) != 0) {
+    if (read_superblock(g, path, err) != 0 || check_structures(g, path, err) != 0) {
         h5guard_close(g);
         return -1;
     }

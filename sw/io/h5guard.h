@@ -5,7 +5,9 @@
  * crash it. A reader of outside files (the SHD loader, the NIR importer)
  * opens the file here first: the superblock must sit at the start with base
  * address 0, every local heap (group member names) must lie inside the file
- * and apart from its own header, and, before libhdf5 reads variable-length
+ * and apart from its own header, every version-1 B-tree node and symbol table
+ * node (the groups of the default file format, and the chunk index) must point
+ * inside the file, and, before libhdf5 reads variable-length
  * values (lists, strings) of a contiguous dataset, h5guard_vlen_rows checks
  * the raw rows against their global heap objects. Not here: the checks of
  * each dataset's type, rank and extent, which depend on what the reader expects.
@@ -21,6 +23,7 @@
 typedef struct {
     int fd;                            /* the file, read with pread */
     unsigned sizeof_addr, sizeof_size; /* from the superblock: 2, 4 or 8 bytes */
+    unsigned leaf_k, internal_k;       /* group B-tree and symbol node sizes (superblock) */
     uint64_t file_size;                /* addresses are offsets: base address 0 */
     uint64_t heap_addr;                /* the global heap collection parsed last (0: none) */
     uint64_t *obj_size;                /* its object sizes by index; UINT64_MAX: no object */

@@ -372,6 +372,32 @@ static int has_link(nir_reader *r, hid_t loc, const char *where, const char *nam
     return 1;
 }
 
+/* Opens group loc/name (a hard link) of at most max_links members. Groups in
+ * libhdf5's dense link storage (a fractal heap: the newest file format, more than
+ * 8 members) are refused before libhdf5 looks a name up in them: 1.10 frees a
+ * wild pointer iterating a damaged one. h5py's default (and NIR's) writes the
+ * older symbol tables, whose local heaps h5guard checks. Returns the group or -1. */
+static hid_t open_group(nir_reader *r, hid_t loc, const char *where, const char *name,
+                        hsize_t max_links)
+{
+    int has = name ? has_link(r, loc, where, name) : 1;
+    if (has == 0)
+        snn_fail(r->err, "%s: no %s/%s group (not a NIR graph)", r->path, where, name);
+    hid_t g = has <= 0 ? -1 : name ? H5Gopen2(loc, name, H5P_DEFAULT) : H5Gopen2(loc, "/", H5P_DEFAULT);
+    H5G_info_t gi;
+    if (has > 0 && (g < 0 || H5Gget_info(g, &gi) < 0 || gi.storage_type == H5G_STORAGE_TYPE_DENSE ||
+                    gi.nlinks > max_links)) {
+        snn_fail(r->err, "%s: %s/%s is not a group of at most %llu members in a symbol table or "
+                 "compact storage (dense link storage is not read; rewrite the file with "
+                 "h5py's default libver)", r->path, where, name ? name : "",
+                 (unsigned long long)max_links);
+        if (g >= 0)
+            H5Gclose(g);
+        return -1;
+    }
+    return g;
+}
+
 /* Checks that the stored bytes of ds are what its n elements of disk_size bytes
  * need: contiguous inside the file, compact, or (unless vlen) chunked with only
  * deflate/shuffle filters. *offset receives a contiguous dataset's file offset. */
@@ -467,12 +493,18 @@ static double *read_numbers(nir_reader *r, hid_t loc, const char *where, const c
     hid_t ds = open_set(r, loc, where, name, max_rank, dims, rank, &n);
     if (ds < 0)
         return NULL;
+    /* Only the standard types: libhdf5 converts a crafted one (an integer whose bit
+     * offset lies past its size) by reading past its buffer. */
+    const hid_t standard[] = {H5T_IEEE_F32LE, H5T_IEEE_F32BE, H5T_IEEE_F64LE, H5T_IEEE_F64BE,
+                              H5T_STD_I8LE,   H5T_STD_I8BE,   H5T_STD_U8LE,   H5T_STD_U8BE,
+                              H5T_STD_I16LE,  H5T_STD_I16BE,  H5T_STD_U16LE,  H5T_STD_U16BE,
+                              H5T_STD_I32LE,  H5T_STD_I32BE,  H5T_STD_U32LE,  H5T_STD_U32BE,
+                              H5T_STD_I64LE,  H5T_STD_I64BE,  H5T_STD_U64LE,  H5T_STD_U64BE};
     hid_t type = H5Dget_type(ds);
-    H5T_class_t cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
     size_t size = type >= 0 ? H5Tget_size(type) : 0;
-    int ok = (cls == H5T_INTEGER && size >= 1 && size <= 8) ||
-             (cls == H5T_FLOAT && (H5Tequal(type, H5T_IEEE_F32LE) > 0 || H5Tequal(type, H5T_IEEE_F32BE) > 0 ||
-               H5Tequal(type, H5T_IEEE_F64LE) > 0 || H5Tequal(type, H5T_IEEE_F64BE) > 0));
+    int ok = 0;
+    for (size_t k = 0; type >= 0 && k < sizeof standard / sizeof standard[0]; k++)
+        ok |= H5Tequal(type, standard[k]) > 0;
     if (type >= 0)
         H5Tclose(type);
     double *v = NULL;
@@ -703,9 +735,9 @@ static int read_node_meta(nir_reader *r, hid_t g, const char *where, nir_node *n
         return has;
     char mwhere[2 * NAME_MAX_LEN + 32], s[NAME_MAX_LEN];
     snprintf(mwhere, sizeof mwhere, "%s/metadata", where);
-    hid_t meta = H5Gopen2(g, "metadata", H5P_DEFAULT);
+    hid_t meta = open_group(r, g, where, "metadata", 32);
     if (meta < 0)
-        return snn_fail(r->err, "%s: %s is not a group", r->path, mwhere);
+        return -1;
     int rc = 0;
     if ((has = has_link(r, meta, mwhere, "population")) != 0)
         rc = has < 0 || read_string(r, meta, mwhere, "population", s) != 0 ? -1
@@ -735,13 +767,10 @@ static int read_node(nir_reader *r, hid_t nodes, const char *name)
     snprintf(nd->name, sizeof nd->name, "%s", name);
     char where[NAME_MAX_LEN + 16], type[NAME_MAX_LEN];
     snprintf(where, sizeof where, "/node/nodes/%s", name);
-    hid_t g = H5Gopen2(nodes, name, H5P_DEFAULT);
+    hid_t g = open_group(r, nodes, "/node/nodes", name, 32);
     if (g < 0)
-        return snn_fail(r->err, "%s: %s is not a group", r->path, where);
-    H5G_info_t gi;
-    int rc = H5Gget_info(g, &gi) < 0 || gi.nlinks > 32
-                 ? snn_fail(r->err, "%s: %s has more than 32 members", r->path, where)
-                 : read_string(r, g, where, "type", type);
+        return -1;
+    int rc = read_string(r, g, where, "type", type);
     hsize_t dims[2];
     int rank;
     if (rc != 0) {
@@ -823,9 +852,9 @@ static int read_graph_meta(nir_reader *r, hid_t node)
     int has = has_link(r, node, "/node", "metadata");
     if (has <= 0)
         return has;
-    hid_t meta = H5Gopen2(node, "metadata", H5P_DEFAULT);
+    hid_t meta = open_group(r, node, "/node", "metadata", 32);
     if (meta < 0)
-        return snn_fail(r->err, "%s: /node/metadata is not a group", r->path);
+        return -1;
     int rc = read_meta_int(r, meta, "steps", 1, 100000, &r->steps) < 0 ||
                      read_meta_int(r, meta, "dale", 0, 1, &r->dale) < 0
                  ? -1
@@ -850,11 +879,12 @@ static int read_graph_meta(nir_reader *r, hid_t node)
 static int read_graph(nir_reader *r)
 {
     char s[NAME_MAX_LEN];
-    if (has_link(r, r->file, "", "node") != 1)
-        return snn_fail(r->err, "%s: no /node group (not a NIR file)", r->path);
-    hid_t node = H5Gopen2(r->file, "node", H5P_DEFAULT);
+    hid_t root = open_group(r, r->file, "", NULL, 32);
+    hid_t node = root >= 0 ? open_group(r, root, "", "node", 32) : -1;
+    if (root >= 0)
+        H5Gclose(root);
     if (node < 0)
-        return snn_fail(r->err, "%s: /node is not a group (not a NIR file)", r->path);
+        return -1;
     int rc = read_string(r, node, "/node", "type", s);
     if (rc == 0 && strcmp(s, "NIRGraph") != 0)
         rc = snn_fail(r->err, "%s: /node is a %s, not a NIRGraph", r->path, s);
@@ -862,13 +892,9 @@ static int read_graph(nir_reader *r)
         rc = read_graph_meta(r, node);
     if (!(r->dt > 0))
         r->dt = NIR_DT;
-    if (rc == 0 && has_link(r, node, "/node", "nodes") != 1)
-        rc = snn_fail(r->err, "%s: no /node/nodes group", r->path);
-    hid_t nodes = rc == 0 ? H5Gopen2(node, "nodes", H5P_DEFAULT) : -1;
-    H5G_info_t gi;
-    if (rc == 0 && (nodes < 0 || H5Gget_info(nodes, &gi) < 0 || gi.nlinks > MAX_NODES))
-        rc = snn_fail(r->err, "%s: /node/nodes is not a group of at most %d nodes", r->path,
-                      MAX_NODES);
+    hid_t nodes = rc == 0 ? open_group(r, node, "/node", "nodes", MAX_NODES) : -1;
+    if (nodes < 0)
+        rc = -1;
     name_list list = {r->names, 0, 0};
     if (rc == 0 && (H5Literate(nodes, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_name, &list) < 0 ||
                     list.too_long))
