@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end checks of `snn export/import` with NIR graphs and PyTorch-layout .npz:
-# snn -> nir -> snn gives the same model file bit for bit; NIR graphs written by another
+# snn -> nir -> snn gives the same model file bit for bit (the paper's network, and two
+# recurrent layers with mixed E:I ratios); NIR graphs written by another
 # tool (Debian's python3-h5py in NIR's published layout, tests/nir_graph.py) import with
 # their parameters checked after import; what the model cannot run (a convolution, a
 # delay, a subtractive reset, a cycle that is not a layer's own recurrence) is refused
@@ -105,6 +106,49 @@ variant("cycle.nir", {"lif2": g.neurons(2, 0.75, 0.95, 1.0), "up": g.linear(np.o
         drop=[("lif_e", "out_e"), ("out_e", "li"), ("lif_i", "out_i"), ("out_i", "li")],
         drop_nodes=["out_e", "out_i"])
 PY
+# Two recurrent layers with mixed E:I ratios (5:3, then 2:2), their own constants, the
+# second layer's recurrence only across its populations.
+py - <<'PY'
+import numpy as np, nir_graph as g
+r = np.random.default_rng(11)
+pos = lambda *s: np.abs(r.normal(0, 1, s)).astype(np.float32)
+blocks = {"fc0_in_exc": pos(5, 8), "fc0_in_inh": pos(3, 8),
+          "rec0_exc_exc": pos(5, 5), "rec0_exc_inh": pos(3, 5),
+          "rec0_inh_exc": -pos(5, 3), "rec0_inh_inh": -pos(3, 3),
+          "fc1_exc_exc": pos(2, 5), "fc1_exc_inh": pos(2, 5),
+          "fc1_inh_exc": -pos(2, 3), "fc1_inh_inh": -pos(2, 3),
+          "rec1_exc_inh": pos(2, 2), "rec1_inh_exc": -pos(2, 2),
+          "fc2_exc_out": pos(3, 2), "fc2_inh_out": -pos(3, 2)}
+np.savez("rec2_w.npz", **blocks)
+nodes = {k: g.linear(w) for k, w in blocks.items()}
+nodes.update({"input": g.input_node(8), "output": g.output_node(3), "li": g.neurons(3, 0.5, 0.9),
+              "lif0_exc": g.neurons(5, 0.8, 0.9, 1.0, population="excitatory"),
+              "lif0_inh": g.neurons(3, 0.8, 0.9, 1.0, population="inhibitory"),
+              "lif1_exc": g.neurons(2, 0.6, 0.95, 0.5, population="excitatory"),
+              "lif1_inh": g.neurons(2, 0.6, 0.95, 0.5, population="inhibitory")})
+pop = lambda p, l: "input" if p == "in" else "li" if p == "out" else f"lif{l}_{p}"
+edges = [("li", "output")]
+for k in blocks:
+    kind, src, dst = k.split("_")
+    l = int(kind[-1])
+    edges += [(pop(src, l if kind.startswith("rec") else l - 1), k), (k, pop(dst, l))]
+g.write("rec2.nir", nodes, edges, metadata={"steps": 40, "dale": 1})
+PY
+"$snn" import --model rec2.nir --out rec2.snn --json > rec2.out
+check "a 2-layer recurrent mixed E:I graph from h5py imports" last_json rec2.out \
+  "d['arch'] == '8-8r-4r-3' and d['n_exc'] == 5 and d['dale'] == 1"
+"$snn" export --model rec2.snn --out rec2_back.nir > /dev/null
+"$snn" import --model rec2_back.nir --out rec2_back.snn > /dev/null
+check "... snn -> nir -> snn: the same model file, bit for bit" cmp rec2.snn rec2_back.snn
+check "... its weights, constants and steps as written (re-exported, read by h5py)" py -c "
+import h5py, numpy as np, sys
+f = h5py.File('rec2_back.nir', 'r'); n = f['node/nodes']; w = np.load('rec2_w.npz')
+ok = all((n[k]['weight'][()] == w[k]).all() for k in w.files)
+ok &= (n['rec1_exc_exc/weight'][()] == 0).all() and f['node/metadata/steps'][()] == 40
+ok &= np.allclose(n['lif1_inh/tau_syn'][()], 1e-3 / 0.4) and (n['lif1_exc/v_threshold'][()] == 0.5).all()
+ok &= np.allclose(n['li/tau_mem'][()], 1e-2) and n['lif0_exc/metadata/population'][()] == b'excitatory'
+sys.exit(not ok)"
+
 "$snn" import --model foreign.nir --out foreign.snn --json > foreign.out
 check "a NIR graph written by h5py imports" last_json foreign.out \
   "d['format'] == 'nir' and d['arch'] == '6-6-3' and d['n_exc'] == 4 and d['dale'] == 1"
