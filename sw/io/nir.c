@@ -764,7 +764,7 @@ static int read_node(nir_reader *r, hid_t nodes, const char *name)
     memset(nd, 0, sizeof *nd);
     nd->layer = -1;
     nd->src = nd->dst = -1;
-    snprintf(nd->name, sizeof nd->name, "%s", name);
+    memcpy(nd->name, name, strlen(name) + 1); /* < NAME_MAX_LEN: collect_name checked */
     char where[NAME_MAX_LEN + 16], type[NAME_MAX_LEN];
     snprintf(where, sizeof where, "/node/nodes/%s", name);
     hid_t g = open_group(r, nodes, "/node/nodes", name, 32);

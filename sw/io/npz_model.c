@@ -147,7 +147,7 @@ int npz_resolve_layout(npz_file *f, const char *path, npz_layout want, npz_layou
     npz_array *chain[16];
     int n = 0;
     for (; n < 16; n++) {
-        char key[8];
+        char key[16];
         snprintf(key, sizeof key, "w%d", n + 1);
         const npz_array *a = npz_find(f, key);
         if (!a || a->ndim != 2)
