@@ -133,6 +133,21 @@ for k in blocks:
     l = int(kind[-1])
     edges += [(pop(src, l if kind.startswith("rec") else l - 1), k), (k, pop(dst, l))]
 g.write("rec2.nir", nodes, edges, metadata={"steps": 40, "dale": 1})
+# Chains of unlabelled layers: 5 layers (one too many), and 2 with an edge skipping one.
+def chain(name, sizes, extra_nodes={}, extra_edges=[]):
+    names = ["input"] + [f"lif{l}" for l in range(len(sizes) - 2)] + ["li"]
+    n = {"input": g.input_node(sizes[0]), "output": g.output_node(sizes[-1]),
+         "li": g.neurons(sizes[-1], 0.5, 0.9)}
+    e = [("li", "output")]
+    for l in range(1, len(sizes)):
+        if l < len(sizes) - 1:
+            n[names[l]] = g.neurons(sizes[l], 0.5, 0.9, 1.0)
+        n[f"w{l}"] = g.linear(np.ones((sizes[l], sizes[l - 1])))
+        e += [(names[l - 1], f"w{l}"), (f"w{l}", names[l])]
+    g.write(name, dict(n, **extra_nodes), e + extra_edges)
+chain("deep5.nir", [3, 2, 2, 2, 2, 2, 2])
+chain("skip.nir", [3, 2, 2, 2], {"skip": g.linear(np.ones((2, 3)))},
+      [("input", "skip"), ("skip", "lif1")])
 PY
 "$snn" import --model rec2.nir --out rec2.snn --json > rec2.out
 check "a 2-layer recurrent mixed E:I graph from h5py imports" last_json rec2.out \
@@ -175,6 +190,10 @@ fails_with "a subtractive reset is refused, naming the node" \
 fails_with "a cycle that is not self-recurrence is refused, naming the node" \
   "cycle.nir: node 'back' .*cycle that is not a layer's self-recurrence" \
   "$snn" import --model cycle.nir --out x.snn
+fails_with "more than 4 hidden layers are refused" "deep5.nir: 5 hidden layers; the model runs 1 to 4" \
+  "$snn" import --model deep5.nir --out x.snn
+fails_with "an edge skipping a layer is refused, naming the node" "skip.nir: node 'skip' .*skips a layer" \
+  "$snn" import --model skip.nir --out x.snn
 check "no output file after a refused import" test ! -e x.snn
 fails_with "a file that is neither NIR nor .npz" "neither a NIR graph" \
   "$snn" import --model export.out --out x.snn

@@ -357,6 +357,7 @@ typedef struct {
     double dt;           /* seconds per step: the caller's, else the file's, else NIR_DT */
     char names[MAX_NODES][NAME_MAX_LEN];          /* of /node/nodes' members */
     char edge_names[2 * MAX_EDGES][NAME_MAX_LEN]; /* /node/edges, flattened */
+    uint8_t reach[MAX_NODES][MAX_NODES]; /* CubaLIF j reachable from i through weight nodes */
 } nir_reader;
 
 /* 1: `name` is a hard link in loc; 0: absent; -1 (err set): a soft or external link,
@@ -919,8 +920,89 @@ static int read_graph(nir_reader *r)
     return rc;
 }
 
-/* Wires the weight nodes to their ends and places every CubaLIF node in a layer:
- * layer k holds the nodes first reached from layer k-1 (the Input is layer -1). */
+/* Places every CubaLIF node in a layer, by NIR's semantics: an edge is
+ * instantaneous, so recurrence is a cycle. The CubaLIF nodes that lie on one
+ * cycle (a strongly connected component through weight nodes) are one layer's
+ * recurrent populations; a component's depth is its longest path from the
+ * Input; the components at one depth are one layer (say its E and I
+ * populations, feed-forward). Every population of a layer must be fed from
+ * outside its cycle (else the cycle runs through a later layer), and every edge
+ * between components must go to the next layer. */
+static int assign_layers(nir_reader *r, int *n_layers, int li)
+{
+    const int n = r->n_nodes;
+    memset(r->reach, 0, sizeof r->reach);
+    for (int i = 0; i < n; i++) {
+        const nir_node *w = &r->node[i];
+        if (w->kind == K_WEIGHT && r->node[w->src].kind == K_LIF && r->node[w->dst].kind == K_LIF)
+            r->reach[w->src][w->dst] = 1;
+    }
+    for (int k = 0; k < n; k++) /* transitive closure: n <= MAX_NODES */
+        for (int i = 0; i < n; i++)
+            for (int j = 0; i != k && r->reach[i][k] && j < n; j++)
+                r->reach[i][j] |= r->reach[k][j];
+#define SAME_CYCLE(a, b) ((a) == (b) || (r->reach[a][b] && r->reach[b][a]))
+    int fed[MAX_NODES] = {0};
+    for (int i = 0; i < n; i++)
+        r->node[i].layer = r->node[i].kind == K_INPUT ? -1 : -2;
+    /* Longest paths over a DAG of at most n components: n rounds settle them. */
+    for (int round = 0, changed = 1; changed && round <= n; round++) {
+        changed = 0;
+        for (int i = 0; i < n; i++) {
+            const nir_node *w = &r->node[i];
+            if (w->kind != K_WEIGHT || r->node[w->dst].kind != K_LIF ||
+                r->node[w->src].layer == -2 || SAME_CYCLE(w->src, w->dst))
+                continue;
+            fed[w->dst] = 1;
+            int depth = r->node[w->src].layer + 1;
+            for (int j = 0; j < n; j++)
+                if (r->node[j].kind == K_LIF && SAME_CYCLE(j, w->dst) && r->node[j].layer < depth) {
+                    r->node[j].layer = depth;
+                    changed = 1;
+                }
+        }
+    }
+    int deepest = -1;
+    for (int i = 0; i < n; i++) {
+        const nir_node *nd = &r->node[i];
+        if (nd->kind == K_LIF && nd->layer < 0)
+            return snn_fail(r->err, "%s: node '%s' is not reached from the Input", r->path,
+                            nd->name);
+        if (nd->kind == K_LIF && !fed[i])
+            for (int k = 0; k < n; k++) {
+                const nir_node *w = &r->node[k];
+                if (w->kind == K_WEIGHT && w->src == i && SAME_CYCLE(i, w->dst))
+                    return snn_fail(r->err, "%s: node '%s' leads from '%s', which only its own "
+                                    "cycle feeds, back to '%s': a cycle that is not a layer's "
+                                    "self-recurrence", r->path, w->name, nd->name,
+                                    r->node[w->dst].name);
+            }
+        if (nd->kind == K_LIF && nd->layer > deepest)
+            deepest = nd->layer;
+    }
+    *n_layers = deepest + 1;
+    if (*n_layers < 1 || *n_layers > SNN_MAX_LAYERS)
+        return snn_fail(r->err, "%s: %d hidden layers; the model runs 1 to %d", r->path,
+                        *n_layers, SNN_MAX_LAYERS);
+    r->node[li].layer = *n_layers;
+    for (int i = 0; i < n; i++) {
+        const nir_node *w = &r->node[i];
+        if (w->kind != K_WEIGHT)
+            continue;
+        const nir_node *from = &r->node[w->src], *to = &r->node[w->dst];
+        if (from->layer + 1 == to->layer ||
+            (from->kind == K_LIF && to->kind == K_LIF && SAME_CYCLE(w->src, w->dst)))
+            continue;
+        return snn_fail(r->err, "%s: node '%s' connects '%s' (layer %d) to '%s' (layer %d): it "
+                        "skips a layer (the model is a chain of layers; an edge inside a layer "
+                        "is recurrence only on a cycle)", r->path, w->name, from->name,
+                        from->layer, to->name, to->layer);
+    }
+#undef SAME_CYCLE
+    return 0;
+}
+
+/* Wires the weight nodes to their ends, checks their shapes, and places the layers. */
 static int place_layers(nir_reader *r, int *n_layers, int *input, int *li)
 {
     int n_kind[5] = {0}, out = -1;
@@ -967,46 +1049,7 @@ static int place_layers(nir_reader *r, int *n_layers, int *input, int *li)
                             "%d)", r->path, w->name, w->size, w->n_in, r->node[w->src].name,
                             r->node[w->dst].name, r->node[w->dst].size, r->node[w->src].size);
     }
-    /* A pass places the nodes fed by the layer before it only (those it places feed
-     * the next layer, placed by the next pass). */
-    int placed = 1, layer = 0;
-    for (; placed; layer++) {
-        placed = 0;
-        for (int i = 0; i < r->n_nodes; i++) {
-            const nir_node *w = &r->node[i];
-            const nir_node *from = w->kind == K_WEIGHT ? &r->node[w->src] : NULL;
-            nir_node *to = from ? &r->node[w->dst] : NULL;
-            int from_layer = from && from->kind == K_INPUT ? -1 : from ? from->layer : -2;
-            if (to && to->kind == K_LIF && to->layer < 0 && from_layer == layer - 1 &&
-                (from->kind == K_INPUT || from->layer >= 0)) {
-                to->layer = layer;
-                placed = 1;
-            }
-        }
-    }
-    *n_layers = layer - 1;
-    for (int i = 0; i < r->n_nodes; i++)
-        if (r->node[i].kind == K_LIF && r->node[i].layer < 0)
-            return snn_fail(r->err, "%s: node '%s' is not reached from the Input", r->path,
-                            r->node[i].name);
-    if (*n_layers < 1 || *n_layers > SNN_MAX_LAYERS)
-        return snn_fail(r->err, "%s: %d hidden layers; the model runs 1 to %d", r->path,
-                        *n_layers, SNN_MAX_LAYERS);
-    r->node[*li].layer = *n_layers;
-    for (int i = 0; i < r->n_nodes; i++) {
-        const nir_node *w = &r->node[i];
-        if (w->kind != K_WEIGHT)
-            continue;
-        const nir_node *from = &r->node[w->src], *to = &r->node[w->dst];
-        int lf = from->kind == K_INPUT ? -1 : from->layer, lt = to->layer;
-        if (lt == lf + 1 || (lt == lf && to->kind == K_LIF))
-            continue;
-        return snn_fail(r->err, "%s: node '%s' connects '%s' (layer %d) to '%s' (layer %d): %s",
-                        r->path, w->name, from->name, lf, to->name, lt,
-                        lt < lf ? "a cycle that is not a layer's self-recurrence"
-                                : "it skips a layer (the model is a chain of layers)");
-    }
-    return 0;
+    return assign_layers(r, n_layers, *li);
 }
 
 /* The model's config from the placed graph: each layer's populations (excitatory

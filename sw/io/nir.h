@@ -11,7 +11,8 @@
  * recurrent layer's blocks go from its populations back into them.
  *
  * Reading accepts any graph that is a chain of such layers (one or two
- * populations each, optional recurrence inside a layer), Linear or Affine
+ * populations each, optional recurrence inside a layer: a cycle, as NIR
+ * writes recurrence), Linear or Affine
  * (zero bias) weight nodes, and refuses, naming the node, what the model
  * cannot run: other node types (Conv, Delay, LIF without synapse, ...), a
  * reset other than to 0, a leak potential, constants that differ between the
