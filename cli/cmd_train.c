@@ -415,8 +415,11 @@ int cmd_train(int argc, char **argv)
     if (as_json) {
         json_out j;
         json_begin(&j, stdout);
+        char arch[128];
+        snn_arch_format(&m.cfg, arch, sizeof arch);
         json_str(&j, "model", out_path);
         json_str(&j, "metrics", metrics.path);
+        json_str(&j, "arch", arch);
         json_int(&j, "epochs", snn_trainer_epoch_done(t));
         json_num(&j, "test_acc", s.test_acc);
         json_num(&j, "peak_test_acc", peak);
