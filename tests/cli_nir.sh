@@ -164,6 +164,18 @@ ok &= np.allclose(n['lif1_inh/tau_syn'][()], 1e-3 / 0.4) and (n['lif1_exc/v_thre
 ok &= np.allclose(n['li/tau_mem'][()], 1e-2) and n['lif0_exc/metadata/population'][()] == b'excitatory'
 sys.exit(not ok)"
 
+"$snn" export --model rec2.snn --out rec2.npz > /dev/null
+py -c "
+import numpy as np
+z = np.load('rec2.npz')
+t = {k: np.ascontiguousarray(v.T) if k[0] in 'wr' else v for k, v in z.items()}
+np.savez('rec2_torch.npz', **t, **{'lif1.bias': np.zeros(8, np.float32), 'optimizer_step': 7})"
+"$snn" import --model rec2_torch.npz --out rec2_torch.snn > rec2_torch.out
+check "the recurrent network's .npz in (out, in) layout: detected, recurrent matrices too" \
+  cmp rec2.snn rec2_torch.snn
+check "... and only the arrays the model does not hold named ignored" \
+  grep -q "^ignored arrays: lif1.bias, optimizer_step$" rec2_torch.out
+
 "$snn" import --model foreign.nir --out foreign.snn --json > foreign.out
 check "a NIR graph written by h5py imports" last_json foreign.out \
   "d['format'] == 'nir' and d['arch'] == '6-6-3' and d['n_exc'] == 4 and d['dale'] == 1"
