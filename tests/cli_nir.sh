@@ -47,6 +47,16 @@ ok &= n['fc1_exc_out/weight'].shape == (10, 80) and (n['fc1_exc_out/weight'][()]
 ok &= (n['fc1_inh_out/weight'][()] <= 0).all() and ('lif0_inh', 'fc1_inh_out') in edges
 sys.exit(not ok)"
 
+# A trained 2-layer recurrent network with mixed E:I ratios (a short run on Fashion-MNIST).
+"$snn" train --arch 784-16-8-10 --recurrent --ratio 0.8,0.5 --epochs 1 --limit 256 \
+  --test-limit 100 --seed 3 --quiet --out deep.snn > /dev/null
+"$snn" export --model deep.snn --out deep.nir > /dev/null
+"$snn" import --model deep.nir --out deep_back.snn > /dev/null
+"$snn" export --model deep.snn --out deep.npz > /dev/null
+"$snn" export --model deep_back.snn --out deep_back.npz > /dev/null
+check "a trained 784-16r-8r-10 network: snn -> nir -> snn keeps every weight and constant" \
+  cmp deep.npz deep_back.npz
+
 "$snn" import --model torch.npz --out torch.snn > torch.out
 check "nn.Linear's (out, in) layout detected from the shapes" grep -q "^layout: torch" torch.out
 check "... the arrays it ignored named" grep -q "^ignored arrays: fc1.bias, fc2.bias" torch.out
