@@ -197,7 +197,8 @@ static int tree_ok(const h5guard *h, uint64_t at)
         int ok = p && read_at(h, at + 8 + 2 * sa, p, bytes) == 0;
         for (unsigned i = 0; ok && i < entries; i++) {
             const uint8_t *k = p + i * (key + sa);
-            ok = addr_ok(h, le_uint(k + key, sa), 0) && (type == 0 || le_uint(k, 4) <= h->file_size);
+            ok = addr_ok(h, le_uint(k + key, sa), 0) &&
+                 (type == 0 || le_uint(k, 4) <= h->file_size);
         }
         free(p);
         if (ok)

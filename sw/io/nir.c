@@ -384,10 +384,10 @@ static hid_t open_group(nir_reader *r, hid_t loc, const char *where, const char 
     int has = name ? has_link(r, loc, where, name) : 1;
     if (has == 0)
         snn_fail(r->err, "%s: no %s/%s group (not a NIR graph)", r->path, where, name);
-    hid_t g = has <= 0 ? -1 : name ? H5Gopen2(loc, name, H5P_DEFAULT) : H5Gopen2(loc, "/", H5P_DEFAULT);
+    hid_t g = has <= 0 ? -1 : H5Gopen2(loc, name ? name : "/", H5P_DEFAULT);
     H5G_info_t gi;
-    if (has > 0 && (g < 0 || H5Gget_info(g, &gi) < 0 || gi.storage_type == H5G_STORAGE_TYPE_DENSE ||
-                    gi.nlinks > max_links)) {
+    if (has > 0 && (g < 0 || H5Gget_info(g, &gi) < 0 ||
+                    gi.storage_type == H5G_STORAGE_TYPE_DENSE || gi.nlinks > max_links)) {
         snn_fail(r->err, "%s: %s/%s is not a group of at most %llu members in a symbol table or "
                  "compact storage (dense link storage is not read; rewrite the file with "
                  "h5py's default libver)", r->path, where, name ? name : "",
@@ -440,8 +440,8 @@ static int check_storage(nir_reader *r, hid_t ds, const char *where, const char 
                             (unsigned long long)H5Dget_storage_size(ds));
         return 0;
     }
-    hsize_t chunk_n = chunk_rank >= 1 && chunk_rank <= 2 ? chunk[0] * (chunk_rank == 2 ? chunk[1] : 1)
-                                                         : 0;
+    hsize_t chunk_n = chunk_rank < 1 || chunk_rank > 2 ? 0
+                      : chunk[0] * (chunk_rank == 2 ? chunk[1] : 1);
     if (layout == H5D_CHUNKED && !vlen && filters_ok && chunk_n >= 1 && chunk_n <= MAX_ELEMS)
         return 0;
     return snn_fail(r->err, "%s: %s/%s is stored in a way this reader does not take (%s)",
