@@ -1,0 +1,541 @@
+/* test_bptt_ref.c - the event-driven kernels of the general network against a dense reference.
+ *
+ * tests/dense_bptt.c computes the network of the contract (issue 11) densely in double
+ * precision from its own plain description; here random small networks (1 to 4 hidden
+ * layers, recurrent on, off and mixed per layer, E:I ratios 0.8, 0.5 and 1.0, per-layer
+ * constants) go through both, and every state and every gradient element must agree. The
+ * reference is itself checked against finite differences first, so a disagreement points
+ * at the kernels.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../sw/net/kernels.h"
+#include "dense_bptt.h"
+
+/* A spike whose membrane lies this close to the threshold may fall either way in float and
+ * double; such draws are rejected, so the spike comparison can be exact. The same margin
+ * keeps a logit's arg-max time from flipping between two nearly equal outputs. */
+#define DECISION_MARGIN 1e-4
+
+/* Kernel (float) vs reference (double): |kernel - ref| <= RTOL |ref| + ATOL max|ref of the
+ * array|. The kernels keep every state and adjoint in float (eps 6e-8), and an element is a
+ * chain of at most a few hundred multiply-adds (T <= 40 steps of decay, sums over <= 40
+ * presynaptic neurons, 4 layers); rounding errors add up to about 1e-5 of the magnitudes
+ * involved in the worst case. An element that cancels to near 0 has no meaningful relative
+ * error in float, so the absolute part is scaled by the array's largest value. Measured:
+ * the largest |error| / (|ref| + max|ref|) over every case is about 1e-6. */
+#define RTOL 1e-4
+#define ATOL 1e-5
+
+/* Each hidden layer must fire at least this share of its (step, neuron) slots, and at least
+ * MIN_SPIKES spikes, or the comparison would prove little. */
+#define MIN_RATE 0.03
+#define MAX_RATE 0.35
+#define MIN_SPIKES 8
+
+typedef struct {
+    const char *name;
+    int n_layers;
+    double ratio[SNN_MAX_LAYERS];
+    int recurrent[SNN_MAX_LAYERS];
+    int dale;
+} net_case;
+
+static const net_case cases[] = {
+    {"1 layer, feed-forward, 80:20", 1, {0.8}, {0}, 1},
+    {"1 layer, recurrent, 50:50", 1, {0.5}, {1}, 1},
+    {"2 layers, feed-forward, 80:20 50:50", 2, {0.8, 0.5}, {0, 0}, 1},
+    {"2 layers, recurrent, 50:50 100:0", 2, {0.5, 1.0}, {1, 1}, 1},
+    {"2 layers, recurrent then feed-forward, 100:0 80:20", 2, {1.0, 0.8}, {1, 0}, 1},
+    {"2 layers, feed-forward then recurrent, 80:20 80:20", 2, {0.8, 0.8}, {0, 1}, 1},
+    {"3 layers, feed-forward, 80:20 50:50 100:0", 3, {0.8, 0.5, 1.0}, {0, 0, 0}, 1},
+    {"3 layers, recurrent, 50:50 80:20 50:50", 3, {0.5, 0.8, 0.5}, {1, 1, 1}, 1},
+    {"3 layers, recurrent/ff/recurrent, 100:0 50:50 80:20", 3, {1.0, 0.5, 0.8}, {1, 0, 1}, 1},
+    {"3 layers, ff/recurrent/ff, no Dale", 3, {0.8, 0.8, 0.8}, {0, 1, 0}, 0},
+    {"4 layers, recurrent, 80:20 50:50 100:0 80:20", 4, {0.8, 0.5, 1.0, 0.8}, {1, 1, 1, 1}, 1},
+};
+enum { N_CASES = sizeof cases / sizeof cases[0], SEEDS = 6 };
+
+/* One drawn network and sample, as the library sees it (m, data) and as the reference
+ * does (net over the double copies w, input x). */
+typedef struct {
+    snn_model m;
+    spike_data data;
+    int label;
+    double *x;                              /* (T, n_in) */
+    double *w[2 * SNN_MAX_LAYERS + 1];      /* ff[0..L], then rec[0..L-1] */
+    dense_net net;
+} drawn;
+
+static int n_pre(const snn_config *c, int l)
+{
+    return l == 0 ? c->n_in : c->layer[l - 1].size;
+}
+
+static size_t ff_len(const snn_config *c, int l)
+{
+    int post = l == c->n_layers ? c->n_out : c->layer[l].size;
+    return (size_t)n_pre(c, l) * post;
+}
+
+/* Copies the model's weights into the reference's description. */
+static void to_dense(drawn *d)
+{
+    const snn_config *c = &d->m.cfg;
+    dense_net *n = &d->net;
+    memset(n, 0, sizeof *n);
+    n->n_in = c->n_in, n->n_out = c->n_out, n->n_layers = c->n_layers, n->steps = c->steps;
+    n->out_alpha = c->out_alpha, n->out_beta = c->out_beta;
+    for (int l = 0; l <= c->n_layers; l++) {
+        size_t len = ff_len(c, l);
+        for (size_t i = 0; i < len; i++)
+            d->w[l][i] = d->m.ff[l][i];
+        n->ff[l] = d->w[l];
+    }
+    for (int l = 0; l < c->n_layers; l++) {
+        const snn_layer_config *lc = &c->layer[l];
+        n->size[l] = lc->size;
+        n->alpha[l] = lc->alpha, n->beta[l] = lc->beta, n->threshold[l] = lc->threshold;
+        if (lc->recurrent) {
+            double *r = d->w[c->n_layers + 1 + l];
+            for (int i = 0; i < lc->size * lc->size; i++)
+                r[i] = d->m.rec[l][i];
+            n->rec[l] = r;
+        }
+    }
+}
+
+static int draw_int(snn_rng *rng, int lo, int hi)
+{
+    return lo + (int)snn_rng_below(rng, (uint32_t)(hi - lo + 1));
+}
+
+/* |N(0, 1)| * gain, signed by row i's type when dale (i < n_exc: +), else plain normal. */
+static void fill_matrix(float *w, int rows, int cols, int n_exc, int dale, double gain,
+                        snn_rng *rng)
+{
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++) {
+            double z = snn_rng_normal(rng);
+            /* Inhibitory rows at half the gain, so layers past a 50:50 one still fire. */
+            w[i * cols + j] = (float)(dale ? (i < n_exc ? fabs(z) : -0.5 * fabs(z)) * gain
+                                           : z * gain);
+        }
+}
+
+static void scale_matrix(float *w, size_t len, double f)
+{
+    for (size_t i = 0; i < len; i++)
+        w[i] = (float)(w[i] * f);
+}
+
+/* Does every hidden layer fire within [MIN_RATE, MAX_RATE] (and at least MIN_SPIKES), does
+ * every membrane stay DECISION_MARGIN away from its threshold, and every logit's maximum as far
+ * from the other outputs? */
+static int layer_spikes(const dense_net *n, const dense_state *s, int l)
+{
+    int count = 0;
+    for (int i = 0; i < n->steps * n->size[l]; i++)
+        count += s->spk[l][i] != 0;
+    return count;
+}
+
+static int rate_ok(const dense_net *n, const dense_state *s, int l)
+{
+    int slots = n->steps * n->size[l], count = layer_spikes(n, s, l);
+    return count >= MIN_SPIKES && count >= MIN_RATE * slots && count <= MAX_RATE * slots;
+}
+
+static int decisions_clear(const dense_net *n, const dense_state *s)
+{
+    for (int l = 0; l < n->n_layers; l++)
+        for (int i = 0; i < n->steps * n->size[l]; i++)
+            if (fabs(s->mem[l][i] - n->threshold[l]) < DECISION_MARGIN)
+                return 0;
+    for (int k = 0; k < n->n_out; k++) {
+        double best = s->logits[k];
+        for (int r = 0; r <= n->steps; r++) {
+            double gap = best - s->out[r * n->n_out + k];
+            if (gap != 0 && gap < DECISION_MARGIN * fmax(1.0, fabs(best)))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+static void drawn_free(drawn *d)
+{
+    snn_model_free(&d->m);
+    spike_data_free(&d->data);
+    free(d->x);
+    for (int i = 0; i < 2 * SNN_MAX_LAYERS + 1; i++)
+        free(d->w[i]);
+    memset(d, 0, sizeof *d);
+}
+
+/* One attempt at a case: draws shape, constants, weights and input, then scales each layer's
+ * input weights until it fires at a moderate rate. 1 if the draw is usable. */
+static int draw_attempt(const net_case *nc, snn_rng *rng, drawn *d, dense_state *s)
+{
+    memset(d, 0, sizeof *d);
+    snn_config c;
+    memset(&c, 0, sizeof c);
+    c.n_in = draw_int(rng, 20, 40);
+    c.n_out = draw_int(rng, 3, 6);
+    c.steps = draw_int(rng, 20, 40);
+    c.n_layers = nc->n_layers;
+    c.dale = nc->dale;
+    static const double tau_syn[3] = {5, 3, 8}, tau_mem[3] = {10, 6, 15}, thr[3] = {1, 0.75, 1.25};
+    for (int l = 0; l < c.n_layers; l++) {
+        snn_layer_config *lc = &c.layer[l];
+        lc->size = draw_int(rng, 6, 16);
+        lc->n_exc = (int)lround(lc->size * nc->ratio[l]);
+        lc->recurrent = nc->recurrent[l];
+        lc->alpha = (float)exp(-1.0 / tau_syn[snn_rng_below(rng, 3)]);
+        lc->beta = (float)exp(-1.0 / tau_mem[snn_rng_below(rng, 3)]);
+        lc->threshold = (float)thr[snn_rng_below(rng, 3)];
+    }
+    c.out_alpha = (float)exp(-1.0 / tau_syn[snn_rng_below(rng, 3)]);
+    c.out_beta = (float)exp(-1.0 / tau_mem[snn_rng_below(rng, 3)]);
+    snn_error err;
+    if (snn_model_alloc(&d->m, &c, &err) != 0)
+        fail_msg("snn_model_alloc: %s", err.msg);
+    const snn_config *mc = &d->m.cfg;
+    const int L = c.n_layers, T = c.steps;
+    for (int l = 0; l <= L; l++) {
+        int rows = n_pre(mc, l), cols = l == L ? c.n_out : c.layer[l].size;
+        int n_exc = l == 0 ? rows : c.layer[l - 1].n_exc;
+        fill_matrix(d->m.ff[l], rows, cols, n_exc, c.dale, l == L ? 0.05 : 0.03, rng);
+        d->w[l] = malloc(sizeof(double) * ff_len(mc, l));
+        assert_non_null(d->w[l]);
+    }
+    for (int l = 0; l < L; l++) {
+        int N = c.layer[l].size;
+        assert_true((d->m.rec[l] != NULL) == (c.layer[l].recurrent != 0));
+        if (!d->m.rec[l])
+            continue;
+        fill_matrix(d->m.rec[l], N, N, c.layer[l].n_exc, c.dale, 0.02, rng);
+        d->w[L + 1 + l] = malloc(sizeof(double) * N * N);
+        assert_non_null(d->w[L + 1 + l]);
+    }
+
+    /* Input spikes, each (step, input) with probability p. */
+    double p = 0.08 + 0.1 * snn_rng_uniform(rng);
+    size_t cap = (size_t)T * c.n_in, n_ev = 0;
+    uint32_t *ev_sample = malloc(sizeof *ev_sample * cap);
+    uint16_t *ev_step = malloc(sizeof *ev_step * cap), *ev_input = malloc(sizeof *ev_input * cap);
+    d->x = calloc(cap, sizeof *d->x);
+    assert_true(ev_sample && ev_step && ev_input && d->x);
+    for (int t = 0; t < T; t++)
+        for (int i = 0; i < c.n_in; i++)
+            if (snn_rng_uniform(rng) < p) {
+                d->x[t * c.n_in + i] = 1;
+                ev_sample[n_ev] = 0, ev_step[n_ev] = (uint16_t)t, ev_input[n_ev] = (uint16_t)i;
+                n_ev++;
+            }
+    uint8_t *labels = malloc(1);
+    assert_non_null(labels);
+    d->label = labels[0] = (uint8_t)snn_rng_below(rng, (uint32_t)c.n_out);
+    if (spike_data_from_events(1, c.n_in, T, c.n_out, labels, n_ev, ev_sample, ev_step, ev_input,
+                               &d->data, &err) != 0)
+        fail_msg("spike_data_from_events: %s", err.msg);
+    free(ev_sample), free(ev_step), free(ev_input);
+
+    /* Layer by layer (a layer's scale moves only the layers above it). */
+    to_dense(d);
+    assert_int_equal(dense_alloc(s, &d->net), 0);
+    for (int l = 0; l < L; l++) {
+        int tries = 0;
+        for (;;) {
+            dense_forward(&d->net, d->x, NULL, 0, s);
+            if (rate_ok(&d->net, s, l))
+                break;
+            if (++tries > 40)
+                return 0;
+            int few = layer_spikes(&d->net, s, l) < MAX_RATE * T * c.layer[l].size;
+            scale_matrix(d->m.ff[l], ff_len(mc, l), few ? 1.25 : 0.8);
+            to_dense(d);
+        }
+    }
+    return decisions_clear(&d->net, s);
+}
+
+/* A usable draw for (case, seed): attempts until one passes; returns their number. */
+static int draw(int case_index, unsigned seed, drawn *d, dense_state *s)
+{
+    snn_rng rng;
+    snn_rng_seed(&rng, seed, 1000 + (uint64_t)case_index);
+    for (int attempt = 1; attempt <= 200; attempt++) {
+        if (draw_attempt(&cases[case_index], &rng, d, s))
+            return attempt;
+        dense_free(s);
+        drawn_free(d);
+    }
+    fail_msg("case '%s' seed %u: no draw fires within [%g, %g] with clear decisions",
+             cases[case_index].name, seed, MIN_RATE, MAX_RATE);
+    return 0;
+}
+
+/* Compares a kernel array with the reference's, (rows, cols); names the first element out of
+ * tolerance by its row and column labels. Returns the largest error relative to the bound's
+ * scale, for the record. */
+static double compare(const char *ctx, const char *what, const char *row_name,
+                      const char *col_name, int rows, int cols, const float *k, const double *r)
+{
+    double big = 0, worst = 0;
+    for (int i = 0; i < rows * cols; i++)
+        big = fmax(big, fabs(r[i]));
+    for (int i = 0; i < rows * cols; i++) {
+        double err = fabs(k[i] - r[i]), tol = RTOL * fabs(r[i]) + ATOL * big;
+        if (!(err <= tol))
+            fail_msg("%s: %s, %s %d %s %d: kernel %.9g, reference %.9g (tolerance %.3g)", ctx,
+                     what, row_name, i / cols, col_name, i % cols, k[i], r[i], tol);
+        if (big > 0)
+            worst = fmax(worst, err / (fabs(r[i]) + big));
+    }
+    return worst;
+}
+
+static double compare_case(const char *ctx, drawn *d, const dense_state *s, snn_workspace *ws)
+{
+    const dense_net *n = &d->net;
+    const int T = n->steps, K = n->n_out;
+    double worst = 0;
+    char what[64];
+    for (int l = 0; l < n->n_layers; l++) {
+        const int N = n->size[l];
+        for (int t = 0; t < T; t++)
+            for (int j = 0; j < N; j++) {
+                int ks = ws->layer[l].spk[t * N + j] != 0, rs = s->spk[l][t * N + j] != 0;
+                if (ks != rs)
+                    fail_msg("%s: spike of layer %d neuron %d step %d: kernel %d, reference %d "
+                             "(reference mem %.9g, kernel mem %.9g, threshold %g)",
+                             ctx, l, j, t, ks, rs, s->mem[l][t * N + j],
+                             ws->layer[l].mem[t * N + j], n->threshold[l]);
+            }
+        snprintf(what, sizeof what, "layer %d mem", l);
+        worst = fmax(worst, compare(ctx, what, "step", "neuron", T, N, ws->layer[l].mem,
+                                    s->mem[l]));
+        snprintf(what, sizeof what, "layer %d current", l);
+        worst = fmax(worst, compare(ctx, what, "step", "neuron", T, N, ws->layer[l].cur,
+                                    s->cur[l]));
+    }
+    worst = fmax(worst, compare(ctx, "out", "step", "class", T + 1, K, ws->out, s->out));
+    worst = fmax(worst, compare(ctx, "logits", "row", "class", 1, K, ws->logits, s->logits));
+    return worst;
+}
+
+static double compare_gradients(const char *ctx, const drawn *d, const dense_state *s,
+                                const snn_model *g)
+{
+    const snn_config *c = &d->m.cfg;
+    double worst = 0;
+    char what[64];
+    for (int l = 0; l <= c->n_layers; l++) {
+        int cols = l == c->n_layers ? c->n_out : c->layer[l].size;
+        snprintf(what, sizeof what, "gradient of ff[%d]", l);
+        worst = fmax(worst, compare(ctx, what, "row", "column", n_pre(c, l), cols, g->ff[l],
+                                    s->dff[l]));
+    }
+    for (int l = 0; l < c->n_layers; l++) {
+        if (!c->layer[l].recurrent)
+            continue;
+        int N = c->layer[l].size;
+        snprintf(what, sizeof what, "gradient of rec[%d]", l);
+        worst = fmax(worst, compare(ctx, what, "row", "column", N, N, g->rec[l], s->drec[l]));
+    }
+    return worst;
+}
+
+static void zero_model(snn_model *g)
+{
+    const snn_config *c = &g->cfg;
+    for (int l = 0; l <= c->n_layers; l++)
+        memset(g->ff[l], 0, sizeof(float) * ff_len(c, l));
+    for (int l = 0; l < c->n_layers; l++)
+        if (g->rec[l])
+            memset(g->rec[l], 0, sizeof(float) * c->layer[l].size * c->layer[l].size);
+}
+
+static void test_kernels_match_dense_reference(void **state)
+{
+    (void)state;
+    /* The paper's surrogate slope, and a soft one that carries gradient down deep stacks. */
+    const float scales[2] = {SNN_PAPER_SURROGATE_SCALE, 5.0f};
+    double worst = 0;
+    int runs = 0, redraws = 0;
+    for (int ci = 0; ci < N_CASES; ci++)
+        for (unsigned seed = 1; seed <= SEEDS; seed++) {
+            drawn d;
+            dense_state s;
+            redraws += draw(ci, seed, &d, &s) - 1;
+            snn_error err;
+            snn_workspace ws;
+            snn_model g;
+            if (snn_workspace_alloc(&ws, &d.m.cfg, &err) != 0)
+                fail_msg("snn_workspace_alloc: %s", err.msg);
+            if (snn_model_alloc(&g, &d.m.cfg, &err) != 0)
+                fail_msg("snn_model_alloc: %s", err.msg);
+            for (int si = 0; si < 2; si++) {
+                char ctx[200];
+                snprintf(ctx, sizeof ctx, "case '%s' seed %u surrogate scale %g", cases[ci].name,
+                         seed, scales[si]);
+                snn_forward(&d.m, &d.data, 0, &ws);
+                dense_forward(&d.net, d.x, NULL, 0, &s);
+                worst = fmax(worst, compare_case(ctx, &d, &s, &ws));
+                zero_model(&g);
+                float loss = snn_backward(&d.m, &d.data, 0, d.label, scales[si], &ws, &g);
+                double rloss = dense_backward(&d.net, d.x, d.label, scales[si], &s);
+                if (!(fabs(loss - rloss) <= RTOL * fabs(rloss) + ATOL))
+                    fail_msg("%s: loss: kernel %.9g, reference %.9g", ctx, loss, rloss);
+                worst = fmax(worst, compare_gradients(ctx, &d, &s, &g));
+                /* The gradient reaches the first layer, or its comparison is empty. */
+                double first = 0;
+                for (size_t i = 0; i < ff_len(&d.m.cfg, 0); i++)
+                    first = fmax(first, fabs(s.dff[0][i]));
+                if (!(first > 0))
+                    fail_msg("%s: no gradient reaches ff[0]", ctx);
+                runs++;
+            }
+            snn_model_free(&g);
+            snn_workspace_free(&ws);
+            dense_free(&s);
+            drawn_free(&d);
+        }
+    print_message("%d comparisons (%d cases x %d seeds x 2 surrogate slopes), %d draws "
+                  "redrawn, largest error %.2g of (|ref| + max|ref|)\n",
+                  runs, N_CASES, SEEDS, redraws, worst);
+}
+
+/* How far a central difference of step h may be from the gradient g (largest of its matrix: big;
+ * largest |logit|: top): truncation O(h^2) well inside the relative part; the loss is a
+ * difference of terms as large as the logits, so its rounding, over h, bounds the absolute one. */
+static double fd_tolerance(double g, double big, double top, double h)
+{
+    return 1e-5 * (big + fabs(g)) + 1e-14 * (1 + top) / h;
+}
+
+static double largest_logit(const dense_net *n, const dense_state *s)
+{
+    double top = 0;
+    for (int k = 0; k < n->n_out; k++)
+        top = fmax(top, fabs(s->logits[k]));
+    return top;
+}
+
+/* The reference's readout gradient against central differences of its loss: the readout
+ * weights move no spike, so the loss is smooth in them (while every arg-max stays put). */
+static void check_readout_gradient(const char *ctx, drawn *d, dense_state *s, dense_state *p)
+{
+    dense_net *n = &d->net;
+    const int L = n->n_layers, rows = n->size[L - 1], K = n->n_out;
+    dense_forward(n, d->x, NULL, 0, s);
+    dense_backward(n, d->x, d->label, SNN_PAPER_SURROGATE_SCALE, s);
+    double *w = d->w[L], big = 0;
+    for (int i = 0; i < rows * K; i++)
+        big = fmax(big, fabs(s->dff[L][i]));
+    assert_true(big > 0);
+    const double h = 1e-6, top = largest_logit(n, s);
+    for (int i = 0; i < rows * K; i++) {
+        double w0 = w[i], lp, lm;
+        w[i] = w0 + h;
+        dense_forward(n, d->x, NULL, 0, p);
+        lp = dense_loss(n, p, d->label);
+        for (int k = 0; k < K; k++)
+            assert_int_equal(p->t_max[k], s->t_max[k]);
+        w[i] = w0 - h;
+        dense_forward(n, d->x, NULL, 0, p);
+        lm = dense_loss(n, p, d->label);
+        w[i] = w0;
+        double fd = (lp - lm) / (2 * h);
+        if (!(fabs(fd - s->dff[L][i]) <= fd_tolerance(s->dff[L][i], big, top, h)))
+            fail_msg("%s: readout ff[%d] row %d column %d: backward %.12g, finite difference "
+                     "%.12g", ctx, L, i / K, i % K, s->dff[L][i], fd);
+    }
+}
+
+/* Every gradient of the reference against central differences of the straight-through loss
+ * (dense_bptt.h): the forward pass with spikes made smooth around the drawn point, whose
+ * derivative is by construction the surrogate gradient. This checks the backward pass's
+ * chain rule through all layers, the recurrent path and time, from the forward code alone. */
+static void check_all_gradients(const char *ctx, drawn *d, dense_state *s, dense_state *p,
+                                double scale)
+{
+    dense_net *n = &d->net;
+    const int L = n->n_layers;
+    dense_forward(n, d->x, NULL, 0, s);
+    dense_backward(n, d->x, d->label, scale, s);
+    /* At the point itself the straight-through pass is the network. */
+    dense_forward(n, d->x, s, scale, p);
+    for (int l = 0; l < L; l++)
+        for (int i = 0; i < n->steps * n->size[l]; i++) {
+            assert_true(p->spk[l][i] == s->spk[l][i]);
+            assert_true(p->mem[l][i] == s->mem[l][i]);
+        }
+    const double h = 1e-7, top = largest_logit(n, s);
+    for (int m = 0; m < 2 * L + 1; m++) {
+        int l = m <= L ? m : m - L - 1, is_rec = m > L;
+        if (is_rec && !n->rec[l])
+            continue;
+        int rows = is_rec ? n->size[l] : l == 0 ? n->n_in : n->size[l - 1];
+        int cols = is_rec || l < L ? n->size[l] : n->n_out;
+        double *w = d->w[m], *g = is_rec ? s->drec[l] : s->dff[l], big = 0;
+        for (int i = 0; i < rows * cols; i++)
+            big = fmax(big, fabs(g[i]));
+        assert_true(big > 0);
+        for (int i = 0; i < rows * cols; i++) {
+            double w0 = w[i], lp, lm;
+            w[i] = w0 + h;
+            dense_forward(n, d->x, s, scale, p);
+            lp = dense_loss(n, p, d->label);
+            w[i] = w0 - h;
+            dense_forward(n, d->x, s, scale, p);
+            lm = dense_loss(n, p, d->label);
+            w[i] = w0;
+            double fd = (lp - lm) / (2 * h);
+            if (!(fabs(fd - g[i]) <= fd_tolerance(g[i], big, top, h)))
+                fail_msg("%s: %s[%d] row %d column %d: backward %.12g, finite difference %.12g "
+                         "(largest %.3g)", ctx, is_rec ? "rec" : "ff", l, i / cols, i % cols, g[i],
+                         fd, big);
+        }
+    }
+}
+
+static void test_reference_matches_finite_differences(void **state)
+{
+    (void)state;
+    /* One case of each depth with recurrence, and the deepest mixed one. */
+    static const int picks[] = {1, 3, 5, 7, 8, 10};
+    for (size_t pi = 0; pi < sizeof picks / sizeof picks[0]; pi++) {
+        drawn d;
+        dense_state s, p;
+        draw(picks[pi], 99, &d, &s);
+        assert_int_equal(dense_alloc(&p, &d.net), 0);
+        char ctx[200];
+        snprintf(ctx, sizeof ctx, "reference, case '%s'", cases[picks[pi]].name);
+        check_readout_gradient(ctx, &d, &s, &p);
+        check_all_gradients(ctx, &d, &s, &p, 5.0);
+        check_all_gradients(ctx, &d, &s, &p, SNN_PAPER_SURROGATE_SCALE);
+        dense_free(&p);
+        dense_free(&s);
+        drawn_free(&d);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reference_matches_finite_differences),
+        cmocka_unit_test(test_kernels_match_dense_reference),
+    };
+    return cmocka_run_group_tests_name("bptt_ref", tests, NULL, NULL);
+}
