@@ -48,10 +48,10 @@ int eval_fixed(const eval_options *o)
     }
     if (float_path && snn_model_load(float_path, &fm, NULL, NULL, &err) != 0)
         goto fail;
-    if (float_path && (fm.cfg.n_in != q.n_in || fm.cfg.n_hidden != q.n_hidden ||
+    if (float_path && (fm.cfg.n_layers != 1 || fm.cfg.n_in != q.n_in || fm.cfg.layer[0].size != q.n_hidden ||
                        fm.cfg.n_out != q.n_out || fm.cfg.steps != q.steps)) {
         snn_fail(&err, "%s (%dx%dx%d, %d steps) does not match %s (%dx%dx%d, %d steps)",
-                 float_path, fm.cfg.n_in, fm.cfg.n_hidden, fm.cfg.n_out, fm.cfg.steps, model_path,
+                 float_path, fm.cfg.n_in, fm.cfg.layer[0].size, fm.cfg.n_out, fm.cfg.steps, model_path,
                  q.n_in, q.n_hidden, q.n_out, q.steps);
         goto fail;
     }

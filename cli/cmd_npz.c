@@ -37,13 +37,13 @@ static void print_summary(int as_json, const char *command, const char *from, co
         json_str(&j, "from", from);
         json_str(&j, "to", to);
         json_int(&j, "n_in", c->n_in);
-        json_int(&j, "n_hidden", c->n_hidden);
+        json_int(&j, "n_hidden", c->layer[0].size);
         json_int(&j, "n_out", c->n_out);
-        json_int(&j, "n_exc", c->n_exc);
+        json_int(&j, "n_exc", c->layer[0].n_exc);
         json_end(&j);
     } else {
-        printf("%s -> %s (%dx%dx%d, %d excitatory)\n", from, to, c->n_in, c->n_hidden, c->n_out,
-               c->n_exc);
+        printf("%s -> %s (%dx%dx%d, %d excitatory)\n", from, to, c->n_in, c->layer[0].size,
+               c->n_out, c->layer[0].n_exc);
     }
 }
 

@@ -173,7 +173,7 @@ int cmd_train(int argc, char **argv)
     snn_train_options o = snn_default_train_options();
     double ratio = 0.8, s1 = SNN_DEFAULT_S1, lr = -1, lr_end = -1, surrogate = -1;
     uint64_t seed = o.seed;
-    int hidden = cfg.n_hidden, steps = cfg.steps, no_dale = 0, as_json = 0, quiet = 0;
+    int hidden = cfg.layer[0].size, steps = cfg.steps, no_dale = 0, as_json = 0, quiet = 0;
     int epochs = -1, test_limit = 0;
     const char *data_dir = DEFAULT_DATA_DIR, *out_path = NULL, *resume = NULL;
     const char *optimizer = NULL, *preset = "paper";
@@ -248,8 +248,8 @@ int cmd_train(int argc, char **argv)
     if (surrogate > 0)
         o.surrogate_scale = surrogate;
     o.seed = (unsigned long long)seed;
-    cfg.n_hidden = hidden;
-    cfg.n_exc = snn_exc_count(hidden, ratio);
+    cfg.layer[0].size = hidden;
+    cfg.layer[0].n_exc = snn_exc_count(hidden, ratio);
     cfg.steps = steps;
     cfg.dale = !no_dale;
 
@@ -284,8 +284,8 @@ int cmd_train(int argc, char **argv)
     if (!quiet)
         printf("%s: %dx%dx%d, E:I %d:%d%s, %d train / %d test samples, %s lr %g, "
                "initial rate %.1f Hz (E %.1f, I %.1f)\n",
-               resume ? "resuming" : "training", m.cfg.n_in, m.cfg.n_hidden, m.cfg.n_out,
-               m.cfg.n_exc, m.cfg.n_hidden - m.cfg.n_exc, m.cfg.dale ? "" : " (no Dale)",
+               resume ? "resuming" : "training", m.cfg.n_in, m.cfg.layer[0].size, m.cfg.n_out,
+               m.cfg.layer[0].n_exc, m.cfg.layer[0].size - m.cfg.layer[0].n_exc, m.cfg.dale ? "" : " (no Dale)",
                train.spikes.n, test.spikes.n, snn_optimizer_name(o.optimizer), o.lr,
                init.hidden_hz, init.exc_hz, init.inh_hz);
     snn_epoch_stats s = {0};

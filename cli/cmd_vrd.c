@@ -43,8 +43,8 @@ static int model_pairs(const snn_model *m, const spike_data *d, int n, double ta
 {
     const snn_config *c = &m->cfg;
     int sizes[VRD_GROUPS];
-    vrd_group_sizes(c->n_hidden, c->n_exc, sizes);
-    double *dist[VRD_GROUPS] = {0}, *trace = malloc(sizeof(double) * c->steps * c->n_hidden);
+    vrd_group_sizes(c->layer[0].size, c->layer[0].n_exc, sizes);
+    double *dist[VRD_GROUPS] = {0}, *trace = malloc(sizeof(double) * c->steps * c->layer[0].size);
     int count[VRD_GROUPS] = {0}, ok = trace != NULL;
     for (int g = 0; g < VRD_GROUPS; g++)
         ok &= (dist[g] = malloc(sizeof(double) * ((size_t)sizes[g] * n + 1))) != NULL;
@@ -55,12 +55,12 @@ static int model_pairs(const snn_model *m, const spike_data *d, int n, double ta
         for (int i = 0; i < n; i++) {
             int before[VRD_GROUPS] = {count[0], count[1], count[2]};
             snn_forward(m, d, i, &ws);
-            vrd_raster_groups(ws.spk, c->steps, c->n_hidden, c->n_exc, tau, norm, trace, dist, count);
+            vrd_raster_groups(ws.layer[0].spk, c->steps, c->layer[0].size, c->layer[0].n_exc, tau, norm, trace, dist, count);
             /* vrd_raster_groups visits pairs a < b in order; replay that order for the ids. */
             int k[VRD_GROUPS] = {before[0], before[1], before[2]};
-            for (int a = 0; a < c->n_hidden; a++)
-                for (int b = a + 1; b < c->n_hidden; b++) {
-                    int g = b < c->n_exc ? VRD_EE : a >= c->n_exc ? VRD_II : VRD_EI;
+            for (int a = 0; a < c->layer[0].size; a++)
+                for (int b = a + 1; b < c->layer[0].size; b++) {
+                    int g = b < c->layer[0].n_exc ? VRD_EE : a >= c->layer[0].n_exc ? VRD_II : VRD_EI;
                     fprintf(out, "%d,%d,%d,%s,%.10g\n", i, a, b, vrd_group_names[g], dist[g][k[g]++]);
                 }
         }
@@ -152,7 +152,7 @@ int cmd_vrd(int argc, char **argv)
     } else if (rc == 0) {
         n = images < test.spikes.n ? images : test.spikes.n;
         rc = model_pairs(&m, &test.spikes, n, tau, (vrd_norm)norm, out, med, mean, &kw, &err);
-        pairs = n * m.cfg.n_hidden * (m.cfg.n_hidden - 1) / 2;
+        pairs = n * m.cfg.layer[0].size * (m.cfg.layer[0].size - 1) / 2;
     }
     if (!to_stdout && af.fp) {
         if (rc == 0)

@@ -55,12 +55,13 @@ static int decode_snn(const uint8_t *d, size_t n, const char *name, byte_writer 
     if (snn_model_decode(d, n, name, &m, &ts, &ts_len, err) != 0)
         return -1;
     const snn_config *c = &m.cfg;
-    const int32_t ints[] = {c->n_in, c->n_hidden, c->n_out, c->n_exc, c->steps, c->dale};
-    const float reals[] = {c->alpha, c->beta, c->threshold};
+    const int32_t ints[] = {c->n_in,           c->layer[0].size, c->n_out,
+                            c->layer[0].n_exc, c->steps,         c->dale};
+    const float reals[] = {c->layer[0].alpha, c->layer[0].beta, c->layer[0].threshold};
     bw_bytes(out, ints, sizeof ints);
     bw_bytes(out, reals, sizeof reals);
-    bw_bytes(out, m.w1, sizeof *m.w1 * (size_t)c->n_in * c->n_hidden);
-    bw_bytes(out, m.w2, sizeof *m.w2 * (size_t)c->n_hidden * c->n_out);
+    bw_bytes(out, m.ff[0], sizeof *m.ff[0] * (size_t)c->n_in * c->layer[0].size);
+    bw_bytes(out, m.ff[1], sizeof *m.ff[1] * (size_t)c->layer[0].size * c->n_out);
     bw_bytes(out, ts, ts_len);
     free(ts);
     snn_model_free(&m);
@@ -153,7 +154,7 @@ static const char *scratch(const char *file)
 static format snn_file(void)
 {
     snn_config c = snn_default_config();
-    c.n_in = 4, c.n_hidden = 3, c.n_out = 2, c.n_exc = 2, c.steps = 20;
+    c.n_in = 4, c.layer[0].size = 3, c.n_out = 2, c.layer[0].n_exc = 2, c.steps = 20;
     snn_model m;
     assert_int_equal(snn_model_alloc(&m, &c, NULL), 0);
     snn_rng rng;

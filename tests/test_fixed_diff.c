@@ -62,9 +62,9 @@ static spike_data random_inputs(int n, int n_in, int steps, double p, uint64_t s
 static snn_model random_model(float alpha, float beta, double s1, uint64_t seed)
 {
     snn_config c = snn_default_config();
-    c.n_in = 200, c.n_hidden = 60, c.n_out = 10, c.steps = 60;
-    c.n_exc = snn_exc_count(c.n_hidden, 0.8);
-    c.alpha = alpha, c.beta = beta;
+    c.n_in = 200, c.layer[0].size = 60, c.n_out = 10, c.steps = 60;
+    c.layer[0].n_exc = snn_exc_count(c.layer[0].size, 0.8);
+    c.layer[0].alpha = c.out_alpha = alpha, c.layer[0].beta = c.out_beta = beta;
     snn_model m;
     assert_int_equal(snn_model_alloc(&m, &c, NULL), 0);
     snn_rng rng;

@@ -20,13 +20,13 @@
 static snn_model tiny_model(void)
 {
     snn_config c = snn_default_config();
-    c.n_in = 3, c.n_hidden = 2, c.n_out = 2, c.n_exc = 1, c.steps = 5;
+    c.n_in = 3, c.layer[0].size = 2, c.n_out = 2, c.layer[0].n_exc = 1, c.steps = 5;
     snn_model m;
     assert_int_equal(snn_model_alloc(&m, &c, NULL), 0);
     const float w1[6] = {0.5f, 0.25f, 0.001f, 0.0f, 0.1f, 0.3f};
     const float w2[4] = {0.2f, 0.0001f, -0.1f, -0.05f};
-    memcpy(m.w1, w1, sizeof w1);
-    memcpy(m.w2, w2, sizeof w2);
+    memcpy(m.ff[0], w1, sizeof w1);
+    memcpy(m.ff[1], w2, sizeof w2);
     return m;
 }
 
@@ -55,7 +55,7 @@ static void test_quantize_by_hand(void **unused)
     assert_int_equal(r.w2_zeroed, 1);
     assert_int_equal(r.w1_nonzero, 5);
     assert_int_equal(r.w1_saturated + r.w2_saturated, 0);
-    assert_true(fabs(r.alpha_err - (3354 / 4096.0 - m.cfg.alpha)) < 1e-12);
+    assert_true(fabs(r.alpha_err - (3354 / 4096.0 - m.cfg.layer[0].alpha)) < 1e-12);
     qnet_free(&q);
     /* 2-bit: s_h = 6: 3, 1.5 -> 2, 0.006 -> 0 (zeroed), 0, 0.6 -> 1, 1.8 -> 2; theta 6 */
     o.weight_bits = 2;
@@ -85,15 +85,15 @@ static void test_quantize_refusals(void **unused)
     assert_non_null(strstr(err.msg, "needs H >= 10"));
     assert_null(q.w1);
     o.hidden_bits = 24;
-    m.w2[1] = -0.001f; /* inhibitory sign on an excitatory neuron */
+    m.ff[1][1] = -0.001f; /* inhibitory sign on an excitatory neuron */
     assert_int_equal(quantize_model(&m, &o, "tiny", &q, NULL, &err), -1);
     assert_non_null(strstr(err.msg, "Dale"));
-    m.w2[1] = 0;
+    m.ff[1][1] = 0;
     m.cfg.dale = 0;
     assert_int_equal(quantize_model(&m, &o, "tiny", &q, NULL, &err), -1);
     assert_non_null(strstr(err.msg, "Dale"));
     m.cfg.dale = 1;
-    memset(m.w1, 0, 6 * sizeof *m.w1);
+    memset(m.ff[0], 0, 6 * sizeof *m.ff[0]);
     assert_int_equal(quantize_model(&m, &o, "tiny", &q, NULL, &err), -1);
     assert_non_null(strstr(err.msg, "all input weights are zero"));
     snn_model_free(&m);
@@ -129,16 +129,16 @@ static void test_fake_weights(void **unused)
     const float w1[6] = {0.5f, 2 / 6.0f, 0, 0, 1 / 6.0f, 2 / 6.0f};
     const float w2[4] = {0.2f, 0, -2 / 15.0f, -1 / 15.0f};
     for (int i = 0; i < 6; i++)
-        assert_float_equal(f.w1[i], w1[i], 1e-7);
+        assert_float_equal(f.ff[0][i], w1[i], 1e-7);
     for (int i = 0; i < 4; i++)
-        assert_float_equal(f.w2[i], w2[i], 1e-7);
+        assert_float_equal(f.ff[1][i], w2[i], 1e-7);
     /* In place (src == dst) gives the same. */
     quantize_fake_weights(&m, 2, &m);
-    assert_memory_equal(m.w1, f.w1, 6 * sizeof *m.w1);
-    assert_memory_equal(m.w2, f.w2, 4 * sizeof *m.w2);
+    assert_memory_equal(m.ff[0], f.ff[0], 6 * sizeof *m.ff[0]);
+    assert_memory_equal(m.ff[1], f.ff[1], 4 * sizeof *m.ff[1]);
     /* Idempotent: fake-quantized weights are already on the grid. */
     quantize_fake_weights(&f, 2, &m);
-    assert_memory_equal(m.w1, f.w1, 6 * sizeof *m.w1);
+    assert_memory_equal(m.ff[0], f.ff[0], 6 * sizeof *m.ff[0]);
     /* Fake weights times the scale are exactly the integer magnitudes. */
     snn_model g = tiny_model();
     quantize_fake_weights(&g, 8, &f);
@@ -146,7 +146,7 @@ static void test_fake_weights(void **unused)
     quant_options o = quant_default_options();
     assert_int_equal(quantize_model(&g, &o, "tiny", &q, NULL, NULL), 0);
     for (int i = 0; i < 6; i++)
-        assert_float_equal(f.w1[i] * 510.0, q.w1[i], 1e-3);
+        assert_float_equal(f.ff[0][i] * 510.0, q.w1[i], 1e-3);
     qnet_free(&q);
     snn_model_free(&g);
     snn_model_free(&f);

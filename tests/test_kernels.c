@@ -39,21 +39,22 @@ static void ref_forward(const snn_model *m, reference *r)
             float sum = 0;
             for (int i = 0; i < NI; i++)
                 if (r->x[t][i] != 0)
-                    sum += r->x[t][i] * m->w1[i * NH + j];
+                    sum += r->x[t][i] * m->ff[0][i * NH + j];
             r->I[t][j] = sum;
-            r->S[t][j] = r->mem[t][j] > c->threshold ? 1.0f : 0.0f;
-            r->syn[t + 1][j] = c->alpha * r->syn[t][j] + r->I[t][j];
-            r->mem[t + 1][j] = (c->beta * r->mem[t][j] + r->syn[t][j]) * (1.0f - r->S[t][j]);
+            r->S[t][j] = r->mem[t][j] > c->layer[0].threshold ? 1.0f : 0.0f;
+            r->syn[t + 1][j] = c->layer[0].alpha * r->syn[t][j] + r->I[t][j];
+            r->mem[t + 1][j] =
+                (c->layer[0].beta * r->mem[t][j] + r->syn[t][j]) * (1.0f - r->S[t][j]);
         }
     for (int t = 0; t < NT; t++)
         for (int k = 0; k < NK; k++) {
             float sum = 0;
             for (int j = 0; j < NH; j++)
                 if (r->S[t][j] != 0)
-                    sum += m->w2[j * NK + k];
+                    sum += m->ff[1][j * NK + k];
             r->h2[t][k] = sum;
-            r->flt[t + 1][k] = c->alpha * r->flt[t][k] + r->h2[t][k];
-            r->out[t + 1][k] = c->beta * r->out[t][k] + r->flt[t][k];
+            r->flt[t + 1][k] = c->out_alpha * r->flt[t][k] + r->h2[t][k];
+            r->out[t + 1][k] = c->out_beta * r->out[t][k] + r->flt[t][k];
         }
     for (int k = 0; k < NK; k++) {
         r->tmax[k] = 0;
@@ -82,19 +83,19 @@ static void ref_backward(const snn_model *m, int label, double scale, reference 
         dout[r->tmax[k]][k] += exp(r->logits[k] - mx) / z - (k == label);
     for (int t = NT; t >= 1; t--) /* out[t] = beta out[t-1] + flt[t-1] */
         for (int k = 0; k < NK; k++) {
-            dout[t - 1][k] += c->beta * dout[t][k];
+            dout[t - 1][k] += c->out_beta * dout[t][k];
             dflt[t - 1][k] += dout[t][k];
         }
     for (int t = NT; t >= 1; t--) /* flt[t] = alpha flt[t-1] + h2[t-1] */
         for (int k = 0; k < NK; k++) {
-            dflt[t - 1][k] += c->alpha * dflt[t][k];
+            dflt[t - 1][k] += c->out_alpha * dflt[t][k];
             dh2[t - 1][k] = dflt[t][k];
         }
     for (int t = 0; t < NT; t++) /* h2[t] = S[t] W2 */
         for (int j = 0; j < NH; j++) {
             dS[t][j] = 0;
             for (int k = 0; k < NK; k++)
-                dS[t][j] += m->w2[j * NK + k] * dh2[t][k];
+                dS[t][j] += m->ff[1][j * NK + k] * dh2[t][k];
         }
     for (int j = 0; j < NH; j++)
         for (int k = 0; k < NK; k++) {
@@ -106,13 +107,13 @@ static void ref_backward(const snn_model *m, int label, double scale, reference 
     for (int t = NT - 1; t >= 0; t--)
         for (int j = 0; j < NH; j++) {
             /* mem[t+1] = (beta mem[t] + syn[t]) (1 - S[t]), S detached in the reset */
-            dmem[t][j] += dmem[t + 1][j] * c->beta * (1 - r->S[t][j]);
+            dmem[t][j] += dmem[t + 1][j] * c->layer[0].beta * (1 - r->S[t][j]);
             dsyn[t][j] += dmem[t + 1][j] * (1 - r->S[t][j]);
             /* syn[t+1] = alpha syn[t] + I[t] */
-            dsyn[t][j] += dsyn[t + 1][j] * c->alpha;
+            dsyn[t][j] += dsyn[t + 1][j] * c->layer[0].alpha;
             dI[t][j] = dsyn[t + 1][j];
             /* S[t] = H(mem[t] - thr), surrogate 1/(scale |mem - thr| + 1)^2 */
-            double x = scale * fabs(r->mem[t][j] - c->threshold) + 1.0;
+            double x = scale * fabs(r->mem[t][j] - c->layer[0].threshold) + 1.0;
             dmem[t][j] += dS[t][j] / (x * x);
         }
     for (int i = 0; i < NI; i++)
@@ -144,7 +145,7 @@ static void assert_close(const char *what, const float *a, const float *b, int n
 static void random_case(unsigned seed, snn_model *m, reference *r, spike_data *data, int *label)
 {
     snn_config c = snn_default_config();
-    c.n_in = NI, c.n_hidden = NH, c.n_out = NK, c.steps = NT, c.n_exc = NH * 3 / 4;
+    c.n_in = NI, c.layer[0].size = NH, c.n_out = NK, c.steps = NT, c.layer[0].n_exc = NH * 3 / 4;
     c.dale = seed % 3 != 0; /* also the unbounded network */
     assert_int_equal(snn_model_alloc(m, &c, NULL), 0);
     snn_rng rng;
@@ -183,25 +184,25 @@ static void test_forward_and_gradients_match_reference(void **state)
         ref_forward(&m, &r);
         for (int t = 0; t < NT; t++)
             for (int j = 0; j < NH; j++) {
-                if (ws.spk[t * NH + j] != (r.S[t][j] != 0) || ws.mem[t * NH + j] != r.mem[t][j]) {
+                if (ws.layer[0].spk[t * NH + j] != (r.S[t][j] != 0) || ws.layer[0].mem[t * NH + j] != r.mem[t][j]) {
                     print_error("seed %u: step %d neuron %d: spike %d/%g mem %.9g/%.9g\n", seed, t,
-                                j, ws.spk[t * NH + j], r.S[t][j], ws.mem[t * NH + j], r.mem[t][j]);
+                                j, ws.layer[0].spk[t * NH + j], r.S[t][j], ws.layer[0].mem[t * NH + j], r.mem[t][j]);
                     fail();
                 }
-                total_spikes += ws.spk[t * NH + j];
+                total_spikes += ws.layer[0].spk[t * NH + j];
             }
         assert_close("out", ws.out, &r.out[0][0], (NT + 1) * NK);
         assert_close("logits", ws.logits, r.logits, NK);
         /* The paper's surrogate slope, and a softer one (--surrogate). */
         const float scales[2] = {SNN_PAPER_SURROGATE_SCALE, 7.5f};
         for (int i = 0; i < 2; i++) {
-            static float gw1[NI * NH], gw2[NH * NK];
-            memset(gw1, 0, sizeof gw1);
-            memset(gw2, 0, sizeof gw2);
-            snn_backward(&m, &data, 0, label, scales[i], &ws, gw1, gw2);
+            snn_model g;
+            assert_int_equal(snn_model_alloc(&g, &m.cfg, NULL), 0);
+            snn_backward(&m, &data, 0, label, scales[i], &ws, &g);
             ref_backward(&m, label, scales[i], &r);
-            assert_close("dW1", gw1, &r.dW1[0][0], NI * NH);
-            assert_close("dW2", gw2, &r.dW2[0][0], NH * NK);
+            assert_close("dW1", g.ff[0], &r.dW1[0][0], NI * NH);
+            assert_close("dW2", g.ff[1], &r.dW2[0][0], NH * NK);
+            snn_model_free(&g);
         }
         snn_workspace_free(&ws);
         spike_data_free(&data);

@@ -28,7 +28,7 @@ static const char *tmp(const char *name)
 static void small_model(snn_model *m, int dale)
 {
     snn_config c = snn_default_config();
-    c.n_in = 7, c.n_hidden = 5, c.n_out = 3, c.n_exc = 4, c.dale = dale;
+    c.n_in = 7, c.layer[0].size = 5, c.n_out = 3, c.layer[0].n_exc = 4, c.dale = dale;
     assert_int_equal(snn_model_alloc(m, &c, NULL), 0);
     snn_rng rng;
     snn_rng_seed(&rng, 5, 0);
@@ -57,8 +57,8 @@ static void test_model_round_trip_with_training_state(void **state)
     assert_int_equal(len, sizeof blob);
     assert_memory_equal(got, blob, sizeof blob);
     assert_memory_equal(&back.cfg, &m.cfg, sizeof m.cfg);
-    assert_memory_equal(back.w1, m.w1, sizeof(float) * 35);
-    assert_memory_equal(back.w2, m.w2, sizeof(float) * 15);
+    assert_memory_equal(back.ff[0], m.ff[0], sizeof(float) * 35);
+    assert_memory_equal(back.ff[1], m.ff[1], sizeof(float) * 15);
     free(got);
     snn_model_free(&back);
     snn_model_free(&m);

@@ -40,7 +40,7 @@ static void make_data(spike_data *d, unsigned seed)
 static void make_model(snn_model *m)
 {
     snn_config c = snn_default_config();
-    c.n_in = NI, c.n_hidden = NH, c.n_out = NK, c.steps = NT, c.n_exc = 16;
+    c.n_in = NI, c.layer[0].size = NH, c.n_out = NK, c.steps = NT, c.layer[0].n_exc = 16;
     assert_int_equal(snn_model_alloc(m, &c, NULL), 0);
     snn_rng rng;
     snn_rng_seed(&rng, 42, 0);
@@ -65,10 +65,10 @@ static void check_dale(int done, int total, void *ctx)
     (void)done, (void)total;
     const snn_model *m = ctx;
     for (int i = 0; i < NI * NH; i++)
-        dale_violations += m->w1[i] < 0;
+        dale_violations += m->ff[0][i] < 0;
     for (int j = 0; j < NH; j++)
         for (int k = 0; k < NK; k++)
-            dale_violations += snn_hidden_sign(&m->cfg, j) * m->w2[j * NK + k] < 0;
+            dale_violations += snn_neuron_sign(&m->cfg, 0, j) * m->ff[1][j * NK + k] < 0;
 }
 
 static void test_dale_holds_after_every_update_with_noise(void **state)
@@ -87,10 +87,10 @@ static void test_dale_holds_after_every_update_with_noise(void **state)
     dale_violations = 0;
     int zeros_before = 0, zeros_after = 0;
     for (int i = 0; i < NI * NH; i++)
-        zeros_before += m.w1[i] == 0;
+        zeros_before += m.ff[0][i] == 0;
     assert_int_equal(snn_trainer_epoch(t, &d, &d, &s, NULL), 0);
     for (int i = 0; i < NI * NH; i++)
-        zeros_after += m.w1[i] == 0;
+        zeros_after += m.ff[0][i] == 0;
     assert_int_equal(dale_violations, 0);
     assert_true(zeros_after > zeros_before); /* the clip really acted */
     snn_trainer_free(t);
@@ -111,8 +111,8 @@ static void train_epochs(int threads, int epochs, snn_model *m, spike_data *d)
 
 static void assert_same_weights(const snn_model *a, const snn_model *b)
 {
-    assert_memory_equal(a->w1, b->w1, sizeof(float) * NI * NH);
-    assert_memory_equal(a->w2, b->w2, sizeof(float) * NH * NK);
+    assert_memory_equal(a->ff[0], b->ff[0], sizeof(float) * NI * NH);
+    assert_memory_equal(a->ff[1], b->ff[1], sizeof(float) * NH * NK);
 }
 
 static void test_same_seed_same_weights_with_1_and_2_threads(void **state)
@@ -125,7 +125,7 @@ static void test_same_seed_same_weights_with_1_and_2_threads(void **state)
     train_epochs(2, 1, &two, &d);
     make_model(&init);
     assert_same_weights(&one, &two);
-    assert_memory_not_equal(one.w1, init.w1, sizeof(float) * NI * NH); /* it trained */
+    assert_memory_not_equal(one.ff[0], init.ff[0], sizeof(float) * NI * NH); /* it trained */
     snn_model_free(&one), snn_model_free(&two), snn_model_free(&init);
     spike_data_free(&d);
 }

@@ -1111,15 +1111,15 @@ static void section_examples(doc *d)
         fprintf(f, "# E spikes: step neuron\n");
         for (int pass = 0; pass < 2; pass++) {
             for (int t = 0; t < c->steps; t++)
-                for (int j = 0; j < c->n_hidden; j++)
-                    if (ws.spk[(size_t)t * c->n_hidden + j] && (j < c->n_exc) == (pass == 0))
+                for (int j = 0; j < c->layer[0].size; j++)
+                    if (ws.layer[0].spk[(size_t)t * c->layer[0].size + j] && (j < c->layer[0].n_exc) == (pass == 0))
                         fprintf(f, "%d %d\n", t, j);
             fprintf(f, pass == 0 ? "\n\n# I spikes: step neuron\n" : "\n\n");
         }
         /* Three E and three I neurons, the most active of each kind. */
         int pick[6], np = 0;
         for (int kind = 0; kind < 2; kind++) {
-            int lo = kind ? c->n_exc : 0, hi = kind ? c->n_hidden : c->n_exc;
+            int lo = kind ? c->layer[0].n_exc : 0, hi = kind ? c->layer[0].size : c->layer[0].n_exc;
             for (int r = 0; r < 3 && hi > lo; r++) {
                 int best = -1, best_n = -1;
                 for (int j = lo; j < hi; j++) {
@@ -1127,7 +1127,7 @@ static void section_examples(doc *d)
                     for (int q = 0; q < np; q++)
                         used |= pick[q] == j;
                     for (int t = 0; t < c->steps && !used; t++)
-                        cnt += ws.spk[(size_t)t * c->n_hidden + j] != 0;
+                        cnt += ws.layer[0].spk[(size_t)t * c->layer[0].size + j] != 0;
                     if (!used && cnt > best_n) {
                         best = j;
                         best_n = cnt;
@@ -1139,12 +1139,12 @@ static void section_examples(doc *d)
         }
         fprintf(g, "# step");
         for (int q = 0; q < np; q++)
-            fprintf(g, " %s%d", pick[q] < c->n_exc ? "E" : "I", pick[q]);
+            fprintf(g, " %s%d", pick[q] < c->layer[0].n_exc ? "E" : "I", pick[q]);
         fprintf(g, "\n");
         for (int t = 0; t < c->steps; t++) {
             fprintf(g, "%d", t);
             for (int q = 0; q < np; q++)
-                fprintf(g, " %g", ws.mem[(size_t)t * c->n_hidden + pick[q]]);
+                fprintf(g, " %g", ws.layer[0].mem[(size_t)t * c->layer[0].size + pick[q]]);
             fprintf(g, "\n");
         }
         fclose(f);
@@ -1155,16 +1155,16 @@ static void section_examples(doc *d)
                  "set xrange [0:%d]\nset yrange [-1:%d]\n"
                  "plot 'raster.dat' index 0 using 1:2 with points pt 7 ps 0.5 lc rgb '#1f77b4' title 'E', "
                  "'' index 1 using 1:2 with points pt 7 ps 0.5 lc rgb '#d62728' title 'I'",
-                 c->steps, c->n_hidden);
+                 c->steps, c->layer[0].size);
         doc_figure(d, "raster", body, 900, 450, "Hidden spikes of one test image (E blue, I red).");
         int len = snprintf(body, sizeof body,
                            "set xlabel 'time step (ms)'\n"
                            "set ylabel 'membrane potential (model units, threshold %g)'\n"
                            "set arrow from graph 0, first %g to graph 1, first %g nohead dt 2 lc rgb 'gray'\nplot ",
-                           c->threshold, c->threshold, c->threshold);
+                           c->layer[0].threshold, c->layer[0].threshold, c->layer[0].threshold);
         for (int q = 0; q < np; q++)
             len += snprintf(body + len, sizeof body - len, "%s'membrane.dat' using 1:%d with lines lt %d title '%s%d'",
-                            q ? ", " : "", q + 2, q + 1, pick[q] < c->n_exc ? "E" : "I", pick[q]);
+                            q ? ", " : "", q + 2, q + 1, pick[q] < c->layer[0].n_exc ? "E" : "I", pick[q]);
         if (np)
             doc_figure(d, "membrane", body, 900, 450,
                        "Membrane potential of the three most active E and I neurons on the same "

@@ -87,11 +87,9 @@ int robust_perturb_spikes(const spike_data *in, double drop, double add, uint64_
 /* Device variation: every weight scaled by 1 + sigma N(0, 1). */
 static void vary_float(snn_model *m, double sigma, snn_rng *rng)
 {
-    size_t n1 = (size_t)m->cfg.n_in * m->cfg.n_hidden, n2 = (size_t)m->cfg.n_hidden * m->cfg.n_out;
-    for (size_t i = 0; i < n1; i++)
-        m->w1[i] *= (float)(1 + sigma * snn_rng_normal(rng));
-    for (size_t i = 0; i < n2; i++)
-        m->w2[i] *= (float)(1 + sigma * snn_rng_normal(rng));
+    float *w = snn_model_weights(m);
+    for (size_t i = 0; i < snn_model_weight_count(&m->cfg); i++)
+        w[i] *= (float)(1 + sigma * snn_rng_normal(rng));
     snn_dale_clip(m); /* a weight flipped past zero is stuck at zero, not of the wrong sign */
 }
 
@@ -178,10 +176,10 @@ int robust_measure(const snn_model *m, const spike_data *test, uint64_t seed, in
         }
         /* The same weight draws for both models: the float model first. */
         snn_rng int_rng = rng;
-        size_t n1 = (size_t)m->cfg.n_in * m->cfg.n_hidden;
-        size_t n2 = (size_t)m->cfg.n_hidden * m->cfg.n_out;
-        memcpy(mv.w1, m->w1, sizeof *mv.w1 * n1);
-        memcpy(mv.w2, m->w2, sizeof *mv.w2 * n2);
+        size_t n1 = (size_t)m->cfg.n_in * m->cfg.layer[0].size;
+        size_t n2 = (size_t)m->cfg.layer[0].size * m->cfg.n_out;
+        memcpy(snn_model_weights(&mv), snn_model_weights(m),
+               sizeof(float) * snn_model_weight_count(&m->cfg));
         if (p->kind == ROB_WEIGHT)
             vary_float(&mv, p->level, &rng);
         snn_eval_stats fe;

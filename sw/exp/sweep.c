@@ -346,10 +346,10 @@ static int measure_vrd(const snn_model *m, const spike_data *data, const sweep_s
     const snn_config *c = &m->cfg;
     int n = s->vrd_samples < data->n ? s->vrd_samples : data->n;
     int sizes[VRD_GROUPS];
-    vrd_group_sizes(c->n_hidden, c->n_exc, sizes);
+    vrd_group_sizes(c->layer[0].size, c->layer[0].n_exc, sizes);
     double *dist[VRD_GROUPS] = {0};
     int count[VRD_GROUPS] = {0};
-    double *trace = malloc(sizeof *trace * c->steps * c->n_hidden);
+    double *trace = malloc(sizeof *trace * c->steps * c->layer[0].size);
     int ok = trace != NULL;
     for (int g = 0; g < VRD_GROUPS; g++)
         ok &= (dist[g] = malloc(sizeof(double) * ((size_t)sizes[g] * n + 1))) != NULL;
@@ -362,7 +362,7 @@ static int measure_vrd(const snn_model *m, const spike_data *data, const sweep_s
     }
     for (int i = 0; i < n; i++) {
         snn_forward(m, data, i, &ws);
-        vrd_raster_groups(ws.spk, c->steps, c->n_hidden, c->n_exc, s->vrd_tau, s->vrd_norm,
+        vrd_raster_groups(ws.layer[0].spk, c->steps, c->layer[0].size, c->layer[0].n_exc, s->vrd_tau, s->vrd_norm,
                           trace, dist, count);
     }
     const double *groups[VRD_GROUPS] = {dist[0], dist[1], dist[2]};
@@ -426,12 +426,12 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
     snn_config cfg = snn_default_config();
     if (strcmp(s->dataset, "shd") == 0) {
         cfg.n_in = SHD_INPUTS;
-        cfg.n_hidden = 200;
+        cfg.layer[0].size = 200;
         cfg.n_out = SHD_CLASSES;
         cfg.steps = SHD_STEPS;
-        cfg.beta = (float)exp(-1.0 / 5.0); /* tau_mem 5 ms */
+        cfg.layer[0].beta = cfg.out_beta = (float)exp(-1.0 / 5.0); /* tau_mem 5 ms */
     }
-    cfg.n_exc = snn_exc_count(cfg.n_hidden, j->ratio);
+    cfg.layer[0].n_exc = snn_exc_count(cfg.layer[0].size, j->ratio);
     cfg.dale = j->dale;
     snn_train_options o = snn_default_train_options();
     o.epochs = s->epochs;
@@ -532,8 +532,8 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
     json_num(&jo, "noise", j->noise);
     json_int(&jo, "seed", j->seed);
     json_int(&jo, "epochs", E);
-    json_int(&jo, "n_hidden", cfg.n_hidden);
-    json_int(&jo, "n_exc", cfg.n_exc);
+    json_int(&jo, "n_hidden", cfg.layer[0].size);
+    json_int(&jo, "n_exc", cfg.layer[0].n_exc);
     json_int(&jo, "train_samples", data.train->n);
     json_int(&jo, "test_samples", data.test->n);
     json_num(&jo, "init_hz", init.hidden_hz);

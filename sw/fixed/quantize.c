@@ -71,50 +71,59 @@ int quantize_model(const snn_model *m, const quant_options *o, const char *what,
         return snn_fail(err, "%s: widths B=%d H=%d R=%d N=%d outside spec §1.4 (1..16, 8..32, "
                         "8..40, 0..16)", what, o->weight_bits, o->hidden_bits, o->readout_bits,
                         o->noise_bits);
-    size_t n1 = (size_t)c->n_in * c->n_hidden, n2 = (size_t)c->n_hidden * c->n_out;
+    const snn_layer_config *h = &c->layer[0];
+    if (c->n_layers != 1 || h->recurrent)
+        return snn_fail(err, "%s: the integer model holds one feed-forward hidden layer; deep and "
+                        "recurrent networks reach the integer model in issue 13", what);
+    if (c->out_alpha != h->alpha || c->out_beta != h->beta)
+        return snn_fail(err, "%s: the integer model gives the readout the hidden layer's decays; "
+                        "this model's differ (alpha %g/%g, beta %g/%g)", what, c->out_alpha,
+                        h->alpha, c->out_beta, h->beta);
+    const float *w1 = m->ff[0], *w2 = m->ff[1];
+    size_t n1 = (size_t)c->n_in * h->size, n2 = (size_t)h->size * c->n_out;
     for (size_t i = 0; i < n1 + n2; i++) {
-        float w = i < n1 ? m->w1[i] : m->w2[i - n1];
-        int sign = i < n1 ? 1 : snn_hidden_sign(c, (int)((i - n1) / (size_t)c->n_out));
+        float w = i < n1 ? w1[i] : w2[i - n1];
+        int sign = i < n1 ? 1 : snn_neuron_sign(c, 0, (int)((i - n1) / (size_t)c->n_out));
         if (!isfinite(w) || sign * w < 0)
             return snn_fail(err, "%s: %s weight %zu = %g is not finite or breaks Dale's law", what,
                             i < n1 ? "w1" : "w2", i < n1 ? i : i - n1, w);
         if (w != 0)
             ++*(i < n1 ? &r.w1_nonzero : &r.w2_nonzero);
     }
-    r.w1_max = max_abs_f(m->w1, n1);
-    r.w2_max = max_abs_f(m->w2, n2);
+    r.w1_max = max_abs_f(w1, n1);
+    r.w2_max = max_abs_f(w2, n2);
     if (r.w1_max == 0 || r.w2_max == 0)
         return snn_fail(err, "%s: all %s weights are zero; there is no scale to quantize at", what,
                         r.w1_max == 0 ? "input" : "readout");
     double wmax = (double)((1u << o->weight_bits) - 1);
     r.s_h = wmax / r.w1_max; /* spec §8.1 */
     r.s_o = wmax / r.w2_max; /* spec §8.2 */
-    double theta = floor(r.s_h * c->threshold + 0.5);
+    double theta = floor(r.s_h * h->threshold + 0.5);
     int64_t theta_max = ((int64_t)1 << (o->hidden_bits - 1)) - 1;
     if (!(theta >= 1))
         return snn_fail(err, "%s: threshold %g at hidden scale %.6g rounds to theta = 0 (spec "
-                        "§2.3 needs >= 1); use more weight bits", what, c->threshold, r.s_h);
+                        "§2.3 needs >= 1); use more weight bits", what, h->threshold, r.s_h);
     if (theta > (double)theta_max)
         return snn_fail(err, "%s: threshold %g at hidden scale %.6g gives theta = %.0f, above "
                         "%lld for H = %d; it needs H >= %d (or fewer weight bits)", what,
-                        c->threshold, r.s_h, theta, (long long)theta_max, o->hidden_bits,
+                        h->threshold, r.s_h, theta, (long long)theta_max, o->hidden_bits,
                         theta < 4e18 ? quantize_signed_bits((int64_t)theta) : 64);
-    q->n_in = c->n_in, q->n_hidden = c->n_hidden, q->n_out = c->n_out;
-    q->n_exc = c->n_exc, q->steps = c->steps;
+    q->n_in = c->n_in, q->n_hidden = h->size, q->n_out = c->n_out;
+    q->n_exc = h->n_exc, q->steps = c->steps;
     q->weight_bits = o->weight_bits, q->hidden_bits = o->hidden_bits;
     q->readout_bits = o->readout_bits, q->noise_bits = o->noise_bits, q->seed = o->seed;
     q->theta = (int32_t)theta;
-    q->alpha_q = quantize_decay_q12(c->alpha); /* spec §8.3 */
-    q->beta_q = quantize_decay_q12(c->beta);
-    r.alpha_err = q->alpha_q / 4096.0 - c->alpha;
-    r.beta_err = q->beta_q / 4096.0 - c->beta;
+    q->alpha_q = quantize_decay_q12(h->alpha); /* spec §8.3 */
+    q->beta_q = quantize_decay_q12(h->beta);
+    r.alpha_err = q->alpha_q / 4096.0 - h->alpha;
+    r.beta_err = q->beta_q / 4096.0 - h->beta;
     if (qnet_alloc(q, err) != 0)
         return -1;
     for (size_t i = 0; i < n1; i++)
-        q->w1[i] = quantize_magnitude(m->w1[i], r.s_h, o->weight_bits, &r.w1_zeroed,
+        q->w1[i] = quantize_magnitude(w1[i], r.s_h, o->weight_bits, &r.w1_zeroed,
                                       &r.w1_saturated);
     for (size_t i = 0; i < n2; i++)
-        q->w2[i] = quantize_magnitude(m->w2[i], r.s_o, o->weight_bits, &r.w2_zeroed,
+        q->w2[i] = quantize_magnitude(w2[i], r.s_o, o->weight_bits, &r.w2_zeroed,
                                       &r.w2_saturated);
     if (qnet_check(q, what, err) != 0) {
         qnet_free(q);
@@ -125,7 +134,7 @@ int quantize_model(const snn_model *m, const quant_options *o, const char *what,
     return 0;
 }
 
-/* Fake-quantizes one layer in place-safe fashion: w -> sign(w) round(s|w|) / s. */
+/* Fake-quantizes one matrix in place-safe fashion: w -> sign(w) round(s|w|) / s. */
 static void fake_layer(const float *src, float *dst, size_t n, int bits)
 {
     double m = max_abs_f(src, n);
@@ -144,8 +153,12 @@ static void fake_layer(const float *src, float *dst, size_t n, int bits)
 void quantize_fake_weights(const snn_model *src, int bits, snn_model *dst)
 {
     const snn_config *c = &src->cfg;
-    fake_layer(src->w1, dst->w1, (size_t)c->n_in * c->n_hidden, bits);
-    fake_layer(src->w2, dst->w2, (size_t)c->n_hidden * c->n_out, bits);
+    for (int l = 0; l <= c->n_layers; l++)
+        fake_layer(src->ff[l], dst->ff[l], (size_t)snn_ff_rows(c, l) * snn_ff_cols(c, l), bits);
+    for (int l = 0; l < c->n_layers; l++)
+        if (src->rec[l])
+            fake_layer(src->rec[l], dst->rec[l], (size_t)c->layer[l].size * c->layer[l].size,
+                       bits);
 }
 
 int quantize_measure_ranges(const qnet *q, const spike_data *data, int threads,

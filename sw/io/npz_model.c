@@ -34,38 +34,39 @@ int npz_to_model(const npz_file *f, const char *path, snn_model *m, snn_error *e
     if (w1->shape[0] > 65535 || w1->shape[1] > 65535 || w2->shape[1] > 65535)
         return snn_fail(err, "%s: shape %zux%zux%zu too large", path, w1->shape[0],
                         w1->shape[1], w2->shape[1]);
+    snn_layer_config *h = &c.layer[0];
     c.n_in = (int)w1->shape[0];
-    c.n_hidden = (int)w1->shape[1];
+    h->size = (int)w1->shape[1];
     c.n_out = (int)w2->shape[1];
     double v[6];
-    if (npz_scalar(f, path, "n_exc", snn_exc_count(c.n_hidden, 0.8), 1, &v[0], err) ||
+    if (npz_scalar(f, path, "n_exc", snn_exc_count(h->size, 0.8), 1, &v[0], err) ||
         npz_scalar(f, path, "steps", c.steps, 1, &v[1], err) ||
         npz_scalar(f, path, "dale", c.dale, 1, &v[2], err) ||
-        npz_scalar(f, path, "alpha", c.alpha, 0, &v[3], err) ||
-        npz_scalar(f, path, "beta", c.beta, 0, &v[4], err) ||
-        npz_scalar(f, path, "threshold", c.threshold, 0, &v[5], err))
+        npz_scalar(f, path, "alpha", h->alpha, 0, &v[3], err) ||
+        npz_scalar(f, path, "beta", h->beta, 0, &v[4], err) ||
+        npz_scalar(f, path, "threshold", h->threshold, 0, &v[5], err))
         return -1;
-    if (v[0] < 0 || v[0] > c.n_hidden || v[1] < 1 || v[1] > 100000 || (v[2] != 0 && v[2] != 1))
+    if (v[0] < 0 || v[0] > h->size || v[1] < 1 || v[1] > 100000 || (v[2] != 0 && v[2] != 1))
         return snn_fail(err, "%s: n_exc=%g, steps=%g or dale=%g out of range", path, v[0], v[1], v[2]);
-    c.n_exc = (int)v[0];
+    h->n_exc = (int)v[0];
     c.steps = (int)v[1];
     c.dale = (int)v[2];
-    c.alpha = (float)v[3];
-    c.beta = (float)v[4];
-    c.threshold = (float)v[5];
+    h->alpha = c.out_alpha = (float)v[3];
+    h->beta = c.out_beta = (float)v[4];
+    h->threshold = (float)v[5];
     if (snn_model_alloc(m, &c, err) != 0)
         return snn_fail(err, "%s: %s", path, err->msg);
     for (size_t i = 0; i < w1->count + w2->count; i++) {
         int first = i < w1->count;
         size_t idx = first ? i : i - w1->count;
         double w = first ? w1->values[idx] : w2->values[idx];
-        int sign = first ? c.dale : snn_hidden_sign(&c, (int)(idx / (size_t)c.n_out));
+        int sign = first ? c.dale : snn_neuron_sign(&c, 0, (int)(idx / (size_t)c.n_out));
         if (!isfinite(w) || fabs(w) > 1e30 || sign * w < 0) {
             snn_model_free(m);
             return snn_fail(err, "%s: %s[%zu] = %g is %s", path, first ? "w1" : "w2", idx, w,
                             isfinite(w) ? "against Dale's law (or out of float range)" : "not finite");
         }
-        (first ? m->w1 : m->w2)[idx] = (float)w;
+        m->ff[first ? 0 : 1][idx] = (float)w;
     }
     return 0;
 }
@@ -73,20 +74,23 @@ int npz_to_model(const npz_file *f, const char *path, snn_model *m, snn_error *e
 int npz_write_model(const char *path, const snn_model *m, snn_error *err)
 {
     const snn_config *c = &m->cfg;
-    size_t n1 = (size_t)c->n_in * c->n_hidden, n2 = (size_t)c->n_hidden * c->n_out;
+    const snn_layer_config *h = &c->layer[0];
+    if (c->n_layers != 1 || h->recurrent)
+        return snn_fail(err, "%s: the .npz export holds one feed-forward hidden layer", path);
+    size_t n1 = (size_t)c->n_in * h->size, n2 = (size_t)h->size * c->n_out;
     double *w1 = malloc(sizeof *w1 * n1), *w2 = malloc(sizeof *w2 * n2);
-    double scalars[6] = {c->n_exc, c->steps, c->dale, c->alpha, c->beta, c->threshold};
+    double scalars[6] = {h->n_exc, c->steps, c->dale, h->alpha, h->beta, h->threshold};
     if (!w1 || !w2) {
         free(w1), free(w2);
         return snn_fail(err, "%s: out of memory", path);
     }
     for (size_t i = 0; i < n1; i++)
-        w1[i] = m->w1[i];
+        w1[i] = m->ff[0][i];
     for (size_t i = 0; i < n2; i++)
-        w2[i] = m->w2[i];
+        w2[i] = m->ff[1][i];
     npz_entry e[] = {
-        {"w1", 2, {(size_t)c->n_in, (size_t)c->n_hidden}, 1, w1},
-        {"w2", 2, {(size_t)c->n_hidden, (size_t)c->n_out}, 1, w2},
+        {"w1", 2, {(size_t)c->n_in, (size_t)h->size}, 1, w1},
+        {"w2", 2, {(size_t)h->size, (size_t)c->n_out}, 1, w2},
         {"n_exc", 0, {0}, 0, &scalars[0]},
         {"steps", 0, {0}, 0, &scalars[1]},
         {"dale", 0, {0}, 0, &scalars[2]},

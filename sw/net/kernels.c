@@ -9,78 +9,132 @@
 int snn_workspace_alloc(snn_workspace *ws, const snn_config *c, snn_error *err)
 {
     memset(ws, 0, sizeof *ws);
-    int T = c->steps, H = c->n_hidden, K = c->n_out;
+    if (snn_config_check(c, "workspace", err) != 0)
+        return -1;
+    int T = c->steps, K = c->n_out, widest = 0, bad = 0;
     ws->T = T;
-    ws->H = H;
     ws->K = K;
-    size_t th = (size_t)T * H, tk = (size_t)(T + 1) * K;
-    ws->mem = malloc(sizeof *ws->mem * th);
-    ws->spk = malloc(th);
-    ws->spk_idx = malloc(sizeof *ws->spk_idx * th);
-    ws->spk_start = malloc(sizeof *ws->spk_start * (T + 1));
-    ws->cur = malloc(sizeof *ws->cur * th);
-    ws->out = malloc(sizeof *ws->out * tk);
+    ws->n_layers = c->n_layers;
+    for (int l = 0; l < c->n_layers; l++) {
+        snn_layer_workspace *y = &ws->layer[l];
+        size_t tn = (size_t)T * c->layer[l].size;
+        y->size = c->layer[l].size;
+        widest = y->size > widest ? y->size : widest;
+        y->mem = malloc(sizeof *y->mem * tn);
+        y->spk = malloc(tn);
+        y->spk_idx = malloc(sizeof *y->spk_idx * tn);
+        y->spk_start = malloc(sizeof *y->spk_start * (T + 1));
+        y->cur = malloc(sizeof *y->cur * tn);
+        y->dcur = malloc(sizeof *y->dcur * tn);
+        bad |= !y->mem || !y->spk || !y->spk_idx || !y->spk_start || !y->cur || !y->dcur;
+    }
+    size_t tk = (size_t)T * K;
+    ws->ro_in = malloc(sizeof *ws->ro_in * tk);
+    ws->out = malloc(sizeof *ws->out * (tk + K));
     ws->logits = malloc(sizeof *ws->logits * K);
     ws->t_max = malloc(sizeof *ws->t_max * K);
-    ws->dh2 = malloc(sizeof *ws->dh2 * tk);
-    ws->dcur = malloc(sizeof *ws->dcur * th);
-    ws->dspk = malloc(sizeof *ws->dspk * H);
-    if (!ws->mem || !ws->spk || !ws->spk_idx || !ws->spk_start || !ws->cur || !ws->out ||
-        !ws->logits || !ws->t_max || !ws->dh2 || !ws->dcur || !ws->dspk) {
+    ws->dro_in = malloc(sizeof *ws->dro_in * tk);
+    ws->state = malloc(sizeof *ws->state * 2 * (size_t)(widest > K ? widest : K));
+    if (bad || !ws->ro_in || !ws->out || !ws->logits || !ws->t_max || !ws->dro_in ||
+        !ws->state) {
         snn_workspace_free(ws);
-        return snn_fail(err, "out of memory for a workspace of %d steps x %d neurons", T, H);
+        return snn_fail(err, "out of memory for a workspace of %d steps x %d neurons", T, widest);
     }
     return 0;
 }
 
 void snn_workspace_free(snn_workspace *ws)
 {
-    free(ws->mem);
-    free(ws->spk);
-    free(ws->spk_idx);
-    free(ws->spk_start);
-    free(ws->cur);
+    for (int l = 0; l < SNN_MAX_LAYERS; l++) {
+        snn_layer_workspace *y = &ws->layer[l];
+        free(y->mem);
+        free(y->spk);
+        free(y->spk_idx);
+        free(y->spk_start);
+        free(y->cur);
+        free(y->dcur);
+    }
+    free(ws->ro_in);
     free(ws->out);
     free(ws->logits);
     free(ws->t_max);
-    free(ws->dh2);
-    free(ws->dcur);
-    free(ws->dspk);
+    free(ws->dro_in);
+    free(ws->state);
     memset(ws, 0, sizeof *ws);
 }
 
-/* cur[t] = (W1^T x)[t]: adds the weight row of every input that fired at t. */
-static void input_forward(const snn_model *m, const spike_data *data, int sample, float *cur)
+/* Spike events of a presynaptic population: those of step t are
+ * idx[start[t] .. start[t+1]), for t < steps. */
+typedef struct {
+    const uint16_t *idx;
+    const uint32_t *start;
+    int steps;
+} events;
+
+/* The input spikes of a sample (steps beyond the model's are never read). */
+static events input_events(const spike_data *data, int sample, int T)
 {
-    int T = m->cfg.steps, H = m->cfg.n_hidden;
-    const uint32_t *st = data->step_start + (size_t)sample * (data->steps + 1);
-    memset(cur, 0, sizeof *cur * (size_t)T * H);
-    int steps = T < data->steps ? T : data->steps;
-    for (int t = 0; t < steps; t++) {
-        float *c = cur + (size_t)t * H;
-        for (uint32_t e = st[t]; e < st[t + 1]; e++) {
-            const float *w = m->w1 + (size_t)data->events[e] * H;
-            for (int j = 0; j < H; j++)
-                c[j] += w[j];
+    events e = {data->events, data->step_start + (size_t)sample * (data->steps + 1),
+                T < data->steps ? T : data->steps};
+    return e;
+}
+
+static events layer_events(const snn_layer_workspace *y, int T)
+{
+    events e = {y->spk_idx, y->spk_start, T};
+    return e;
+}
+
+/* dst[t] = (W^T S)[t] for a (rows, n) matrix W: adds the row of every event of t. */
+static void events_forward(const float *w, int n, events ev, int T, float *dst)
+{
+    memset(dst, 0, sizeof *dst * (size_t)T * n);
+    for (int t = 0; t < ev.steps; t++) {
+        float *d = dst + (size_t)t * n;
+        for (uint32_t e = ev.start[t]; e < ev.start[t + 1]; e++) {
+            const float *row = w + (size_t)ev.idx[e] * n;
+            for (int j = 0; j < n; j++)
+                d[j] += row[j];
         }
     }
 }
 
-/* S[t] = mem[t] > thr;  syn[t+1] = alpha syn[t] + cur[t];
- * mem[t+1] = (beta mem[t] + syn[t]) (1 - S[t]).   mem[0] = syn[0] = 0. */
-static void hidden_forward(const snn_config *c, snn_workspace *ws)
+/* Inverts events_forward with the gradient d[t] = dL/d(W^T S)[t] taken at step
+ * t + lag: dst[t + lag] += W[i] for events (i, t)  ->  gW[i] += d[t + lag]. */
+static void events_backward(float *gw, int n, events ev, int T, int lag, const float *d)
 {
-    int T = c->steps, H = c->n_hidden;
-    float alpha = c->alpha, beta = c->beta, thr = c->threshold;
-    float mem[H], syn[H];
-    memset(mem, 0, sizeof mem);
-    memset(syn, 0, sizeof syn);
+    for (int t = 0; t < ev.steps && t + lag < T; t++) {
+        const float *dt = d + (size_t)(t + lag) * n;
+        for (uint32_t e = ev.start[t]; e < ev.start[t + 1]; e++) {
+            float *g = gw + (size_t)ev.idx[e] * n;
+            for (int j = 0; j < n; j++)
+                g[j] += dt[j];
+        }
+    }
+}
+
+/* Hidden layer l over time, cur holding the feed-forward current on entry:
+ * S[t] = mem[t] > thr;  I[t] = cur[t] + (rec^T S)[t-1] (recurrent layers);
+ * syn[t+1] = alpha syn[t] + I[t];  mem[t+1] = (beta mem[t] + syn[t]) (1 - S[t]).
+ * mem[0] = syn[0] = 0. */
+static void hidden_forward(const snn_layer_config *h, const float *rec, snn_layer_workspace *y,
+                           int T, float *state)
+{
+    int N = h->size;
+    float alpha = h->alpha, beta = h->beta, thr = h->threshold;
+    float *mem = state, *syn = state + N;
+    memset(state, 0, sizeof *state * 2 * (size_t)N);
     uint32_t n = 0;
     for (int t = 0; t < T; t++) {
-        float *mem_t = ws->mem + (size_t)t * H;
-        uint8_t *spk_t = ws->spk + (size_t)t * H;
-        const float *cur_t = ws->cur + (size_t)t * H;
-        for (int j = 0; j < H; j++) {
+        float *mem_t = y->mem + (size_t)t * N;
+        uint8_t *spk_t = y->spk + (size_t)t * N;
+        float *cur_t = y->cur + (size_t)t * N;
+        for (uint32_t e = t ? y->spk_start[t - 1] : 0; rec && e < n; e++) {
+            const float *row = rec + (size_t)y->spk_idx[e] * N;
+            for (int j = 0; j < N; j++)
+                cur_t[j] += row[j];
+        }
+        for (int j = 0; j < N; j++) {
             uint8_t s = mem[j] > thr;
             mem_t[j] = mem[j];
             spk_t[j] = s;
@@ -88,40 +142,34 @@ static void hidden_forward(const snn_config *c, snn_workspace *ws)
             syn[j] = alpha * syn[j] + cur_t[j];
             mem[j] = new_mem;
         }
-        ws->spk_start[t] = n;
-        for (int j = 0; j < H; j++)
+        y->spk_start[t] = n;
+        for (int j = 0; j < N; j++)
             if (spk_t[j])
-                ws->spk_idx[n++] = (uint16_t)j;
+                y->spk_idx[n++] = (uint16_t)j;
     }
-    ws->spk_start[T] = n;
-    ws->n_spikes = (int)n;
+    y->spk_start[T] = n;
+    y->n_spikes = (int)n;
 }
 
-/* flt[r+1] = alpha flt[r] + (W2^T S)[r];  out[r+1] = beta out[r] + flt[r];
+/* flt[r+1] = out_alpha flt[r] + ro_in[r];  out[r+1] = out_beta out[r] + flt[r];
  * logits[k] = max_r out[r][k] over r = 0..T (out[0] = 0). */
-static void readout_forward(const snn_model *m, snn_workspace *ws)
+static void readout_forward(const snn_config *c, snn_workspace *ws)
 {
-    const snn_config *c = &m->cfg;
     int T = c->steps, K = c->n_out;
-    float flt[K], h2[K];
-    memset(flt, 0, sizeof flt);
+    float *flt = ws->state;
+    memset(flt, 0, sizeof *flt * K);
     memset(ws->out, 0, sizeof *ws->out * K);
     for (int k = 0; k < K; k++) {
         ws->logits[k] = 0;
         ws->t_max[k] = 0;
     }
     for (int t = 0; t < T; t++) {
-        memset(h2, 0, sizeof h2);
-        for (uint32_t e = ws->spk_start[t]; e < ws->spk_start[t + 1]; e++) {
-            const float *w = m->w2 + (size_t)ws->spk_idx[e] * K;
-            for (int k = 0; k < K; k++)
-                h2[k] += w[k];
-        }
+        const float *h2 = ws->ro_in + (size_t)t * K;
         const float *out_t = ws->out + (size_t)t * K;
         float *out_next = ws->out + (size_t)(t + 1) * K;
         for (int k = 0; k < K; k++) {
-            out_next[k] = c->beta * out_t[k] + flt[k];
-            flt[k] = c->alpha * flt[k] + h2[k];
+            out_next[k] = c->out_beta * out_t[k] + flt[k];
+            flt[k] = c->out_alpha * flt[k] + h2[k];
             if (out_next[k] > ws->logits[k]) {
                 ws->logits[k] = out_next[k];
                 ws->t_max[k] = t + 1;
@@ -132,9 +180,19 @@ static void readout_forward(const snn_model *m, snn_workspace *ws)
 
 int snn_forward(const snn_model *m, const spike_data *data, int sample, snn_workspace *ws)
 {
-    input_forward(m, data, sample, ws->cur);
-    hidden_forward(&m->cfg, ws);
-    readout_forward(m, ws);
+    const snn_config *c = &m->cfg;
+    int T = c->steps, L = c->n_layers;
+    events pre = input_events(data, sample, T);
+    ws->n_spikes = 0;
+    for (int l = 0; l < L; l++) {
+        snn_layer_workspace *y = &ws->layer[l];
+        events_forward(m->ff[l], y->size, pre, T, y->cur);
+        hidden_forward(&c->layer[l], m->rec[l], y, T, ws->state);
+        ws->n_spikes += y->n_spikes;
+        pre = layer_events(y, T);
+    }
+    events_forward(m->ff[L], ws->K, pre, T, ws->ro_in);
+    readout_forward(c, ws);
     int best = 0;
     for (int k = 1; k < ws->K; k++)
         if (ws->logits[k] > ws->logits[best])
@@ -158,7 +216,7 @@ float snn_loss(const float *logits, int K, int label, float *dlogits)
 
 /* Inverts readout_forward. With lout[r] = dL/dout[r], lflt[r] = dL/dflt[r]:
  *   out[r+1] = beta out[r] + flt[r]     -> lout[r] = g[r] + beta lout[r+1], lflt[r] += lout[r+1]
- *   flt[r+1] = alpha flt[r] + h2[r]     -> lflt[r] += alpha lflt[r+1],      dh2[r] = lflt[r+1]
+ *   flt[r+1] = alpha flt[r] + ro_in[r]  -> lflt[r] += alpha lflt[r+1],      dro_in[r] = lflt[r+1]
  * where g[r] = dlogits[k] at the argmax step. lflt[T] = 0 (flt[T] feeds nothing). */
 static void readout_backward(const snn_config *c, const float *dlogits, snn_workspace *ws)
 {
@@ -166,79 +224,82 @@ static void readout_backward(const snn_config *c, const float *dlogits, snn_work
     for (int k = 0; k < K; k++) {
         float lout = ws->t_max[k] == T ? dlogits[k] : 0.0f, lflt = 0.0f;
         for (int r = T - 1; r >= 0; r--) {
-            ws->dh2[(size_t)r * K + k] = lflt;
-            lflt = lout + c->alpha * lflt;
-            lout = (ws->t_max[k] == r ? dlogits[k] : 0.0f) + c->beta * lout;
+            ws->dro_in[(size_t)r * K + k] = lflt;
+            lflt = lout + c->out_alpha * lflt;
+            lout = (ws->t_max[k] == r ? dlogits[k] : 0.0f) + c->out_beta * lout;
         }
     }
 }
 
-/* Inverts hidden_forward, with the surrogate sigma'(mem) = 1/(scale |mem - thr| + 1)^2
- * for dS/dmem and S treated as a constant in the reset factor (1 - S):
- *   dS[t]    = W2 dh2[t]
+/* Inverts hidden_forward of layer l, with the surrogate sigma'(mem) =
+ * 1/(scale |mem - thr| + 1)^2 for dS/dmem and S a constant in the reset factor
+ * (1 - S). W (N, n) is the matrix the layer's spikes drive (ff[l+1]) and d[t]
+ * the gradient of what they drive (dL/dI_{l+1}[t], or dro_in[t]):
+ *   dS[t]    = W d[t] + rec dcur[t+1]       (I[t+1] = ... + (rec^T S)[t])
  *   lmem[t]  = sigma'(mem[t]) dS[t] + beta (1 - S[t]) lmem[t+1]
  *   lsyn[t]  = (1 - S[t]) lmem[t+1] + alpha lsyn[t+1]
  *   dcur[t]  = lsyn[t+1]                         lmem[T] = lsyn[T] = 0. */
-static void hidden_backward(const snn_model *m, float scale, snn_workspace *ws)
+static void hidden_backward(const snn_layer_config *h, const float *w, int n, const float *d,
+                            const float *rec, float scale, snn_layer_workspace *y, int T,
+                            float *state)
 {
-    const snn_config *c = &m->cfg;
-    int T = c->steps, H = c->n_hidden, K = c->n_out;
-    float lmem[H], lsyn[H];
-    memset(lmem, 0, sizeof lmem);
-    memset(lsyn, 0, sizeof lsyn);
+    int N = h->size;
+    float *lmem = state, *lsyn = state + N;
+    memset(state, 0, sizeof *state * 2 * (size_t)N);
     for (int t = T - 1; t >= 0; t--) {
-        const float *dh2 = ws->dh2 + (size_t)t * K;
-        const float *mem_t = ws->mem + (size_t)t * H;
-        const uint8_t *spk_t = ws->spk + (size_t)t * H;
-        float *dcur_t = ws->dcur + (size_t)t * H;
-        for (int j = 0; j < H; j++) {
-            const float *w = m->w2 + (size_t)j * K;
+        const float *d_t = d + (size_t)t * n;
+        const float *dnext = rec && t + 1 < T ? y->dcur + (size_t)(t + 1) * N : NULL;
+        const float *mem_t = y->mem + (size_t)t * N;
+        const uint8_t *spk_t = y->spk + (size_t)t * N;
+        float *dcur_t = y->dcur + (size_t)t * N;
+        for (int j = 0; j < N; j++) {
+            const float *wj = w + (size_t)j * n;
             float ds = 0;
-            for (int k = 0; k < K; k++)
-                ds += w[k] * dh2[k];
-            float x = scale * fabsf(mem_t[j] - c->threshold) + 1.0f;
+            for (int k = 0; k < n; k++)
+                ds += wj[k] * d_t[k];
+            if (dnext) {
+                const float *rj = rec + (size_t)j * N;
+                for (int k = 0; k < N; k++)
+                    ds += rj[k] * dnext[k];
+            }
+            float x = scale * fabsf(mem_t[j] - h->threshold) + 1.0f;
             float keep = spk_t[j] ? 0.0f : 1.0f;
             dcur_t[j] = lsyn[j];
-            lsyn[j] = keep * lmem[j] + c->alpha * lsyn[j];
-            lmem[j] = ds / (x * x) + c->beta * keep * lmem[j];
-        }
-    }
-}
-
-/* Weight gradients, touching only rows that carried spikes:
- *   cur[t] += W1[i] for input events (i, t)  -> gW1[i] += dcur[t]
- *   h2[t]  += W2[j] for hidden spikes (j, t) -> gW2[j] += dh2[t]   */
-static void weight_backward(const snn_model *m, const spike_data *data, int sample,
-                            const snn_workspace *ws, float *gw1, float *gw2)
-{
-    int T = m->cfg.steps, H = m->cfg.n_hidden, K = m->cfg.n_out;
-    const uint32_t *st = data->step_start + (size_t)sample * (data->steps + 1);
-    int steps = T < data->steps ? T : data->steps;
-    for (int t = 0; t < steps; t++) {
-        const float *d = ws->dcur + (size_t)t * H;
-        for (uint32_t e = st[t]; e < st[t + 1]; e++) {
-            float *g = gw1 + (size_t)data->events[e] * H;
-            for (int j = 0; j < H; j++)
-                g[j] += d[j];
-        }
-    }
-    for (int t = 0; t < T; t++) {
-        const float *d = ws->dh2 + (size_t)t * K;
-        for (uint32_t e = ws->spk_start[t]; e < ws->spk_start[t + 1]; e++) {
-            float *g = gw2 + (size_t)ws->spk_idx[e] * K;
-            for (int k = 0; k < K; k++)
-                g[k] += d[k];
+            lsyn[j] = keep * lmem[j] + h->alpha * lsyn[j];
+            lmem[j] = ds / (x * x) + h->beta * keep * lmem[j];
         }
     }
 }
 
 float snn_backward(const snn_model *m, const spike_data *data, int sample, int label,
-                   float surrogate_scale, snn_workspace *ws, float *gw1, float *gw2)
+                   float surrogate_scale, snn_workspace *ws, snn_model *grad)
 {
+    const snn_config *c = &m->cfg;
+    int T = c->steps, L = c->n_layers;
     float dlogits[ws->K];
     float loss = snn_loss(ws->logits, ws->K, label, dlogits);
-    readout_backward(&m->cfg, dlogits, ws);
-    hidden_backward(m, surrogate_scale, ws);
-    weight_backward(m, data, sample, ws, gw1, gw2);
+    readout_backward(c, dlogits, ws);
+    /* Top layer down: layer l's dS needs dL/dI_{l+1} (or dro_in) and its own dcur[t+1]. */
+    for (int l = L - 1; l >= 0; l--) {
+        int n = snn_ff_cols(c, l + 1);
+        const float *d = l == L - 1 ? ws->dro_in : ws->layer[l + 1].dcur;
+        hidden_backward(&c->layer[l], m->ff[l + 1], n, d, m->rec[l], surrogate_scale,
+                        &ws->layer[l], T, ws->state);
+    }
+    /* Weight gradients, touching only rows whose presynaptic neuron spiked:
+     *   I_0[t] += ff[0][i] for input events (i, t)        -> gff[0][i] += dcur_0[t]
+     *   I_l[t] += ff[l][i] for layer l-1 spikes (i, t)    -> gff[l][i] += dcur_l[t]
+     *   ro_in[t] += ff[L][i] for layer L-1 spikes (i, t)  -> gff[L][i] += dro_in[t]
+     *   I_l[t+1] += rec[l][i] for layer l spikes (i, t)   -> grec[l][i] += dcur_l[t+1] */
+    events pre = input_events(data, sample, T);
+    for (int l = 0; l <= L; l++) {
+        int n = snn_ff_cols(c, l);
+        events_backward(grad->ff[l], n, pre, T, 0, l < L ? ws->layer[l].dcur : ws->dro_in);
+        if (l < L) {
+            pre = layer_events(&ws->layer[l], T);
+            if (m->rec[l])
+                events_backward(grad->rec[l], n, pre, T, 1, ws->layer[l].dcur);
+        }
+    }
     return loss;
 }

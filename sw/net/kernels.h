@@ -1,10 +1,12 @@
 /* kernels.h - the float network's dynamics: event-driven forward and backward passes.
  *
  * One sample at a time; a workspace holds every per-sample buffer, allocated
- * once. Shapes: T = steps, H = n_hidden, K = n_out. Time runs t = 0..T-1 as
- * in docs/reference-model.md; out is recorded for r = 0..T with out[0] = 0, and the logit of
- * class k is max_r out[r][k]. The input is touched only where it spiked and
- * the readout only where the hidden layer spiked (both are sparse).
+ * once. Shapes: T = steps, N_l = layer[l].size, K = n_out, L = n_layers. Time
+ * runs t = 0..T-1 as in docs/reference-model.md; out is recorded for r = 0..T
+ * with out[0] = 0, and the logit of class k is max_r out[r][k]. A matrix row is
+ * touched only where its presynaptic neuron spiked: input rows of ff[0] where
+ * the input fired, rows of ff[l+1] and rec[l] where layer l fired (all sparse);
+ * the backward pass's dL/dS products are dense.
  * Not here: batching, threads, the optimiser (train.c).
  */
 #ifndef SNN_KERNELS_H
@@ -15,21 +17,28 @@
 #include "../data/dataset.h"
 #include "model.h"
 
+/* One hidden layer's buffers. */
 typedef struct {
-    int T, H, K;
-    float *mem;      /* (T, H) membrane at step t, before the spike decision */
-    uint8_t *spk;    /* (T, H) S[t] = mem[t] > threshold */
-    uint16_t *spk_idx;   /* hidden spikes as events, at most T*H; those of step t */
-    uint32_t *spk_start; /* are spk_idx[spk_start[t] .. spk_start[t+1]) (T+1 offsets) */
-    float *cur;      /* (T, H) input current I[t] = (W1^T x)[t] */
+    int size;            /* N_l */
+    float *mem;          /* (T, N_l) membrane at step t, before the spike decision */
+    uint8_t *spk;        /* (T, N_l) S_l[t] = mem[t] > threshold */
+    uint16_t *spk_idx;   /* spikes as events, at most T*N_l; those of step t are */
+    uint32_t *spk_start; /* spk_idx[spk_start[t] .. spk_start[t+1]) (T+1 offsets) */
+    float *cur;          /* (T, N_l) input current I_l[t] (feed-forward + recurrent) */
+    float *dcur;         /* (T, N_l) backward: dL/dI_l[t] */
+    int n_spikes;        /* spikes of the last forward pass */
+} snn_layer_workspace;
+
+typedef struct {
+    int T, K, n_layers;
+    snn_layer_workspace layer[SNN_MAX_LAYERS];
+    float *ro_in;    /* (T, K) the readout's input (ff[L]^T S_{L-1})[t] */
     float *out;      /* (T+1, K) readout */
     float *logits;   /* (K) max over time of out */
     int *t_max;      /* (K) first r at which out[r][k] reaches the max */
-    /* backward */
-    float *dh2;      /* (T, K) dL/d(W2^T S)[t] */
-    float *dcur;     /* (T, H) dL/dI[t] */
-    float *dspk;     /* (H) scratch: dL/dS[t] for one step */
-    int n_spikes;    /* hidden spikes of the last forward pass */
+    float *dro_in;   /* (T, K) backward: dL/d ro_in[t] */
+    float *state;    /* (2 max N_l) scratch: two state vectors of one layer */
+    int n_spikes;    /* hidden spikes of the last forward pass, all layers */
 } snn_workspace;
 
 int snn_workspace_alloc(snn_workspace *ws, const snn_config *c, snn_error *err);
@@ -47,10 +56,12 @@ float snn_loss(const float *logits, int K, int label, float *dlogits);
 #define SNN_PAPER_SURROGATE_SCALE 100.0f
 
 /* Cross-entropy of log-softmax(logits) against `label`, and its gradient,
- * back through time (surrogate dS/dmem = 1/(scale |mem - thr| + 1)^2, reset
- * not differentiated). Must follow snn_forward on the same sample. ADDS the
- * sample's gradient into gw1 (n_in, H) and gw2 (H, K); returns the loss. */
+ * back through time and layers (surrogate dS/dmem = 1/(scale |mem - thr| + 1)^2,
+ * reset not differentiated, BPTT through the recurrent matrices). Must follow
+ * snn_forward on the same sample. ADDS the sample's gradient into grad, a model
+ * of m's config (snn_model_alloc, zeroed by the caller) whose ff/rec mirror
+ * m's weights; returns the loss. */
 float snn_backward(const snn_model *m, const spike_data *data, int sample, int label,
-                   float surrogate_scale, snn_workspace *ws, float *gw1, float *gw2);
+                   float surrogate_scale, snn_workspace *ws, snn_model *grad);
 
 #endif

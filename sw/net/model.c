@@ -12,40 +12,89 @@
 #define MODEL_VERSION 1
 #define MAX_NEURONS 65535
 #define MAX_STEPS 100000
+/* Init scales of the matrices between hidden layers, in units of (1 - beta)/sqrt(n_pre)
+ * (the readout's is 7, the paper's): docs/training.md. */
+#define HIDDEN_GAIN 7.0
+#define RECURRENT_GAIN 2.0
 
 snn_config snn_default_config(void)
 {
     snn_config c = {
-        .n_in = 784, .n_hidden = 100, .n_out = 10, .steps = 100,
-        .alpha = (float)exp(-1.0 / 5.0), .beta = (float)exp(-1.0 / 10.0),
-        .threshold = 1.0f, .dale = 1,
+        .n_in = 784, .n_out = 10, .n_layers = 1, .steps = 100, .dale = 1,
+        .layer[0] = {.size = 100, .alpha = (float)exp(-1.0 / 5.0),
+                     .beta = (float)exp(-1.0 / 10.0), .threshold = 1.0f},
     };
-    c.n_exc = snn_exc_count(c.n_hidden, 0.8);
+    c.layer[0].n_exc = snn_exc_count(c.layer[0].size, 0.8);
+    c.out_alpha = c.layer[0].alpha;
+    c.out_beta = c.layer[0].beta;
     return c;
 }
 
-int snn_exc_count(int n_hidden, double ratio)
+int snn_exc_count(int size, double ratio)
 {
-    return (int)lround(n_hidden * ratio);
+    return (int)lround(size * ratio);
+}
+
+int snn_ff_rows(const snn_config *c, int l)
+{
+    return l == 0 ? c->n_in : c->layer[l - 1].size;
+}
+
+int snn_ff_cols(const snn_config *c, int l)
+{
+    return l == c->n_layers ? c->n_out : c->layer[l].size;
+}
+
+static int decay_ok(float d)
+{
+    return d >= 0 && d < 1;
 }
 
 int snn_config_check(const snn_config *c, const char *what, snn_error *err)
 {
-    if (c->n_in < 1 || c->n_in > MAX_NEURONS || c->n_hidden < 1 || c->n_hidden > MAX_NEURONS ||
-        c->n_out < 1 || c->n_out > MAX_NEURONS)
-        return snn_fail(err, "%s: shape %dx%dx%d out of range (1..%d each)", what, c->n_in,
-                        c->n_hidden, c->n_out, MAX_NEURONS);
-    if (c->n_exc < 0 || c->n_exc > c->n_hidden)
-        return snn_fail(err, "%s: %d excitatory neurons of %d hidden", what, c->n_exc, c->n_hidden);
+    if (c->n_layers < 1 || c->n_layers > SNN_MAX_LAYERS)
+        return snn_fail(err, "%s: %d hidden layers out of range (1..%d)", what, c->n_layers,
+                        SNN_MAX_LAYERS);
+    if (c->n_in < 1 || c->n_in > MAX_NEURONS || c->n_out < 1 || c->n_out > MAX_NEURONS)
+        return snn_fail(err, "%s: %d inputs, %d outputs out of range (1..%d each)", what,
+                        c->n_in, c->n_out, MAX_NEURONS);
+    for (int l = 0; l < c->n_layers; l++) {
+        const snn_layer_config *h = &c->layer[l];
+        if (h->size < 1 || h->size > MAX_NEURONS)
+            return snn_fail(err, "%s: hidden layer %d has %d neurons (1..%d)", what, l, h->size,
+                            MAX_NEURONS);
+        if (h->n_exc < 0 || h->n_exc > h->size)
+            return snn_fail(err, "%s: hidden layer %d: %d excitatory neurons of %d", what, l,
+                            h->n_exc, h->size);
+        if (h->recurrent != 0 && h->recurrent != 1)
+            return snn_fail(err, "%s: hidden layer %d: recurrent flag %d must be 0 or 1", what, l,
+                            h->recurrent);
+        if (!decay_ok(h->alpha) || !decay_ok(h->beta))
+            return snn_fail(err, "%s: hidden layer %d: decays alpha=%g beta=%g must be in [0, 1)",
+                            what, l, h->alpha, h->beta);
+        if (!(h->threshold > 0 && isfinite(h->threshold)))
+            return snn_fail(err, "%s: hidden layer %d: threshold %g must be positive", what, l,
+                            h->threshold);
+    }
+    if (!decay_ok(c->out_alpha) || !decay_ok(c->out_beta))
+        return snn_fail(err, "%s: readout decays alpha=%g beta=%g must be in [0, 1)", what,
+                        c->out_alpha, c->out_beta);
     if (c->steps < 1 || c->steps > MAX_STEPS)
         return snn_fail(err, "%s: %d time steps out of range (1..%d)", what, c->steps, MAX_STEPS);
-    if (!(c->alpha >= 0 && c->alpha < 1) || !(c->beta >= 0 && c->beta < 1))
-        return snn_fail(err, "%s: decays alpha=%g beta=%g must be in [0, 1)", what, c->alpha, c->beta);
-    if (!(c->threshold > 0 && isfinite(c->threshold)))
-        return snn_fail(err, "%s: threshold %g must be positive", what, c->threshold);
     if (c->dale != 0 && c->dale != 1)
         return snn_fail(err, "%s: dale flag %d must be 0 or 1", what, c->dale);
     return 0;
+}
+
+size_t snn_model_weight_count(const snn_config *c)
+{
+    size_t n = 0;
+    for (int l = 0; l <= c->n_layers; l++)
+        n += (size_t)snn_ff_rows(c, l) * snn_ff_cols(c, l);
+    for (int l = 0; l < c->n_layers; l++)
+        if (c->layer[l].recurrent)
+            n += (size_t)c->layer[l].size * c->layer[l].size;
+    return n;
 }
 
 int snn_model_alloc(snn_model *m, const snn_config *c, snn_error *err)
@@ -54,36 +103,72 @@ int snn_model_alloc(snn_model *m, const snn_config *c, snn_error *err)
     if (snn_config_check(c, "model", err) != 0)
         return -1;
     m->cfg = *c;
-    m->w1 = calloc((size_t)c->n_in * c->n_hidden, sizeof *m->w1);
-    m->w2 = calloc((size_t)c->n_hidden * c->n_out, sizeof *m->w2);
-    if (!m->w1 || !m->w2) {
-        snn_model_free(m);
-        return snn_fail(err, "out of memory for a %dx%dx%d model", c->n_in, c->n_hidden, c->n_out);
+    float *w = calloc(snn_model_weight_count(c), sizeof *w);
+    if (!w)
+        return snn_fail(err, "out of memory for a model of %zu weights",
+                        snn_model_weight_count(c));
+    for (int l = 0; l <= c->n_layers; l++) {
+        m->ff[l] = w;
+        w += (size_t)snn_ff_rows(c, l) * snn_ff_cols(c, l);
     }
+    for (int l = 0; l < c->n_layers; l++)
+        if (c->layer[l].recurrent) {
+            m->rec[l] = w;
+            w += (size_t)c->layer[l].size * c->layer[l].size;
+        }
     return 0;
 }
 
 void snn_model_free(snn_model *m)
 {
-    free(m->w1);
-    free(m->w2);
-    m->w1 = m->w2 = NULL;
+    free(m->ff[0]);
+    memset(m->ff, 0, sizeof m->ff);
+    memset(m->rec, 0, sizeof m->rec);
+}
+
+/* A (rows, cols) matrix leaving hidden layer l (l = -1: the input) of N(0, s)
+ * magnitudes, signed by the presynaptic type under Dale's law (inputs: >= 0). */
+static void init_matrix(float *w, const snn_config *c, int l, int rows, int cols, double s,
+                        snn_rng *rng)
+{
+    for (int i = 0; i < rows; i++) {
+        int sign = l < 0 ? c->dale : snn_neuron_sign(c, l, i);
+        for (int j = 0; j < cols; j++) {
+            double v = s * snn_rng_normal(rng);
+            w[(size_t)i * cols + j] = (float)(sign ? sign * fabs(v) : v);
+        }
+    }
 }
 
 void snn_model_init(snn_model *m, double s1, snn_rng *rng)
 {
     const snn_config *c = &m->cfg;
-    for (size_t i = 0; i < (size_t)c->n_in * c->n_hidden; i++) {
-        double w = s1 * snn_rng_normal(rng);
-        m->w1[i] = (float)(c->dale ? fabs(w) : w);
+    int L = c->n_layers;
+    /* Draw order: ff[0..L] then rec[l]; the paper's network draws ff[0], ff[1] as before. */
+    for (int l = 0; l <= L; l++) {
+        int rows = snn_ff_rows(c, l);
+        double s = l == 0 ? s1
+                   : l == L ? 7.0 * (1.0 - c->out_beta) / sqrt((double)rows)
+                            : HIDDEN_GAIN * (1.0 - c->layer[l].beta) / sqrt((double)rows);
+        init_matrix(m->ff[l], c, l - 1, rows, snn_ff_cols(c, l), s, rng);
     }
-    double s2 = 7.0 * (1.0 - c->beta) / sqrt((double)c->n_hidden);
-    for (int j = 0; j < c->n_hidden; j++) {
-        int sign = snn_hidden_sign(c, j);
-        for (int k = 0; k < c->n_out; k++) {
-            double w = s2 * snn_rng_normal(rng);
-            m->w2[(size_t)j * c->n_out + k] = (float)(sign ? sign * fabs(w) : w);
+    for (int l = 0; l < L; l++)
+        if (c->layer[l].recurrent) {
+            int n = c->layer[l].size;
+            init_matrix(m->rec[l], c, l, n, n,
+                        RECURRENT_GAIN * (1.0 - c->layer[l].beta) / sqrt((double)n), rng);
         }
+}
+
+/* Zeroes the weights of a (rows, cols) matrix leaving layer l (-1: input) that break Dale. */
+static void clip_matrix(float *w, const snn_config *c, int l, int rows, int cols)
+{
+    for (int i = 0; i < rows; i++) {
+        int sign = l < 0 ? 1 : snn_neuron_sign(c, l, i);
+        float *row = w + (size_t)i * cols;
+        for (int j = 0; j < cols; j++)
+            if (sign * row[j] < 0)
+                row[j] = 0;
     }
 }
 
@@ -92,40 +177,41 @@ void snn_dale_clip(snn_model *m)
     const snn_config *c = &m->cfg;
     if (!c->dale)
         return;
-    for (size_t i = 0; i < (size_t)c->n_in * c->n_hidden; i++)
-        if (m->w1[i] < 0)
-            m->w1[i] = 0;
-    for (int j = 0; j < c->n_hidden; j++) {
-        float *row = m->w2 + (size_t)j * c->n_out;
-        int sign = snn_hidden_sign(c, j);
-        for (int k = 0; k < c->n_out; k++)
-            if (sign * row[k] < 0)
-                row[k] = 0;
-    }
+    for (int l = 0; l <= c->n_layers; l++)
+        clip_matrix(m->ff[l], c, l - 1, snn_ff_rows(c, l), snn_ff_cols(c, l));
+    for (int l = 0; l < c->n_layers; l++)
+        if (m->rec[l])
+            clip_matrix(m->rec[l], c, l, c->layer[l].size, c->layer[l].size);
 }
 
+/* Version 1 (the one-layer format of the paper's network): the writer of files until
+ * version 2 lands. */
 int snn_model_save(const char *path, const snn_model *m, const void *train_state,
                    size_t train_state_len, snn_error *err)
 {
     const snn_config *c = &m->cfg;
+    const snn_layer_config *h = &c->layer[0];
+    if (c->n_layers != 1 || h->recurrent || c->out_alpha != h->alpha || c->out_beta != h->beta)
+        return snn_fail(err, "%s: model format version 1 holds one feed-forward hidden layer",
+                        path);
     byte_writer w = {0};
     bw_bytes(&w, MODEL_MAGIC, 4);
     bw_u32(&w, MODEL_VERSION);
     bw_u32(&w, (uint32_t)c->n_in);
-    bw_u32(&w, (uint32_t)c->n_hidden);
+    bw_u32(&w, (uint32_t)h->size);
     bw_u32(&w, (uint32_t)c->n_out);
-    bw_u32(&w, (uint32_t)c->n_exc);
+    bw_u32(&w, (uint32_t)h->n_exc);
     bw_u32(&w, (uint32_t)c->steps);
     bw_u32(&w, (uint32_t)c->dale);
-    bw_f32(&w, c->alpha);
-    bw_f32(&w, c->beta);
-    bw_f32(&w, c->threshold);
-    for (int j = 0; j < c->n_hidden; j++)
-        bw_u8(&w, j < c->n_exc ? 'E' : 'I');
-    for (size_t i = 0; i < (size_t)c->n_in * c->n_hidden; i++)
-        bw_f32(&w, m->w1[i]);
-    for (size_t i = 0; i < (size_t)c->n_hidden * c->n_out; i++)
-        bw_f32(&w, m->w2[i]);
+    bw_f32(&w, h->alpha);
+    bw_f32(&w, h->beta);
+    bw_f32(&w, h->threshold);
+    for (int j = 0; j < h->size; j++)
+        bw_u8(&w, j < h->n_exc ? 'E' : 'I');
+    size_t n = snn_model_weight_count(c);
+    const float *wt = snn_model_weights(m);
+    for (size_t i = 0; i < n; i++)
+        bw_f32(&w, wt[i]);
     bw_u64(&w, train_state_len);
     if (train_state_len)
         bw_bytes(&w, train_state, train_state_len);
@@ -137,6 +223,25 @@ int snn_model_save(const char *path, const snn_model *m, const void *train_state
     int rc = atomic_write(path, w.p, w.len, err);
     bw_free(&w);
     return rc;
+}
+
+/* Checks every weight of a (rows, cols) matrix `name` leaving layer l (-1: input):
+ * finite, and on the side of zero Dale's law gives its row. */
+static int check_matrix(const float *w, const snn_config *c, int l, int rows, int cols,
+                        const char *path, const char *name, snn_error *err)
+{
+    for (int i = 0; i < rows; i++) {
+        int sign = l < 0 ? c->dale : snn_neuron_sign(c, l, i);
+        for (int j = 0; j < cols; j++) {
+            size_t k = (size_t)i * cols + j;
+            if (!isfinite(w[k]))
+                return snn_fail(err, "%s: %s weight %zu is not finite (%g)", path, name, k, w[k]);
+            if (sign * w[k] < 0)
+                return snn_fail(err, "%s: %s weight %zu = %g breaks Dale's law", path, name, k,
+                                w[k]);
+        }
+    }
+    return 0;
 }
 
 int snn_model_decode(const uint8_t *data, size_t len, const char *path, snn_model *m,
@@ -159,53 +264,41 @@ int snn_model_decode(const uint8_t *data, size_t len, const char *path, snn_mode
                  version, MODEL_VERSION);
         goto done;
     }
-    snn_config c;
+    snn_config c = {.n_layers = 1};
+    snn_layer_config *h = &c.layer[0];
     c.n_in = (int)br_u32(&r, "n_in");
-    c.n_hidden = (int)br_u32(&r, "n_hidden");
+    h->size = (int)br_u32(&r, "n_hidden");
     c.n_out = (int)br_u32(&r, "n_out");
-    c.n_exc = (int)br_u32(&r, "n_exc");
+    h->n_exc = (int)br_u32(&r, "n_exc");
     c.steps = (int)br_u32(&r, "steps");
     c.dale = (int)br_u32(&r, "dale");
-    c.alpha = br_f32(&r, "alpha");
-    c.beta = br_f32(&r, "beta");
-    c.threshold = br_f32(&r, "threshold");
+    h->alpha = c.out_alpha = br_f32(&r, "alpha");
+    h->beta = c.out_beta = br_f32(&r, "beta");
+    h->threshold = br_f32(&r, "threshold");
     if (r.failed || snn_config_check(&c, path, err) != 0)
         goto done;
-    const uint8_t *types = br_bytes(&r, (size_t)c.n_hidden, "neuron types");
-    for (int j = 0; types && j < c.n_hidden; j++)
-        if (types[j] != (j < c.n_exc ? 'E' : 'I')) {
+    const uint8_t *types = br_bytes(&r, (size_t)h->size, "neuron types");
+    for (int j = 0; types && j < h->size; j++)
+        if (types[j] != (j < h->n_exc ? 'E' : 'I')) {
             snn_fail(err, "%s: hidden neuron %d has type '%c'; expected the first %d to be 'E' "
-                     "and the rest 'I'", path, j, types[j], c.n_exc);
+                     "and the rest 'I'", path, j, types[j], h->n_exc);
             goto done;
         }
-    size_t n1 = (size_t)c.n_in * c.n_hidden, n2 = (size_t)c.n_hidden * c.n_out;
-    if (!types || !br_bytes(&r, 0, "weights") || (n1 + n2) * 4 > r.len - r.pos) {
+    size_t n = snn_model_weight_count(&c);
+    if (!types || !br_bytes(&r, 0, "weights") || n * 4 > r.len - r.pos) {
         if (!r.failed)
-            snn_fail(err, "%s: truncated: %zu weights need %zu bytes, %zu left", path, n1 + n2,
-                     (n1 + n2) * 4, r.len - r.pos);
+            snn_fail(err, "%s: truncated: %zu weights need %zu bytes, %zu left", path, n, n * 4,
+                     r.len - r.pos);
         goto done;
     }
     if (snn_model_alloc(m, &c, err) != 0)
         goto done;
-    for (size_t i = 0; i < n1; i++)
-        m->w1[i] = br_f32(&r, "w1");
-    for (size_t i = 0; i < n2; i++)
-        m->w2[i] = br_f32(&r, "w2");
-    for (size_t i = 0; i < n1 + n2; i++) {
-        float w = i < n1 ? m->w1[i] : m->w2[i - n1];
-        int j = i < n1 ? (int)(i % (size_t)c.n_hidden) : (int)((i - n1) / (size_t)c.n_out);
-        if (!isfinite(w)) {
-            snn_fail(err, "%s: %s weight %zu is not finite (%g)", path, i < n1 ? "w1" : "w2",
-                     i < n1 ? i : i - n1, w);
-            goto done;
-        }
-        int sign = i < n1 ? (c.dale ? 1 : 0) : snn_hidden_sign(&c, j);
-        if (sign * w < 0) {
-            snn_fail(err, "%s: %s weight %zu = %g breaks Dale's law", path, i < n1 ? "w1" : "w2",
-                     i < n1 ? i : i - n1, w);
-            goto done;
-        }
-    }
+    float *wt = snn_model_weights(m);
+    for (size_t i = 0; i < n; i++)
+        wt[i] = br_f32(&r, "weights");
+    if (check_matrix(m->ff[0], &c, -1, c.n_in, h->size, path, "w1", err) != 0 ||
+        check_matrix(m->ff[1], &c, 0, h->size, c.n_out, path, "w2", err) != 0)
+        goto done;
     uint64_t ts_len = br_u64(&r, "training-state length");
     if (r.failed)
         goto done;

@@ -20,9 +20,9 @@ struct snn_trainer {
     snn_train_options o;
     int epoch_done;
     uint64_t adam_step;
-    size_t n1, n2;           /* weight counts of the two layers */
-    float *grad[N_CHUNKS];   /* per chunk: n1 + n2 */
-    float *adam_m, *adam_v;  /* n1 + n2 each (Adam only) */
+    size_t n_weights;        /* snn_model_weight_count: every matrix, flat */
+    snn_model grad[N_CHUNKS]; /* per chunk: the gradient, shaped like the model */
+    float *adam_m, *adam_v;  /* n_weights each (Adam only), in snn_model_weights order */
     snn_workspace ws[N_CHUNKS];
     uint16_t *aug_events[N_CHUNKS]; /* one shifted sample per chunk (augmentation) */
     uint32_t *aug_start[N_CHUNKS];
@@ -122,12 +122,13 @@ int snn_evaluate(const snn_model *m, const spike_data *data, int threads, snn_ev
             correct[id] += pred == data->labels[s];
             if (predictions)
                 predictions[s] = pred;
-            for (int e = 0; e < ws.n_spikes; e++) {
-                if (ws.spk_idx[e] < c->n_exc)
-                    exc_spikes[id]++;
-                else
-                    inh_spikes[id]++;
-            }
+            for (int l = 0; l < c->n_layers; l++)
+                for (int e = 0; e < ws.layer[l].n_spikes; e++) {
+                    if (ws.layer[l].spk_idx[e] < c->layer[l].n_exc)
+                        exc_spikes[id]++;
+                    else
+                        inh_spikes[id]++;
+                }
         }
         if (ok)
             snn_workspace_free(&ws);
@@ -144,12 +145,15 @@ int snn_evaluate(const snn_model *m, const spike_data *data, int threads, snn_ev
         loss_sum += loss[s];
     double window = c->steps * 1e-3; /* seconds per sample: dt = 1 ms */
     double n = data->n ? data->n : 1;
-    int n_inh = c->n_hidden - c->n_exc;
+    int n_hidden = 0, n_exc = 0;
+    for (int l = 0; l < c->n_layers; l++)
+        n_hidden += c->layer[l].size, n_exc += c->layer[l].n_exc;
+    int n_inh = n_hidden - n_exc;
     out->n = data->n;
     out->acc = nc / n;
     out->loss = loss_sum / n;
-    out->hidden_hz = (ne + ni) / n / c->n_hidden / window;
-    out->exc_hz = c->n_exc ? ne / n / c->n_exc / window : 0;
+    out->hidden_hz = (ne + ni) / n / n_hidden / window;
+    out->exc_hz = n_exc ? ne / n / n_exc / window : 0;
     out->inh_hz = n_inh ? ni / n / n_inh / window : 0;
     out->seconds = omp_get_wtime() - t0;
     free(loss), free(exc_spikes), free(inh_spikes), free(correct);
@@ -159,7 +163,7 @@ int snn_evaluate(const snn_model *m, const spike_data *data, int threads, snn_ev
 static void trainer_release(snn_trainer *t)
 {
     for (int c = 0; c < N_CHUNKS; c++) {
-        free(t->grad[c]);
+        snn_model_free(&t->grad[c]);
         free(t->aug_events[c]);
         free(t->aug_start[c]);
         snn_workspace_free(&t->ws[c]);
@@ -179,12 +183,11 @@ snn_trainer *snn_trainer_new(snn_model *m, const snn_train_options *o, snn_error
     }
     t->m = m;
     t->o = *o;
-    t->n1 = (size_t)m->cfg.n_in * m->cfg.n_hidden;
-    t->n2 = (size_t)m->cfg.n_hidden * m->cfg.n_out;
+    t->n_weights = snn_model_weight_count(&m->cfg);
     int bad = 0;
     for (int c = 0; c < N_CHUNKS && !bad; c++) {
-        t->grad[c] = malloc(sizeof(float) * (t->n1 + t->n2));
-        bad = !t->grad[c] || snn_workspace_alloc(&t->ws[c], &m->cfg, err) != 0;
+        bad = snn_model_alloc(&t->grad[c], &m->cfg, err) != 0 ||
+              snn_workspace_alloc(&t->ws[c], &m->cfg, err) != 0;
         if (!bad && o->augment_shift) {
             /* A latency-coded pixel fires at most once: n_in events per sample at most. */
             t->aug_events[c] = malloc(sizeof(uint16_t) * (size_t)m->cfg.n_in * m->cfg.steps);
@@ -193,8 +196,8 @@ snn_trainer *snn_trainer_new(snn_model *m, const snn_train_options *o, snn_error
         }
     }
     if (!bad && o->optimizer == OPT_ADAM) {
-        t->adam_m = calloc(t->n1 + t->n2, sizeof(float));
-        t->adam_v = calloc(t->n1 + t->n2, sizeof(float));
+        t->adam_m = calloc(t->n_weights, sizeof(float));
+        t->adam_v = calloc(t->n_weights, sizeof(float));
         bad = !t->adam_m || !t->adam_v;
     }
     if (!bad && o->qat_bits)
@@ -237,8 +240,8 @@ int snn_trainer_state(const snn_trainer *t, void **blob, size_t *len, snn_error 
     bw_bytes(&w, &t->o.surrogate_scale, sizeof(double));
     bw_u64(&w, t->adam_step);
     if (t->o.optimizer == OPT_ADAM) {
-        bw_bytes(&w, t->adam_m, sizeof(float) * (t->n1 + t->n2));
-        bw_bytes(&w, t->adam_v, sizeof(float) * (t->n1 + t->n2));
+        bw_bytes(&w, t->adam_m, sizeof(float) * t->n_weights);
+        bw_bytes(&w, t->adam_v, sizeof(float) * t->n_weights);
     }
     if (w.oom) {
         bw_free(&w);
@@ -307,7 +310,7 @@ int snn_trainer_restore(snn_trainer *t, const void *blob, size_t len, const char
         return snn_fail(err, "%s: checkpoint was trained with optimizer %s, qat %d, augment %d; "
                         "resume with the same", what, o.optimizer == OPT_ADAM ? "adam" : "sgd",
                         o.qat_bits, o.augment_shift);
-    size_t moments = t->o.optimizer == OPT_ADAM ? 2 * sizeof(float) * (t->n1 + t->n2) : 0;
+    size_t moments = t->o.optimizer == OPT_ADAM ? 2 * sizeof(float) * t->n_weights : 0;
     if (len - at != moments)
         return snn_fail(err, "%s: training state holds %zu optimizer bytes, expected %zu", what,
                         len - at, moments);
@@ -364,8 +367,8 @@ static void chunk_gradient(snn_trainer *t, const snn_model *fw, const spike_data
                            const int *batch, int batch_index, int lo, int hi, int c, double *loss,
                            int *correct)
 {
-    float *g = t->grad[c];
-    memset(g, 0, sizeof(float) * (t->n1 + t->n2));
+    snn_model *g = &t->grad[c];
+    memset(snn_model_weights(g), 0, sizeof(float) * t->n_weights);
     snn_rng rng;
     snn_rng_seed(&rng, t->o.seed,
                  SNN_STREAM_AUGMENT + (uint64_t)t->epoch_done * 1000003u +
@@ -382,24 +385,21 @@ static void chunk_gradient(snn_trainer *t, const snn_model *fw, const spike_data
         }
         int pred = snn_forward(fw, in, sample, &t->ws[c]);
         *correct += pred == label;
-        *loss += snn_backward(fw, in, sample, label, (float)t->o.surrogate_scale, &t->ws[c], g,
-                              g + t->n1);
+        *loss += snn_backward(fw, in, sample, label, (float)t->o.surrogate_scale, &t->ws[c], g);
     }
 }
 
 /* Applies the summed gradient (in grad[0]) of a batch of n samples, on nt threads. */
 static void apply_update(snn_trainer *t, double lr, int n, int nt)
 {
-    size_t total = t->n1 + t->n2;
-    float *g = t->grad[0];
-    float *w1 = t->m->w1, *w2 = t->m->w2;
+    size_t total = t->n_weights;
+    const float *g = snn_model_weights(&t->grad[0]);
+    float *w = snn_model_weights(t->m);
     float scale = 1.0f / (float)n;
     if (t->o.optimizer == OPT_SGD) {
 #pragma omp parallel for schedule(static) num_threads(nt)
-        for (size_t i = 0; i < total; i++) {
-            float *w = i < t->n1 ? &w1[i] : &w2[i - t->n1];
-            *w -= (float)lr * g[i] * scale;
-        }
+        for (size_t i = 0; i < total; i++)
+            w[i] -= (float)lr * g[i] * scale;
         return;
     }
     t->adam_step++;
@@ -409,23 +409,21 @@ static void apply_update(snn_trainer *t, double lr, int n, int nt)
 #pragma omp parallel for schedule(static) num_threads(nt)
     for (size_t i = 0; i < total; i++) {
         float gi = g[i] * scale;
-        float *w = i < t->n1 ? &w1[i] : &w2[i - t->n1];
         t->adam_m[i] = (float)b1 * t->adam_m[i] + (float)(1 - b1) * gi;
         t->adam_v[i] = (float)b2 * t->adam_v[i] + (float)(1 - b2) * gi * gi;
-        *w -= (float)lr * (t->adam_m[i] / c1) / (sqrtf(t->adam_v[i] / c2) + (float)eps);
+        w[i] -= (float)lr * (t->adam_m[i] / c1) / (sqrtf(t->adam_v[i] / c2) + (float)eps);
     }
 }
 
-/* The paper's weight-update noise: W += N(0, sigma^2) on both layers. */
+/* The paper's weight-update noise: W += N(0, sigma^2) on every matrix. */
 static void add_noise(snn_trainer *t, int epoch, int batch_index)
 {
     snn_rng rng;
     snn_rng_seed(&rng, t->o.seed,
                  SNN_STREAM_NOISE + (uint64_t)epoch * 1000003u + (uint64_t)batch_index);
-    for (size_t i = 0; i < t->n1; i++)
-        t->m->w1[i] += (float)(t->o.noise * snn_rng_normal(&rng));
-    for (size_t i = 0; i < t->n2; i++)
-        t->m->w2[i] += (float)(t->o.noise * snn_rng_normal(&rng));
+    float *w = snn_model_weights(t->m);
+    for (size_t i = 0; i < t->n_weights; i++)
+        w[i] += (float)(t->o.noise * snn_rng_normal(&rng));
 }
 
 int snn_trainer_epoch(snn_trainer *t, const spike_data *train, const spike_data *test,
@@ -462,7 +460,8 @@ int snn_trainer_epoch(snn_trainer *t, const spike_data *train, const spike_data 
     double lr = epoch_lr(&t->o, epoch);
     double t0 = omp_get_wtime(), loss_sum = 0;
     long long correct = 0;
-    size_t total = t->n1 + t->n2;
+    size_t total = t->n_weights;
+    float *g0 = snn_model_weights(&t->grad[0]);
     const snn_model *fw = t->o.qat_bits ? &t->shadow : t->m;
     for (int b = 0; b < n_batches; b++) {
         const int *batch = t->order + (size_t)b * B;
@@ -476,10 +475,10 @@ int snn_trainer_epoch(snn_trainer *t, const spike_data *train, const spike_data 
                            &chunk_loss[c], &chunk_correct[c]);
 #pragma omp parallel for schedule(static) num_threads(nt)
         for (size_t i = 0; i < total; i++) {
-            float s = t->grad[0][i];
+            float s = g0[i];
             for (int c = 1; c < N_CHUNKS; c++)
-                s += t->grad[c][i];
-            t->grad[0][i] = s;
+                s += snn_model_weights(&t->grad[c])[i];
+            g0[i] = s;
         }
         for (int c = 0; c < N_CHUNKS; c++) {
             loss_sum += chunk_loss[c];

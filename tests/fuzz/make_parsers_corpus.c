@@ -74,7 +74,7 @@ static void idx_corpus(void)
 static void model_corpus(snn_model *m)
 {
     snn_config c = snn_default_config();
-    c.n_in = 4, c.n_hidden = 3, c.n_out = 2, c.n_exc = 2, c.steps = 20;
+    c.n_in = 4, c.layer[0].size = 3, c.n_out = 2, c.layer[0].n_exc = 2, c.steps = 20;
     snn_model_alloc(m, &c, NULL);
     snn_rng rng;
     snn_rng_seed(&rng, 1, 0);
@@ -158,11 +158,12 @@ static void deflated_archive(const char *archive, const char *out)
 static void npz_corpus(const snn_model *m)
 {
     const snn_config *c = &m->cfg;
-    double w1[12], w2[6], s[6] = {c->n_exc, c->steps, c->dale, c->alpha, c->beta, c->threshold};
+    const snn_layer_config *h = &c->layer[0];
+    double w1[12], w2[6], s[6] = {h->n_exc, c->steps, c->dale, h->alpha, h->beta, h->threshold};
     for (int i = 0; i < 12; i++)
-        w1[i] = m->w1[i];
+        w1[i] = m->ff[0][i];
     for (int i = 0; i < 6; i++)
-        w2[i] = m->w2[i];
+        w2[i] = m->ff[1][i];
     npz_entry e[] = {
         {"w1", 2, {4, 3}, 1, w1},      {"w2", 2, {3, 2}, 1, w2},      {"n_exc", 0, {0}, 0, &s[0]},
         {"steps", 0, {0}, 0, &s[1]},   {"dale", 0, {0}, 0, &s[2]},    {"alpha", 0, {0}, 1, &s[3]},
