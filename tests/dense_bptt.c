@@ -104,8 +104,9 @@ void dense_forward(const dense_net *n, const double *x, const dense_state *at, d
             for (int j = 0; j < N; j++) {
                 double m = mem[t * N + j];
                 if (at)
-                    S[t * N + j] = at->spk[l][t * N + j] + surrogate_integral(m, thr, scale) -
-                                   surrogate_integral(at->mem[l][t * N + j], thr, scale);
+                    S[t * N + j] = at->spk[l][t * N + j] +
+                                   (surrogate_integral(m, thr, scale) -
+                                    surrogate_integral(at->mem[l][t * N + j], thr, scale));
                 else
                     S[t * N + j] = m > thr ? 1.0 : 0.0;
             }
