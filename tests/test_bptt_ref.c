@@ -60,20 +60,22 @@ typedef struct {
     double ratio[SNN_MAX_LAYERS];
     int recurrent[SNN_MAX_LAYERS];
     int dale;
+    int wide; /* layers of 33-70 neurons instead of 6-16: past any blocking of the loops */
 } net_case;
 
 static const net_case cases[] = {
-    {"1 layer, feed-forward, 80:20", 1, {0.8}, {0}, 1},
-    {"1 layer, recurrent, 50:50", 1, {0.5}, {1}, 1},
-    {"2 layers, feed-forward, 80:20 50:50", 2, {0.8, 0.5}, {0, 0}, 1},
-    {"2 layers, recurrent, 50:50 100:0", 2, {0.5, 1.0}, {1, 1}, 1},
-    {"2 layers, recurrent then feed-forward, 100:0 80:20", 2, {1.0, 0.8}, {1, 0}, 1},
-    {"2 layers, feed-forward then recurrent, 80:20 80:20", 2, {0.8, 0.8}, {0, 1}, 1},
-    {"3 layers, feed-forward, 80:20 50:50 100:0", 3, {0.8, 0.5, 1.0}, {0, 0, 0}, 1},
-    {"3 layers, recurrent, 50:50 80:20 50:50", 3, {0.5, 0.8, 0.5}, {1, 1, 1}, 1},
-    {"3 layers, recurrent/ff/recurrent, 100:0 50:50 80:20", 3, {1.0, 0.5, 0.8}, {1, 0, 1}, 1},
-    {"3 layers, ff/recurrent/ff, no Dale", 3, {0.8, 0.8, 0.8}, {0, 1, 0}, 0},
-    {"4 layers, recurrent, 80:20 50:50 100:0 80:20", 4, {0.8, 0.5, 1.0, 0.8}, {1, 1, 1, 1}, 1},
+    {"1 layer, feed-forward, 80:20", 1, {0.8}, {0}, 1, 0},
+    {"1 layer, recurrent, 50:50", 1, {0.5}, {1}, 1, 0},
+    {"2 layers, feed-forward, 80:20 50:50", 2, {0.8, 0.5}, {0, 0}, 1, 0},
+    {"2 layers, recurrent, 50:50 100:0", 2, {0.5, 1.0}, {1, 1}, 1, 0},
+    {"2 layers, recurrent then feed-forward, 100:0 80:20", 2, {1.0, 0.8}, {1, 0}, 1, 0},
+    {"2 layers, feed-forward then recurrent, 80:20 80:20", 2, {0.8, 0.8}, {0, 1}, 1, 0},
+    {"3 layers, feed-forward, 80:20 50:50 100:0", 3, {0.8, 0.5, 1.0}, {0, 0, 0}, 1, 0},
+    {"3 layers, recurrent, 50:50 80:20 50:50", 3, {0.5, 0.8, 0.5}, {1, 1, 1}, 1, 0},
+    {"3 layers, recurrent/ff/recurrent, 100:0 50:50 80:20", 3, {1.0, 0.5, 0.8}, {1, 0, 1}, 1, 0},
+    {"3 layers, ff/recurrent/ff, no Dale", 3, {0.8, 0.8, 0.8}, {0, 1, 0}, 0, 0},
+    {"4 layers, recurrent, 80:20 50:50 100:0 80:20", 4, {0.8, 0.5, 1.0, 0.8}, {1, 1, 1, 1}, 1, 0},
+    {"2 wide layers, recurrent, 80:20 80:20", 2, {0.8, 0.8}, {1, 1}, 1, 1},
 };
 enum { N_CASES = sizeof cases / sizeof cases[0], SEEDS = 10 };
 
@@ -254,7 +256,7 @@ static int draw_attempt(const net_case *nc, snn_rng *rng, drawn *d, dense_state 
     static const double tau_syn[3] = {5, 3, 8}, tau_mem[3] = {10, 6, 15}, thr[3] = {1, 0.75, 1.25};
     for (int l = 0; l < c.n_layers; l++) {
         snn_layer_config *lc = &c.layer[l];
-        lc->size = draw_int(rng, 6, 16);
+        lc->size = nc->wide ? draw_int(rng, 33, 70) : draw_int(rng, 6, 16);
         lc->n_exc = snn_exc_count(lc->size, nc->ratio[l]);
         lc->recurrent = nc->recurrent[l];
         lc->alpha = (float)exp(-1.0 / tau_syn[snn_rng_below(rng, 3)]);
