@@ -101,6 +101,7 @@ void dense_forward(const dense_net *n, const double *x, const dense_state *at, d
         for (int j = 0; j < N; j++)
             mem[j] = syn[j] = 0;
         for (int t = 0; t < T; t++) {
+            /* S[t] = mem[t] > thr */
             for (int j = 0; j < N; j++) {
                 double m = mem[t * N + j];
                 if (at)
@@ -110,6 +111,7 @@ void dense_forward(const dense_net *n, const double *x, const dense_state *at, d
                 else
                     S[t * N + j] = m > thr ? 1.0 : 0.0;
             }
+            /* I[t] = ff^T S_{l-1}[t] + rec^T S[t-1] */
             for (int j = 0; j < N; j++) {
                 double sum = 0;
                 for (int i = 0; i < P; i++)
@@ -119,6 +121,7 @@ void dense_forward(const dense_net *n, const double *x, const dense_state *at, d
                         sum += R[i * N + j] * S[(t - 1) * N + i];
                 I[t * N + j] = sum;
             }
+            /* syn[t+1] = alpha syn[t] + I[t];  mem[t+1] = (beta mem[t] + syn[t]) (1 - S[t]) */
             for (int j = 0; j < N; j++) {
                 /* The reset is a constant factor: the straight-through form keeps its point's. */
                 double keep = 1.0 - (at ? at->spk[l][t * N + j] : S[t * N + j]);
@@ -131,6 +134,8 @@ void dense_forward(const dense_net *n, const double *x, const dense_state *at, d
     const double *S = s->spk[L - 1], *W = n->ff[L];
     for (int k = 0; k < K; k++)
         s->flt[k] = s->out[k] = 0;
+    /* h[t] = ff[L]^T S_{L-1}[t];  flt[t+1] = out_alpha flt[t] + h[t];
+     * out[t+1] = out_beta out[t] + flt[t] */
     for (int t = 0; t < T; t++)
         for (int k = 0; k < K; k++) {
             double h = 0;
@@ -149,27 +154,28 @@ void dense_forward(const dense_net *n, const double *x, const dense_state *at, d
     }
 }
 
-double dense_loss(const dense_net *n, const dense_state *s, int label)
+static double log_sum_exp(const dense_net *n, const dense_state *s)
 {
     double mx = s->logits[0], z = 0;
     for (int k = 1; k < n->n_out; k++)
         mx = fmax(mx, s->logits[k]);
     for (int k = 0; k < n->n_out; k++)
         z += exp(s->logits[k] - mx);
-    return log(z) + mx - s->logits[label];
+    return log(z) + mx;
+}
+
+double dense_loss(const dense_net *n, const dense_state *s, int label)
+{
+    return log_sum_exp(n, s) - s->logits[label];
 }
 
 /* d(loss)/d(logits) = softmax - onehot, placed at each logit's arg-max time. */
 static void readout_backward(const dense_net *n, int label, dense_state *s)
 {
     const int T = n->steps, K = n->n_out;
-    double mx = s->logits[0], z = 0;
-    for (int k = 1; k < K; k++)
-        mx = fmax(mx, s->logits[k]);
+    const double lse = log_sum_exp(n, s);
     for (int k = 0; k < K; k++)
-        z += exp(s->logits[k] - mx);
-    for (int k = 0; k < K; k++)
-        s->dout[s->t_max[k] * K + k] += exp(s->logits[k] - mx) / z - (k == label ? 1.0 : 0.0);
+        s->dout[s->t_max[k] * K + k] += exp(s->logits[k] - lse) - (k == label ? 1.0 : 0.0);
     for (int t = T - 1; t >= 0; t--)
         for (int k = 0; k < K; k++) {
             /* out[t+1] = out_beta out[t] + flt[t] */
