@@ -10,7 +10,9 @@
 # (a97a37c): the paper's network trains bit for bit as it did. Runs: the paper's
 # SGD; Adam with noise, shift augmentation, QAT and a resume half way (which reads
 # the Adam moments back from the model file); a 37-neuron 50:50 network without
-# Dale's law at 50 steps.
+# Dale's law at 50 steps. MODEL_SHA256 pins the whole file of the first run: it
+# changed once, when the model file went to version 2 (same weights and training
+# state, 16 bytes more header); it was 8c7442c7... in version 1.
 # Usage: model_checksum.sh SNN_BINARY
 set -u
 snn=$(realpath "$1")
@@ -18,7 +20,7 @@ snn=$(realpath "$1")
 PAPER_WEIGHTS=986380144d323c0cb10e852af853f780f448ed3e1b72766def6d5b59b514f19f
 ADAM_WEIGHTS=32d9c2c3a40444ea55ee57a4c63b5bdb1ec7819eef18be7de88af987f56075af
 NODALE_WEIGHTS=e18e11e3be59a5c96c351843de7819344a1020c95d9074b77611552c250d594e
-MODEL_SHA256=8c7442c7fa41b07daa171a186e40052c419d1d27acedda37a2a076d7108fc8b2
+MODEL_SHA256=3d5142234976e721a124b318b520a24d1a28db70ebf15477a569e6931ef103b5
 QUANT_SHA256=231ae0fdcf4f3d6c6223216edae5c9720f32ee933a491574b7f33ae97781ffb9
 
 sum() { sha256sum "$1" | cut -d' ' -f1; }
