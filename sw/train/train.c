@@ -37,9 +37,11 @@ static const struct {
     snn_optimizer optimizer;
     double lr, lr_decay_end, surrogate_scale;
     int epochs;
+    const char *arch, *recurrent; /* the network (arch.h text), NULL: the paper's */
 } presets[] = {
-    {"paper", OPT_SGD, 0.01, 1.0, SNN_PAPER_SURROGATE_SCALE, 30},
-    {"best", OPT_ADAM, 0.002, 0.01, 25, 80},
+    {"paper", OPT_SGD, 0.01, 1.0, SNN_PAPER_SURROGATE_SCALE, 30, NULL, NULL},
+    {"best", OPT_ADAM, 0.002, 0.01, 25, 80, NULL, NULL},
+    {"deep", OPT_ADAM, 0.002, 0.01, 25, 40, "128-64", "all"},
 };
 
 int snn_train_preset_apply(const char *name, snn_train_options *o, snn_error *err)
@@ -53,7 +55,16 @@ int snn_train_preset_apply(const char *name, snn_train_options *o, snn_error *er
             o->epochs = presets[i].epochs;
             return 0;
         }
-    return snn_fail(err, "unknown training preset '%s' (paper or best)", name);
+    return snn_fail(err, "unknown training preset '%s' (paper, best or deep)", name);
+}
+
+void snn_train_preset_network(const char *name, const char **arch, const char **recurrent)
+{
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+        if (strcmp(name, presets[i].name) == 0 && presets[i].arch) {
+            *arch = presets[i].arch;
+            *recurrent = presets[i].recurrent;
+        }
 }
 
 snn_train_options snn_default_train_options(void)
@@ -102,8 +113,9 @@ int snn_evaluate(const snn_model *m, const spike_data *data, int threads, snn_ev
     float *loss = malloc(sizeof *loss * (data->n ? data->n : 1));
     long long *exc_spikes = calloc((size_t)nt, sizeof *exc_spikes);
     long long *inh_spikes = calloc((size_t)nt, sizeof *inh_spikes);
+    long long(*layer_spikes)[SNN_MAX_LAYERS] = calloc((size_t)nt, sizeof *layer_spikes);
     int *correct = calloc((size_t)nt, sizeof *correct);
-    int failed = !loss || !exc_spikes || !inh_spikes || !correct;
+    int failed = !loss || !exc_spikes || !inh_spikes || !layer_spikes || !correct;
 #pragma omp parallel num_threads(nt)
     {
         int id = omp_get_thread_num();
@@ -122,19 +134,21 @@ int snn_evaluate(const snn_model *m, const spike_data *data, int threads, snn_ev
             correct[id] += pred == data->labels[s];
             if (predictions)
                 predictions[s] = pred;
-            for (int l = 0; l < c->n_layers; l++)
+            for (int l = 0; l < c->n_layers; l++) {
+                layer_spikes[id][l] += ws.layer[l].n_spikes;
                 for (int e = 0; e < ws.layer[l].n_spikes; e++) {
                     if (ws.layer[l].spk_idx[e] < c->layer[l].n_exc)
                         exc_spikes[id]++;
                     else
                         inh_spikes[id]++;
                 }
+            }
         }
         if (ok)
             snn_workspace_free(&ws);
     }
     if (failed) {
-        free(loss), free(exc_spikes), free(inh_spikes), free(correct);
+        free(loss), free(exc_spikes), free(inh_spikes), free(layer_spikes), free(correct);
         return snn_fail(err, "out of memory evaluating %d samples", data->n);
     }
     long long ne = 0, ni = 0, nc = 0;
@@ -155,8 +169,14 @@ int snn_evaluate(const snn_model *m, const spike_data *data, int threads, snn_ev
     out->hidden_hz = (ne + ni) / n / n_hidden / window;
     out->exc_hz = n_exc ? ne / n / n_exc / window : 0;
     out->inh_hz = n_inh ? ni / n / n_inh / window : 0;
+    for (int l = 0; l < SNN_MAX_LAYERS; l++) {
+        long long s = 0;
+        for (int i = 0; i < nt && l < c->n_layers; i++)
+            s += layer_spikes[i][l];
+        out->layer_hz[l] = l < c->n_layers ? s / n / c->layer[l].size / window : 0;
+    }
     out->seconds = omp_get_wtime() - t0;
-    free(loss), free(exc_spikes), free(inh_spikes), free(correct);
+    free(loss), free(exc_spikes), free(inh_spikes), free(layer_spikes), free(correct);
     return 0;
 }
 
