@@ -209,7 +209,10 @@ int cmd_train(int argc, char **argv)
          "threads (0 = all cores); results do not depend on it"},
         {"--limit", ARG_INT, &o.limit, 0, 1 << 30, "train on the first N samples (0 = all)"},
         {"--test-limit", ARG_INT, &test_limit, 0, 1 << 30, "test on the first N samples (0 = all)"},
-        {"--data", ARG_STRING, &data_dir, 0, -1, "directory of the IDX files (Fashion-MNIST)"},
+        {"--data", ARG_STRING, &data_dir, 0, -1,
+         "the data: a directory of IDX files (train-/t10k-images-idx3-ubyte[.gz] and labels; "
+         "Fashion-MNIST by default) or of spike events (train.npz, test.npz: docs/data.md); a "
+         "fresh network takes its input count and classes from it"},
         {"--out", ARG_STRING, &out_path, 0, -1,
          "model file to write after every epoch, and <out>.metrics.jsonl (default: model.snn; with "
          "--resume: the resumed file, rewritten in place)"},
@@ -253,11 +256,25 @@ int cmd_train(int argc, char **argv)
     cfg.steps = steps;
     cfg.dale = !no_dale;
 
+    /* A fresh network takes its input and readout sizes from the data; a resumed
+     * one is checked against it below. */
+    encoded_set train = {0}, test = {0};
+    if (!resume) {
+        if (cli_load_pair(data_dir, o.limit, test_limit, 0, 0, cfg.steps, &train, &test,
+                          &err) != 0) {
+            fprintf(stderr, "snn train: %s\n", err.msg);
+            return 1;
+        }
+        cfg.n_in = train.spikes.n_inputs;
+        cfg.n_out = train.spikes.n_classes;
+    }
     snn_model m;
     void *state;
     size_t state_len = 0;
     if (start_model(resume, &cfg, s1, &m, &o, &state, &state_len, &err) != 0) {
         fprintf(stderr, "snn train: %s\n", err.msg);
+        encoded_set_free(&train);
+        encoded_set_free(&test);
         return 1;
     }
     progress_state prog = {.total_epochs = o.epochs};
@@ -265,17 +282,14 @@ int cmd_train(int argc, char **argv)
         o.progress = progress_bar;
         o.progress_ctx = &prog;
     }
-    encoded_set train = {0}, test = {0};
     metrics_file metrics = {0};
     snn_trainer *t = snn_trainer_new(&m, &o, &err);
     rc = !t || (state && snn_trainer_restore(t, state, state_len, resume, &err) != 0);
     free(state);
     if (rc)
         goto fail;
-    if (cli_load_split(data_dir, "train", o.limit, m.cfg.n_in, m.cfg.n_out, m.cfg.steps, &train,
-                       &err) != 0 ||
-        cli_load_split(data_dir, "t10k", test_limit, m.cfg.n_in, m.cfg.n_out, m.cfg.steps, &test,
-                       &err) != 0 ||
+    if ((resume && cli_load_pair(data_dir, o.limit, test_limit, m.cfg.n_in, m.cfg.n_out,
+                                 m.cfg.steps, &train, &test, &err) != 0) ||
         metrics_start(&metrics, out_path, resume, snn_trainer_epoch_done(t), &err) != 0)
         goto fail;
     snn_eval_stats init;
