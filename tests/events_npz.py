@@ -27,10 +27,11 @@ def npy(dtype, values):
 
 def savez(path, arrays, compressed=False):
     """np.savez (or np.savez_compressed) of {name: (dtype, values)}."""
-    method = zipfile.ZIP_DEFLATED if compressed else zipfile.ZIP_STORED
-    with zipfile.ZipFile(path, 'w', method) as z:
+    with zipfile.ZipFile(path, 'w') as z:
         for name, (dtype, values) in arrays.items():
-            z.writestr(name + '.npy', npy(dtype, values))
+            member = zipfile.ZipInfo(name + '.npy', date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED if compressed else zipfile.ZIP_STORED
+            z.writestr(member, npy(dtype, values))  # a fixed date: the same bytes every run
 
 
 def flat(samples):
@@ -64,6 +65,12 @@ def corpus(d):
     savez(d + '/u1_labels.npz', {'times': ('<f4', [1.0, 2.0]), 'units': ('|u1', [0, 255]),
                                  'offsets': ('<u4', [0, 1, 2]), 'labels': ('|u1', [255, 0])})
     savez(d + '/empty_sample_n_units.npz', events([[]], [0], n_units=700))
+    # fuzz_events.c's raw form of ms_f64.npz: n, E, flags (n_units, n_classes, dt
+    # present), float32 times, int16 units, uint8 offsets and labels, the scalars.
+    times, units, offsets = flat(three)
+    with open(d + '/raw_three_samples', 'wb') as f:
+        f.write(struct.pack('<3B%df%dh%dB3BhBf' % (len(times), len(units), len(offsets)),
+                            3, len(times), 7, *times, *units, *offsets, 2, 0, 1, 5, 4, 1.0))
 
 
 if __name__ == '__main__':
