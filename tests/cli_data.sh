@@ -86,6 +86,9 @@ fails_with "quantize too" "set26/train-labels-idx1-ubyte: sample 10 has label 10
   "$snn" quantize --model m.snn --data set26 --out x.snnq
 fails_with "cosim too" "$set26" "$snn" cosim --model q.snnq --data set26
 fails_with "classify too" "$set26" "$snn" classify --sim --model q.snnq --data set26
+fails_with "sweep (a fixed 10-output network) too" "set26: sample 10 has label 10" \
+  "$snn" sweep --data set26 --ratios 0.8 --trials 1 --epochs 1 --limit 64 --test-limit 32 \
+  --vrd-samples 2 --robust 0 -j 1 -o sweep.jsonl
 
 small="small/t10k-images-idx3-ubyte: the data has 100 inputs per sample, the network 784"
 fails_with "eval refuses images of another size" "$small" "$snn" eval --model m.snn --data small
