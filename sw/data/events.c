@@ -81,6 +81,12 @@ static int check_spikes(const char *path, const npz_array *times, const npz_arra
     return 0;
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* Pushes sample s's spikes [lo, hi), binned, each (step, unit) once. key is scratch
  * of hi - lo entries. */
 static int bin_sample(const npz_array *times, const npz_array *units, size_t lo, size_t hi,
@@ -92,13 +98,7 @@ static int bin_sample(const npz_array *times, const npz_array *units, size_t lo,
         if (q < steps) /* step and unit both < 65536: one 32-bit key */
             key[k++] = (uint32_t)q << 16 | (uint32_t)units->values[e];
     }
-    for (size_t i = 1; i < k; i++) { /* insertion sort: a sample's spikes, typically few */
-        uint32_t v = key[i];
-        size_t j = i;
-        for (; j > 0 && key[j - 1] > v; j--)
-            key[j] = key[j - 1];
-        key[j] = v;
-    }
+    qsort(key, k, sizeof *key, cmp_key); /* SHD-like samples hold thousands of spikes */
     for (size_t i = 0; i < k; i++)
         if ((i == 0 || key[i] != key[i - 1]) &&
             event_list_push(ev, s, (uint16_t)(key[i] >> 16), (uint16_t)(key[i] & 0xffff)) != 0)
