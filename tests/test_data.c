@@ -264,8 +264,8 @@ static const char *write_shape(const char *split, int n, int rows, int cols,
     mkdir(dir, 0777);
     size_t px = (size_t)n * rows * cols;
     uint8_t *img = malloc(16 + px), lab[8 + 256];
-    const uint8_t ih[16] = {0, 0, 8, 3, 0, 0, 0, (uint8_t)n, 0, 0, 0, (uint8_t)rows,
-                            0, 0, 0, (uint8_t)cols};
+    const uint8_t ih[16] = {0, 0, 8, 3, 0, 0, 0, (uint8_t)n, 0, 0, (uint8_t)(rows >> 8),
+                            (uint8_t)rows, 0, 0, (uint8_t)(cols >> 8), (uint8_t)cols};
     const uint8_t lh[8] = {0, 0, 8, 1, 0, 0, 0, (uint8_t)n};
     memcpy(img, ih, 16);
     for (size_t i = 0; i < px; i++)
@@ -339,6 +339,19 @@ static void test_idx_pair_is_one_data_set(void **state)
     assert_non_null(strstr(err.msg, "one file holds one split"));
 }
 
+/* Images of more pixels than an event can address (65535) are refused naming the file. */
+static void test_idx_too_many_pixels_names_the_file(void **state)
+{
+    (void)state;
+    const uint8_t labels[1] = {0};
+    const char *dir = write_shape("train", 1, 2, 32768, labels);
+    encoded_set e;
+    snn_error err = {{0}};
+    assert_int_equal(encoded_set_load(dir, "train", 0, 100, &e, &err), -1);
+    assert_non_null(strstr(err.msg, "shape/train-images-idx3-ubyte: 65536 inputs: more than the "
+                                    "65535 an event can address"));
+}
+
 /* A directory with neither IDX files nor events names what it looked for. */
 static void test_missing_data_names_both_kinds(void **state)
 {
@@ -366,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_too_long_data_path_refused),
         cmocka_unit_test(test_idx_any_shape_and_class_count),
         cmocka_unit_test(test_idx_pair_is_one_data_set),
+        cmocka_unit_test(test_idx_too_many_pixels_names_the_file),
         cmocka_unit_test(test_missing_data_names_both_kinds),
     };
     return cmocka_run_group_tests_name("data", tests, scratch_dir_setup, scratch_dir_teardown);

@@ -276,8 +276,10 @@ static int load_idx_split(const char *ipath, const char *lpath, int limit, int s
     if (dataset_read_idx(ipath, lpath, limit, &out->images, err) != 0)
         return -1;
     if (encode_latency(&out->images, steps, &out->spikes, err) != 0) {
+        char inner[sizeof err->msg];
+        snprintf(inner, sizeof inner, "%s", err ? err->msg : "");
         dataset_free(&out->images);
-        return -1;
+        return snn_fail(err, "%s: %s", ipath, inner);
     }
     return 0;
 }
@@ -294,7 +296,8 @@ int encoded_set_load(const char *path, const char *split, int limit, int steps, 
         int n = snprintf(npz, sizeof npz, "%s/%s.npz", path,
                          strcmp(split, "train") ? "test" : "train");
         if (n < 0 || (size_t)n >= sizeof npz)
-            return snn_fail(err, "data path too long (limit %zu bytes): %s", sizeof npz - 10, path);
+            return snn_fail(err, "data path too long (limit %zu bytes): %s",
+                            sizeof npz - sizeof "/train.npz", path);
         snn_error idx_err;
         if (find_idx(path, split, "images-idx3-ubyte", ipath, sizeof ipath, &idx_err) == 0) {
             if (find_idx(path, split, "labels-idx1-ubyte", lpath, sizeof lpath, err) != 0)
@@ -327,8 +330,9 @@ int encoded_pair_load(const char *path, int train_limit, int test_limit, int ste
     }
     const dataset *a = &train->images, *b = &test->images;
     spike_data *s = &train->spikes, *t = &test->spikes;
-    if (a->rows != b->rows || a->cols != b->cols || s->n_inputs != t->n_inputs) {
-        if (a->rows && b->rows)
+    int images = a->rows && b->rows; /* both IDX: the shapes must agree, not only their sizes */
+    if ((images && (a->rows != b->rows || a->cols != b->cols)) || s->n_inputs != t->n_inputs) {
+        if (images)
             snn_fail(err, "%s holds %dx%d images, %s %dx%d: the training and test sets must "
                      "have one image shape", train->inputs_file, a->rows, a->cols,
                      test->inputs_file, b->rows, b->cols);
