@@ -106,14 +106,14 @@ quiet() { "$@" > /dev/null; }
 # A fresh network takes its sizes from the data.
 fresh() { "$snn" train --data "$1" --limit 64 --batch 16 --epochs 1 --hidden 16 --out "$2" | head -n 1; }
 check "a fresh train on 26 classes builds a 26-output network" \
-  grep -q "^training: 784x16x26," <(fresh set26 m26.snn)
+  grep -q "^training: 784[x-]16[x-]26," <(fresh set26 m26.snn)
 check "... which evaluates on them" quiet "$snn" eval --model m26.snn --data set26 --limit 32
 check "a fresh train on 10x10 images builds a 100-input network" \
-  grep -q "^training: 100x16x10," <(fresh small m100.snn)
+  grep -q "^training: 100[x-]16[x-]10," <(fresh small m100.snn)
 
 # Spike events in .npz.
 check "a fresh train on events (a directory with train.npz, test.npz): 40 inputs, 3 classes" \
-  grep -q "^training: 40x16x3, .*, 64 train / 48 test samples" <(fresh ev ev.snn)
+  grep -q "^training: 40[x-]16[x-]3, .*, 64 train / 48 test samples" <(fresh ev ev.snn)
 check "eval takes one events file" quiet "$snn" eval --model ev.snn --data ev/test.npz
 check "quantize calibrates on the events' training split" \
   quiet "$snn" quantize --model ev.snn --data ev --out ev.snnq
