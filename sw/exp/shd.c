@@ -387,15 +387,114 @@ static int read_superblock(heap_check *h, const char *path, snn_error *err)
     return 0;
 }
 
-/* Checks every local heap (group member names) in the file before libhdf5
- * looks a name up: libhdf5 1.10 copies from a wild pointer (SIGSEGV in
- * H5F__accum_read, from H5Lexists) when a heap's data segment overlaps its
- * own header. A heap is found by its signature "HEAP" and version 0; the
- * chance of those 5 bytes plus a consistent header in spike data is nil. */
-static int check_local_heaps(const heap_check *h, const char *path, snn_error *err)
+/* A local heap (group member names): libhdf5 1.10 copies from a wild pointer
+ * (SIGSEGV in H5F__accum_read, from H5Lexists) when its data segment overlaps
+ * its own header or lies past the file. p: the heap's header bytes. */
+static int check_local_heap(const heap_check *h, const char *path, uint64_t heap,
+                            const uint8_t *p, snn_error *err)
 {
-    enum { CHUNK = 1 << 20, KEEP = 64 }; /* KEEP: a heap header straddling two chunks */
     const unsigned hdr = 8 + 2 * h->sizeof_size + h->sizeof_addr;
+    uint64_t size = le_uint(p + 8, h->sizeof_size);
+    uint64_t data = le_uint(p + 8 + 2 * h->sizeof_size, h->sizeof_addr);
+    int inside = data <= h->file_size && size <= h->file_size - data;
+    int apart = data >= heap + hdr || data + size <= heap;
+    if (inside && apart)
+        return 0;
+    return snn_fail(err, "%s: the local heap at %llu has its data (%llu bytes at %llu) %s "
+                    "(damaged file)", path, (unsigned long long)heap, (unsigned long long)size,
+                    (unsigned long long)data,
+                    inside ? "over its own header" : "past the end of the file");
+}
+
+/* A group's symbol table message (its B-tree and local heap addresses, p): libhdf5
+ * 1.10 follows both without checking they are defined, and the undefined address
+ * (all ones) makes H5F__accum_read copy from NULL (via H5HL_protect or H5B_find in
+ * H5G__stab_lookup). Both must lie inside the file. */
+static int check_stab(const heap_check *h, const char *path, uint64_t at, const uint8_t *p,
+                      snn_error *err)
+{
+    const unsigned sa = h->sizeof_addr;
+    uint64_t btree = le_uint(p, sa), heap = le_uint(p + sa, sa);
+    if (btree < h->file_size && heap < h->file_size)
+        return 0;
+    return snn_fail(err, "%s: the group symbol table at %llu names its B-tree at %llu and its "
+                    "local heap at %llu: %s past the end of the file (damaged file)", path,
+                    (unsigned long long)at, (unsigned long long)btree, (unsigned long long)heap,
+                    btree < h->file_size ? "the heap lies" : "the B-tree lies");
+}
+
+/* Reads n bytes at `at` into a new buffer, or NULL (past the file, or no memory). */
+static uint8_t *read_new(const heap_check *h, uint64_t at, uint64_t n)
+{
+    uint8_t *b = at <= h->file_size && n <= h->file_size - at ? malloc(n ? n : 1) : NULL;
+    if (b && read_at(h, at, b, n) != 0) {
+        free(b);
+        b = NULL;
+    }
+    return b;
+}
+
+/* A group B-tree node (type 0): libhdf5 follows each child address as it does a
+ * symbol table's, so each must lie inside the file. */
+static int check_group_node(const heap_check *h, const char *path, uint64_t at, snn_error *err)
+{
+    const unsigned sa = h->sizeof_addr, ss = h->sizeof_size, head = 8 + 2 * sa;
+    uint8_t p[8];
+    if (read_at(h, at, p, 8) != 0 || p[4] != 0)
+        return 0; /* not a group node (chunk indices are not read) */
+    uint64_t entries = le_uint(p + 6, 2), n = head + ss + entries * (ss + sa);
+    uint8_t *b = read_new(h, at, n);
+    if (!b)
+        return snn_fail(err, "%s: the group B-tree node at %llu (%llu entries) runs past the end "
+                        "of the file (damaged file)", path, (unsigned long long)at,
+                        (unsigned long long)entries);
+    int rc = 0;
+    for (uint64_t i = 0; rc == 0 && i < entries; i++) {
+        uint64_t child = le_uint(b + head + ss + i * (ss + sa), sa);
+        if (child >= h->file_size)
+            rc = snn_fail(err, "%s: the group B-tree node at %llu names child %llu at %llu, past "
+                          "the end of the file (damaged file)", path, (unsigned long long)at,
+                          (unsigned long long)i, (unsigned long long)child);
+    }
+    free(b);
+    return rc;
+}
+
+/* A version 2 object header ("OHDR"): its first chunk's symbol table messages. */
+static int check_ohdr(const heap_check *h, const char *path, uint64_t at, snn_error *err)
+{
+    uint8_t p[40];
+    if (read_at(h, at, p, 6) != 0 || p[4] != 2)
+        return 0;
+    unsigned flags = p[5], off = 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0);
+    unsigned width = 1u << (flags & 3), mhead = flags & 0x04 ? 6 : 4;
+    if (read_at(h, at + off, p, width) != 0)
+        return 0; /* libhdf5 cannot read it either */
+    uint64_t size = le_uint(p, width);
+    uint8_t *b = read_new(h, at + off + width, size);
+    if (!b)
+        return 0;
+    int rc = 0;
+    for (uint64_t m = 0; rc == 0 && size >= mhead && m <= size - mhead;) {
+        uint64_t msize = le_uint(b + m + 1, 2);
+        if (b[m] == 0x11 && msize >= 2u * h->sizeof_addr && msize <= size - m - mhead)
+            rc = check_stab(h, path, at + off + width + m, b + m + mhead, err);
+        m += mhead + msize;
+    }
+    free(b);
+    return rc;
+}
+
+/* Checks the group metadata libhdf5 reads to look a name up, before it does:
+ * every local heap ("HEAP", version 0), group B-tree node ("TREE") and symbol
+ * table message (in a version 1 object header: type 0x0011, a size that is a
+ * multiple of 8, zero reserved bytes; in a version 2 one, "OHDR", its messages).
+ * They are found by their signatures and patterns; the chance of one plus a
+ * consistent structure in spike data is nil. */
+static int check_groups(const heap_check *h, const char *path, snn_error *err)
+{
+    enum { CHUNK = 1 << 20, KEEP = 64 }; /* KEEP: a structure straddling two chunks */
+    const unsigned sa = h->sizeof_addr, heap_hdr = 8 + 2 * h->sizeof_size + sa;
     uint8_t *buf = malloc(CHUNK + KEEP);
     if (!buf)
         return snn_fail(err, "%s: out of memory", path);
@@ -407,17 +506,17 @@ static int check_local_heaps(const heap_check *h, const char *path, snn_error *e
             break;
         }
         for (uint64_t i = 0; rc == 0 && i < n && i < CHUNK; i++) {
-            if (buf[i] != 'H' || n - i < hdr || memcmp(buf + i, "HEAP", 4) != 0 || buf[i + 4] != 0)
-                continue;
-            uint64_t heap = at + i, size = le_uint(buf + i + 8, h->sizeof_size);
-            uint64_t data = le_uint(buf + i + 8 + 2 * h->sizeof_size, h->sizeof_addr);
-            int inside = data <= h->file_size && size <= h->file_size - data;
-            int apart = data >= heap + hdr || data + size <= heap;
-            if (!inside || !apart)
-                rc = snn_fail(err, "%s: the local heap at %llu has its data (%llu bytes at %llu) "
-                              "%s (damaged file)", path, (unsigned long long)heap,
-                              (unsigned long long)size, (unsigned long long)data,
-                              inside ? "over its own header" : "past the end of the file");
+            const uint8_t *p = buf + i;
+            uint64_t left = n - i;
+            if (*p == 'H' && left >= heap_hdr && memcmp(p, "HEAP", 4) == 0 && p[4] == 0)
+                rc = check_local_heap(h, path, at + i, p, err);
+            else if (*p == 'T' && left >= 4 && memcmp(p, "TREE", 4) == 0)
+                rc = check_group_node(h, path, at + i, err);
+            else if (*p == 'O' && left >= 4 && memcmp(p, "OHDR", 4) == 0)
+                rc = check_ohdr(h, path, at + i, err);
+            else if (*p == 0x11 && left >= 8 + 2u * sa && p[1] == 0 && p[5] == 0 && p[6] == 0 &&
+                     p[7] == 0 && le_uint(p + 2, 2) >= 2u * sa && le_uint(p + 2, 2) % 8 == 0)
+                rc = check_stab(h, path, at + i, p + 8, err);
         }
     }
     free(buf);
@@ -445,7 +544,7 @@ int shd_load(const char *path, int limit, int steps, double max_time, spike_data
         goto done;
     }
     s.heap.file_size = (uint64_t)st.st_size;
-    if (read_superblock(&s.heap, path, err) != 0 || check_local_heaps(&s.heap, path, err) != 0)
+    if (read_superblock(&s.heap, path, err) != 0 || check_groups(&s.heap, path, err) != 0)
         goto done;
     s.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (s.file < 0) {
