@@ -17,5 +17,19 @@ demo-train: $(SNN) ## Train the paper's default network for 5 epochs and evaluat
 	$(SNN) train --epochs 5 --out $(DEMO_DIR)/model.snn
 	$(SNN) eval --model $(DEMO_DIR)/model.snn
 
-bench-train: $(SNN) ## Training and inference samples/s of the paper's network (2 cores)
-	$(SNN) bench-train
+# The dense PyTorch formulation of the paper's network, timed side by side when Debian's
+# python3-torch is installed (with libopenblas0 for its products); else the last figures.
+TORCH_PYTHON := /usr/bin/python3
+TORCH_LAST := authors' formulation 31 samples/s, tuned 566 samples/s (2 threads, 2026-11-30, busy machine)
+
+bench-train: $(SNN) ## Training and inference samples/s of the paper's network (2 cores), vs PyTorch
+	@$(SNN) bench-train --threads 2 --json | tee $(BUILD)/bench-train.out | grep -v '^{'
+	@ours=$$(tail -n 1 $(BUILD)/bench-train.out | grep -o '"train_samples_per_s":[0-9.e+]*' | cut -d: -f2); \
+	if $(TORCH_PYTHON) -c 'import torch' 2>/dev/null; then \
+	  for f in authors tuned; do \
+	    b=$$([ $$f = authors ] && echo 2 || echo 10); \
+	    t=$$($(TORCH_PYTHON) sw/train/torch_baseline.py --formulation $$f --batches $$b --threads 2 | \
+	      grep -o '"train_samples_per_s": [0-9.e+]*' | cut -d' ' -f2) || exit 1; \
+	    awk -v o=$$ours -v t=$$t -v f=$$f 'BEGIN {printf "pytorch (%s formulation, dense, 2 threads): %.0f samples/s; ours %.1fx faster\n", f, t, o / t}'; \
+	  done; \
+	else echo "pytorch: python3-torch not installed; last measured: $(TORCH_LAST)"; fi
