@@ -12,6 +12,7 @@ int snn_workspace_alloc(snn_workspace *ws, const snn_config *c, snn_error *err)
     if (snn_config_check(c, "workspace", err) != 0)
         return -1;
     int T = c->steps, K = c->n_out, widest = 0, bad = 0;
+    size_t transposed = 0;
     ws->T = T;
     ws->K = K;
     ws->n_layers = c->n_layers;
@@ -27,6 +28,8 @@ int snn_workspace_alloc(snn_workspace *ws, const snn_config *c, snn_error *err)
         y->cur = malloc(sizeof *y->cur * tn);
         y->dcur = malloc(sizeof *y->dcur * tn);
         bad |= !y->mem || !y->spk || !y->spk_idx || !y->spk_start || !y->cur || !y->dcur;
+        size_t wt = (size_t)y->size * (snn_ff_cols(c, l + 1) + (c->layer[l].recurrent ? y->size : 0));
+        transposed = wt > transposed ? wt : transposed;
     }
     size_t tk = (size_t)T * K;
     ws->ro_in = malloc(sizeof *ws->ro_in * tk);
@@ -34,9 +37,10 @@ int snn_workspace_alloc(snn_workspace *ws, const snn_config *c, snn_error *err)
     ws->logits = malloc(sizeof *ws->logits * K);
     ws->t_max = malloc(sizeof *ws->t_max * K);
     ws->dro_in = malloc(sizeof *ws->dro_in * tk);
-    ws->state = malloc(sizeof *ws->state * 2 * (size_t)(widest > K ? widest : K));
+    ws->state = malloc(sizeof *ws->state * 3 * (size_t)(widest > K ? widest : K));
+    ws->transposed = malloc(sizeof *ws->transposed * transposed);
     if (bad || !ws->ro_in || !ws->out || !ws->logits || !ws->t_max || !ws->dro_in ||
-        !ws->state) {
+        !ws->state || !ws->transposed) {
         snn_workspace_free(ws);
         return snn_fail(err, "out of memory for a workspace of %d steps x %d neurons", T, widest);
     }
@@ -60,6 +64,7 @@ void snn_workspace_free(snn_workspace *ws)
     free(ws->t_max);
     free(ws->dro_in);
     free(ws->state);
+    free(ws->transposed);
     memset(ws, 0, sizeof *ws);
 }
 
@@ -231,6 +236,14 @@ static void readout_backward(const snn_config *c, const float *dlogits, snn_work
     }
 }
 
+/* wt (cols, rows) = w^T of a (rows, cols) matrix. */
+static void transpose(const float *w, int rows, int cols, float *wt)
+{
+    for (int j = 0; j < rows; j++)
+        for (int k = 0; k < cols; k++)
+            wt[(size_t)k * rows + j] = w[(size_t)j * cols + k];
+}
+
 /* Inverts hidden_forward of layer l, with the surrogate sigma'(mem) =
  * 1/(scale |mem - thr| + 1)^2 for dS/dmem and S a constant in the reset factor
  * (1 - S). W (N, n) is the matrix the layer's spikes drive (ff[l+1]) and d[t]
@@ -238,35 +251,37 @@ static void readout_backward(const snn_config *c, const float *dlogits, snn_work
  *   dS[t]    = W d[t] + rec dcur[t+1]       (I[t+1] = ... + (rec^T S)[t])
  *   lmem[t]  = sigma'(mem[t]) dS[t] + beta (1 - S[t]) lmem[t+1]
  *   lsyn[t]  = (1 - S[t]) lmem[t+1] + alpha lsyn[t+1]
- *   dcur[t]  = lsyn[t+1]                         lmem[T] = lsyn[T] = 0. */
-static void hidden_backward(const snn_layer_config *h, const float *w, int n, const float *d,
-                            const float *rec, float scale, snn_layer_workspace *y, int T,
+ *   dcur[t]  = lsyn[t+1]                         lmem[T] = lsyn[T] = 0.
+ * dS[t] is summed column by column over W^T and rec^T (wt: W^T then rec^T):
+ * each dS[t][j] still adds its terms in the order k = 0, 1, ... (so results do not
+ * change), but the inner loop runs over j, contiguous and vectorisable. */
+static void hidden_backward(const snn_layer_config *h, const float *wt, int n, const float *d,
+                            int recurrent, float scale, snn_layer_workspace *y, int T,
                             float *state)
 {
     int N = h->size;
-    float *lmem = state, *lsyn = state + N;
-    memset(state, 0, sizeof *state * 2 * (size_t)N);
+    float *lmem = state, *lsyn = state + N, *ds = state + 2 * N;
+    const float *rect = wt + (size_t)n * N;
+    memset(lmem, 0, sizeof *state * 2 * (size_t)N);
     for (int t = T - 1; t >= 0; t--) {
         const float *d_t = d + (size_t)t * n;
-        const float *dnext = rec && t + 1 < T ? y->dcur + (size_t)(t + 1) * N : NULL;
+        const float *dnext = recurrent && t + 1 < T ? y->dcur + (size_t)(t + 1) * N : NULL;
         const float *mem_t = y->mem + (size_t)t * N;
         const uint8_t *spk_t = y->spk + (size_t)t * N;
         float *dcur_t = y->dcur + (size_t)t * N;
+        memset(ds, 0, sizeof *ds * (size_t)N);
+        for (int k = 0; k < n; k++)
+            for (int j = 0; j < N; j++)
+                ds[j] += wt[(size_t)k * N + j] * d_t[k];
+        for (int k = 0; dnext && k < N; k++)
+            for (int j = 0; j < N; j++)
+                ds[j] += rect[(size_t)k * N + j] * dnext[k];
         for (int j = 0; j < N; j++) {
-            const float *wj = w + (size_t)j * n;
-            float ds = 0;
-            for (int k = 0; k < n; k++)
-                ds += wj[k] * d_t[k];
-            if (dnext) {
-                const float *rj = rec + (size_t)j * N;
-                for (int k = 0; k < N; k++)
-                    ds += rj[k] * dnext[k];
-            }
             float x = scale * fabsf(mem_t[j] - h->threshold) + 1.0f;
             float keep = spk_t[j] ? 0.0f : 1.0f;
             dcur_t[j] = lsyn[j];
             lsyn[j] = keep * lmem[j] + h->alpha * lsyn[j];
-            lmem[j] = ds / (x * x) + h->beta * keep * lmem[j];
+            lmem[j] = ds[j] / (x * x) + h->beta * keep * lmem[j];
         }
     }
 }
@@ -283,7 +298,11 @@ float snn_backward(const snn_model *m, const spike_data *data, int sample, int l
     for (int l = L - 1; l >= 0; l--) {
         int n = snn_ff_cols(c, l + 1);
         const float *d = l == L - 1 ? ws->dro_in : ws->layer[l + 1].dcur;
-        hidden_backward(&c->layer[l], m->ff[l + 1], n, d, m->rec[l], surrogate_scale,
+        int N = c->layer[l].size;
+        transpose(m->ff[l + 1], N, n, ws->transposed);
+        if (m->rec[l])
+            transpose(m->rec[l], N, N, ws->transposed + (size_t)n * N);
+        hidden_backward(&c->layer[l], ws->transposed, n, d, m->rec[l] != NULL, surrogate_scale,
                         &ws->layer[l], T, ws->state);
     }
     /* Weight gradients, touching only rows whose presynaptic neuron spiked:

@@ -37,7 +37,8 @@ typedef struct {
     float *logits;   /* (K) max over time of out */
     int *t_max;      /* (K) first r at which out[r][k] reaches the max */
     float *dro_in;   /* (T, K) backward: dL/d ro_in[t] */
-    float *state;    /* (2 max N_l) scratch: two state vectors of one layer */
+    float *state;    /* (3 max N_l) scratch: three state vectors of one layer */
+    float *transposed; /* backward scratch: ff[l+1]^T then rec[l]^T of the layer in hand */
     int n_spikes;    /* hidden spikes of the last forward pass, all layers */
 } snn_workspace;
 
