@@ -28,8 +28,8 @@ int snn_workspace_alloc(snn_workspace *ws, const snn_config *c, snn_error *err)
         y->cur = malloc(sizeof *y->cur * tn);
         y->dcur = malloc(sizeof *y->dcur * tn);
         bad |= !y->mem || !y->spk || !y->spk_idx || !y->spk_start || !y->cur || !y->dcur;
-        size_t wt = (size_t)y->size * (snn_ff_cols(c, l + 1) + (c->layer[l].recurrent ? y->size : 0));
-        transposed = wt > transposed ? wt : transposed;
+        ws->transposed_at[l] = transposed;
+        transposed += (size_t)y->size * (snn_ff_cols(c, l + 1) + (c->layer[l].recurrent ? y->size : 0));
     }
     size_t tk = (size_t)T * K;
     ws->ro_in = malloc(sizeof *ws->ro_in * tk);
@@ -308,6 +308,18 @@ static void hidden_backward(const snn_layer_config *h, const float *wt, int n, c
     }
 }
 
+void snn_backward_prepare(const snn_model *m, snn_workspace *ws)
+{
+    const snn_config *c = &m->cfg;
+    for (int l = 0; l < c->n_layers; l++) {
+        int N = c->layer[l].size, n = snn_ff_cols(c, l + 1);
+        float *wt = ws->transposed + ws->transposed_at[l];
+        transpose(m->ff[l + 1], N, n, wt);
+        if (m->rec[l])
+            transpose(m->rec[l], N, N, wt + (size_t)n * N);
+    }
+}
+
 float snn_backward(const snn_model *m, const spike_data *data, int sample, int label,
                    float surrogate_scale, snn_workspace *ws, snn_model *grad)
 {
@@ -320,12 +332,8 @@ float snn_backward(const snn_model *m, const spike_data *data, int sample, int l
     for (int l = L - 1; l >= 0; l--) {
         int n = snn_ff_cols(c, l + 1);
         const float *d = l == L - 1 ? ws->dro_in : ws->layer[l + 1].dcur;
-        int N = c->layer[l].size;
-        transpose(m->ff[l + 1], N, n, ws->transposed);
-        if (m->rec[l])
-            transpose(m->rec[l], N, N, ws->transposed + (size_t)n * N);
-        hidden_backward(&c->layer[l], ws->transposed, n, d, m->rec[l] != NULL, surrogate_scale,
-                        &ws->layer[l], T, ws->state);
+        hidden_backward(&c->layer[l], ws->transposed + ws->transposed_at[l], n, d,
+                        m->rec[l] != NULL, surrogate_scale, &ws->layer[l], T, ws->state);
     }
     /* Weight gradients, touching only rows whose presynaptic neuron spiked:
      *   I_0[t] += ff[0][i] for input events (i, t)        -> gff[0][i] += dcur_0[t]
