@@ -91,6 +91,7 @@ static events layer_events(const snn_layer_workspace *y, int T)
 }
 
 /* dst[t] = (W^T S)[t] for a (rows, n) matrix W: adds the row of every event of t. */
+__attribute__((target_clones("avx2", "default")))
 static void events_forward(const float *w, int n, events ev, int T, float *dst)
 {
     memset(dst, 0, sizeof *dst * (size_t)T * n);
@@ -106,6 +107,7 @@ static void events_forward(const float *w, int n, events ev, int T, float *dst)
 
 /* Inverts events_forward with the gradient d[t] = dL/d(W^T S)[t] taken at step
  * t + lag: dst[t + lag] += W[i] for events (i, t)  ->  gW[i] += d[t + lag]. */
+__attribute__((target_clones("avx2", "default")))
 static void events_backward(float *gw, int n, events ev, int T, int lag, const float *d)
 {
     for (int t = 0; t < ev.steps && t + lag < T; t++) {
@@ -269,6 +271,23 @@ static void add_columns(float *restrict ds, const float *restrict wt, const floa
             ds[j] += wt[(size_t)k * N + j] * v[k];
 }
 
+/* One step of the layer's adjoint (below), element by element: restrict and the
+ * AVX2 clone let it vectorise without changing any operation. */
+__attribute__((target_clones("avx2", "default")))
+static void adjoint_step(const snn_layer_config *h, float scale, int N, const float *restrict mem_t,
+                         const uint8_t *restrict spk_t, const float *restrict ds,
+                         float *restrict lmem, float *restrict lsyn, float *restrict dcur_t)
+{
+    float thr = h->threshold, alpha = h->alpha, beta = h->beta;
+    for (int j = 0; j < N; j++) {
+        float x = scale * fabsf(mem_t[j] - thr) + 1.0f;
+        float keep = spk_t[j] ? 0.0f : 1.0f;
+        dcur_t[j] = lsyn[j];
+        lsyn[j] = keep * lmem[j] + alpha * lsyn[j];
+        lmem[j] = ds[j] / (x * x) + beta * keep * lmem[j];
+    }
+}
+
 /* Inverts hidden_forward of layer l, with the surrogate sigma'(mem) =
  * 1/(scale |mem - thr| + 1)^2 for dS/dmem and S a constant in the reset factor
  * (1 - S). W (N, n) is the matrix the layer's spikes drive (ff[l+1]) and d[t]
@@ -298,13 +317,7 @@ static void hidden_backward(const snn_layer_config *h, const float *wt, int n, c
         add_columns(ds, wt, d_t, n, N);
         if (dnext)
             add_columns(ds, rect, dnext, N, N);
-        for (int j = 0; j < N; j++) {
-            float x = scale * fabsf(mem_t[j] - h->threshold) + 1.0f;
-            float keep = spk_t[j] ? 0.0f : 1.0f;
-            dcur_t[j] = lsyn[j];
-            lsyn[j] = keep * lmem[j] + h->alpha * lsyn[j];
-            lmem[j] = ds[j] / (x * x) + h->beta * keep * lmem[j];
-        }
+        adjoint_step(h, scale, N, mem_t, spk_t, ds, lmem, lsyn, dcur_t);
     }
 }
 
