@@ -457,6 +457,7 @@ static void test_kernels_match_dense_reference(void **state)
                 fail_msg("snn_workspace_alloc: %s", err.msg);
             if (snn_model_alloc(&g, &d.m.cfg, &err) != 0)
                 fail_msg("snn_model_alloc: %s", err.msg);
+            snn_backward_prepare(&d.m, &ws);
             for (int si = 0; si < 2; si++) {
                 char ctx[200];
                 snprintf(ctx, sizeof ctx, "case '%s' seed %u surrogate scale %g", cases[ci].name,
