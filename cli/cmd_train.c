@@ -94,8 +94,14 @@ static int metrics_start(metrics_file *mf, const char *out_path, const char *fro
     return 0;
 }
 
-static int metrics_add(metrics_file *mf, const snn_epoch_stats *s, snn_error *err)
+static int metrics_add(metrics_file *mf, const snn_epoch_stats *s, int n_layers,
+                       snn_error *err)
 {
+    char layers[128] = "["; /* 4 layers of 14 characters at most */
+    for (int l = 0; l < n_layers; l++)
+        snprintf(layers + strlen(layers), sizeof layers - strlen(layers), "%s%.10g", l ? "," : "",
+                 s->layer_hz[l]);
+    strcat(layers, "]");
     json_out j;
     json_begin(&j, mf->mem);
     json_int(&j, "epoch", s->epoch);
@@ -105,6 +111,7 @@ static int metrics_add(metrics_file *mf, const snn_epoch_stats *s, snn_error *er
     json_num(&j, "hidden_hz", s->hidden_hz);
     json_num(&j, "exc_hz", s->exc_hz);
     json_num(&j, "inh_hz", s->inh_hz);
+    json_raw(&j, "layer_hz", layers);
     json_num(&j, "seconds", s->seconds);
     json_num(&j, "samples_per_s", s->samples_per_s);
     json_end(&j);
@@ -378,7 +385,7 @@ int cmd_train(int argc, char **argv)
             goto fail;
         int saved = snn_model_save(out_path, &m, blob, blob_len, &err);
         free(blob);
-        if (saved != 0 || metrics_add(&metrics, &s, &err) != 0)
+        if (saved != 0 || metrics_add(&metrics, &s, m.cfg.n_layers, &err) != 0)
             goto fail;
         peak = s.test_acc > peak ? s.test_acc : peak;
         sps_sum += s.samples_per_s;

@@ -524,6 +524,7 @@ int snn_trainer_epoch(snn_trainer *t, const spike_data *train, const spike_data 
     out->hidden_hz = ev.hidden_hz;
     out->exc_hz = ev.exc_hz;
     out->inh_hz = ev.inh_hz;
+    memcpy(out->layer_hz, ev.layer_hz, sizeof out->layer_hz);
     out->seconds = seconds + ev.seconds;
     out->samples_per_s = n_seen / seconds;
     return 0;

@@ -72,6 +72,7 @@ typedef struct {
     int epoch;           /* 1-based */
     double loss, train_acc, test_acc;
     double hidden_hz, exc_hz, inh_hz;
+    double layer_hz[SNN_MAX_LAYERS]; /* per hidden layer (0 past n_layers) */
     double seconds, samples_per_s;
 } snn_epoch_stats;
 
