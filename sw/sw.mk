@@ -12,10 +12,12 @@ $(SW_LIB): $(SW_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 
 # The demo: train the paper's default network for a few epochs.
 .PHONY: demo-train bench-train
-demo-train: $(SNN) ## Train the paper's default network for 5 epochs and evaluate it
+demo-train: $(SNN) ## Train the paper's network for 5 epochs, and a small two-layer recurrent E/I network
 	@mkdir -p $(DEMO_DIR)
 	$(SNN) train --epochs 5 --out $(DEMO_DIR)/model.snn
 	$(SNN) eval --model $(DEMO_DIR)/model.snn
+	$(SNN) train --preset deep --arch 64-32 --limit 20000 --epochs 2 --out $(DEMO_DIR)/deep.snn
+	$(SNN) eval --model $(DEMO_DIR)/deep.snn
 
 # The dense PyTorch formulation of the paper's network, timed side by side when Debian's
 # python3-torch is installed (with libopenblas0 for its products); else the last figures.
