@@ -24,7 +24,7 @@ demo-train: $(SNN) ## Train the paper's network for 5 epochs, and a small two-la
 TORCH_PYTHON := /usr/bin/python3
 TORCH_LAST := authors' formulation 31 samples/s, tuned 566 samples/s (2 threads, 2026-11-30, busy machine)
 
-bench-train: $(SNN) ## Training and inference samples/s of the paper's network (2 cores), vs PyTorch
+bench-train: $(SNN) ## Training samples/s of the paper's network vs PyTorch, and of the deep recurrent one (2 cores)
 	@$(SNN) bench-train --threads 2 --json | tee $(BUILD)/bench-train.out | grep -v '^{'
 	@ours=$$(tail -n 1 $(BUILD)/bench-train.out | grep -o '"train_samples_per_s":[0-9.e+]*' | cut -d: -f2); \
 	if $(TORCH_PYTHON) -c 'import torch' 2>/dev/null; then \
@@ -35,3 +35,5 @@ bench-train: $(SNN) ## Training and inference samples/s of the paper's network (
 	    awk -v o=$$ours -v t=$$t -v f=$$f 'BEGIN {printf "pytorch (%s formulation, dense, 2 threads): %.0f samples/s; ours %.1fx faster\n", f, t, o / t}'; \
 	  done; \
 	else echo "pytorch: python3-torch not installed; last measured: $(TORCH_LAST)"; fi
+	@echo "the reference deep network (goal: 3,000 samples/s on 2 cores):"
+	@$(SNN) bench-train --threads 2 --arch 128-64 --recurrent | grep -v '^machine'
