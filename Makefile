@@ -133,6 +133,7 @@ demo-summary: ## List what `make demo` made: path, size, one line on each
 	@show() { [ -e "$$1" ] && printf '  %-44s %6s  %s\n' "$$1" "$$(du -sh "$$1" | cut -f1)" "$$2"; true; }; \
 	show $(DEMO_DIR)/model.snn "float model, 5 epochs (snn eval --model FILE)"; \
 	show $(DEMO_DIR)/model.snn.metrics.jsonl "per-epoch loss, accuracies, rates (docs/training.md)"; \
+	show $(DEMO_DIR)/deep.snn "784-64r-32r-10 recurrent E/I network, 2 epochs on 20,000 samples"; \
 	show $(DEMO_DIR)/model8.snnq "8-bit integer model (snn eval --fixed --model FILE)"; \
 	show $(DEMO_DIR)/sweep-bits "accuracy vs weight bits: sweep-bits.txt, .csv, .png"; \
 	show $(DEMO_DIR)/cosim-mismatch.fst "RTL vs integer model disagreed: trace of the first mismatch"; \

@@ -1,8 +1,6 @@
 /* cli_data.c - see cli_data.h. */
 #include "cli_data.h"
 
-#include <stdio.h>
-
 #include "../sw/fixed/qnet_io.h"
 
 int cli_load_split(const char *dir, const char *split, int limit, int n_in, int n_out, int steps,
@@ -10,10 +8,22 @@ int cli_load_split(const char *dir, const char *split, int limit, int n_in, int 
 {
     if (encoded_set_load(dir, split, limit, steps, out, err) != 0)
         return -1;
-    char what[1100];
-    snprintf(what, sizeof what, "%s (%s images and labels)", dir, split);
-    if (spike_data_check_shape(&out->spikes, n_in, n_out, what, err) != 0) {
+    if (encoded_set_check(out, n_in, n_out, err) != 0) {
         encoded_set_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_load_pair(const char *dir, int limit, int test_limit, int n_in, int n_out, int steps,
+                  encoded_set *train, encoded_set *test, snn_error *err)
+{
+    if (encoded_pair_load(dir, limit, test_limit, steps, train, test, err) != 0)
+        return -1;
+    if (n_in && (encoded_set_check(train, n_in, n_out, err) != 0 ||
+                 encoded_set_check(test, n_in, n_out, err) != 0)) {
+        encoded_set_free(train);
+        encoded_set_free(test);
         return -1;
     }
     return 0;

@@ -84,13 +84,27 @@ int cmd_bench_train(int argc, char **argv)
     snn_ei_format(&cfg, ei, sizeof ei);
     printf("network: %s, %s, %d steps, batch %d, s1 %g, %.0f input spikes/sample\n", arch, ei,
            cfg.steps, o.batch, s1, events / train.spikes.n);
-    printf("train: %.0f samples/s (%d batches)\n", s.samples_per_s, batches);
+    /* Work per training sample: the backward's dense products dS = W d + rec dcur (a
+     * multiply and an add per weight per step), and the event-driven row sums of the
+     * forward pass and of the weight gradients (an add per weight of a spiking row). */
+    double dense = 0, rows = events / train.spikes.n * cfg.layer[0].size;
+    for (int l = 0; l < cfg.n_layers; l++) {
+        double fan = snn_ff_cols(&cfg, l + 1) + (cfg.layer[l].recurrent ? cfg.layer[l].size : 0);
+        dense += 2.0 * cfg.steps * cfg.layer[l].size * fan;
+        rows += s.layer_hz[l] * 1e-3 * cfg.steps * cfg.layer[l].size * fan;
+    }
+    double flops = dense + 2 * rows;
+    printf("train: %.0f samples/s (%d batches); %.2f MFLOP/sample (%.2f in the backward's dense "
+           "products) -> %.2f GFLOP/s\n",
+           s.samples_per_s, batches, flops * 1e-6, dense * 1e-6, flops * s.samples_per_s * 1e-9);
     printf("inference: %.0f samples/s (%d test images)\n", ev.n / ev.seconds, ev.n);
     if (as_json) {
         json_out j;
         json_begin(&j, stdout);
         json_num(&j, "train_samples_per_s", s.samples_per_s);
         json_num(&j, "inference_samples_per_s", ev.n / ev.seconds);
+        json_num(&j, "train_mflop_per_sample", flops * 1e-6);
+        json_num(&j, "train_gflop_per_s", flops * s.samples_per_s * 1e-9);
         json_int(&j, "threads", nt);
         json_end(&j);
     }

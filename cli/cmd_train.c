@@ -158,37 +158,6 @@ static int check_resume_options(const char *resume, const arg_spec *specs, int n
     return 0;
 }
 
-/* Both splits of dir at `steps` steps; *n_in, *n_out receive the data's shape (the
- * training split's inputs, the most classes of the two splits). */
-static int load_splits(const char *dir, int limit, int test_limit, int steps, int *n_in,
-                       int *n_out, encoded_set *train, encoded_set *test, snn_error *err)
-{
-    if (encoded_set_load(dir, "train", limit, steps, train, err) != 0)
-        return -1;
-    if (encoded_set_load(dir, "t10k", test_limit, steps, test, err) != 0) {
-        encoded_set_free(train);
-        return -1;
-    }
-    *n_in = train->spikes.n_inputs;
-    *n_out = train->spikes.n_classes > test->spikes.n_classes ? train->spikes.n_classes
-                                                               : test->spikes.n_classes;
-    return 0;
-}
-
-/* Refuses data the network cannot take (another input count, a label beyond its
- * readout), naming the split. */
-static int check_splits(const char *dir, const snn_config *c, const encoded_set *train,
-                        const encoded_set *test, snn_error *err)
-{
-    char what[2][1100];
-    snprintf(what[0], sizeof what[0], "%s (train images and labels)", dir);
-    snprintf(what[1], sizeof what[1], "%s (t10k images and labels)", dir);
-    if (spike_data_check_shape(&train->spikes, c->n_in, c->n_out, what[0], err) != 0 ||
-        spike_data_check_shape(&test->spikes, c->n_in, c->n_out, what[1], err) != 0)
-        return -1;
-    return 0;
-}
-
 /* A fresh model of cfg with the initial weights of s1 and the run's seed. */
 static int fresh_model(const snn_config *cfg, double s1, unsigned long long seed, snn_model *m,
                        snn_error *err)
@@ -263,7 +232,10 @@ int cmd_train(int argc, char **argv)
          "threads (0 = all cores); results do not depend on it"},
         {"--limit", ARG_INT, &o.limit, 0, 1 << 30, "train on the first N samples (0 = all)"},
         {"--test-limit", ARG_INT, &test_limit, 0, 1 << 30, "test on the first N samples (0 = all)"},
-        {"--data", ARG_STRING, &data_dir, 0, -1, "directory of the IDX files (Fashion-MNIST)"},
+        {"--data", ARG_STRING, &data_dir, 0, -1,
+         "the data: a directory of IDX files (train-/t10k-images-idx3-ubyte[.gz] and labels; "
+         "Fashion-MNIST by default) or of spike events (train.npz, test.npz: docs/data.md); a "
+         "fresh network takes its input count and classes from it"},
         {"--out", ARG_STRING, &out_path, 0, -1,
          "model file to write after every epoch, and <out>.metrics.jsonl (default: model.snn; with "
          "--resume: the resumed file, rewritten in place)"},
@@ -323,28 +295,32 @@ int cmd_train(int argc, char **argv)
     void *state = NULL;
     size_t state_len = 0;
     encoded_set train = {0}, test = {0};
-    int n_in, n_out;
+    int n_in = 0, n_out = 0; /* what the data must fit; 0: a fresh network takes the data's */
     if (resume) {
         if (resume_model(resume, &m, &o, &state, &state_len, &err) != 0) {
             fprintf(stderr, "snn train: %s\n", err.msg);
             return 1;
         }
         cfg = m.cfg;
+        n_in = cfg.n_in;
+        n_out = cfg.n_out;
     }
-    if (load_splits(data_dir, o.limit, test_limit, cfg.steps, &n_in, &n_out, &train, &test,
-                    &err) != 0) {
+    if (cli_load_pair(data_dir, o.limit, test_limit, n_in, n_out, cfg.steps, &train, &test,
+                      &err) != 0) {
         fprintf(stderr, "snn train: %s\n", err.msg);
         free(state);
         snn_model_free(&m);
         return 1;
     }
-    if (!resume && cli_net_config(&net, n_in, n_out, &cfg, &err) != 0) {
+    if (!resume && cli_net_config(&net, train.spikes.n_inputs, train.spikes.n_classes, &cfg,
+                                  &err) != 0) {
         fprintf(stderr, "snn train: %s\n", err.msg);
         encoded_set_free(&train);
         encoded_set_free(&test);
         return 2;
     }
-    if (check_splits(data_dir, &cfg, &train, &test, &err) != 0 ||
+    if (encoded_set_check(&train, cfg.n_in, cfg.n_out, &err) != 0 ||
+        encoded_set_check(&test, cfg.n_in, cfg.n_out, &err) != 0 ||
         (!resume && fresh_model(&cfg, s1, o.seed, &m, &err) != 0)) {
         fprintf(stderr, "snn train: %s\n", err.msg);
         free(state);

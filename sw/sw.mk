@@ -12,10 +12,28 @@ $(SW_LIB): $(SW_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 
 # The demo: train the paper's default network for a few epochs.
 .PHONY: demo-train bench-train
-demo-train: $(SNN) ## Train the paper's default network for 5 epochs and evaluate it
+demo-train: $(SNN) ## Train the paper's network for 5 epochs, and a small two-layer recurrent E/I network
 	@mkdir -p $(DEMO_DIR)
 	$(SNN) train --epochs 5 --out $(DEMO_DIR)/model.snn
 	$(SNN) eval --model $(DEMO_DIR)/model.snn
+	$(SNN) train --preset deep --arch 64-32 --limit 20000 --epochs 2 --out $(DEMO_DIR)/deep.snn
+	$(SNN) eval --model $(DEMO_DIR)/deep.snn
 
-bench-train: $(SNN) ## Training and inference samples/s of the paper's network (2 cores)
-	$(SNN) bench-train
+# The dense PyTorch formulation of the paper's network, timed side by side when Debian's
+# python3-torch is installed (with libopenblas0 for its products); else the last figures.
+TORCH_PYTHON := /usr/bin/python3
+TORCH_LAST := authors' formulation 31 samples/s, tuned 566 samples/s (2 threads, 2026-11-30, busy machine)
+
+bench-train: $(SNN) ## Training samples/s of the paper's network vs PyTorch, and of the deep recurrent one (2 cores)
+	@$(SNN) bench-train --threads 2 --json | tee $(BUILD)/bench-train.out | grep -v '^{'
+	@ours=$$(tail -n 1 $(BUILD)/bench-train.out | grep -o '"train_samples_per_s":[0-9.e+]*' | cut -d: -f2); \
+	if $(TORCH_PYTHON) -c 'import torch' 2>/dev/null; then \
+	  for f in authors tuned; do \
+	    b=$$([ $$f = authors ] && echo 2 || echo 10); \
+	    t=$$($(TORCH_PYTHON) sw/train/torch_baseline.py --formulation $$f --batches $$b --threads 2 | \
+	      grep -o '"train_samples_per_s": [0-9.e+]*' | cut -d' ' -f2) || exit 1; \
+	    awk -v o=$$ours -v t=$$t -v f=$$f 'BEGIN {printf "pytorch (%s formulation, dense, 2 threads): %.0f samples/s; ours %.1fx faster\n", f, t, o / t}'; \
+	  done; \
+	else echo "pytorch: python3-torch not installed; last measured: $(TORCH_LAST)"; fi
+	@echo "the reference deep network (goal: 3,000 samples/s on 2 cores):"
+	@$(SNN) bench-train --threads 2 --arch 128-64 --recurrent | grep -v '^machine'

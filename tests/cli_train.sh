@@ -120,7 +120,7 @@ check "... and writes nothing" test ! -e "$work/deep.snnq"
 check "--preset deep trains 784-128-64-10, both layers recurrent, 80:20" \
   grep -q "^training: 784-128r-64r-10, E:I 102:26,51:13, .* adam lr 0.002" "$work/preset.out"
 small_net=(--limit 256 --test-limit 100 --epochs 1 --out "$work/bad.snn")
-fails_with "a full --arch must match the data" "train images and labels): the data has 784 inputs.*the network 500" \
+fails_with "a full --arch must match the data" "train-images-idx3-ubyte.gz: the data has 784 inputs.*the network 500" \
   "$snn" train --arch 500-200-10 "${small_net[@]}"
 fails_with "--arch refuses more than 4 hidden layers" "5 hidden layers, at most 4" \
   "$snn" train --arch 8-8-8-8-8 "${small_net[@]}"

@@ -1,4 +1,6 @@
-/* test_data.c - the latency code and the IDX reader, including bad files. */
+/* test_data.c - the latency code and the IDX reader, including bad files; IDX
+ * sets of any image shape and class count, a training and test set as one data
+ * set, and labels beyond a readout refused naming the file. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -6,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -251,6 +254,117 @@ static void test_too_long_data_path_refused(void **state)
     assert_non_null(strstr(err.msg, "path too long"));
 }
 
+/* An IDX split of n images of rows x cols (pixel values i * 37) with the given
+ * labels, in the scratch directory's subdirectory "shape". */
+static const char *write_shape(const char *split, int n, int rows, int cols,
+                               const uint8_t *labels)
+{
+    static char dir[300];
+    snprintf(dir, sizeof dir, "%s/shape", scratch_dir);
+    mkdir(dir, 0777);
+    size_t px = (size_t)n * rows * cols;
+    uint8_t *img = malloc(16 + px), lab[8 + 256];
+    const uint8_t ih[16] = {0, 0, 8, 3, 0, 0, 0, (uint8_t)n, 0, 0, (uint8_t)(rows >> 8),
+                            (uint8_t)rows, 0, 0, (uint8_t)(cols >> 8), (uint8_t)cols};
+    const uint8_t lh[8] = {0, 0, 8, 1, 0, 0, 0, (uint8_t)n};
+    memcpy(img, ih, 16);
+    for (size_t i = 0; i < px; i++)
+        img[16 + i] = (uint8_t)(37 * i);
+    memcpy(lab, lh, 8);
+    memcpy(lab + 8, labels, (size_t)n);
+    char iname[64], lname[64];
+    snprintf(iname, sizeof iname, "shape/%s-images-idx3-ubyte", split);
+    snprintf(lname, sizeof lname, "shape/%s-labels-idx1-ubyte", split);
+    write_file(iname, img, 16 + px, 0);
+    write_file(lname, lab, 8 + (size_t)n, 0);
+    free(img);
+    return dir;
+}
+
+/* Any image shape, any class count: 3x5 images, labels up to 25 (26 classes),
+ * counted over the whole label file whatever the limit. */
+static void test_idx_any_shape_and_class_count(void **state)
+{
+    (void)state;
+    const uint8_t labels[4] = {25, 0, 7, 3};
+    const char *dir = write_shape("train", 4, 3, 5, labels);
+    encoded_set e;
+    snn_error err = {{0}};
+    assert_int_equal(encoded_set_load(dir, "train", 2, 100, &e, &err), 0);
+    assert_int_equal(e.images.rows, 3);
+    assert_int_equal(e.images.cols, 5);
+    assert_int_equal(e.spikes.n_inputs, 15);
+    assert_int_equal(e.spikes.n, 2);
+    assert_int_equal(e.spikes.n_classes, 26);
+    assert_non_null(strstr(e.labels_file, "train-labels-idx1-ubyte"));
+    /* A 10-class readout refuses label 25, naming the label file and the label. */
+    assert_int_equal(encoded_set_check(&e, 15, 10, &err), -1);
+    assert_non_null(strstr(err.msg, "train-labels-idx1-ubyte: sample 0 has label 25"));
+    assert_int_equal(encoded_set_check(&e, 15, 26, &err), 0);
+    /* Another input count names the images file. */
+    assert_int_equal(encoded_set_check(&e, 784, 26, &err), -1);
+    assert_non_null(strstr(err.msg, "train-images-idx3-ubyte: the data has 15 inputs"));
+    encoded_set_free(&e);
+}
+
+/* A training and a test set: one class count (the larger), one image shape. */
+static void test_idx_pair_is_one_data_set(void **state)
+{
+    (void)state;
+    const uint8_t train_labels[3] = {1, 0, 3}, test_labels[2] = {5, 2};
+    const char *dir = write_shape("train", 3, 4, 6, train_labels);
+    write_shape("t10k", 2, 4, 6, test_labels);
+    encoded_set tr, te;
+    snn_error err = {{0}};
+    assert_int_equal(encoded_pair_load(dir, 0, 0, 100, &tr, &te, &err), 0);
+    assert_int_equal(tr.spikes.n_classes, 6);
+    assert_int_equal(te.spikes.n_classes, 6);
+    assert_int_equal(tr.spikes.n_inputs, 24);
+    encoded_set_free(&tr);
+    encoded_set_free(&te);
+    /* 4x6 against 6x4: the same pixel count, another image. */
+    write_shape("t10k", 2, 6, 4, test_labels);
+    assert_int_equal(encoded_pair_load(dir, 0, 0, 100, &tr, &te, &err), -1);
+    if (!strstr(err.msg, "train-images-idx3-ubyte holds 4x6 images") ||
+        !strstr(err.msg, "t10k-images-idx3-ubyte 6x4")) {
+        print_error("message '%s' lacks both files and shapes\n", err.msg);
+        fail();
+    }
+    assert_null(tr.spikes.events); /* nothing left to free */
+    assert_null(te.spikes.events);
+    /* One file is one split: training needs a directory. */
+    char one[400];
+    snprintf(one, sizeof one, "%s/t10k-images-idx3-ubyte", dir);
+    assert_int_equal(encoded_pair_load(one, 0, 0, 100, &tr, &te, &err), -1);
+    assert_non_null(strstr(err.msg, "one file holds one split"));
+}
+
+/* Images of more pixels than an event can address (65535) are refused naming the file. */
+static void test_idx_too_many_pixels_names_the_file(void **state)
+{
+    (void)state;
+    const uint8_t labels[1] = {0};
+    const char *dir = write_shape("train", 1, 2, 32768, labels);
+    encoded_set e;
+    snn_error err = {{0}};
+    assert_int_equal(encoded_set_load(dir, "train", 0, 100, &e, &err), -1);
+    assert_non_null(strstr(err.msg, "shape/train-images-idx3-ubyte: 65536 inputs: more than the "
+                                    "65535 an event can address"));
+}
+
+/* A directory with neither IDX files nor events names what it looked for. */
+static void test_missing_data_names_both_kinds(void **state)
+{
+    (void)state;
+    char dir[300];
+    snprintf(dir, sizeof dir, "%s/nothing", scratch_dir);
+    encoded_set e;
+    snn_error err = {{0}};
+    assert_int_equal(encoded_set_load(dir, "t10k", 0, 100, &e, &err), -1);
+    assert_non_null(strstr(err.msg, "nothing/t10k-images-idx3-ubyte[.gz]: not found"));
+    assert_non_null(strstr(err.msg, "nothing/test.npz (events)"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +377,10 @@ int main(void)
         cmocka_unit_test(test_idx_gzip_trailer_required_and_checked),
         cmocka_unit_test(test_idx_trailing_data_refused),
         cmocka_unit_test(test_too_long_data_path_refused),
+        cmocka_unit_test(test_idx_any_shape_and_class_count),
+        cmocka_unit_test(test_idx_pair_is_one_data_set),
+        cmocka_unit_test(test_idx_too_many_pixels_names_the_file),
+        cmocka_unit_test(test_missing_data_names_both_kinds),
     };
     return cmocka_run_group_tests_name("data", tests, scratch_dir_setup, scratch_dir_teardown);
 }

@@ -331,6 +331,24 @@ static void test_rejects_damaged_heap(void **state)
         addr[i] = (uint8_t)((uint64_t)(heap + 2) >> (8 * i));
     patch(path, heap + 8 + 16, addr, sizeof addr); /* after signature, version, 2 lengths */
     expect_error("over its own header");
+
+    /* The root group's symbol table message (version 1 object header: type 0x0011,
+     * 16 bytes) naming its local heap, or its B-tree, at the undefined address
+     * (libhdf5: SIGSEGV, a memcpy from NULL in H5F__accum_read, from H5HL_protect
+     * or H5B_find in H5G__stab_lookup). */
+    const uint8_t undefined[8] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    write_file(path, &f);
+    long stab = find_sig(path, "\x11\0\x10\0");
+    patch(path, stab + 8 + 8, undefined, sizeof undefined);
+    expect_error("the heap lies past the end of the file");
+    write_file(path, &f);
+    patch(path, stab + 8, undefined, sizeof undefined);
+    expect_error("the B-tree lies past the end of the file");
+    /* A group B-tree node's first child (after signature, type, level, entry
+     * count, two siblings and the first key). */
+    write_file(path, &f);
+    patch(path, find_sig(path, "TREE") + 8 + 16 + 8, undefined, sizeof undefined);
+    expect_error("names child 0 at 18446744073709551615");
 }
 
 /* Every file a fuzzer crashed libhdf5 with is refused (the corpus is read from
@@ -341,7 +359,8 @@ static void test_rejects_fuzz_crashes(void **state)
     static const char *const crashes[] = {"crash-heap-object-size.h5",
                                           "crash-compact-labels-no-bytes.h5",
                                           "crash-base-address.h5",
-                                          "crash-local-heap-overlap.h5"};
+                                          "crash-local-heap-overlap.h5",
+                                          "crash-stab-heap-undefined.h5"};
     for (size_t i = 0; i < sizeof crashes / sizeof crashes[0]; i++) {
         char p[256];
         snprintf(p, sizeof p, "tests/fuzz/corpus/shd/%s", crashes[i]);

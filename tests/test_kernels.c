@@ -262,6 +262,7 @@ static void test_forward_and_gradients_match_reference(void **state)
         float rel = c->n_layers == 1 ? 1e-5f : 2e-5f;
         assert_int_equal(snn_model_alloc(&g, c, NULL), 0);
         assert_int_equal(snn_model_alloc(&rg, c, NULL), 0);
+        snn_backward_prepare(&m, &ws);
         for (int i = 0; i < 2; i++) {
             memset(snn_model_weights(&g), 0, sizeof(float) * snn_model_weight_count(c));
             snn_backward(&m, &data, 0, label, scales[i], &ws, &g);

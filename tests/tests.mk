@@ -8,7 +8,11 @@ TEST_CMDS += $(TEST_C_BINS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SW_LIB)
 	@mkdir -p $(@D)
-	$(CC) -fopenmp -o $@ $< $(SW_LIB) -lcmocka $(LDLIBS)
+	$(CC) -fopenmp -o $@ $(filter %.o,$^) $(SW_LIB) -lcmocka $(LDLIBS)
+
+# A test's extra objects are further prerequisites of its program.
+# test_bptt_ref: the event-driven kernels against the dense BPTT reference (tests/dense_bptt.c).
+$(BUILD)/tests/test_bptt_ref: $(BUILD)/obj/tests/dense_bptt.o
 
 -include $(wildcard $(BUILD)/obj/tests/*.d)
 

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "idx.h"
 
 /* Puts "<dir>/<split>-<kind>.gz", or the same without ".gz", whichever is
@@ -34,6 +36,13 @@ int dataset_load_idx(const char *dir, const char *split, int limit, dataset *out
     if (find_idx(dir, split, "images-idx3-ubyte", ipath, sizeof ipath, err) ||
         find_idx(dir, split, "labels-idx1-ubyte", lpath, sizeof lpath, err))
         return -1;
+    return dataset_read_idx(ipath, lpath, limit, out, err);
+}
+
+int dataset_read_idx(const char *ipath, const char *lpath, int limit, dataset *out,
+                     snn_error *err)
+{
+    memset(out, 0, sizeof *out);
     idx_array im, lb;
     if (idx_read(ipath, (size_t)1 << 32, &im, err) != 0)
         return -1;
@@ -64,6 +73,8 @@ int dataset_load_idx(const char *dir, const char *split, int limit, dataset *out
     if (limit > 0 && limit < n)
         n = limit;
     out->n = n;
+    out->rows = (int)im.dims[1];
+    out->cols = (int)im.dims[2];
     out->n_pixels = (int)((size_t)im.dims[1] * im.dims[2]);
     out->n_classes = n_classes;
     out->pixels = im.data;
@@ -192,17 +203,27 @@ int spike_data_from_events(int n, int n_inputs, int steps, int n_classes, uint8_
     return 0;
 }
 
-int spike_data_check_shape(const spike_data *s, int n_inputs, int n_classes, const char *what,
-                           snn_error *err)
+static int check_inputs(const spike_data *s, int n_inputs, const char *what, snn_error *err)
 {
     if (s->n_inputs != n_inputs)
         return snn_fail(err, "%s: the data has %d inputs per sample, the network %d", what,
                         s->n_inputs, n_inputs);
+    return 0;
+}
+
+static int check_labels(const spike_data *s, int n_classes, const char *what, snn_error *err)
+{
     for (int i = 0; i < s->n; i++)
         if (s->labels[i] >= n_classes)
             return snn_fail(err, "%s: sample %d has label %d, the network has %d classes (0..%d)",
                             what, i, s->labels[i], n_classes, n_classes - 1);
     return 0;
+}
+
+int spike_data_check_shape(const spike_data *s, int n_inputs, int n_classes, const char *what,
+                           snn_error *err)
+{
+    return check_inputs(s, n_inputs, what, err) || check_labels(s, n_classes, what, err) ? -1 : 0;
 }
 
 int event_list_push(event_list *l, uint32_t sample, uint16_t step, uint16_t input)
@@ -246,17 +267,93 @@ void spike_data_free(spike_data *s)
     memset(s, 0, sizeof *s);
 }
 
-int encoded_set_load(const char *dir, const char *split, int limit, int steps, encoded_set *out,
+/* Loads one IDX split (its files found) and latency-codes it. */
+static int load_idx_split(const char *ipath, const char *lpath, int limit, int steps,
+                          encoded_set *out, snn_error *err)
+{
+    snprintf(out->inputs_file, sizeof out->inputs_file, "%s", ipath);
+    snprintf(out->labels_file, sizeof out->labels_file, "%s", lpath);
+    if (dataset_read_idx(ipath, lpath, limit, &out->images, err) != 0)
+        return -1;
+    if (encode_latency(&out->images, steps, &out->spikes, err) != 0) {
+        char inner[sizeof err->msg];
+        snprintf(inner, sizeof inner, "%s", err ? err->msg : "");
+        dataset_free(&out->images);
+        return snn_fail(err, "%s: %s", ipath, inner);
+    }
+    return 0;
+}
+
+int encoded_set_load(const char *path, const char *split, int limit, int steps, encoded_set *out,
                      snn_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (dataset_load_idx(dir, split, limit, &out->images, err) != 0)
+    struct stat st;
+    char ipath[1024], lpath[1024], npz[1024];
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        snprintf(npz, sizeof npz, "%s", path);
+    } else {
+        int n = snprintf(npz, sizeof npz, "%s/%s.npz", path,
+                         strcmp(split, "train") ? "test" : "train");
+        if (n < 0 || (size_t)n >= sizeof npz)
+            return snn_fail(err, "data path too long (limit %zu bytes): %s",
+                            sizeof npz - sizeof "/train.npz", path);
+        snn_error idx_err;
+        if (find_idx(path, split, "images-idx3-ubyte", ipath, sizeof ipath, &idx_err) == 0) {
+            if (find_idx(path, split, "labels-idx1-ubyte", lpath, sizeof lpath, err) != 0)
+                return -1;
+            return load_idx_split(ipath, lpath, limit, steps, out, err);
+        }
+        if (access(npz, R_OK) != 0)
+            return snn_fail(err, "%s (IDX images), nor %s (events)", idx_err.msg, npz);
+    }
+    snprintf(out->inputs_file, sizeof out->inputs_file, "%s", npz);
+    snprintf(out->labels_file, sizeof out->labels_file, "%s", npz);
+    return events_load_npz(npz, limit, steps, &out->spikes, err);
+}
+
+int encoded_pair_load(const char *path, int train_limit, int test_limit, int steps,
+                      encoded_set *train, encoded_set *test, snn_error *err)
+{
+    memset(test, 0, sizeof *test);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        memset(train, 0, sizeof *train);
+        return snn_fail(err, "%s: one file holds one split; training and testing take a "
+                        "directory with both (train.npz and test.npz, or IDX files)", path);
+    }
+    if (encoded_set_load(path, "train", train_limit, steps, train, err) != 0)
         return -1;
-    if (encode_latency(&out->images, steps, &out->spikes, err) != 0) {
-        dataset_free(&out->images);
+    if (encoded_set_load(path, "t10k", test_limit, steps, test, err) != 0) {
+        encoded_set_free(train);
         return -1;
     }
+    const dataset *a = &train->images, *b = &test->images;
+    spike_data *s = &train->spikes, *t = &test->spikes;
+    int images = a->rows && b->rows; /* both IDX: the shapes must agree, not only their sizes */
+    if ((images && (a->rows != b->rows || a->cols != b->cols)) || s->n_inputs != t->n_inputs) {
+        if (images)
+            snn_fail(err, "%s holds %dx%d images, %s %dx%d: the training and test sets must "
+                     "have one image shape", train->inputs_file, a->rows, a->cols,
+                     test->inputs_file, b->rows, b->cols);
+        else
+            snn_fail(err, "%s has %d inputs per sample, %s %d: the training and test sets must "
+                     "have one input count", train->inputs_file, s->n_inputs, test->inputs_file,
+                     t->n_inputs);
+        encoded_set_free(train);
+        encoded_set_free(test);
+        return -1;
+    }
+    s->n_classes = t->n_classes = s->n_classes > t->n_classes ? s->n_classes : t->n_classes;
     return 0;
+}
+
+int encoded_set_check(const encoded_set *e, int n_inputs, int n_classes, snn_error *err)
+{
+    return check_inputs(&e->spikes, n_inputs, e->inputs_file, err) ||
+                   check_labels(&e->spikes, n_classes, e->labels_file, err)
+               ? -1
+               : 0;
 }
 
 void encoded_set_free(encoded_set *e)

@@ -1,9 +1,12 @@
-/* dataset.h - labelled image sets and their spike-event encoding.
+/* dataset.h - labelled data sets and their spike events.
  *
- * A dataset is images as bytes plus labels. The network never sees pixels:
- * encode_latency() turns them into spike events (input index, time step),
- * stored per sample and per step, which is what every kernel, the integer
- * model and the hardware consume.
+ * A dataset is images as bytes plus labels (IDX files of any image size and
+ * class count). The network never sees pixels: encode_latency() turns them
+ * into spike events (input index, time step), stored per sample and per step,
+ * which is what every kernel, the integer model and the hardware consume.
+ * Event data sets (events.h, and the SHD loader) arrive as events directly.
+ * A data set reports its number of classes (spike_data.n_classes: the largest
+ * label + 1, or the count the file declares): the readout size that fits it.
  */
 #ifndef SNN_DATASET_H
 #define SNN_DATASET_H
@@ -17,8 +20,9 @@
 
 typedef struct {
     int n;          /* samples */
-    int n_pixels;   /* values per sample */
-    int n_classes;
+    int rows, cols; /* image shape */
+    int n_pixels;   /* values per sample: rows * cols */
+    int n_classes;  /* largest label in the whole label file + 1 */
     uint8_t *pixels; /* [n, n_pixels] */
     uint8_t *labels; /* [n] */
 } dataset;
@@ -26,6 +30,9 @@ typedef struct {
 /* Loads "<dir>/<split>-images-idx3-ubyte[.gz]" and the matching labels,
  * split being "train" or "t10k". limit > 0 keeps only the first `limit`. */
 int dataset_load_idx(const char *dir, const char *split, int limit, dataset *out, snn_error *err);
+/* The same from the two files' paths. */
+int dataset_read_idx(const char *images_path, const char *labels_path, int limit, dataset *out,
+                     snn_error *err);
 void dataset_free(dataset *d);
 
 /* Spike events of many samples. Events of sample s at step t are
@@ -36,7 +43,7 @@ typedef struct {
     uint32_t *step_start; /* [n*(steps+1)] absolute offsets into events */
     uint16_t *events;     /* input index of each event */
     uint8_t *labels;      /* [n], borrowed from the dataset or owned (see owns_labels) */
-    int n_classes;
+    int n_classes;        /* the data set's classes: every label is below it */
     int owns_labels;
 } spike_data;
 
@@ -73,15 +80,29 @@ void event_list_free(event_list *l);
 int spike_data_check_shape(const spike_data *s, int n_inputs, int n_classes, const char *what,
                            snn_error *err);
 
-/* A loaded IDX split together with its latency encoding (spikes borrow the labels). */
+/* One split of a data set as a network takes it: its spike events and, for IDX
+ * data, the images they encode (the spikes borrow their labels). */
 typedef struct {
-    dataset images;
+    dataset images;         /* IDX data; empty (n = 0) for events */
     spike_data spikes;
+    char inputs_file[1024]; /* where the inputs came from: the images or the events file */
+    char labels_file[1024]; /* and the labels */
 } encoded_set;
 
-/* dataset_load_idx + encode_latency in one call. */
-int encoded_set_load(const char *dir, const char *split, int limit, int steps, encoded_set *out,
+/* Loads `split` ("train" or "t10k": the test split) of the data at `path`, encoded
+ * at `steps` steps: IDX files "<path>/<split>-images-idx3-ubyte[.gz]" (and
+ * labels), latency-coded; else an events file "<path>/train.npz" or
+ * "<path>/test.npz" (events.h); or, when path is a file, that events file
+ * itself, whichever the split. limit > 0 keeps the first `limit` samples. */
+int encoded_set_load(const char *path, const char *split, int limit, int steps, encoded_set *out,
                      snn_error *err);
+/* Both splits of the data at `path` (a directory) as one data set: refused,
+ * naming both files, unless their image shapes (or input counts) agree; both
+ * then report the larger of their class counts. */
+int encoded_pair_load(const char *path, int train_limit, int test_limit, int steps,
+                      encoded_set *train, encoded_set *test, snn_error *err);
+/* spike_data_check_shape naming the file at fault: the inputs' or the labels'. */
+int encoded_set_check(const encoded_set *e, int n_inputs, int n_classes, snn_error *err);
 void encoded_set_free(encoded_set *e);
 
 /* Number of events of sample s. */

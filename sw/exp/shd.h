@@ -22,7 +22,9 @@
 
 /* Loads the first `limit` samples (all when limit <= 0) of an SHD HDF5 file.
  * The file is checked before libhdf5 reads it (a damaged one can crash
- * libhdf5 1.10): superblock at the start with base address 0, local heaps,
+ * libhdf5 1.10): superblock at the start with base address 0, the group
+ * metadata a name lookup follows (local heaps, group B-tree nodes, symbol
+ * table messages: every address they name inside the file),
  * each dataset's type, rank, extent and layout (contiguous, as the release
  * files are; chunked data is refused), and every variable-length row against
  * its heap object. Errors name the file and the problem (missing dataset,

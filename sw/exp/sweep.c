@@ -446,6 +446,12 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
     job_data data;
     if (job_data_load(s, cfg.steps, &data, progress, ctx, err) != 0)
         return -1;
+    /* The sweep's network is fixed: refuse data it cannot take (a label past its readout). */
+    if (spike_data_check_shape(data.train, cfg.n_in, cfg.n_out, s->data_dir, err) != 0 ||
+        spike_data_check_shape(data.test, cfg.n_in, cfg.n_out, s->data_dir, err) != 0) {
+        job_data_free(&data);
+        return -1;
+    }
     snn_model m;
     if (snn_model_alloc(&m, &cfg, err) != 0) {
         job_data_free(&data);

@@ -175,6 +175,85 @@ static int check_heap(const h5guard *h, uint64_t at, const uint8_t *p, const cha
                     inside ? "over its own header" : "past the end of the file");
 }
 
+/* A group's symbol table message (its B-tree and local heap addresses, p): libhdf5
+ * 1.10 follows both without checking they are defined, and the undefined address
+ * (all ones) makes H5F__accum_read copy from NULL (via H5HL_protect or H5B_find in
+ * H5G__stab_lookup). Both must lie inside the file. */
+static int check_stab(const h5guard *h, const char *path, uint64_t at, const uint8_t *p,
+                      snn_error *err)
+{
+    const unsigned sa = h->sizeof_addr;
+    uint64_t btree = le_uint(p, sa), heap = le_uint(p + sa, sa);
+    if (btree < h->file_size && heap < h->file_size)
+        return 0;
+    return snn_fail(err, "%s: the group symbol table at %llu names its B-tree at %llu and its "
+                    "local heap at %llu: %s past the end of the file (damaged file)", path,
+                    (unsigned long long)at, (unsigned long long)btree, (unsigned long long)heap,
+                    btree < h->file_size ? "the heap lies" : "the B-tree lies");
+}
+
+/* Reads n bytes at `at` into a new buffer, or NULL (past the file, or no memory). */
+static uint8_t *read_new(const h5guard *h, uint64_t at, uint64_t n)
+{
+    uint8_t *b = at <= h->file_size && n <= h->file_size - at ? malloc(n ? n : 1) : NULL;
+    if (b && read_at(h, at, b, n) != 0) {
+        free(b);
+        b = NULL;
+    }
+    return b;
+}
+
+/* A group B-tree node (type 0): libhdf5 follows each child address as it does a
+ * symbol table's, so each must lie inside the file. */
+static int check_group_node(const h5guard *h, const char *path, uint64_t at, snn_error *err)
+{
+    const unsigned sa = h->sizeof_addr, ss = h->sizeof_size, head = 8 + 2 * sa;
+    uint8_t p[8];
+    if (read_at(h, at, p, 8) != 0 || p[4] != 0)
+        return 0; /* not a group node (chunk indices are not read) */
+    uint64_t entries = le_uint(p + 6, 2), n = head + ss + entries * (ss + sa);
+    uint8_t *b = read_new(h, at, n);
+    if (!b)
+        return snn_fail(err, "%s: the group B-tree node at %llu (%llu entries) runs past the end "
+                        "of the file (damaged file)", path, (unsigned long long)at,
+                        (unsigned long long)entries);
+    int rc = 0;
+    for (uint64_t i = 0; rc == 0 && i < entries; i++) {
+        uint64_t child = le_uint(b + head + ss + i * (ss + sa), sa);
+        if (child >= h->file_size)
+            rc = snn_fail(err, "%s: the group B-tree node at %llu names child %llu at %llu, past "
+                          "the end of the file (damaged file)", path, (unsigned long long)at,
+                          (unsigned long long)i, (unsigned long long)child);
+    }
+    free(b);
+    return rc;
+}
+
+/* A version 2 object header ("OHDR"): its first chunk's symbol table messages. */
+static int check_ohdr(const h5guard *h, const char *path, uint64_t at, snn_error *err)
+{
+    uint8_t p[40];
+    if (read_at(h, at, p, 6) != 0 || p[4] != 2)
+        return 0;
+    unsigned flags = p[5], off = 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0);
+    unsigned width = 1u << (flags & 3), mhead = flags & 0x04 ? 6 : 4;
+    if (read_at(h, at + off, p, width) != 0)
+        return 0; /* libhdf5 cannot read it either */
+    uint64_t size = le_uint(p, width);
+    uint8_t *b = read_new(h, at + off + width, size);
+    if (!b)
+        return 0;
+    int rc = 0;
+    for (uint64_t m = 0; rc == 0 && size >= mhead && m <= size - mhead;) {
+        uint64_t msize = le_uint(b + m + 1, 2);
+        if (b[m] == 0x11 && msize >= 2u * h->sizeof_addr && msize <= size - m - mhead)
+            rc = check_stab(h, path, at + off + width + m, b + m + mhead, err);
+        m += mhead + msize;
+    }
+    free(b);
+    return rc;
+}
+
 /* A version-1 B-tree node whose siblings and children lie inside the file:
  * libhdf5 1.10 reads a child at a wild address (an address near 2^64 wraps its
  * end-of-file check) and crashes in H5F__accum_read. Group nodes (type 0) have
@@ -231,14 +310,17 @@ static int snod_ok(const h5guard *h, uint64_t at)
     return ok;
 }
 
-/* Finds every local heap, version-1 B-tree node and symbol table node of the
- * file by its signature ("HEAP" version 0, "TREE", "SNOD") and checks it before
- * libhdf5 reads any; the chance of such a signature and a consistent structure
- * turning up in numeric data is nil, and a false alarm only refuses the file. */
+/* Finds the group metadata libhdf5 reads to look a name up, and the chunk index,
+ * and checks it before libhdf5 reads any: every local heap ("HEAP", version 0),
+ * version-1 B-tree node ("TREE"), symbol table node ("SNOD") and symbol table
+ * message (in a version 1 object header: type 0x0011, a size that is a multiple
+ * of 8, zero reserved bytes; in a version 2 one, "OHDR", its messages). They are
+ * found by their signatures and patterns; the chance of one plus a consistent
+ * structure in numeric data is nil, and a false alarm only refuses the file. */
 static int check_structures(const h5guard *h, const char *path, snn_error *err)
 {
     enum { CHUNK = 1 << 20, KEEP = 64 }; /* KEEP: a heap header straddling two chunks */
-    const unsigned hdr = 8 + 2 * h->sizeof_size + h->sizeof_addr;
+    const unsigned sa = h->sizeof_addr, hdr = 8 + 2 * h->sizeof_size + sa;
     uint8_t *buf = malloc(CHUNK + KEEP);
     if (!buf)
         return snn_fail(err, "%s: out of memory", path);
@@ -251,15 +333,24 @@ static int check_structures(const h5guard *h, const char *path, snn_error *err)
         }
         for (uint64_t i = 0; rc == 0 && i < n && i < CHUNK; i++) {
             const uint8_t *p = buf + i;
-            if ((p[0] != 'H' && p[0] != 'T' && p[0] != 'S') || n - i < 8)
+            if ((p[0] != 'H' && p[0] != 'T' && p[0] != 'S' && p[0] != 'O' && p[0] != 0x11) ||
+                n - i < 8)
                 continue;
             const char *what = NULL;
-            if (memcmp(p, "HEAP", 4) == 0 && p[4] == 0 && n - i >= hdr)
+            uint64_t left = n - i;
+            if (memcmp(p, "HEAP", 4) == 0 && p[4] == 0 && left >= hdr)
                 rc = check_heap(h, at + i, p, path, err);
             else if (memcmp(p, "TREE", 4) == 0)
-                what = tree_ok(h, at + i) ? NULL : "B-tree node";
+                rc = check_group_node(h, path, at + i, err) != 0 ? -1
+                     : tree_ok(h, at + i)                      ? 0
+                                                               : (what = "B-tree node", 0);
             else if (memcmp(p, "SNOD", 4) == 0)
                 what = snod_ok(h, at + i) ? NULL : "symbol table node";
+            else if (memcmp(p, "OHDR", 4) == 0)
+                rc = check_ohdr(h, path, at + i, err);
+            else if (*p == 0x11 && left >= 8 + 2u * sa && p[1] == 0 && p[5] == 0 && p[6] == 0 &&
+                     p[7] == 0 && le_uint(p + 2, 2) >= 2u * sa && le_uint(p + 2, 2) % 8 == 0)
+                rc = check_stab(h, path, at + i, p + 8, err);
             if (what)
                 rc = snn_fail(err, "%s: the %s at %llu points outside the file "
                               "(damaged file)", path, what, (unsigned long long)(at + i));

@@ -62,15 +62,17 @@ static int parse_npy(const uint8_t *data, size_t len, const char *what, npz_arra
     char type[8] = {0};
     if (sscanf(descr, "'%7[^']'", type) != 1)
         return snn_fail(err, "%s: unreadable dtype", what);
-    int size;
-    if (!strcmp(type, "<f4") || !strcmp(type, "<i4"))
-        size = 4;
-    else if (!strcmp(type, "<f8") || !strcmp(type, "<i8"))
-        size = 8;
-    else if (!strcmp(type, "|b1") || !strcmp(type, "|u1"))
-        size = 1;
-    else
-        return snn_fail(err, "%s: dtype %s unsupported (float32/64, int32/64, bool, uint8)", what, type);
+    /* Little-endian (or one-byte) floats and integers of every width numpy writes. */
+    static const char *const known[] = {"<f4", "<f8", "|b1", "|u1", "|i1", "<u2", "<i2",
+                                        "<u4", "<i4", "<u8", "<i8"};
+    int size = 0;
+    for (size_t k = 0; k < sizeof known / sizeof *known && !size; k++)
+        if (!strcmp(type, known[k]))
+            size = type[2] - '0';
+    if (!size)
+        return snn_fail(err, "%s: dtype %s unsupported (float32/64, (u)int8/16/32/64, bool)", what,
+                        type);
+    memcpy(a->dtype, type, sizeof a->dtype);
     if (*shape != '(')
         return snn_fail(err, "%s: unreadable shape", what);
     a->ndim = 0;
@@ -110,9 +112,9 @@ static int parse_npy(const uint8_t *data, size_t len, const char *what, npz_arra
             a->values[i] = f;
         } else if (type[1] == 'f') {
             memcpy(&a->values[i], &u, 8);
-        } else if (size == 4) {
-            a->values[i] = (int32_t)(uint32_t)u;
-        } else if (size == 8) {
+        } else if (type[1] == 'i' && size < 8 && u >> (8 * size - 1)) {
+            a->values[i] = (double)(int64_t)(u | ~(uint64_t)0 << 8 * size); /* sign-extended */
+        } else if (type[1] == 'i') {
             a->values[i] = (double)(int64_t)u;
         } else {
             a->values[i] = (double)u;

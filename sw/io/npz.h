@@ -1,10 +1,11 @@
 /* npz.h - NumPy .npz archives: reading and writing named numeric arrays.
  *
  * Reads what np.savez and np.savez_compressed write (zip, stored or deflated,
- * zip64 included) holding .npy arrays of little-endian float32/64, int32/64 or
- * bool, C order. Writes stored (uncompressed) archives of float32 / int32
- * arrays. Every array is converted to double on reading so callers check
- * values in one type. Not a general zip library.
+ * zip64 included) holding .npy arrays of little-endian float32/64, signed or
+ * unsigned integers of 8 to 64 bits, or bool, C order. Writes stored
+ * (uncompressed) archives of float32 / int32 arrays. Every array is converted
+ * to double on reading so callers check values in one type (dtype says what
+ * it was stored as). Not a general zip library.
  */
 #ifndef SNN_NPZ_H
 #define SNN_NPZ_H
@@ -18,6 +19,7 @@
 
 typedef struct {
     char name[64];        /* without ".npy" */
+    char dtype[4];        /* as stored: "<f4", "<f8", "|b1", "|u1", "<i8"...; [1] is the kind */
     int ndim;             /* 0 for a scalar */
     size_t shape[NPZ_MAX_DIMS];
     size_t count;         /* product of shape (1 for a scalar) */

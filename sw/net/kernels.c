@@ -12,6 +12,7 @@ int snn_workspace_alloc(snn_workspace *ws, const snn_config *c, snn_error *err)
     if (snn_config_check(c, "workspace", err) != 0)
         return -1;
     int T = c->steps, K = c->n_out, widest = 0, bad = 0;
+    size_t transposed = 0;
     ws->T = T;
     ws->K = K;
     ws->n_layers = c->n_layers;
@@ -27,6 +28,8 @@ int snn_workspace_alloc(snn_workspace *ws, const snn_config *c, snn_error *err)
         y->cur = malloc(sizeof *y->cur * tn);
         y->dcur = malloc(sizeof *y->dcur * tn);
         bad |= !y->mem || !y->spk || !y->spk_idx || !y->spk_start || !y->cur || !y->dcur;
+        ws->transposed_at[l] = transposed;
+        transposed += (size_t)y->size * (snn_ff_cols(c, l + 1) + (c->layer[l].recurrent ? y->size : 0));
     }
     size_t tk = (size_t)T * K;
     ws->ro_in = malloc(sizeof *ws->ro_in * tk);
@@ -34,9 +37,10 @@ int snn_workspace_alloc(snn_workspace *ws, const snn_config *c, snn_error *err)
     ws->logits = malloc(sizeof *ws->logits * K);
     ws->t_max = malloc(sizeof *ws->t_max * K);
     ws->dro_in = malloc(sizeof *ws->dro_in * tk);
-    ws->state = malloc(sizeof *ws->state * 2 * (size_t)(widest > K ? widest : K));
+    ws->state = malloc(sizeof *ws->state * 3 * (size_t)(widest > K ? widest : K));
+    ws->transposed = malloc(sizeof *ws->transposed * transposed);
     if (bad || !ws->ro_in || !ws->out || !ws->logits || !ws->t_max || !ws->dro_in ||
-        !ws->state) {
+        !ws->state || !ws->transposed) {
         snn_workspace_free(ws);
         return snn_fail(err, "out of memory for a workspace of %d steps x %d neurons", T, widest);
     }
@@ -60,6 +64,7 @@ void snn_workspace_free(snn_workspace *ws)
     free(ws->t_max);
     free(ws->dro_in);
     free(ws->state);
+    free(ws->transposed);
     memset(ws, 0, sizeof *ws);
 }
 
@@ -86,6 +91,7 @@ static events layer_events(const snn_layer_workspace *y, int T)
 }
 
 /* dst[t] = (W^T S)[t] for a (rows, n) matrix W: adds the row of every event of t. */
+__attribute__((target_clones("avx2", "default")))
 static void events_forward(const float *w, int n, events ev, int T, float *dst)
 {
     memset(dst, 0, sizeof *dst * (size_t)T * n);
@@ -101,6 +107,7 @@ static void events_forward(const float *w, int n, events ev, int T, float *dst)
 
 /* Inverts events_forward with the gradient d[t] = dL/d(W^T S)[t] taken at step
  * t + lag: dst[t + lag] += W[i] for events (i, t)  ->  gW[i] += d[t + lag]. */
+__attribute__((target_clones("avx2", "default")))
 static void events_backward(float *gw, int n, events ev, int T, int lag, const float *d)
 {
     for (int t = 0; t < ev.steps && t + lag < T; t++) {
@@ -110,6 +117,23 @@ static void events_backward(float *gw, int n, events ev, int T, int lag, const f
             for (int j = 0; j < n; j++)
                 g[j] += dt[j];
         }
+    }
+}
+
+/* One step of a layer's neurons (below), element by element: restrict and the
+ * AVX2 clone let it vectorise without changing any operation. */
+__attribute__((target_clones("avx2", "default")))
+static void neuron_step(int N, float alpha, float beta, float thr, const float *restrict cur_t,
+                        float *restrict mem, float *restrict syn, float *restrict mem_t,
+                        uint8_t *restrict spk_t)
+{
+    for (int j = 0; j < N; j++) {
+        uint8_t s = mem[j] > thr;
+        mem_t[j] = mem[j];
+        spk_t[j] = s;
+        float new_mem = s ? 0.0f : beta * mem[j] + syn[j];
+        syn[j] = alpha * syn[j] + cur_t[j];
+        mem[j] = new_mem;
     }
 }
 
@@ -134,14 +158,7 @@ static void hidden_forward(const snn_layer_config *h, const float *rec, snn_laye
             for (int j = 0; j < N; j++)
                 cur_t[j] += row[j];
         }
-        for (int j = 0; j < N; j++) {
-            uint8_t s = mem[j] > thr;
-            mem_t[j] = mem[j];
-            spk_t[j] = s;
-            float new_mem = s ? 0.0f : beta * mem[j] + syn[j];
-            syn[j] = alpha * syn[j] + cur_t[j];
-            mem[j] = new_mem;
-        }
+        neuron_step(N, alpha, beta, thr, cur_t, mem, syn, mem_t, spk_t);
         y->spk_start[t] = n;
         for (int j = 0; j < N; j++)
             if (spk_t[j])
@@ -231,6 +248,56 @@ static void readout_backward(const snn_config *c, const float *dlogits, snn_work
     }
 }
 
+/* wt (cols, rows) = w^T of a (rows, cols) matrix. */
+static void transpose(const float *w, int rows, int cols, float *wt)
+{
+    for (int j = 0; j < rows; j++)
+        for (int k = 0; k < cols; k++)
+            wt[(size_t)k * rows + j] = w[(size_t)j * cols + k];
+}
+
+/* ds[j] += sum over k = 0, 1, ... of wt[k][j] v[k], for a (cols, N) matrix wt: each
+ * element adds its terms in ascending k, whatever the blocking. Blocks of 16 keep
+ * their sums in vector registers across all k; built for AVX2 and for the baseline,
+ * picked at run time: the same operations in the same order, so the same bits. */
+#define COLUMN_BLOCK 16
+__attribute__((target_clones("avx2", "default")))
+static void add_columns(float *restrict ds, const float *restrict wt, const float *restrict v,
+                        int cols, int N)
+{
+    int j = 0;
+    for (; j + COLUMN_BLOCK <= N; j += COLUMN_BLOCK) {
+        float acc[COLUMN_BLOCK];
+        memcpy(acc, ds + j, sizeof acc);
+        for (int k = 0; k < cols; k++) {
+            const float *w = wt + (size_t)k * N + j;
+            for (int i = 0; i < COLUMN_BLOCK; i++)
+                acc[i] += w[i] * v[k];
+        }
+        memcpy(ds + j, acc, sizeof acc);
+    }
+    for (; j < N; j++)
+        for (int k = 0; k < cols; k++)
+            ds[j] += wt[(size_t)k * N + j] * v[k];
+}
+
+/* One step of the layer's adjoint (below), element by element: restrict and the
+ * AVX2 clone let it vectorise without changing any operation. */
+__attribute__((target_clones("avx2", "default")))
+static void adjoint_step(const snn_layer_config *h, float scale, int N, const float *restrict mem_t,
+                         const uint8_t *restrict spk_t, const float *restrict ds,
+                         float *restrict lmem, float *restrict lsyn, float *restrict dcur_t)
+{
+    float thr = h->threshold, alpha = h->alpha, beta = h->beta;
+    for (int j = 0; j < N; j++) {
+        float x = scale * fabsf(mem_t[j] - thr) + 1.0f;
+        float keep = spk_t[j] ? 0.0f : 1.0f;
+        dcur_t[j] = lsyn[j];
+        lsyn[j] = keep * lmem[j] + alpha * lsyn[j];
+        lmem[j] = ds[j] / (x * x) + beta * keep * lmem[j];
+    }
+}
+
 /* Inverts hidden_forward of layer l, with the surrogate sigma'(mem) =
  * 1/(scale |mem - thr| + 1)^2 for dS/dmem and S a constant in the reset factor
  * (1 - S). W (N, n) is the matrix the layer's spikes drive (ff[l+1]) and d[t]
@@ -238,36 +305,41 @@ static void readout_backward(const snn_config *c, const float *dlogits, snn_work
  *   dS[t]    = W d[t] + rec dcur[t+1]       (I[t+1] = ... + (rec^T S)[t])
  *   lmem[t]  = sigma'(mem[t]) dS[t] + beta (1 - S[t]) lmem[t+1]
  *   lsyn[t]  = (1 - S[t]) lmem[t+1] + alpha lsyn[t+1]
- *   dcur[t]  = lsyn[t+1]                         lmem[T] = lsyn[T] = 0. */
-static void hidden_backward(const snn_layer_config *h, const float *w, int n, const float *d,
-                            const float *rec, float scale, snn_layer_workspace *y, int T,
+ *   dcur[t]  = lsyn[t+1]                         lmem[T] = lsyn[T] = 0.
+ * dS[t] is summed column by column over W^T and rec^T (wt: W^T then rec^T):
+ * each dS[t][j] still adds its terms in the order k = 0, 1, ... (so results do not
+ * change), but the inner loop runs over j, contiguous and vectorisable. */
+static void hidden_backward(const snn_layer_config *h, const float *wt, int n, const float *d,
+                            int recurrent, float scale, snn_layer_workspace *y, int T,
                             float *state)
 {
     int N = h->size;
-    float *lmem = state, *lsyn = state + N;
-    memset(state, 0, sizeof *state * 2 * (size_t)N);
+    float *lmem = state, *lsyn = state + N, *ds = state + 2 * N;
+    const float *rect = wt + (size_t)n * N;
+    memset(lmem, 0, sizeof *state * 2 * (size_t)N);
     for (int t = T - 1; t >= 0; t--) {
         const float *d_t = d + (size_t)t * n;
-        const float *dnext = rec && t + 1 < T ? y->dcur + (size_t)(t + 1) * N : NULL;
+        const float *dnext = recurrent && t + 1 < T ? y->dcur + (size_t)(t + 1) * N : NULL;
         const float *mem_t = y->mem + (size_t)t * N;
         const uint8_t *spk_t = y->spk + (size_t)t * N;
         float *dcur_t = y->dcur + (size_t)t * N;
-        for (int j = 0; j < N; j++) {
-            const float *wj = w + (size_t)j * n;
-            float ds = 0;
-            for (int k = 0; k < n; k++)
-                ds += wj[k] * d_t[k];
-            if (dnext) {
-                const float *rj = rec + (size_t)j * N;
-                for (int k = 0; k < N; k++)
-                    ds += rj[k] * dnext[k];
-            }
-            float x = scale * fabsf(mem_t[j] - h->threshold) + 1.0f;
-            float keep = spk_t[j] ? 0.0f : 1.0f;
-            dcur_t[j] = lsyn[j];
-            lsyn[j] = keep * lmem[j] + h->alpha * lsyn[j];
-            lmem[j] = ds / (x * x) + h->beta * keep * lmem[j];
-        }
+        memset(ds, 0, sizeof *ds * (size_t)N);
+        add_columns(ds, wt, d_t, n, N);
+        if (dnext)
+            add_columns(ds, rect, dnext, N, N);
+        adjoint_step(h, scale, N, mem_t, spk_t, ds, lmem, lsyn, dcur_t);
+    }
+}
+
+void snn_backward_prepare(const snn_model *m, snn_workspace *ws)
+{
+    const snn_config *c = &m->cfg;
+    for (int l = 0; l < c->n_layers; l++) {
+        int N = c->layer[l].size, n = snn_ff_cols(c, l + 1);
+        float *wt = ws->transposed + ws->transposed_at[l];
+        transpose(m->ff[l + 1], N, n, wt);
+        if (m->rec[l])
+            transpose(m->rec[l], N, N, wt + (size_t)n * N);
     }
 }
 
@@ -283,8 +355,8 @@ float snn_backward(const snn_model *m, const spike_data *data, int sample, int l
     for (int l = L - 1; l >= 0; l--) {
         int n = snn_ff_cols(c, l + 1);
         const float *d = l == L - 1 ? ws->dro_in : ws->layer[l + 1].dcur;
-        hidden_backward(&c->layer[l], m->ff[l + 1], n, d, m->rec[l], surrogate_scale,
-                        &ws->layer[l], T, ws->state);
+        hidden_backward(&c->layer[l], ws->transposed + ws->transposed_at[l], n, d,
+                        m->rec[l] != NULL, surrogate_scale, &ws->layer[l], T, ws->state);
     }
     /* Weight gradients, touching only rows whose presynaptic neuron spiked:
      *   I_0[t] += ff[0][i] for input events (i, t)        -> gff[0][i] += dcur_0[t]

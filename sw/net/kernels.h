@@ -37,7 +37,9 @@ typedef struct {
     float *logits;   /* (K) max over time of out */
     int *t_max;      /* (K) first r at which out[r][k] reaches the max */
     float *dro_in;   /* (T, K) backward: dL/d ro_in[t] */
-    float *state;    /* (2 max N_l) scratch: two state vectors of one layer */
+    float *state;    /* (3 max N_l) scratch: three state vectors of one layer */
+    float *transposed; /* per layer l from transposed_at[l]: ff[l+1]^T, then rec[l]^T */
+    size_t transposed_at[SNN_MAX_LAYERS];
     int n_spikes;    /* hidden spikes of the last forward pass, all layers */
 } snn_workspace;
 
@@ -55,10 +57,16 @@ float snn_loss(const float *logits, int K, int label, float *dlogits);
 /* The paper's surrogate slope: dS/dmem = 1/(100|mem - thr| + 1)^2. */
 #define SNN_PAPER_SURROGATE_SCALE 100.0f
 
+/* Copies into ws the weights the backward pass runs through, transposed (so that
+ * its products vectorise): call it after every change of m's weights and before
+ * snn_backward; the samples of one batch share one call. */
+void snn_backward_prepare(const snn_model *m, snn_workspace *ws);
+
 /* Cross-entropy of log-softmax(logits) against `label`, and its gradient,
  * back through time and layers (surrogate dS/dmem = 1/(scale |mem - thr| + 1)^2,
  * reset not differentiated, BPTT through the recurrent matrices). Must follow
- * snn_forward on the same sample. ADDS the sample's gradient into grad, a model
+ * snn_forward on the same sample, and snn_backward_prepare since m's weights
+ * last changed. ADDS the sample's gradient into grad, a model
  * of m's config (snn_model_alloc, zeroed by the caller) whose ff/rec mirror
  * m's weights; returns the loss. */
 float snn_backward(const snn_model *m, const spike_data *data, int sample, int label,

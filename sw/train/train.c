@@ -389,6 +389,7 @@ static void chunk_gradient(snn_trainer *t, const snn_model *fw, const spike_data
 {
     snn_model *g = &t->grad[c];
     memset(snn_model_weights(g), 0, sizeof(float) * t->n_weights);
+    snn_backward_prepare(fw, &t->ws[c]);
     snn_rng rng;
     snn_rng_seed(&rng, t->o.seed,
                  SNN_STREAM_AUGMENT + (uint64_t)t->epoch_done * 1000003u +
