@@ -4,7 +4,9 @@
  * training state inside, so it doubles as the checkpoint for --resume (which
  * rewrites the file it resumes unless --out says otherwise). One JSON line per
  * epoch goes to <out>.metrics.jsonl, also rewritten atomically with each epoch.
- * The last line names what was written.
+ * With a validation split (--val, the best preset), the best epoch's model goes
+ * to <out stem>.best.snn, and a last metrics line names that epoch. The last
+ * line printed names what was written.
  */
 #include <math.h>
 #include <omp.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../sw/data/split.h"
 #include "../sw/train/train.h"
 #include "../sw/util/args.h"
 #include "../sw/util/atomic_file.h"
@@ -92,7 +95,8 @@ static int metrics_start(metrics_file *mf, const char *out_path, const char *fro
     return 0;
 }
 
-static int metrics_add(metrics_file *mf, const snn_epoch_stats *s, snn_error *err)
+/* One epoch's line; val_acc and val_loss only with a validation split. */
+static int metrics_add(metrics_file *mf, const snn_epoch_stats *s, int validated, snn_error *err)
 {
     json_out j;
     json_begin(&j, mf->mem);
@@ -100,11 +104,32 @@ static int metrics_add(metrics_file *mf, const snn_epoch_stats *s, snn_error *er
     json_num(&j, "loss", s->loss);
     json_num(&j, "train_acc", s->train_acc);
     json_num(&j, "test_acc", s->test_acc);
+    if (validated) {
+        json_num(&j, "val_acc", s->val_acc);
+        json_num(&j, "val_loss", s->val_loss);
+    }
     json_num(&j, "hidden_hz", s->hidden_hz);
     json_num(&j, "exc_hz", s->exc_hz);
     json_num(&j, "inh_hz", s->inh_hz);
     json_num(&j, "seconds", s->seconds);
     json_num(&j, "samples_per_s", s->samples_per_s);
+    json_end(&j);
+    if (fflush(mf->mem) != 0)
+        return snn_fail(err, "out of memory for the metrics");
+    return atomic_write(mf->path, mf->text, mf->len, err);
+}
+
+/* The last line of a run with a validation split: which epoch the best model is. */
+static int metrics_add_best(metrics_file *mf, const snn_best_epoch *b, const char *best_path,
+                            snn_error *err)
+{
+    json_out j;
+    json_begin(&j, mf->mem);
+    json_int(&j, "best_epoch", b->epoch);
+    json_str(&j, "model", best_path);
+    json_num(&j, "val_acc", b->val_acc);
+    json_num(&j, "val_loss", b->val_loss);
+    json_num(&j, "test_acc", b->test_acc);
     json_end(&j);
     if (fflush(mf->mem) != 0)
         return snn_fail(err, "out of memory for the metrics");
@@ -122,7 +147,7 @@ static void metrics_free(metrics_file *mf)
 static const char *const fixed_by_checkpoint[] = {
     "--preset", "--ratio", "--hidden", "--steps", "--batch", "--lr", "--lr-end", "--optimizer",
     "--s1", "--noise", "--qat", "--surrogate", "--augment-shift", "--no-dale", "--seed",
-    "--limit",
+    "--limit", "--val",
 };
 
 static int check_resume_options(const char *resume, const arg_spec *specs, int n,
@@ -167,6 +192,38 @@ static int start_model(const char *resume, const snn_config *cfg, double s1, snn
     return 0;
 }
 
+/* "<out without .snn>.best.snn": where the best epoch's model goes. */
+static void best_path_of(const char *out_path, char *buf, size_t cap)
+{
+    size_t n = strlen(out_path);
+    if (n > 4 && strcmp(out_path + n - 4, ".snn") == 0)
+        n -= 4;
+    snprintf(buf, cap, "%.*s.best.snn", (int)n, out_path);
+}
+
+/* The validation split of the loaded training set: the resolved size of
+ * o->val (SNN_VAL_AUTO: 1/12 of it) held out of all into fit and val. */
+static int hold_out(const spike_data *all, const char *data_dir, snn_train_options *o,
+                    spike_data *fit, spike_data *val, snn_error *err)
+{
+    if (o->val == SNN_VAL_AUTO)
+        o->val = all->n / 12;
+    char what[1100];
+    snprintf(what, sizeof what, "%s/train (--val)", data_dir);
+    return spike_data_split_tail(all, o->val, what, fit, val, err);
+}
+
+/* With a validation split: validates the epoch's model and, when it is the best
+ * so far, writes it to best_path (before the checkpoint, which holds it too). */
+static int validate_epoch(snn_trainer *t, const spike_data *val, const char *best_path,
+                          snn_epoch_stats *s, snn_error *err)
+{
+    int best = snn_trainer_validate(t, val, s, err);
+    if (best <= 0)
+        return best;
+    return snn_model_save(best_path, snn_trainer_best_model(t), NULL, 0, err);
+}
+
 int cmd_train(int argc, char **argv)
 {
     snn_config cfg = snn_default_config();
@@ -174,7 +231,7 @@ int cmd_train(int argc, char **argv)
     double ratio = 0.8, s1 = SNN_DEFAULT_S1, lr = -1, lr_end = -1, surrogate = -1;
     uint64_t seed = o.seed;
     int hidden = cfg.layer[0].size, steps = cfg.steps, no_dale = 0, as_json = 0, quiet = 0;
-    int epochs = -1, test_limit = 0;
+    int epochs = -1, test_limit = 0, val_n = -2;
     const char *data_dir = DEFAULT_DATA_DIR, *out_path = NULL, *resume = NULL;
     const char *optimizer = NULL, *preset = "paper";
     arg_spec specs[] = {
@@ -208,6 +265,9 @@ int cmd_train(int argc, char **argv)
         {"--threads", ARG_INT, &o.threads, 0, 1024,
          "threads (0 = all cores); results do not depend on it"},
         {"--limit", ARG_INT, &o.limit, 0, 1 << 30, "train on the first N samples (0 = all)"},
+        {"--val", ARG_INT, &val_n, 0, 1 << 30,
+         "hold out the last N of those for validation and keep the best epoch's model in "
+         "<out stem>.best.snn (0 = off; default: paper off, best 1/12 of the samples)"},
         {"--test-limit", ARG_INT, &test_limit, 0, 1 << 30, "test on the first N samples (0 = all)"},
         {"--data", ARG_STRING, &data_dir, 0, -1, "directory of the IDX files (Fashion-MNIST)"},
         {"--out", ARG_STRING, &out_path, 0, -1,
@@ -247,6 +307,8 @@ int cmd_train(int argc, char **argv)
         o.epochs = epochs;
     if (surrogate > 0)
         o.surrogate_scale = surrogate;
+    if (val_n >= 0)
+        o.val = val_n;
     o.seed = (unsigned long long)seed;
     cfg.layer[0].size = hidden;
     cfg.layer[0].n_exc = snn_exc_count(hidden, ratio);
@@ -266,27 +328,40 @@ int cmd_train(int argc, char **argv)
         o.progress_ctx = &prog;
     }
     encoded_set train = {0}, test = {0};
+    spike_data fit, val;
     metrics_file metrics = {0};
-    snn_trainer *t = snn_trainer_new(&m, &o, &err);
-    rc = !t || (state && snn_trainer_restore(t, state, state_len, resume, &err) != 0);
-    free(state);
-    if (rc)
-        goto fail;
+    snn_trainer *t = NULL;
+    char best_path[1100];
+    best_path_of(out_path, best_path, sizeof best_path);
     if (cli_load_split(data_dir, "train", o.limit, m.cfg.n_in, m.cfg.n_out, m.cfg.steps, &train,
                        &err) != 0 ||
         cli_load_split(data_dir, "t10k", test_limit, m.cfg.n_in, m.cfg.n_out, m.cfg.steps, &test,
                        &err) != 0 ||
-        metrics_start(&metrics, out_path, resume, snn_trainer_epoch_done(t), &err) != 0)
+        hold_out(&train.spikes, data_dir, &o, &fit, &val, &err) != 0) {
+        free(state);
+        goto fail;
+    }
+    t = snn_trainer_new(&m, &o, &err);
+    rc = !t || (state && snn_trainer_restore(t, state, state_len, resume, &err) != 0);
+    free(state);
+    if (rc || metrics_start(&metrics, out_path, resume, snn_trainer_epoch_done(t), &err) != 0)
+        goto fail;
+    /* A resumed run's best model so far comes from its checkpoint (--out may be new). */
+    if (snn_trainer_best(t)->epoch && snn_trainer_epoch_done(t) < o.epochs &&
+        snn_model_save(best_path, snn_trainer_best_model(t), NULL, 0, &err) != 0)
         goto fail;
     snn_eval_stats init;
     if (snn_evaluate(&m, &test.spikes, o.threads, &init, NULL, &err) != 0)
         goto fail;
+    char held_out[48] = "";
+    if (val.n)
+        snprintf(held_out, sizeof held_out, " / %d validation", val.n);
     if (!quiet)
-        printf("%s: %dx%dx%d, E:I %d:%d%s, %d train / %d test samples, %s lr %g, "
+        printf("%s: %dx%dx%d, E:I %d:%d%s, %d train%s / %d test samples, %s lr %g, "
                "initial rate %.1f Hz (E %.1f, I %.1f)\n",
                resume ? "resuming" : "training", m.cfg.n_in, m.cfg.layer[0].size, m.cfg.n_out,
                m.cfg.layer[0].n_exc, m.cfg.layer[0].size - m.cfg.layer[0].n_exc, m.cfg.dale ? "" : " (no Dale)",
-               train.spikes.n, test.spikes.n, snn_optimizer_name(o.optimizer), o.lr,
+               fit.n, held_out, test.spikes.n, snn_optimizer_name(o.optimizer), o.lr,
                init.hidden_hz, init.exc_hz, init.inh_hz);
     snn_epoch_stats s = {0};
     double peak = 0, sps_sum = 0;
@@ -296,7 +371,8 @@ int cmd_train(int argc, char **argv)
     while (snn_trainer_epoch_done(t) < o.epochs) {
         prog.epoch = snn_trainer_epoch_done(t) + 1;
         prog.epoch_t0 = omp_get_wtime();
-        if (snn_trainer_epoch(t, &train.spikes, &test.spikes, &s, &err) != 0)
+        if (snn_trainer_epoch(t, &fit, &test.spikes, &s, &err) != 0 ||
+            (o.val && validate_epoch(t, &val, best_path, &s, &err) != 0))
             goto fail;
         void *blob;
         size_t blob_len;
@@ -304,7 +380,7 @@ int cmd_train(int argc, char **argv)
             goto fail;
         int saved = snn_model_save(out_path, &m, blob, blob_len, &err);
         free(blob);
-        if (saved != 0 || metrics_add(&metrics, &s, &err) != 0)
+        if (saved != 0 || metrics_add(&metrics, &s, o.val != 0, &err) != 0)
             goto fail;
         peak = s.test_acc > peak ? s.test_acc : peak;
         sps_sum += s.samples_per_s;
@@ -313,9 +389,20 @@ int cmd_train(int argc, char **argv)
             printf("epoch %3d  loss %.4f  train %.2f%%  test %.2f%%  rate %.1f Hz (E %.1f, I %.1f)"
                    "  %.1f s  %.0f samples/s\n", s.epoch, s.loss, 100 * s.train_acc,
                    100 * s.test_acc, s.hidden_hz, s.exc_hz, s.inh_hz, s.seconds, s.samples_per_s);
+        if (!quiet && o.val)
+            printf("           validation %.2f%% (loss %.4f)%s\n", 100 * s.val_acc, s.val_loss,
+                   snn_trainer_best(t)->epoch == s.epoch ? ", the best so far" : "");
         fflush(stdout);
     }
-    if (ran)
+    const snn_best_epoch *best = snn_trainer_best(t);
+    if (ran && o.val && metrics_add_best(&metrics, best, best_path, &err) != 0)
+        goto fail;
+    if (ran && o.val)
+        printf("wrote %s (epoch %d of %d, the last: test %.2f%%), %s (epoch %d, the best on "
+               "validation %.2f%%: test %.2f%%) and %s\n", out_path, snn_trainer_epoch_done(t),
+               o.epochs, 100 * s.test_acc, best_path, best->epoch, 100 * best->val_acc,
+               100 * best->test_acc, metrics.path);
+    else if (ran)
         printf("wrote %s (epoch %d of %d) and %s\n", out_path, snn_trainer_epoch_done(t),
                o.epochs, metrics.path);
     else
@@ -336,6 +423,12 @@ int cmd_train(int argc, char **argv)
         json_num(&j, "inh_hz", s.inh_hz);
         json_num(&j, "initial_hz", init.hidden_hz);
         json_num(&j, "samples_per_s", ran ? sps_sum / ran : 0);
+        if (o.val) {
+            json_str(&j, "best_model", best_path);
+            json_int(&j, "best_epoch", best->epoch);
+            json_num(&j, "best_val_acc", best->val_acc);
+            json_num(&j, "best_test_acc", best->test_acc);
+        }
         json_end(&j);
     }
     rc = 0;
