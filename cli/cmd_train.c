@@ -266,8 +266,8 @@ int cmd_train(int argc, char **argv)
          "threads (0 = all cores); results do not depend on it"},
         {"--limit", ARG_INT, &o.limit, 0, 1 << 30, "train on the first N samples (0 = all)"},
         {"--val", ARG_INT, &val_n, 0, 1 << 30,
-         "hold out the last N of those for validation and keep the best epoch's model in "
-         "<out stem>.best.snn (0 = off; default: paper off, best 1/12 of the samples)"},
+         "hold out the last N training samples for validation; the best epoch's model goes to "
+         "<out stem>.best.snn (0 = off; default: paper 0, best 1/12 of the samples)"},
         {"--test-limit", ARG_INT, &test_limit, 0, 1 << 30, "test on the first N samples (0 = all)"},
         {"--data", ARG_STRING, &data_dir, 0, -1, "directory of the IDX files (Fashion-MNIST)"},
         {"--out", ARG_STRING, &out_path, 0, -1,
