@@ -236,7 +236,8 @@ int cmd_train(int argc, char **argv)
     const char *optimizer = NULL, *preset = "paper";
     arg_spec specs[] = {
         {"--preset", ARG_STRING, &preset, 0, -1,
-         "paper (the paper's setup) or best (Adam, cosine lr, surrogate 25, 80 epochs)"},
+         "paper (the paper's setup) or best (Adam, cosine lr, surrogate 25, 80 epochs, "
+         "1/12 held out for validation)"},
         {"--ratio", ARG_DOUBLE, &ratio, 0, 1, "fraction of excitatory hidden neurons"},
         {"--hidden", ARG_INT, &hidden, 1, 65535, "hidden neurons"},
         {"--steps", ARG_INT, &steps, 1, 100000, "time steps per sample (1 ms each)"},
