@@ -23,8 +23,8 @@ typedef struct {
      "network: hidden sizes (128-64) or input to readout (784-128-64-10, must match the data); " \
      "up to 4 hidden layers (default: one of --hidden)"},                                       \
     {"--ratio", ARG_STRING, &(n).ratio, 0, -1,                                                   \
-     "fraction of excitatory neurons, one for every hidden layer (0.8) or one per layer "       \
-     "(0.8,0.5)"},                                                                              \
+     "fraction of excitatory neurons: one for every hidden layer, or one per layer, e.g. "       \
+     "0.8,0.5"},                                                                                \
     {"--recurrent", ARG_STRING, &(n).recurrent, 0, -1,                                           \
      "recurrent E/I hidden layers: alone for every layer, or one 0/1 per layer (0,1) "          \
      "(default: none)"},                                                                        \

@@ -183,9 +183,8 @@ static int check_resume_options(const char *resume, const arg_spec *specs, int n
     return 0;
 }
 
-/* Both splits of dir at `steps` steps, checked against a network of *n_in inputs
- * and *n_out readouts; 0 for both takes them from the data (the training split's
- * inputs, the most classes of the two splits). */
+/* Both splits of dir at `steps` steps; *n_in, *n_out receive the data's shape (the
+ * training split's inputs, the most classes of the two splits). */
 static int load_splits(const char *dir, int limit, int test_limit, int steps, int *n_in,
                        int *n_out, encoded_set *train, encoded_set *test, snn_error *err)
 {
@@ -195,20 +194,23 @@ static int load_splits(const char *dir, int limit, int test_limit, int steps, in
         encoded_set_free(train);
         return -1;
     }
-    if (*n_in == 0) {
-        *n_in = train->spikes.n_inputs;
-        *n_out = train->spikes.n_classes > test->spikes.n_classes ? train->spikes.n_classes
-                                                                   : test->spikes.n_classes;
-    }
+    *n_in = train->spikes.n_inputs;
+    *n_out = train->spikes.n_classes > test->spikes.n_classes ? train->spikes.n_classes
+                                                               : test->spikes.n_classes;
+    return 0;
+}
+
+/* Refuses data the network cannot take (another input count, a label beyond its
+ * readout), naming the split. */
+static int check_splits(const char *dir, const snn_config *c, const encoded_set *train,
+                        const encoded_set *test, snn_error *err)
+{
     char what[2][1100];
     snprintf(what[0], sizeof what[0], "%s (train images and labels)", dir);
     snprintf(what[1], sizeof what[1], "%s (t10k images and labels)", dir);
-    if (spike_data_check_shape(&train->spikes, *n_in, *n_out, what[0], err) != 0 ||
-        spike_data_check_shape(&test->spikes, *n_in, *n_out, what[1], err) != 0) {
-        encoded_set_free(train);
-        encoded_set_free(test);
+    if (spike_data_check_shape(&train->spikes, c->n_in, c->n_out, what[0], err) != 0 ||
+        spike_data_check_shape(&test->spikes, c->n_in, c->n_out, what[1], err) != 0)
         return -1;
-    }
     return 0;
 }
 
@@ -378,18 +380,18 @@ int cmd_train(int argc, char **argv)
     cfg.dale = !no_dale;
 
     /* A resumed run takes its network from the checkpoint, a fresh one its input and
-     * readout sizes from the data. */
+     * readout sizes from the data (or from a full --arch, which the data must fit). */
     snn_model m = {0};
     void *state = NULL;
     size_t state_len = 0;
     encoded_set train = {0}, test = {0};
-    int n_in = 0, n_out = 0;
+    int n_in, n_out;
     if (resume) {
         if (resume_model(resume, &m, &o, &state, &state_len, &err) != 0) {
             fprintf(stderr, "snn train: %s\n", err.msg);
             return 1;
         }
-        n_in = m.cfg.n_in, n_out = m.cfg.n_out, cfg.steps = m.cfg.steps;
+        cfg = m.cfg;
     }
     if (load_splits(data_dir, o.limit, test_limit, cfg.steps, &n_in, &n_out, &train, &test,
                     &err) != 0) {
@@ -398,12 +400,20 @@ int cmd_train(int argc, char **argv)
         snn_model_free(&m);
         return 1;
     }
-    if (!resume && (cli_net_config(&net, n_in, n_out, &cfg, &err) != 0 ||
-                    fresh_model(&cfg, s1, o.seed, &m, &err) != 0)) {
+    if (!resume && cli_net_config(&net, n_in, n_out, &cfg, &err) != 0) {
         fprintf(stderr, "snn train: %s\n", err.msg);
         encoded_set_free(&train);
         encoded_set_free(&test);
         return 2;
+    }
+    if (check_splits(data_dir, &cfg, &train, &test, &err) != 0 ||
+        (!resume && fresh_model(&cfg, s1, o.seed, &m, &err) != 0)) {
+        fprintf(stderr, "snn train: %s\n", err.msg);
+        free(state);
+        snn_model_free(&m);
+        encoded_set_free(&train);
+        encoded_set_free(&test);
+        return 1;
     }
     progress_state prog = {.total_epochs = o.epochs};
     if (isatty(fileno(stderr)) && !as_json) {
@@ -493,8 +503,11 @@ int cmd_train(int argc, char **argv)
     if (as_json) {
         json_out j;
         json_begin(&j, stdout);
+        char arch[128];
+        snn_arch_format(&m.cfg, arch, sizeof arch);
         json_str(&j, "model", out_path);
         json_str(&j, "metrics", metrics.path);
+        json_str(&j, "arch", arch);
         json_int(&j, "epochs", snn_trainer_epoch_done(t));
         json_num(&j, "test_acc", s.test_acc);
         json_num(&j, "peak_test_acc", peak);

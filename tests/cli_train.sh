@@ -120,8 +120,8 @@ check "... and writes nothing" test ! -e "$work/deep.snnq"
 check "--preset deep trains 784-128-64-10, both layers recurrent, 80:20" \
   grep -q "^training: 784-128r-64r-10, E:I 102:26,51:13, .* adam lr 0.002" "$work/preset.out"
 small_net=(--limit 256 --test-limit 100 --epochs 1 --out "$work/bad.snn")
-fails_with "a full --arch must match the data" "784-128-64-12.*784 inputs and 10 classes" \
-  "$snn" train --arch 784-128-64-12 "${small_net[@]}"
+fails_with "a full --arch must match the data" "train images and labels): the data has 784 inputs.*the network 500" \
+  "$snn" train --arch 500-200-10 "${small_net[@]}"
 fails_with "--arch refuses more than 4 hidden layers" "5 hidden layers, at most 4" \
   "$snn" train --arch 8-8-8-8-8 "${small_net[@]}"
 fails_with "--arch refuses a size that is not a number" "--arch '128-x'" \
@@ -130,7 +130,7 @@ fails_with "--arch refuses a zero size" "size 0 must be a whole number" \
   "$snn" train --arch 0-5 "${small_net[@]}"
 fails_with "--ratio needs one value or one per layer" "--ratio '0.8,0.5,0.2'.*per hidden layer (2)" \
   "$snn" train --arch 16-8 --ratio 0.8,0.5,0.2 "${small_net[@]}"
-fails_with "--ratio values lie in [0, 1]" "--ratio '0.8,1.5': 1.5 out of range" \
+fails_with "--ratio values lie in [0, 1]" "--ratio: 1.5 is out of range \[0, 1\] (in '0.8,1.5')" \
   "$snn" train --arch 16-8 --ratio 0.8,1.5 "${small_net[@]}"
 fails_with "--recurrent needs one flag or one per layer" "--recurrent '0,1,1'.*per layer (2)" \
   "$snn" train --arch 16-8 --recurrent 0,1,1 "${small_net[@]}"

@@ -41,10 +41,6 @@ int snn_config_from_text(snn_config *c, const char *arch, const char *ratio,
             return snn_fail(err, "--arch '%s': size %g must be a whole number in 1..65535", arch,
                             v[i]);
     int full = n >= 3 && ((int)v[0] == n_in || (int)v[n - 1] == n_out);
-    if (full && ((int)v[0] != n_in || (int)v[n - 1] != n_out))
-        return snn_fail(err, "--arch '%s' reads as a full architecture (input to readout) but "
-                        "the data have %d inputs and %d classes: use %d-...-%d, or give only "
-                        "the hidden sizes", arch, n_in, n_out, n_in, n_out);
     int first = full ? 1 : 0, layers = full ? n - 2 : n;
     if (layers > SNN_MAX_LAYERS)
         return snn_fail(err, "--arch '%s': %d hidden layers, at most %d", arch, layers,
@@ -56,7 +52,7 @@ int snn_config_from_text(snn_config *c, const char *arch, const char *ratio,
                         ratio, layers);
     for (int i = 0; i < nr; i++)
         if (!(r[i] >= 0 && r[i] <= 1))
-            return snn_fail(err, "--ratio '%s': %g out of range [0, 1]", ratio, r[i]);
+            return snn_fail(err, "--ratio: %g is out of range [0, 1] (in '%s')", r[i], ratio);
     int rec[MAX_ITEMS] = {0};
     if (recurrent && strcmp(recurrent, "all") == 0) {
         for (int l = 0; l < layers; l++)
@@ -74,8 +70,8 @@ int snn_config_from_text(snn_config *c, const char *arch, const char *ratio,
             rec[l] = (int)f[nf == 1 ? 0 : l];
     }
     snn_layer_config base = c->layer[0];
-    c->n_in = n_in;
-    c->n_out = n_out;
+    c->n_in = full ? (int)v[0] : n_in;
+    c->n_out = full ? (int)v[n - 1] : n_out;
     c->n_layers = layers;
     memset(c->layer, 0, sizeof c->layer);
     for (int l = 0; l < layers; l++) {

@@ -1,9 +1,9 @@
 /* arch.h - a network's shape as text: what `--arch`, `--ratio` and `--recurrent` say.
  *
  *   arch       "128-64": hidden sizes only (input and output from the data), or
- *              "784-128-64-10": a full architecture, which must match the data.
- *              A list of 3 or more sizes is full when it starts with the data's input
- *              count or ends with its class count; then it must match both.
+ *              "784-128-64-10": a full architecture, input to readout. A list of 3 or
+ *              more sizes is full when it starts with the data's input count or ends
+ *              with its class count; the caller then checks the data against it.
  *   ratio      "0.8" for every hidden layer, or "0.8,0.5" one per layer, each in [0, 1]
  *              (the first round(size ratio) neurons of a layer are excitatory).
  *   recurrent  NULL or "" (none), "all" (every hidden layer), or a 0/1 for every layer
@@ -19,8 +19,9 @@
 
 /* Sets c's n_in, n_out, n_layers and layers from the text; every layer takes
  * layer[0]'s constants (alpha, beta, threshold) as c has them on entry, and the
- * other fields of c are kept. n_in and n_out are the data's. Errors name the
- * option (--arch, --ratio, --recurrent) and the value. */
+ * other fields of c are kept. n_in and n_out are the data's; a full arch sets
+ * its own (check the data against c). Errors name the option (--arch, --ratio,
+ * --recurrent) and the value. */
 int snn_config_from_text(snn_config *c, const char *arch, const char *ratio,
                          const char *recurrent, int n_in, int n_out, snn_error *err);
 
