@@ -4,7 +4,9 @@
  * training state inside, so it doubles as the checkpoint for --resume (which
  * rewrites the file it resumes unless --out says otherwise). One JSON line per
  * epoch goes to <out>.metrics.jsonl, also rewritten atomically with each epoch.
- * The last line names what was written.
+ * With a validation split (--val, the best and deep presets), the best epoch's
+ * model goes to <out stem>.best.snn, and a last metrics line names that epoch.
+ * The last line printed names what was written.
  */
 #include <math.h>
 #include <omp.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../sw/data/split.h"
 #include "../sw/net/arch.h"
 #include "../sw/train/train.h"
 #include "../sw/util/args.h"
@@ -94,7 +97,8 @@ static int metrics_start(metrics_file *mf, const char *out_path, const char *fro
     return 0;
 }
 
-static int metrics_add(metrics_file *mf, const snn_epoch_stats *s, int n_layers,
+/* One epoch's line; val_acc and val_loss only with a validation split. */
+static int metrics_add(metrics_file *mf, const snn_epoch_stats *s, int n_layers, int validated,
                        snn_error *err)
 {
     char layers[128] = "["; /* 4 layers of 14 characters at most */
@@ -108,12 +112,33 @@ static int metrics_add(metrics_file *mf, const snn_epoch_stats *s, int n_layers,
     json_num(&j, "loss", s->loss);
     json_num(&j, "train_acc", s->train_acc);
     json_num(&j, "test_acc", s->test_acc);
+    if (validated) {
+        json_num(&j, "val_acc", s->val_acc);
+        json_num(&j, "val_loss", s->val_loss);
+    }
     json_num(&j, "hidden_hz", s->hidden_hz);
     json_num(&j, "exc_hz", s->exc_hz);
     json_num(&j, "inh_hz", s->inh_hz);
     json_raw(&j, "layer_hz", layers);
     json_num(&j, "seconds", s->seconds);
     json_num(&j, "samples_per_s", s->samples_per_s);
+    json_end(&j);
+    if (fflush(mf->mem) != 0)
+        return snn_fail(err, "out of memory for the metrics");
+    return atomic_write(mf->path, mf->text, mf->len, err);
+}
+
+/* The last line of a run with a validation split: which epoch the best model is. */
+static int metrics_add_best(metrics_file *mf, const snn_best_epoch *b, const char *best_path,
+                            snn_error *err)
+{
+    json_out j;
+    json_begin(&j, mf->mem);
+    json_int(&j, "best_epoch", b->epoch);
+    json_str(&j, "model", best_path);
+    json_num(&j, "val_acc", b->val_acc);
+    json_num(&j, "val_loss", b->val_loss);
+    json_num(&j, "test_acc", b->test_acc);
     json_end(&j);
     if (fflush(mf->mem) != 0)
         return snn_fail(err, "out of memory for the metrics");
@@ -131,7 +156,7 @@ static void metrics_free(metrics_file *mf)
 static const char *const fixed_by_checkpoint[] = {
     "--preset", "--arch", "--ratio", "--recurrent", "--hidden", "--steps", "--batch", "--lr", "--lr-end", "--optimizer",
     "--s1", "--noise", "--qat", "--surrogate", "--augment-shift", "--no-dale", "--seed",
-    "--limit",
+    "--limit", "--val",
 };
 
 static int given_option(const arg_spec *specs, int n, const unsigned char *given,
@@ -188,6 +213,38 @@ static int resume_model(const char *resume, snn_model *m, snn_train_options *o, 
     return 0;
 }
 
+/* "<out without .snn>.best.snn": where the best epoch's model goes. */
+static void best_path_of(const char *out_path, char *buf, size_t cap)
+{
+    size_t n = strlen(out_path);
+    if (n > 4 && strcmp(out_path + n - 4, ".snn") == 0)
+        n -= 4;
+    snprintf(buf, cap, "%.*s.best.snn", (int)n, out_path);
+}
+
+/* The validation split of the loaded training set: the resolved size of
+ * o->val (SNN_VAL_AUTO: 1/12 of it) held out of all into fit and val. */
+static int hold_out(const spike_data *all, const char *data_dir, snn_train_options *o,
+                    spike_data *fit, spike_data *val, snn_error *err)
+{
+    if (o->val == SNN_VAL_AUTO)
+        o->val = all->n / 12;
+    char what[1100];
+    snprintf(what, sizeof what, "%s/train (--val)", data_dir);
+    return spike_data_split_tail(all, o->val, what, fit, val, err);
+}
+
+/* With a validation split: validates the epoch's model and, when it is the best
+ * so far, writes it to best_path (before the checkpoint, which holds it too). */
+static int validate_epoch(snn_trainer *t, const spike_data *val, const char *best_path,
+                          snn_epoch_stats *s, snn_error *err)
+{
+    int best = snn_trainer_validate(t, val, s, err);
+    if (best <= 0)
+        return best;
+    return snn_model_save(best_path, snn_trainer_best_model(t), NULL, 0, err);
+}
+
 int cmd_train(int argc, char **argv)
 {
     snn_config cfg = snn_default_config();
@@ -196,14 +253,14 @@ int cmd_train(int argc, char **argv)
     uint64_t seed = o.seed;
     cli_net net = CLI_NET_DEFAULTS;
     int steps = cfg.steps, no_dale = 0, as_json = 0, quiet = 0;
-    int epochs = -1, test_limit = 0;
+    int epochs = -1, test_limit = 0, val_n = -2;
     const char *data_dir = DEFAULT_DATA_DIR, *out_path = NULL, *resume = NULL;
     const char *optimizer = NULL, *preset = "paper";
     arg_spec specs[] = {
         {"--preset", ARG_STRING, &preset, 0, -1,
-         "paper (the paper's setup), best (Adam, cosine lr, surrogate 25, 80 epochs) or deep "
-         "(as best, 40 epochs, network 128-64 both recurrent, unless --arch/--recurrent/"
-         "--hidden say otherwise)"},
+         "paper (the paper's setup), best (Adam, cosine lr, surrogate 25, 80 epochs, 1/12 held "
+         "out for validation) or deep (as best, 40 epochs, network 128-64 both recurrent, "
+         "unless --arch/--recurrent/--hidden say otherwise)"},
         CLI_NET_ROWS(net),
         {"--steps", ARG_INT, &steps, 1, 100000, "time steps per sample (1 ms each)"},
         {"--epochs", ARG_INT, &epochs, 1, 100000,
@@ -231,6 +288,9 @@ int cmd_train(int argc, char **argv)
         {"--threads", ARG_INT, &o.threads, 0, 1024,
          "threads (0 = all cores); results do not depend on it"},
         {"--limit", ARG_INT, &o.limit, 0, 1 << 30, "train on the first N samples (0 = all)"},
+        {"--val", ARG_INT, &val_n, 0, 1 << 30,
+         "hold out the last N training samples for validation; the best epoch's model goes to "
+         "<out stem>.best.snn (0 = off; default: paper 0, best and deep 1/12 of the samples)"},
         {"--test-limit", ARG_INT, &test_limit, 0, 1 << 30, "test on the first N samples (0 = all)"},
         {"--data", ARG_STRING, &data_dir, 0, -1,
          "the data: a directory of IDX files (train-/t10k-images-idx3-ubyte[.gz] and labels; "
@@ -279,6 +339,8 @@ int cmd_train(int argc, char **argv)
         o.epochs = epochs;
     if (surrogate > 0)
         o.surrogate_scale = surrogate;
+    if (val_n >= 0)
+        o.val = val_n;
     o.seed = (unsigned long long)seed;
     const char *preset_arch = NULL, *preset_recurrent = NULL;
     snn_train_preset_network(preset, &preset_arch, &preset_recurrent);
@@ -335,24 +397,38 @@ int cmd_train(int argc, char **argv)
         o.progress_ctx = &prog;
     }
     metrics_file metrics = {0};
-    snn_trainer *t = snn_trainer_new(&m, &o, &err);
+    spike_data fit, val;
+    snn_trainer *t = NULL;
+    char best_path[1100];
+    best_path_of(out_path, best_path, sizeof best_path);
+    if (hold_out(&train.spikes, data_dir, &o, &fit, &val, &err) != 0) {
+        free(state);
+        goto fail;
+    }
+    t = snn_trainer_new(&m, &o, &err);
     rc = !t || (state && snn_trainer_restore(t, state, state_len, resume, &err) != 0);
     free(state);
     if (rc)
         goto fail;
     if (metrics_start(&metrics, out_path, resume, snn_trainer_epoch_done(t), &err) != 0)
         goto fail;
+    /* A resumed run's best model so far comes from its checkpoint (--out may be new). */
+    if (snn_trainer_best(t)->epoch && snn_trainer_epoch_done(t) < o.epochs &&
+        snn_model_save(best_path, snn_trainer_best_model(t), NULL, 0, &err) != 0)
+        goto fail;
     snn_eval_stats init;
     if (snn_evaluate(&m, &test.spikes, o.threads, &init, NULL, &err) != 0)
         goto fail;
     if (!quiet) {
-        char arch[128], ei[128];
+        char arch[128], ei[128], held_out[48] = "";
         snn_arch_format(&m.cfg, arch, sizeof arch);
         snn_ei_format(&m.cfg, ei, sizeof ei);
-        printf("%s: %s, E:I %s%s, %d train / %d test samples, %s lr %g, "
+        if (val.n)
+            snprintf(held_out, sizeof held_out, " / %d validation", val.n);
+        printf("%s: %s, E:I %s%s, %d train%s / %d test samples, %s lr %g, "
                "initial rate %.1f Hz (E %.1f, I %.1f)\n",
                resume ? "resuming" : "training", arch, ei, m.cfg.dale ? "" : " (no Dale)",
-               train.spikes.n, test.spikes.n, snn_optimizer_name(o.optimizer), o.lr,
+               fit.n, held_out, test.spikes.n, snn_optimizer_name(o.optimizer), o.lr,
                init.hidden_hz, init.exc_hz, init.inh_hz);
     }
     snn_epoch_stats s = {0};
@@ -363,7 +439,8 @@ int cmd_train(int argc, char **argv)
     while (snn_trainer_epoch_done(t) < o.epochs) {
         prog.epoch = snn_trainer_epoch_done(t) + 1;
         prog.epoch_t0 = omp_get_wtime();
-        if (snn_trainer_epoch(t, &train.spikes, &test.spikes, &s, &err) != 0)
+        if (snn_trainer_epoch(t, &fit, &test.spikes, &s, &err) != 0 ||
+            (o.val && validate_epoch(t, &val, best_path, &s, &err) != 0))
             goto fail;
         void *blob;
         size_t blob_len;
@@ -371,7 +448,7 @@ int cmd_train(int argc, char **argv)
             goto fail;
         int saved = snn_model_save(out_path, &m, blob, blob_len, &err);
         free(blob);
-        if (saved != 0 || metrics_add(&metrics, &s, m.cfg.n_layers, &err) != 0)
+        if (saved != 0 || metrics_add(&metrics, &s, m.cfg.n_layers, o.val != 0, &err) != 0)
             goto fail;
         peak = s.test_acc > peak ? s.test_acc : peak;
         sps_sum += s.samples_per_s;
@@ -380,9 +457,20 @@ int cmd_train(int argc, char **argv)
             printf("epoch %3d  loss %.4f  train %.2f%%  test %.2f%%  rate %.1f Hz (E %.1f, I %.1f)"
                    "  %.1f s  %.0f samples/s\n", s.epoch, s.loss, 100 * s.train_acc,
                    100 * s.test_acc, s.hidden_hz, s.exc_hz, s.inh_hz, s.seconds, s.samples_per_s);
+        if (!quiet && o.val)
+            printf("           validation %.2f%% (loss %.4f)%s\n", 100 * s.val_acc, s.val_loss,
+                   snn_trainer_best(t)->epoch == s.epoch ? ", the best so far" : "");
         fflush(stdout);
     }
-    if (ran)
+    const snn_best_epoch *best = snn_trainer_best(t);
+    if (ran && o.val && metrics_add_best(&metrics, best, best_path, &err) != 0)
+        goto fail;
+    if (ran && o.val)
+        printf("wrote %s (epoch %d of %d, the last: test %.2f%%), %s (epoch %d, the best on "
+               "validation %.2f%%: test %.2f%%) and %s\n", out_path, snn_trainer_epoch_done(t),
+               o.epochs, 100 * s.test_acc, best_path, best->epoch, 100 * best->val_acc,
+               100 * best->test_acc, metrics.path);
+    else if (ran)
         printf("wrote %s (epoch %d of %d) and %s\n", out_path, snn_trainer_epoch_done(t),
                o.epochs, metrics.path);
     else
@@ -406,6 +494,12 @@ int cmd_train(int argc, char **argv)
         json_num(&j, "inh_hz", s.inh_hz);
         json_num(&j, "initial_hz", init.hidden_hz);
         json_num(&j, "samples_per_s", ran ? sps_sum / ran : 0);
+        if (o.val) {
+            json_str(&j, "best_model", best_path);
+            json_int(&j, "best_epoch", best->epoch);
+            json_num(&j, "best_val_acc", best->val_acc);
+            json_num(&j, "best_test_acc", best->test_acc);
+        }
         json_end(&j);
     }
     rc = 0;

@@ -47,7 +47,7 @@ for t in 1 2; do
   check "trained model, $t thread(s): sha256 $(sum "$work/m$t.snn")" test "$(sum "$work/m$t.snn")" = $MODEL_SHA256
   pinned "paper network, $t thread(s)" "$work/m$t.snn" $PAPER_WEIGHTS
   check "quantized model, $t thread(s): sha256 $(sum "$work/m$t.snnq")" test "$(sum "$work/m$t.snnq")" = $QUANT_SHA256
-  "$snn" train --preset best --epochs 1 --limit 1000 --seed 3 --noise 0.001 --augment-shift 1 \
+  "$snn" train --preset best --val 0 --epochs 1 --limit 1000 --seed 3 --noise 0.001 --augment-shift 1 \
     --qat 8 --threads "$t" "${common[@]}" --out "$work/a$t.snn" > /dev/null
   "$snn" train --resume "$work/a$t.snn" --epochs 2 --threads "$t" "${common[@]}" > /dev/null
   pinned "Adam, noise, augmentation, QAT, resumed, $t thread(s)" "$work/a$t.snn" $ADAM_WEIGHTS

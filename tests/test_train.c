@@ -1,7 +1,8 @@
 /* test_train.c - properties of training, for the paper's one-layer network and a
  * deep recurrent one: Dale's law on every matrix after every update (noise on),
  * bit-identical weights whatever the thread count, bit-identical resume, and
- * learning a toy task. */
+ * learning a toy task; the validation split and its best epoch, carried by the
+ * training state. */
 #include <omp.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "../sw/data/split.h"
 #include "../sw/train/train.h"
 
 enum { NI = 60, NH = 20, NK = 4, NT = 30, NS = 512 };
@@ -254,6 +256,110 @@ static void test_training_learns_the_toy_task(void **state)
     spike_data_free(&d);
 }
 
+static void test_validation_split_views_the_tail(void **state)
+{
+    (void)state;
+    spike_data d, fit, val;
+    make_data(&d, 5);
+    snn_error err;
+    assert_int_equal(spike_data_split_tail(&d, 100, "toy", &fit, &val, NULL), 0);
+    assert_int_equal(fit.n, NS - 100);
+    assert_int_equal(val.n, 100);
+    for (int s = 0; s < 100; s++) { /* sample s of val is sample NS - 100 + s of d */
+        assert_int_equal(val.labels[s], d.labels[NS - 100 + s]);
+        assert_int_equal(spike_data_count(&val, s), spike_data_count(&d, NS - 100 + s));
+        assert_memory_equal(val.events + val.step_start[s * (NT + 1)],
+                            d.events + d.step_start[(NS - 100 + s) * (NT + 1)],
+                            sizeof(uint16_t) * spike_data_count(&d, NS - 100 + s));
+    }
+    assert_ptr_equal(fit.step_start, d.step_start);
+    assert_false(fit.owns_labels || val.owns_labels);
+    assert_int_equal(spike_data_split_tail(&d, 0, "toy", &fit, &val, NULL), 0);
+    assert_int_equal(fit.n, NS);
+    assert_int_equal(val.n, 0);
+    assert_int_equal(spike_data_split_tail(&d, NS, "toy", &fit, &val, &err), -1);
+    assert_non_null(strstr(err.msg, "toy: cannot hold out 512 validation samples of 512"));
+    assert_int_equal(spike_data_split_tail(&d, -1, "toy", &fit, &val, &err), -1);
+    spike_data_free(&d);
+}
+
+/* The best epoch is kept against a worse one, and the training state carries
+ * it (and its weights, every matrix) into a fresh trainer: one layer and deep. */
+static void test_best_epoch_survives_the_training_state(void **state)
+{
+    (void)state;
+    spike_data d, fit, val;
+    make_data(&d, 6);
+    assert_int_equal(spike_data_split_tail(&d, 128, "toy", &fit, &val, NULL), 0);
+    for (int deep = 0; deep <= 1; deep++) {
+        snn_model m, resumed, best;
+        make_model(&m, deep);
+        snn_train_options o = options(2);
+        o.val = 128;
+        snn_trainer *t = snn_trainer_new(&m, &o, NULL);
+        snn_epoch_stats s;
+        assert_int_equal(snn_trainer_epoch(t, &fit, &d, &s, NULL), 0);
+        assert_int_equal(snn_trainer_validate(t, &val, &s, NULL), 1);
+        assert_int_equal(snn_trainer_best(t)->epoch, 1);
+        assert_true(snn_trainer_best(t)->val_acc == s.val_acc && s.val_acc > 0.25);
+        make_model(&best, deep);
+        memcpy(snn_model_weights(&best), snn_model_weights(&m),
+               sizeof(float) * snn_model_weight_count(&m.cfg));
+        /* A worse second epoch: every weight 0, every prediction class 0. */
+        memset(snn_model_weights(&m), 0, sizeof(float) * snn_model_weight_count(&m.cfg));
+        s.epoch = 2;
+        assert_int_equal(snn_trainer_validate(t, &val, &s, NULL), 0);
+        assert_int_equal(snn_trainer_best(t)->epoch, 1);
+        void *blob;
+        size_t len;
+        assert_int_equal(snn_trainer_state(t, &blob, &len, NULL), 0);
+        snn_trainer_free(t);
+
+        snn_train_options back = options(2);
+        assert_int_equal(snn_train_state_options(blob, len, "test", &back, NULL), 0);
+        assert_int_equal(back.val, 128);
+        make_model(&resumed, deep);
+        t = snn_trainer_new(&resumed, &back, NULL);
+        assert_int_equal(snn_trainer_restore(t, blob, len, "test", NULL), 0);
+        assert_int_equal(snn_trainer_best(t)->epoch, 1);
+        assert_same_weights(snn_trainer_best_model(t), &best);
+        snn_trainer_free(t);
+        /* A trainer without a split refuses the state of a run with one. */
+        snn_error err;
+        back.val = 0;
+        t = snn_trainer_new(&resumed, &back, NULL);
+        assert_int_equal(snn_trainer_restore(t, blob, len, "ckpt", &err), -1);
+        assert_non_null(strstr(err.msg, "ckpt: checkpoint was trained with"));
+        snn_trainer_free(t);
+        free(blob);
+        snn_model_free(&m), snn_model_free(&resumed), snn_model_free(&best);
+    }
+    spike_data_free(&d);
+}
+
+/* Without a split the state is version 3, as before validation existed (the
+ * checkpoints of paper runs keep their bytes). */
+static void test_state_without_split_is_version_3(void **state)
+{
+    (void)state;
+    snn_model m;
+    make_model(&m, 0);
+    snn_train_options o = options(1);
+    snn_trainer *t = snn_trainer_new(&m, &o, NULL);
+    void *blob;
+    size_t len;
+    assert_int_equal(snn_trainer_state(t, &blob, &len, NULL), 0);
+    uint32_t version;
+    memcpy(&version, blob, sizeof version);
+    assert_int_equal(version, 3);
+    free(blob);
+    snn_trainer_free(t);
+    o.val = SNN_VAL_AUTO; /* unresolved: refused */
+    snn_error err;
+    assert_null(snn_trainer_new(&m, &o, &err));
+    snn_model_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +367,9 @@ int main(void)
         cmocka_unit_test(test_same_seed_same_weights_with_1_and_2_threads),
         cmocka_unit_test(test_resume_is_bit_identical),
         cmocka_unit_test(test_training_learns_the_toy_task),
+        cmocka_unit_test(test_validation_split_views_the_tail),
+        cmocka_unit_test(test_best_epoch_survives_the_training_state),
+        cmocka_unit_test(test_state_without_split_is_version_3),
     };
     return cmocka_run_group_tests_name("train", tests, NULL, NULL);
 }

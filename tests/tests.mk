@@ -24,6 +24,8 @@ $(BUILD)/obj/tests/test_libfixmath.o: CFLAGS += $(if $(SAN),-fno-sanitize=signed
 # End-to-end CLI checks of the training host.
 TEST_BINS += $(SNN)
 TEST_CMDS += "tests/cli_train.sh $(SNN)"
+# The validation split and the best epoch's model (docs/training.md).
+TEST_CMDS += "tests/cli_val.sh $(SNN)"
 # The bits of a small trained and quantized model, pinned (flags and code that move them fail).
 TEST_CMDS += "tests/model_checksum.sh $(SNN)"
 TEST_CMDS += "tests/readme_commands.sh $(SNN)"

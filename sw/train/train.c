@@ -13,7 +13,10 @@
 /* A batch is cut into this many chunks whatever the thread count; chunk
  * gradients are summed in chunk order, so results do not depend on threads. */
 #define N_CHUNKS 16
+/* Version 4 adds the validation split and its best epoch; a run without one
+ * writes version 3, byte for byte what it wrote before validation existed. */
 #define STATE_VERSION 3
+#define STATE_VERSION_VAL 4
 
 struct snn_trainer {
     snn_model *m;
@@ -29,6 +32,8 @@ struct snn_trainer {
     snn_model shadow;        /* fake-quantized weights for QAT */
     int *order;
     int order_len;
+    snn_best_epoch best;     /* with a validation split (o.val > 0) */
+    snn_model best_model;    /* allocated with a validation split */
 };
 
 /* The training presets: the options each one sets (train.h). */
@@ -36,12 +41,12 @@ static const struct {
     const char *name;
     snn_optimizer optimizer;
     double lr, lr_decay_end, surrogate_scale;
-    int epochs;
+    int epochs, val;
     const char *arch, *recurrent; /* the network (arch.h text), NULL: the paper's */
 } presets[] = {
-    {"paper", OPT_SGD, 0.01, 1.0, SNN_PAPER_SURROGATE_SCALE, 30, NULL, NULL},
-    {"best", OPT_ADAM, 0.002, 0.01, 25, 80, NULL, NULL},
-    {"deep", OPT_ADAM, 0.002, 0.01, 25, 40, "128-64", "all"},
+    {"paper", OPT_SGD, 0.01, 1.0, SNN_PAPER_SURROGATE_SCALE, 30, 0, NULL, NULL},
+    {"best", OPT_ADAM, 0.002, 0.01, 25, 80, SNN_VAL_AUTO, NULL, NULL},
+    {"deep", OPT_ADAM, 0.002, 0.01, 25, 40, SNN_VAL_AUTO, "128-64", "all"},
 };
 
 int snn_train_preset_apply(const char *name, snn_train_options *o, snn_error *err)
@@ -53,6 +58,7 @@ int snn_train_preset_apply(const char *name, snn_train_options *o, snn_error *er
             o->lr_decay_end = presets[i].lr_decay_end;
             o->surrogate_scale = presets[i].surrogate_scale;
             o->epochs = presets[i].epochs;
+            o->val = presets[i].val;
             return 0;
         }
     return snn_fail(err, "unknown training preset '%s' (paper, best or deep)", name);
@@ -192,6 +198,7 @@ static void trainer_release(snn_trainer *t)
     free(t->adam_v);
     free(t->order);
     snn_model_free(&t->shadow);
+    snn_model_free(&t->best_model);
 }
 
 snn_trainer *snn_trainer_new(snn_model *m, const snn_train_options *o, snn_error *err)
@@ -204,6 +211,11 @@ snn_trainer *snn_trainer_new(snn_model *m, const snn_train_options *o, snn_error
     t->m = m;
     t->o = *o;
     t->n_weights = snn_model_weight_count(&m->cfg);
+    if (o->val < 0) {
+        free(t);
+        snn_fail(err, "the validation split's size is not resolved (%d)", o->val);
+        return NULL;
+    }
     int bad = 0;
     for (int c = 0; c < N_CHUNKS && !bad; c++) {
         bad = snn_model_alloc(&t->grad[c], &m->cfg, err) != 0 ||
@@ -222,6 +234,8 @@ snn_trainer *snn_trainer_new(snn_model *m, const snn_train_options *o, snn_error
     }
     if (!bad && o->qat_bits)
         bad = snn_model_alloc(&t->shadow, &m->cfg, err) != 0;
+    if (!bad && o->val)
+        bad = snn_model_alloc(&t->best_model, &m->cfg, err) != 0;
     if (bad) {
         trainer_release(t);
         free(t);
@@ -246,7 +260,7 @@ const snn_train_options *snn_trainer_options(const snn_trainer *t) { return &t->
 int snn_trainer_state(const snn_trainer *t, void **blob, size_t *len, snn_error *err)
 {
     byte_writer w = {0};
-    bw_u32(&w, STATE_VERSION);
+    bw_u32(&w, t->o.val ? STATE_VERSION_VAL : STATE_VERSION);
     bw_u32(&w, (uint32_t)t->epoch_done);
     bw_u32(&w, (uint32_t)t->o.optimizer);
     bw_u64(&w, t->o.seed);
@@ -259,10 +273,19 @@ int snn_trainer_state(const snn_trainer *t, void **blob, size_t *len, snn_error 
     bw_bytes(&w, &t->o.lr_decay_end, sizeof(double));
     bw_bytes(&w, &t->o.surrogate_scale, sizeof(double));
     bw_u64(&w, t->adam_step);
+    if (t->o.val) {
+        bw_u32(&w, (uint32_t)t->o.val);
+        bw_u32(&w, (uint32_t)t->best.epoch);
+        bw_bytes(&w, &t->best.val_acc, sizeof(double));
+        bw_bytes(&w, &t->best.val_loss, sizeof(double));
+        bw_bytes(&w, &t->best.test_acc, sizeof(double));
+    }
     if (t->o.optimizer == OPT_ADAM) {
         bw_bytes(&w, t->adam_m, sizeof(float) * t->n_weights);
         bw_bytes(&w, t->adam_v, sizeof(float) * t->n_weights);
     }
+    if (t->o.val)
+        bw_bytes(&w, snn_model_weights(&t->best_model), sizeof(float) * t->n_weights);
     if (w.oom) {
         bw_free(&w);
         return snn_fail(err, "out of memory saving the training state");
@@ -273,9 +296,11 @@ int snn_trainer_state(const snn_trainer *t, void **blob, size_t *len, snn_error 
 }
 
 /* The header of a training state: options over *o (epochs, threads and progress
- * kept), the epoch counter, the Adam step, and where the optimizer moments start. */
+ * kept), the epoch counter, the Adam step, the best epoch (version 4), and where
+ * the arrays start: the optimizer moments (Adam), then the best model (version 4). */
 static int decode_state(const void *blob, size_t len, const char *what, snn_train_options *o,
-                        uint32_t *epoch, uint64_t *step, size_t *moments_at, snn_error *err)
+                        uint32_t *epoch, uint64_t *step, snn_best_epoch *best,
+                        size_t *moments_at, snn_error *err)
 {
     byte_reader r;
     br_init(&r, blob, len, what, err);
@@ -291,8 +316,23 @@ static int decode_state(const void *blob, size_t len, const char *what, snn_trai
     *step = br_u64(&r, "adam step");
     if (r.failed)
         return -1;
-    if (version != STATE_VERSION)
+    if (version != STATE_VERSION && version != STATE_VERSION_VAL)
         return snn_fail(err, "%s: training-state version %u unsupported", what, version);
+    o->val = 0;
+    *best = (snn_best_epoch){0};
+    if (version == STATE_VERSION_VAL) {
+        o->val = (int)br_u32(&r, "validation samples");
+        best->epoch = (int)br_u32(&r, "best epoch");
+        const uint8_t *b = br_bytes(&r, 3 * sizeof(double), "best epoch's accuracies");
+        if (r.failed)
+            return -1;
+        memcpy(&best->val_acc, b, sizeof(double));
+        memcpy(&best->val_loss, b + 8, sizeof(double));
+        memcpy(&best->test_acc, b + 16, sizeof(double));
+        if (o->val < 1 || best->epoch < 0 || (uint32_t)best->epoch > *epoch)
+            return snn_fail(err, "%s: training state has invalid validation fields (%d samples, "
+                            "best epoch %d of %u)", what, o->val, best->epoch, *epoch);
+    }
     memcpy(&o->lr, doubles, sizeof(double));
     memcpy(&o->noise, doubles + 8, sizeof(double));
     memcpy(&o->lr_decay_end, doubles + 16, sizeof(double));
@@ -312,8 +352,9 @@ int snn_train_state_options(const void *blob, size_t len, const char *what,
 {
     uint32_t epoch;
     uint64_t step;
+    snn_best_epoch best;
     size_t at;
-    return decode_state(blob, len, what, o, &epoch, &step, &at, err);
+    return decode_state(blob, len, what, o, &epoch, &step, &best, &at, err);
 }
 
 int snn_trainer_restore(snn_trainer *t, const void *blob, size_t len, const char *what,
@@ -322,28 +363,62 @@ int snn_trainer_restore(snn_trainer *t, const void *blob, size_t len, const char
     snn_train_options o = t->o;
     uint32_t epoch;
     uint64_t step;
+    snn_best_epoch best;
     size_t at;
-    if (decode_state(blob, len, what, &o, &epoch, &step, &at, err) != 0)
+    if (decode_state(blob, len, what, &o, &epoch, &step, &best, &at, err) != 0)
         return -1;
     if (o.optimizer != t->o.optimizer || o.qat_bits != t->o.qat_bits ||
-        (o.augment_shift != 0) != (t->o.augment_shift != 0))
-        return snn_fail(err, "%s: checkpoint was trained with optimizer %s, qat %d, augment %d; "
-                        "resume with the same", what, o.optimizer == OPT_ADAM ? "adam" : "sgd",
-                        o.qat_bits, o.augment_shift);
+        (o.augment_shift != 0) != (t->o.augment_shift != 0) || (o.val != 0) != (t->o.val != 0))
+        return snn_fail(err, "%s: checkpoint was trained with optimizer %s, qat %d, augment %d, "
+                        "validation %d; resume with the same", what,
+                        o.optimizer == OPT_ADAM ? "adam" : "sgd", o.qat_bits, o.augment_shift,
+                        o.val);
     size_t moments = t->o.optimizer == OPT_ADAM ? 2 * sizeof(float) * t->n_weights : 0;
-    if (len - at != moments)
-        return snn_fail(err, "%s: training state holds %zu optimizer bytes, expected %zu", what,
-                        len - at, moments);
+    size_t best_bytes = o.val ? sizeof(float) * t->n_weights : 0;
+    if (len - at != moments + best_bytes)
+        return snn_fail(err, "%s: training state holds %zu bytes of arrays, expected %zu", what,
+                        len - at, moments + best_bytes);
     const uint8_t *p = blob;
     if (moments) {
         memcpy(t->adam_m, p + at, moments / 2);
         memcpy(t->adam_v, p + at + moments / 2, moments / 2);
     }
+    if (best_bytes) {
+        float *w = snn_model_weights(&t->best_model);
+        memcpy(w, p + at + moments, best_bytes);
+        for (size_t i = 0; i < t->n_weights; i++)
+            if (!isfinite(w[i]))
+                return snn_fail(err, "%s: the best epoch's model has a weight that is not finite",
+                                what);
+    }
     t->epoch_done = (int)epoch;
     t->adam_step = step;
+    t->best = best;
     t->o = o;
     return 0;
 }
+
+int snn_trainer_validate(snn_trainer *t, const spike_data *val, snn_epoch_stats *s,
+                         snn_error *err)
+{
+    snn_eval_stats ev;
+    if (snn_evaluate(t->m, val, t->o.threads, &ev, NULL, err) != 0)
+        return -1;
+    s->val_acc = ev.acc;
+    s->val_loss = ev.loss;
+    s->seconds += ev.seconds;
+    snn_best_epoch *b = &t->best;
+    if (b->epoch && (ev.acc < b->val_acc || (ev.acc == b->val_acc && !(ev.loss < b->val_loss))))
+        return 0;
+    *b = (snn_best_epoch){s->epoch, ev.acc, ev.loss, s->test_acc};
+    memcpy(snn_model_weights(&t->best_model), snn_model_weights(t->m),
+           sizeof(float) * t->n_weights);
+    return 1;
+}
+
+const snn_best_epoch *snn_trainer_best(const snn_trainer *t) { return &t->best; }
+
+const snn_model *snn_trainer_best_model(const snn_trainer *t) { return &t->best_model; }
 
 /* Learning rate of an epoch (0-based): constant, or cosine from lr to lr*end. */
 static double epoch_lr(const snn_train_options *o, int epoch)

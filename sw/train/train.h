@@ -26,6 +26,10 @@
 #define SNN_STREAM_NOISE 0x4e4f495345ull   /* "NOISE" + epoch * 1000003 + batch */
 #define SNN_STREAM_SHUFFLE 0x5348554646ull /* "SHUFF" + epoch */
 
+/* snn_train_options.val: hold out 1/12 of the training samples (5,000 of
+ * Fashion-MNIST's 60,000), the choice of the presets that validate. */
+#define SNN_VAL_AUTO (-1)
+
 typedef enum { OPT_SGD, OPT_ADAM } snn_optimizer;
 
 /* "sgd" / "adam" to the enum (0), else -1; and back. */
@@ -44,6 +48,8 @@ typedef struct {
     double surrogate_scale; /* slope of the fast-sigmoid surrogate (paper: 100) */
     unsigned long long seed;
     int limit;           /* training samples used (0 = all); recorded for --resume */
+    int val;             /* of those, the last `val` are held out for validation (0 = none;
+                          * SNN_VAL_AUTO until the data are loaded); recorded for --resume */
     int threads;         /* 0 = OpenMP default; does not change results */
     /* Called after every update (may be NULL): batches done, batches in the epoch. */
     void (*progress)(int done, int total, void *ctx);
@@ -54,8 +60,10 @@ typedef struct {
 snn_train_options snn_default_train_options(void);
 
 /* Sets the options a training preset names and leaves the others:
- *   paper: SGD, lr 0.01 constant, surrogate slope 100, 30 epochs (the paper's setup);
- *   best:  Adam, lr 0.002 with a cosine decay to 1%, surrogate slope 25, 80 epochs;
+ *   paper: SGD, lr 0.01 constant, surrogate slope 100, 30 epochs (the paper's setup),
+ *          no validation split;
+ *   best:  Adam, lr 0.002 with a cosine decay to 1%, surrogate slope 25, 80 epochs,
+ *          validation split SNN_VAL_AUTO;
  *   deep:  as best but 40 epochs, for its own network (snn_train_preset_network).
  * Unknown name: an error listing the presets. */
 int snn_train_preset_apply(const char *name, snn_train_options *o, snn_error *err);
@@ -71,6 +79,7 @@ void snn_train_init_weights(snn_model *m, double s1, unsigned long long seed);
 typedef struct {
     int epoch;           /* 1-based */
     double loss, train_acc, test_acc;
+    double val_acc, val_loss; /* set by snn_trainer_validate */
     double hidden_hz, exc_hz, inh_hz;
     double layer_hz[SNN_MAX_LAYERS]; /* per hidden layer (0 past n_layers) */
     double seconds, samples_per_s;
@@ -114,5 +123,23 @@ const snn_train_options *snn_trainer_options(const snn_trainer *t);
 /* Runs one epoch over train (shuffled by seed and epoch), then evaluates on test. */
 int snn_trainer_epoch(snn_trainer *t, const spike_data *train, const spike_data *test,
                       snn_epoch_stats *out, snn_error *err);
+
+/* The epoch whose model did best on the validation split so far (epoch 0: none yet). */
+typedef struct {
+    int epoch;
+    double val_acc, val_loss, test_acc;
+} snn_best_epoch;
+
+/* Evaluates the model on the validation split right after snn_trainer_epoch
+ * (s: that epoch's stats, which get val_acc and val_loss). Returns 1 when the
+ * epoch is the best so far (higher validation accuracy; on a tie, lower
+ * validation loss; then the earlier epoch) and keeps a copy of its model, 0 if
+ * not, -1 on error. The best epoch and its model are part of the training
+ * state (snn_trainer_state), so they survive --resume. */
+int snn_trainer_validate(snn_trainer *t, const spike_data *val, snn_epoch_stats *s,
+                         snn_error *err);
+const snn_best_epoch *snn_trainer_best(const snn_trainer *t);
+/* The best epoch's model (the model's config), valid once best->epoch > 0. */
+const snn_model *snn_trainer_best_model(const snn_trainer *t);
 
 #endif
