@@ -118,6 +118,8 @@ module board_batch #(
             done_seen <= 1'b1;
         if (res_sent)
             res_pending <= 1'b0;
+        if (res_we)
+            wptr <= wptr + 1'b1;
         if (rst) begin
             state <= R_IDLE;
             res_pending <= 1'b0;
@@ -200,10 +202,8 @@ module board_batch #(
                     // more is answered with E_PAYLOAD.
                     if (wptr[RES_AW-2:0] == {(RES_AW-1){1'b1}})
                         overflow <= 1'b1;
-                    else begin
-                        res_we <= 1'b1;
-                        wptr <= wptr + 1'b1;
-                    end
+                    else
+                        res_we <= 1'b1;   // at wptr, which moves on with it
                     j <= j + 1'b1;
                     if ({1'b0, j} + 9'd1 == rec_len) begin
                         image_done <= 1'b1;
@@ -213,7 +213,8 @@ module board_batch #(
                     end
                 end
             end
-            default: if (!res_pending) begin   // R_END: the last reply has gone out
+            default: if (!res_pending && !res_we) begin   // R_END: the last reply has gone out,
+                                                          // the last byte is written
                 res_pending <= 1'b1;
                 res_half <= wptr[RES_AW-1];
                 res_len <= wptr[RES_AW-2:0];
