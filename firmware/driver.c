@@ -417,43 +417,46 @@ static uint16_t classify_payload(uint8_t *buf, const struct drv_batch *b, uint16
 }
 
 /* One batch, one request at a time: CODES frames of chunk_now bytes, then CLASSIFY
- * with the rest; starts over after a refusal that damage can cause. */
+ * with the rest. A frame without a good reply after a few attempts is sent again
+ * smaller, from the same offset (if the board did take it, it answers E_OFFSET and
+ * drops the batch's codes); a refusal that damage can cause starts the batch over. */
 static int batch_sync(drv *d, struct drv_batch *b, uint8_t detail, unsigned n_out,
                       drv_result_sink sink, void *ctx)
 {
     uint8_t buf[PROTO_MAX_PAYLOAD];
+    uint16_t off = 0;
     for (unsigned restarts = 0;;) {
-        uint16_t off = 0;
-        int r = DRV_OK;
-        while (r == DRV_OK && (uint32_t)(b->bytes - off) + PROTO_CLASSIFY_HEAD > d->chunk_now) {
+        int shrinkable = d->chunk_now > min_chunk(d);
+        unsigned tries = shrinkable ? DRV_SHRINK_AFTER : d->attempts;
+        int r;
+        if ((uint32_t)(b->bytes - off) + PROTO_CLASSIFY_HEAD <= d->chunk_now) {
+            r = transact_n(d, PROTO_CLASSIFY, buf, classify_payload(buf, b, off, detail), tries);
+            if (r == DRV_OK)
+                return take_results(d, b, detail, n_out, sink, ctx);
+        } else {
             uint16_t n = (uint16_t)(d->chunk_now - PROTO_CODES_HEAD);
+            if (n > b->bytes - off) /* the last codes: CLASSIFY then carries none */
+                n = (uint16_t)(b->bytes - off);
             put_u16(buf, off);
             for (uint16_t i = 0; i < n; i++)
                 buf[PROTO_CODES_HEAD + i] = b->codes[off + i];
-            int shrinkable = d->chunk_now > min_chunk(d);
-            r = transact_n(d, PROTO_CODES, buf, (uint16_t)(PROTO_CODES_HEAD + n),
-                           shrinkable ? DRV_SHRINK_AFTER : d->attempts);
-            if (r == DRV_E_NO_REPLY && shrinkable) {
-                shrink(d);
-                off = 0; /* the board's batch is in an unknown state: start it again */
-                d->last_error = PROTO_E_OFFSET;
-                r = DRV_E_REFUSED;
-            } else if (r == DRV_OK) {
+            r = transact_n(d, PROTO_CODES, buf, (uint16_t)(PROTO_CODES_HEAD + n), tries);
+            if (r == DRV_OK) {
                 if (d->rx.len != PROTO_CODES_REPLY || proto_get_u16(d->rx.payload) != off + n)
                     return DRV_E_REPLY;
                 off = (uint16_t)(off + n);
                 maybe_grow(d);
+                continue;
             }
         }
-        if (r == DRV_OK) {
-            uint16_t len = classify_payload(buf, b, off, detail);
-            r = transact(d, PROTO_CLASSIFY, buf, len);
-            if (r == DRV_OK)
-                return take_results(d, b, detail, n_out, sink, ctx);
+        if (r == DRV_E_NO_REPLY && shrinkable) {
+            shrink(d);
+            continue;
         }
         if (!restartable(d, r) || restarts++ >= DRV_RESTARTS)
             return r;
         d->stats.restarts++;
+        off = 0;
     }
 }
 

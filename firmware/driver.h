@@ -28,9 +28,11 @@
  * of the line (at 1% damaged bytes, about 64-byte frames; at 5%, the smallest). */
 #define DRV_SHRINK_AFTER 4u
 #define DRV_GROW_AFTER 2u
-/* Times a load or an image starts over after a refusal that damage can cause
- * (out of sequence, verification failed, image invalid). */
-#define DRV_RESTARTS 8u
+/* Times a load or a batch starts over after a refusal that damage can cause
+ * (out of sequence, verification failed, image invalid). A batch whose CLASSIFY
+ * reply is damaged starts over (the board has run it and dropped its codes): at
+ * 1% damaged bytes about one in three, so the budget is generous. */
+#define DRV_RESTARTS 32u
 
 typedef struct {
     /* Sends all n bytes; returns 0, or -1 if the transport failed. */
