@@ -20,7 +20,8 @@
 module board_batch #(
     parameter integer BANK_AW = 11,      // frame bank address bits
     parameter integer RES_AW = 9,        // result memory address bits (two halves)
-    parameter integer R = 16             // readout bits: max[k] go out at 1, 2, 4 or 8 bytes
+    parameter integer R = 16,            // readout bits: max[k] go out at 1, 2, 4 or 8 bytes
+    parameter integer MAX_IN = 784       // the core's inputs: sets the width of an input index
 ) (
     input  wire               clk,
     input  wire               rst,
@@ -60,6 +61,9 @@ module board_batch #(
 );
     localparam [7:0] E_PAYLOAD = 8'd17, E_IMAGE = 8'd22;
     localparam integer LVB = (R > 32) ? 3 : (R > 16) ? 2 : (R > 8) ? 1 : 0;
+    // An input index with a guard bit: base >= 2^(IW-1) > MAX_IN is past every input,
+    // and base + 282 (the largest step of a code) still fits IW bits.
+    localparam integer IW = $clog2(MAX_IN + 1) + 1 > 10 ? $clog2(MAX_IN + 1) + 1 : 10;
     localparam [2:0] R_IDLE = 3'd0, R_START = 3'd1, R_FETCH = 3'd2, R_NIB = 3'd3,
                      R_OFFER = 3'd4, R_FILL = 3'd5, R_COPY = 3'd6, R_END = 3'd7;
 
@@ -70,7 +74,7 @@ module board_batch #(
     reg        full;           // detail of this batch
     reg [1:0]  need;           // 0: a code; 1: x of 12; 2: x of 13; 3: y of 13
     reg [3:0]  lo;             // x of 13
-    reg [15:0] base, idx;
+    reg [IW-1:0] base, idx;
     reg        is_end;
     reg [15:0] ends;           // end-of-step markers the core took in this image
     reg        done_seen;
@@ -83,21 +87,22 @@ module board_batch #(
     assign raddr = np[BANK_AW:1];
     assign ev_valid = state == R_OFFER || (state == R_FILL && ends != steps);
     assign ev_end = state == R_FILL || is_end;
-    assign ev_index = idx;
+    assign ev_index = 16'(idx);
     assign res_waddr = wptr;
 
     wire [3:0] nib = np[0] ? rdata[7:4] : rdata[3:0];
     wire out_of_codes = np == np_end;
     // The event a code names, and whether it is one the core may take.
-    reg [15:0] target;
+    reg [8:0] step;            // target - base
     always @(*) begin
         case (need)
-            2'd1: target = base + 16'd11 + {12'd0, nib};
-            2'd3: target = base + 16'd27 + {8'd0, nib, lo};
-            default: target = base + {12'd0, nib} - 16'd1;
+            2'd1: step = 9'd11 + {5'd0, nib};
+            2'd3: step = 9'd27 + {1'd0, nib, lo};
+            default: step = {5'd0, nib} - 9'd1;   // 0: not an event (not used)
         endcase
     end
-    wire target_bad = base[15] || target >= {1'b0, n_in};
+    wire [IW-1:0] target = base + IW'(step);
+    wire target_bad = base[IW-1] || {{(16-IW){1'b0}}, target} >= {1'b0, n_in};
 
     // Record byte j: prediction, cycles (4), spikes (4), then max[k] at 2^LVB bytes.
     wire [7:0] vbyte = j - 8'd9;
@@ -138,7 +143,7 @@ module board_batch #(
             end
             R_START: begin             // a new image: start the core
                 wr_start <= 1'b1;
-                base <= 16'd0;
+                base <= 0;
                 ends <= 16'd0;
                 need <= 2'd0;
                 done_seen <= 1'b0;
@@ -162,7 +167,7 @@ module board_batch #(
                         end
                         4'd12: need <= 2'd1;
                         4'd13: need <= 2'd2;
-                        4'd14: base <= base[15] ? base : base + 16'd256;
+                        4'd14: base <= base[IW-1] ? base : base + IW'(256);
                         4'd15: state <= R_FILL;
                         default: if (target_bad || ends == steps) begin
                             bad <= 1'b1;
@@ -180,9 +185,9 @@ module board_batch #(
             R_OFFER: if (ev_ready) begin
                 if (is_end) begin
                     ends <= ends + 1'b1;
-                    base <= 16'd0;
+                    base <= 0;
                 end else
-                    base <= idx + 16'd1;
+                    base <= idx + 1'b1;
                 state <= R_FETCH;
             end
             R_FILL: if (ends == steps) begin

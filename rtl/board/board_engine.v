@@ -407,7 +407,8 @@ module board_engine #(
     end
     assign core_wr_en = load_wr || batch_wr;
     assign core_wr_addr = batch_wr ? 24'h80000F : load_addr;   // 0xF: start an image
-    assign core_wr_data = batch_wr ? batch_index : load_data;
+    // The image index seeds the noise generator; without one the core ignores it.
+    assign core_wr_data = (batch_wr && NOISE != 0) ? batch_index : load_data;
 
     // ---- CODES and CLASSIFY: append, hand the bank over; frames wait for the engine ----
     always @(posedge clk) begin
@@ -441,7 +442,7 @@ module board_engine #(
         if (take && state == S_CLASSIFY && pos == 16'd1)
             batch_codes <= codes_end[BANK_AW:0];
 
-    board_batch #(.BANK_AW(BANK_AW), .RES_AW(RES_AW), .R(R)) batch (
+    board_batch #(.BANK_AW(BANK_AW), .RES_AW(RES_AW), .R(R), .MAX_IN(MAX_IN)) batch (
         .clk(clk), .rst(rst), .start(batch_start), .codes(batch_codes), .count(batch_count),
         .detail(batch_detail), .index(dword), .steps(steps), .n_in(n_in), .n_out(n_out),
         .busy(batch_busy), .image_done(image_done), .raddr(batch_raddr), .rdata(buf_rdata),
