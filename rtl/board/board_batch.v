@@ -69,9 +69,7 @@ module board_batch #(
 
     reg [2:0]  state;
     reg [BANK_AW+1:0] np;      // nibble pointer into the bank
-    reg [BANK_AW+1:0] np_end;
     reg [7:0]  left;           // images still to run, this one included
-    reg        full;           // detail of this batch
     reg [1:0]  need;           // 0: a code; 1: x of 12; 2: x of 13; 3: y of 13
     reg [3:0]  lo;             // x of 13
     reg [IW-1:0] base, idx;
@@ -91,7 +89,8 @@ module board_batch #(
     assign res_waddr = wptr;
 
     wire [3:0] nib = np[0] ? rdata[7:4] : rdata[3:0];
-    wire out_of_codes = np == np_end;
+    // codes, count and detail stay put while busy: the engine takes no request then
+    wire out_of_codes = np == {codes, 1'b0};
     // The event a code names, and whether it is one the core may take.
     reg [8:0] step;            // target - base
     always @(*) begin
@@ -112,7 +111,7 @@ module board_batch #(
                      (j < 8'd9) ? 16'h8002 : {8'd0, vindex};
     wire [2:0] sel = (j == 8'd0) ? 3'd0 : (j < 8'd5) ? 3'(j - 8'd1) :
                      (j < 8'd9) ? 3'(j - 8'd5) : vsel;
-    wire [8:0] rec_len = full ? 9'd9 + (9'(n_out) << LVB) : 9'd1;
+    wire [8:0] rec_len = detail ? 9'd9 + (9'(n_out) << LVB) : 9'd1;
     wire unused = &{1'b0, n_out[15:9]};   // n_out <= MAX_OUT
 
     always @(posedge clk) begin
@@ -132,9 +131,7 @@ module board_batch #(
         end else case (state)
             R_IDLE: if (start) begin
                 np <= 0;
-                np_end <= {codes, 1'b0};
                 left <= count;
-                full <= detail;
                 wr_index <= index;
                 wptr <= {!res_half, {(RES_AW-1){1'b0}}};
                 bad <= 1'b0;

@@ -153,7 +153,7 @@ module board_engine #(
 
     // counters for STATUS (narrower than their fields: they wrap, and cost less)
     reg [15:0] frames_ok;
-    reg [31:0] images;
+    reg [15:0] images;
     reg [7:0]  crc_errors, length_errors, truncated, line_errors;
 
     wire [31:0] crc32_next;
@@ -456,7 +456,7 @@ module board_engine #(
     always @(posedge clk) begin
         if (rst) begin
             frames_ok <= 16'd0;
-            images <= 32'd0;
+            images <= 16'd0;
             crc_errors <= 8'd0;
             length_errors <= 8'd0;
             truncated <= 8'd0;
@@ -525,7 +525,7 @@ module board_engine #(
         8'(R), 8'(H), 8'(B), 8'(P), 16'(CODE_BYTES), 16'(MAX_LEN), 8'(BOARD_ID),
         8'd4 /* protocol version */};
     wire [25*8-1:0] status = {
-        images, 8'd0, line_errors, 8'd0, truncated, 8'd0, length_errors, 8'd0, crc_errors,
+        16'd0, images, 8'd0, line_errors, 8'd0, truncated, 8'd0, length_errors, 8'd0, crc_errors,
         16'd0, frames_ok,
         offset32, model_crc, 6'd0, loading, model_valid};
     wire [4:0] small_idx = tx_idx[4:0];    // INFO and STATUS are < 32 bytes
