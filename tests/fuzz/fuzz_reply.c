@@ -7,7 +7,8 @@
  * bytes instead of a frame), so the fuzzer reaches the decoders of INFO,
  * STATUS, the data replies and CLASSIFY's results as well as the receiver's
  * resync. When the input runs out the board falls silent. The driver runs a
- * session: HELLO, STATUS, a stream of images, a load.
+ * session: HELLO, STATUS, a stream of 5 images (full records if the input's
+ * last byte is odd, else predictions), a load.
  */
 #include <stdint.h>
 #include <string.h>
@@ -101,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     drv_status st;
     drv_status_read(&d, &st);
-    drv_classify_stream(&d, 5, data[0] & 1, 3, image_codes, keep_result, NULL);
+    drv_classify_stream(&d, 5, data[size - 1] & 1, 3, image_codes, keep_result, NULL);
     const drv_config cfg = {784, 100, 10, 80, 3, 500, 3353, 3706, 0, 1};
     uint32_t crc;
     drv_load(&d, &cfg, zero_weights, NULL, &crc);
