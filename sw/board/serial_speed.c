@@ -6,8 +6,10 @@
 #include <asm/ioctls.h>
 #include <asm/termbits.h>
 #include <errno.h>
+#include <limits.h>
 #include <linux/serial.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "serial_speed.h"
@@ -28,18 +30,31 @@ int serial_set_any_baud(int fd, int baud)
 int serial_low_latency(int fd, const char *path, char *why, size_t size)
 {
     why[0] = 0;
-    /* A USB serial adapter (ttyUSBn): its latency timer in sysfs, 16 ms by default. */
-    const char *name = strrchr(path, '/');
+    /* A USB serial adapter (ttyUSBn, also behind a /dev/serial/by-id link): its latency
+     * timer in sysfs, 16 ms by default. */
+    char real[PATH_MAX];
+    const char *name = realpath(path, real) ? strrchr(real, '/') : NULL;
     name = name ? name + 1 : path;
     if (strncmp(name, "ttyUSB", 6) != 0)
         return 0; /* a pseudo-terminal, the simulated board, another kind of port */
     char sysfs[256];
     snprintf(sysfs, sizeof sysfs, "/sys/bus/usb-serial/devices/%s/latency_timer", name);
-    FILE *f = fopen(sysfs, "w");
-    if (!f || fputs("1\n", f) < 0 || fclose(f) != 0) {
-        snprintf(why, size, "cannot set %s to 1 ms: %s (replies wait up to 16 ms: run as a member "
-                 "of the group owning it, or write 1 to it as root)", sysfs, strerror(errno));
-        return -1;
+    int ms = 0;
+    FILE *f = fopen(sysfs, "r");
+    if (f) {
+        if (fscanf(f, "%d", &ms) != 1)
+            ms = 0;
+        fclose(f);
+    }
+    if (ms != 1) { /* not set yet (a udev rule may have done it) */
+        f = fopen(sysfs, "w");
+        int bad = !f || fputs("1\n", f) < 0;
+        if ((f && fclose(f) != 0) || bad) {
+            snprintf(why, size, "cannot set %s to 1 ms: %s (replies would wait up to 16 ms: "
+                     "write 1 to it as root, or let a udev rule do it, docs/board.md)",
+                     sysfs, strerror(errno));
+            return -1;
+        }
     }
     struct serial_struct ss;
     if (ioctl(fd, TIOCGSERIAL, &ss) != 0 ||
