@@ -30,7 +30,7 @@
 #define PROTO_MAX_FRAME (PROTO_MAX_PAYLOAD + PROTO_OVERHEAD)
 
 /* Payload sizes on the wire (docs/protocol.md, "Requests"): fixed payloads, and the
- * headers in front of the data of LOAD_DATA and IMAGE_DATA. */
+ * headers in front of the data of LOAD_DATA, CODES and CLASSIFY. */
 enum {
     PROTO_CONFIG_BYTES = 40,      /* LOAD_BEGIN: ten u32 core registers */
     PROTO_LOAD_DATA_HEAD = 4,     /* LOAD_DATA: u32 offset, then weight bytes */
