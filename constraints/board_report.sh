@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # board_report.sh - the bitstream report: resources used of available, fmax against
-# the constraint, and images/s at the achieved fmax; text on stdout, JSON in a file.
+# the constraint, and the rates the board runs at its clock (the PLL's, not fmax): the
+# core's, and end to end through the UART at the bitstream's baud; text on stdout, JSON
+# in a file.
 # The JSON is also the last line of stdout. Exits 1 (after printing) when the design
 # does not fit or misses timing.
 #
 # usage: board_report.sh BOARD TARGET_MHZ YOSYS_LOG PNR_LOG PNR_STATUS JSON_OUT [CLASSIFY_JSON]
 #   PNR_STATUS is nextpnr's exit status; CLASSIFY_JSON (optional) is the last line of
-#   `snn classify --sim --json` on the simulated board of the same build (cycles per image).
+#   `snn classify --sim --json` on the simulated board of the same build (same clock and
+#   baud): cycles per image, bytes per image each way, round trips, end-to-end images/s.
 set -u
 board=$1 target=$2 ylog=$3 plog=$4 pnr_status=$5 json_out=$6 classify=${7:-}
 
@@ -41,17 +44,18 @@ fits=1; why=""
 timing=0
 [ -n "$fmax" ] && awk -v f="$fmax" -v t="$target" 'BEGIN {exit !(f >= t)}' && timing=1
 
-cycles=""; link=""
+field() { grep -o "\"$1\":[0-9.e+]*" "$classify" | cut -d: -f2; }
+cycles=""; e2e=""; rate_target=""
 if [ -n "$classify" ] && [ -s "$classify" ]; then
-  cycles=$(grep -o '"cycles_per_image":[0-9.e+]*' "$classify" | cut -d: -f2)
-  link=$(grep -o '"link_images_per_s_12mbaud":[0-9.e+]*' "$classify" | cut -d: -f2)
-  line_bytes=$(grep -o '"line_bytes_per_image":[0-9.e+]*' "$classify" | cut -d: -f2)
+  cycles=$(field cycles_per_image)
+  e2e=$(field end_to_end_images_per_s)
+  bytes_in=$(field line_bytes_in_per_image)
+  bytes_out=$(field line_bytes_out_per_image)
+  trips=$(field round_trips_per_image)
+  baud=$(field baud)
+  latency=$(field round_trip_latency_s)
 fi
-rate=""; rate_target=""
-if [ -n "$cycles" ]; then
-  rate_target=$(awk -v f="$target" -v c="$cycles" 'BEGIN {printf "%.0f", f * 1e6 / c}')
-  [ -n "$fmax" ] && rate=$(awk -v f="$fmax" -v c="$cycles" 'BEGIN {printf "%.0f", f * 1e6 / c}')
-fi
+[ -n "$cycles" ] && rate_target=$(awk -v f="$target" -v c="$cycles" 'BEGIN {printf "%.0f", f * 1e6 / c}')
 
 pct() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.0f%%", 100 * a / b; else printf "-"}'; }
 echo "bitstream report: $board ($device)"
@@ -65,16 +69,17 @@ else
   echo "  fmax         not measured (no placed design)"
 fi
 if [ -n "$cycles" ]; then
-  printf "  core         %.0f cycles/image (simulated board) -> %s images/s at fmax, %s at %s MHz\n" \
-    "$cycles" "${rate:-?}" "$rate_target" "$target"
-  printf "  UART link    %.0f bytes/image -> %.0f images/s at 12 Mbaud (FT2232H maximum)\n" "$line_bytes" "$link"
+  printf "  core         %.0f cycles/image (simulated board) -> %s images/s at %s MHz\n" \
+    "$cycles" "$rate_target" "$target"
+  printf "  end to end   %.0f images/s: %.1f bytes/image in, %.1f out at %d baud, %.3f round trips/image at %.0f ms each\n" \
+    "$e2e" "$bytes_in" "$bytes_out" "$baud" "$trips" "$(awk -v l="$latency" 'BEGIN {print 1e3 * l}')"
 else
   echo "  core         cycles/image not measured (needs a quantized model: make demo-board)"
 fi
 
 jnum() { [ -n "$1" ] && echo "$1" || echo null; }
 cat > "$json_out.tmp" <<JSON
-{"board":"$board","device":"$device","fits":$([ $fits = 1 ] && echo true || echo false),"timing_met":$([ $timing = 1 ] && echo true || echo false),"lc_used":$lc,"lc_available":$cap_lc,"lut4":$luts,"dffs":$dffs,"ebr_used":$ebr,"ebr_available":$cap_ebr,"spram_used":$spram,"spram_available":$cap_spram,"dsp_used":$dsp,"dsp_available":$cap_dsp,"fmax_mhz":$(jnum "$fmax"),"target_mhz":$target,"cycles_per_image":$(jnum "$cycles"),"images_per_s_at_fmax":$(jnum "$rate"),"images_per_s_at_target":$(jnum "$rate_target"),"link_images_per_s_12mbaud":$(jnum "$link")}
+{"board":"$board","device":"$device","fits":$([ $fits = 1 ] && echo true || echo false),"timing_met":$([ $timing = 1 ] && echo true || echo false),"lc_used":$lc,"lc_available":$cap_lc,"lut4":$luts,"dffs":$dffs,"ebr_used":$ebr,"ebr_available":$cap_ebr,"spram_used":$spram,"spram_available":$cap_spram,"dsp_used":$dsp,"dsp_available":$cap_dsp,"fmax_mhz":$(jnum "$fmax"),"target_mhz":$target,"cycles_per_image":$(jnum "$cycles"),"images_per_s_at_target":$(jnum "$rate_target"),"end_to_end_images_per_s":$(jnum "$e2e")}
 JSON
 mv "$json_out.tmp" "$json_out"
 

@@ -33,18 +33,19 @@ drv_stats drv_request_stats(const drv *d)
     return (drv_stats){a->requests - b->requests, a->retries - b->retries,
                        a->timeouts - b->timeouts, a->damaged - b->damaged,
                        a->line_errors - b->line_errors, a->restarts - b->restarts,
-                       a->tx_bytes - b->tx_bytes, a->rx_bytes - b->rx_bytes};
+                       a->tx_bytes - b->tx_bytes, a->rx_bytes - b->rx_bytes,
+                       a->batches - b->batches, a->waits - b->waits};
 }
 
 typedef enum { WAIT_GOT, WAIT_RETRY, WAIT_REFUSED, WAIT_IO } wait_result;
 
-/* Waits for the reply to (type, d->seq). Frames of other requests are stale
+/* Waits for the reply to (type, seq). Frames of other requests are stale
  * and skipped; damage of any kind ends the attempt so the request is resent
  * at once (resending is always safe: the board does not apply a repeat).
  * Damage shows as a bad CRC, a bad length, an error reply, or bytes that stop
  * coming before they made a frame (a damaged SYNC or length): then gap_ms, not
  * timeout_ms, ends the wait. Each attempt is counted once, by what ended it. */
-static wait_result await_reply(drv *d, uint8_t type)
+static wait_result await_reply(drv *d, uint8_t type, uint8_t seq)
 {
     uint32_t budget = ATTEMPT_BYTES;
     int heard = 0, damaged = 0;
@@ -81,7 +82,7 @@ static wait_result await_reply(drv *d, uint8_t type)
         }
         if (ev != PROTO_RX_FRAME)
             continue;
-        if (d->rx.type == (uint8_t)(type | PROTO_REPLY) && d->rx.seq == d->seq)
+        if (d->rx.type == (uint8_t)(type | PROTO_REPLY) && d->rx.seq == seq)
             return WAIT_GOT;
         if (d->rx.type == PROTO_ERROR && d->rx.len >= PROTO_ERROR_BYTES) {
             uint8_t code = d->rx.payload[0];
@@ -89,7 +90,7 @@ static wait_result await_reply(drv *d, uint8_t type)
                 d->stats.line_errors++;
                 return WAIT_RETRY;
             }
-            if (d->rx.seq == d->seq && d->rx.payload[1] == type) {
+            if (d->rx.seq == seq && d->rx.payload[1] == type) {
                 d->last_error = code;
                 return WAIT_REFUSED;
             }
@@ -118,7 +119,8 @@ static int transact_n(drv *d, uint8_t type, const uint8_t *payload, uint16_t len
         if (d->io.send(d->io.ctx, d->frame, n) != 0)
             return DRV_E_IO;
         d->stats.tx_bytes += (uint32_t)n;
-        wait_result w = await_reply(d, type);
+        d->stats.waits++;
+        wait_result w = await_reply(d, type, d->seq);
         if (w == WAIT_IO)
             return DRV_E_IO;
         if (w == WAIT_GOT || w == WAIT_REFUSED) {
@@ -187,6 +189,7 @@ int drv_hello(drv *d)
     i->baud = take_u32(&p);
     i->weight_bytes = take_u32(&p);
     i->noise = take_u8(&p) & 1u;
+    i->result_bytes = take_u16(&p);
     if (i->max_request < CHUNK_FLOOR || i->max_request > PROTO_MAX_PAYLOAD)
         return DRV_E_REPLY;
     if (d->chunk == 0 || d->chunk > i->max_request)
@@ -334,90 +337,211 @@ int drv_load(drv *d, const drv_config *cfg, drv_weight_source src, void *src_ctx
     }
 }
 
-/* send_image's result when a frame got no good reply and the frames shrank: the
- * image starts again (at most IMAGE_SHRINKS times, then a frame gets all attempts). */
-#define SEND_SMALLER 1
-#define IMAGE_SHRINKS 16u
-
-/* Sends an image's codes (offset 0 starts a new image on the board). */
-static int send_image(drv *d, const uint8_t *codes, uint32_t n_codes, int may_shrink)
+/* Bytes of one readout value in a result record: the readout width, rounded up. */
+static unsigned value_bytes(const drv *d)
 {
-    uint8_t buf[PROTO_MAX_PAYLOAD];
-    uint32_t off = 0;
-    do { /* at least one frame: offset 0 starts a new image even when it is empty */
-        uint32_t room = (uint32_t)d->chunk_now - PROTO_IMAGE_DATA_HEAD;
-        uint32_t n = n_codes - off < room ? n_codes - off : room;
-        proto_put_u16(buf, (uint16_t)off);
-        for (uint32_t i = 0; i < n; i++)
-            buf[PROTO_IMAGE_DATA_HEAD + i] = codes[off + i];
-        int shrinkable = may_shrink && d->chunk_now > min_chunk(d);
-        int r = transact_n(d, PROTO_IMAGE_DATA, buf, (uint16_t)(PROTO_IMAGE_DATA_HEAD + n),
-                           shrinkable ? DRV_SHRINK_AFTER : d->attempts);
-        if (r == DRV_E_NO_REPLY && shrinkable) {
-            shrink(d);
-            return SEND_SMALLER;
-        }
-        if (r != DRV_OK)
-            return r;
-        off += n;
-        if (d->rx.len != PROTO_IMAGE_DATA_REPLY || proto_get_u16(d->rx.payload) != off)
-            return DRV_E_REPLY;
-        maybe_grow(d);
-    } while (off < n_codes);
-    return DRV_OK;
+    unsigned r = d->info.readout_bits;
+    return r > 32 ? 8u : r > 16 ? 4u : r > 8 ? 2u : 1u;
 }
 
-/* RESULT's payload into res. */
-static int parse_result(const drv *d, drv_result *res)
+/* CLASSIFY's reply: b->count records into sink. */
+static int take_results(drv *d, const struct drv_batch *b, uint8_t detail, unsigned n_out,
+                        drv_result_sink sink, void *ctx)
 {
-    /* readout values: 4 bytes (R <= 32 bits) or 8 */
-    unsigned vb = d->info.readout_bits > 32 ? sizeof(uint64_t) : sizeof(uint32_t);
-    if (d->rx.len < PROTO_RESULT_HEAD || (d->rx.len - PROTO_RESULT_HEAD) % (2 * vb) != 0)
-        return DRV_E_REPLY;
-    res->n_out = (int)((d->rx.len - PROTO_RESULT_HEAD) / (2 * vb));
-    if (res->n_out > DRV_MAX_OUT)
+    unsigned vb = value_bytes(d), rec = detail ? PROTO_RECORD_HEAD + vb * n_out : 1u;
+    if (d->rx.len != rec * b->count)
         return DRV_E_REPLY;
     const uint8_t *p = d->rx.payload;
-    res->prediction = take_u8(&p);
-    res->cycles = take_u32(&p);
-    res->spikes = take_u32(&p);
-    for (int k = 0; k < 2 * res->n_out; k++, p += vb) {
-        uint64_t u = 0;
-        for (unsigned b = vb; b-- > 0;)
-            u = (u << 8) | p[b];
-        if (vb == sizeof(uint32_t))
-            u = (uint64_t)(int64_t)(int32_t)(uint32_t)u; /* sign-extend */
-        int64_t s = (int64_t)u;
-        if (k < res->n_out)
-            res->max_out[k] = s;
-        else
-            res->final_out[k - res->n_out] = s;
+    for (uint32_t i = 0; i < b->count; i++) {
+        drv_result res = {0};
+        res.prediction = take_u8(&p);
+        if (detail) {
+            res.cycles = take_u32(&p);
+            res.spikes = take_u32(&p);
+            res.n_out = (int)n_out;
+            for (unsigned k = 0; k < n_out; k++, p += vb) {
+                uint64_t u = 0;
+                for (unsigned j = vb; j-- > 0;)
+                    u = (u << 8) | p[j];
+                unsigned shift = 64u - 8u * vb; /* sign-extend from vb bytes */
+                res.max_out[k] = shift ? (int64_t)(u << shift) / ((int64_t)1 << shift) : (int64_t)u;
+            }
+        }
+        if (sink(ctx, b->first + i, &res) != 0)
+            return DRV_E_ARG;
+    }
+    d->stats.batches++;
+    return DRV_OK;
+}
+
+/* Packs images from `first` into b: as many as the bank, the result memory, the
+ * frame size `room` and 255 allow (at least one). Returns 0, or a DRV_E_*. */
+static int pack_batch(drv *d, struct drv_batch *b, uint32_t first, uint32_t n, unsigned rec,
+                      uint32_t room, drv_image_source src, void *ctx)
+{
+    static uint8_t nib[2u * PROTO_MAX_PAYLOAD];
+    uint32_t nibbles = 0;
+    b->first = first;
+    b->count = 0;
+    while (first + b->count < n && b->count < 255u && (b->count + 1u) * rec <= d->info.result_bytes) {
+        uint32_t cap = 2u * room - nibbles;
+        int c = src(ctx, first + b->count, nib + nibbles, cap);
+        if (c < 0)
+            return DRV_E_ARG;
+        if ((uint32_t)c > cap || (uint32_t)c == 0u)
+            break; /* does not fit: the next batch takes it */
+        nibbles += (uint32_t)c;
+        b->count++;
+    }
+    if (b->count == 0)
+        return DRV_E_ARG; /* one image alone does not fit the board */
+    b->bytes = (uint16_t)((nibbles + 1u) / 2u);
+    for (uint32_t i = 0; i < b->bytes; i++) {
+        uint8_t hi = 2u * i + 1u < nibbles ? nib[2u * i + 1u] : 0u;
+        b->codes[i] = (uint8_t)(nib[2u * i] | hi << 4);
     }
     return DRV_OK;
 }
 
-int drv_classify(drv *d, const uint8_t *codes, uint32_t n_codes, uint32_t image_index,
-                 drv_result *res)
+/* The CLASSIFY payload of b with its codes from `off`. */
+static uint16_t classify_payload(uint8_t *buf, const struct drv_batch *b, uint16_t off,
+                                 uint8_t detail)
 {
-    if (d->chunk < CHUNK_FLOOR || n_codes > d->info.event_bytes)
-        return DRV_E_ARG;
-    for (unsigned restarts = 0, shrinks = 0;;) {
-        int r = send_image(d, codes, n_codes, shrinks < IMAGE_SHRINKS);
-        if (r == SEND_SMALLER) {
-            shrinks++;
+    put_u16(buf, off);
+    buf[2] = (uint8_t)b->count;
+    buf[3] = detail;
+    put_u32(buf + 4, b->first);
+    for (uint16_t i = off; i < b->bytes; i++)
+        buf[PROTO_CLASSIFY_HEAD + i - off] = b->codes[i];
+    return (uint16_t)(PROTO_CLASSIFY_HEAD + b->bytes - off);
+}
+
+/* One batch, one request at a time: CODES frames of chunk_now bytes, then CLASSIFY
+ * with the rest. A frame without a good reply after a few attempts is sent again
+ * smaller, from the same offset (if the board did take it, it answers E_OFFSET and
+ * drops the batch's codes); a refusal that damage can cause starts the batch over. */
+static int batch_sync(drv *d, struct drv_batch *b, uint8_t detail, unsigned n_out,
+                      drv_result_sink sink, void *ctx)
+{
+    uint8_t buf[PROTO_MAX_PAYLOAD];
+    uint16_t off = 0;
+    for (unsigned restarts = 0;;) {
+        int shrinkable = d->chunk_now > min_chunk(d);
+        unsigned tries = shrinkable ? DRV_SHRINK_AFTER : d->attempts;
+        int r;
+        if ((uint32_t)(b->bytes - off) + PROTO_CLASSIFY_HEAD <= d->chunk_now) {
+            r = transact_n(d, PROTO_CLASSIFY, buf, classify_payload(buf, b, off, detail), tries);
+            if (r == DRV_OK)
+                return take_results(d, b, detail, n_out, sink, ctx);
+        } else {
+            uint16_t n = (uint16_t)(d->chunk_now - PROTO_CODES_HEAD);
+            if (n > b->bytes - off) /* the last codes: CLASSIFY then carries none */
+                n = (uint16_t)(b->bytes - off);
+            put_u16(buf, off);
+            for (uint16_t i = 0; i < n; i++)
+                buf[PROTO_CODES_HEAD + i] = b->codes[off + i];
+            r = transact_n(d, PROTO_CODES, buf, (uint16_t)(PROTO_CODES_HEAD + n), tries);
+            if (r == DRV_OK) {
+                if (d->rx.len != PROTO_CODES_REPLY || proto_get_u16(d->rx.payload) != off + n)
+                    return DRV_E_REPLY;
+                off = (uint16_t)(off + n);
+                maybe_grow(d);
+                continue;
+            }
+        }
+        if (r == DRV_E_NO_REPLY && shrinkable) {
+            shrink(d);
             continue;
         }
-        if (r == DRV_OK) {
-            uint8_t run[PROTO_RUN_BYTES];
-            put_u16(put_u32(run, image_index), (uint16_t)n_codes);
-            r = transact(d, PROTO_RUN, run, PROTO_RUN_BYTES);
-        }
-        if (restartable(d, r) && restarts++ < DRV_RESTARTS) {
-            d->stats.restarts++;
-            continue;
-        }
-        return r == DRV_OK ? parse_result(d, res) : r;
+        if (!restartable(d, r) || restarts++ >= DRV_RESTARTS)
+            return r;
+        d->stats.restarts++;
+        off = 0;
     }
+}
+
+/* Reads and drops what the board still sends until the line has been quiet for
+ * gap_ms: after damage in the window, replies of batches still running. */
+static int drain(drv *d)
+{
+    d->in_pos = d->in_len = 0;
+    for (;;) {
+        int n = d->io.recv(d->io.ctx, d->in, sizeof d->in, d->timeout_ms < 4u * d->gap_ms ?
+                           d->timeout_ms : 4u * d->gap_ms);
+        if (n < 0)
+            return DRV_E_IO;
+        if (n == 0)
+            return DRV_OK;
+        d->stats.rx_bytes += (uint32_t)n;
+    }
+}
+
+int drv_classify_stream(drv *d, uint32_t n, uint8_t detail, unsigned n_out,
+                        drv_image_source src, drv_result_sink sink, void *ctx)
+{
+    if (d->chunk < CHUNK_FLOOR || n_out > DRV_MAX_OUT)
+        return DRV_E_ARG;
+    unsigned rec = detail ? PROTO_RECORD_HEAD + value_bytes(d) * n_out : 1u;
+    uint8_t frame_payload[PROTO_MAX_PAYLOAD];
+    uint32_t next = 0;     /* first image not yet in a batch */
+    unsigned open = 0;     /* batches sent, results not yet taken: batch[0 .. open) */
+    int r = DRV_OK;
+    while (r == DRV_OK && (next < n || open > 0)) {
+        /* Batches of whole images need frames of the board's maximum (a --frame
+         * below it, or frames shrunk on a damaged line: one image at a time). */
+        int fast = d->chunk_now == d->chunk && d->chunk == d->info.max_request;
+        if (!fast) { /* a damaged line: one batch of one image at a time */
+            struct drv_batch *b = &d->batch[0];
+            r = pack_batch(d, b, next, next + 1u, rec, d->info.event_bytes, src, ctx);
+            if (r == DRV_OK)
+                r = batch_sync(d, b, detail, n_out, sink, ctx);
+            next += b->count;
+            continue;
+        }
+        while (open < DRV_WINDOW && next < n) { /* fill the window */
+            struct drv_batch *b = &d->batch[open];
+            uint32_t room = d->chunk - PROTO_CLASSIFY_HEAD;
+            if (room > d->info.event_bytes)
+                room = d->info.event_bytes;
+            r = pack_batch(d, b, next, n, rec, room, src, ctx);
+            if (r != DRV_OK)
+                return r;
+            b->seq = d->seq++;
+            uint16_t len = classify_payload(frame_payload, b, 0, detail);
+            size_t bytes = proto_encode(d->frame, PROTO_CLASSIFY, b->seq, frame_payload, len);
+            if (d->io.send(d->io.ctx, d->frame, bytes) != 0)
+                return DRV_E_IO;
+            d->stats.tx_bytes += (uint32_t)bytes;
+            next += b->count;
+            open++;
+        }
+        /* The oldest batch's results. */
+        proto_rx_init(&d->rx, PROTO_MAX_PAYLOAD);
+        d->stats.waits++;
+        d->at_request = d->stats;
+        wait_result w = await_reply(d, PROTO_CLASSIFY, d->batch[0].seq);
+        if (w == WAIT_IO)
+            return DRV_E_IO;
+        if (w == WAIT_GOT) {
+            r = take_results(d, &d->batch[0], detail, n_out, sink, ctx);
+            d->stats.requests++;
+            d->clean_run++;
+        } else {
+            /* Damage (or a refusal): let the board finish what it has, then the open
+             * batches one at a time, with smaller frames. */
+            d->clean_run = 0;
+            shrink(d);
+            r = drain(d);
+            for (unsigned i = 0; r == DRV_OK && i < open; i++)
+                r = batch_sync(d, &d->batch[i], detail, n_out, sink, ctx);
+            open = 0;
+            continue;
+        }
+        for (unsigned i = 1; i < open; i++)
+            d->batch[i - 1] = d->batch[i];
+        open--;
+    }
+    return r;
 }
 
 const char *drv_strerror(int result)

@@ -28,9 +28,11 @@
  * of the line (at 1% damaged bytes, about 64-byte frames; at 5%, the smallest). */
 #define DRV_SHRINK_AFTER 4u
 #define DRV_GROW_AFTER 2u
-/* Times a load or an image starts over after a refusal that damage can cause
- * (out of sequence, verification failed, image invalid). */
-#define DRV_RESTARTS 8u
+/* Times a load or a batch starts over after a refusal that damage can cause
+ * (out of sequence, verification failed, image invalid). A batch whose CLASSIFY
+ * reply is damaged starts over (the board has run it and dropped its codes): at
+ * 1% damaged bytes about one in three, so the budget is generous. */
+#define DRV_RESTARTS 32u
 
 typedef struct {
     /* Sends all n bytes; returns 0, or -1 if the transport failed. */
@@ -59,6 +61,7 @@ typedef struct {
     uint16_t max_in, max_hidden, max_out;
     uint32_t clk_hz, baud, weight_bytes;
     uint8_t noise; /* 1: the core has its noise generator; 0: models must have N = 0 */
+    uint16_t result_bytes; /* a batch's result records must fit in this */
 } drv_info;
 
 /* STATUS reply. */
@@ -74,12 +77,12 @@ typedef struct {
     uint32_t n_in, n_hidden, n_out, n_exc, steps, theta, alpha_q, beta_q, noise_bits, seed;
 } drv_config;
 
-/* RUN's reply. */
+/* One image's result record (CLASSIFY's reply); with detail 0 only the prediction. */
 typedef struct {
     uint8_t prediction;
     uint32_t cycles, spikes;
     int n_out;
-    int64_t max_out[DRV_MAX_OUT], final_out[DRV_MAX_OUT];
+    int64_t max_out[DRV_MAX_OUT];
 } drv_result;
 
 typedef struct {
@@ -90,6 +93,9 @@ typedef struct {
     uint32_t line_errors;   /* error replies for damage on the way to the board */
     uint32_t restarts;      /* loads and images started over after a refusal */
     uint32_t tx_bytes, rx_bytes; /* on the line, retries included */
+    uint32_t batches;       /* CLASSIFY requests answered with results */
+    uint32_t waits;         /* times the host waited for a reply with nothing left to send
+                             * that it could (round trips) */
 } drv_stats;
 
 /* Called after each data frame of a load (bytes) and by hosts per image. */
@@ -97,13 +103,16 @@ typedef void (*drv_progress)(void *ctx, const char *what, uint32_t done, uint32_
                              const drv_stats *stats);
 
 #define DRV_IN_BYTES 64u /* bytes read from the transport at a time */
+/* Batches in flight on a clean line: the board has two frame banks, one running,
+ * one arriving. */
+#define DRV_WINDOW 2u
 
 typedef struct {
     drv_transport io;
     uint32_t timeout_ms;     /* wait for a reply, per attempt */
     uint32_t gap_ms;         /* once a reply has begun: silence that ends it (damaged) */
     unsigned attempts;       /* transmissions per request, >= 1 */
-    uint16_t chunk;          /* largest payload of a LOAD_DATA / IMAGE_DATA frame */
+    uint16_t chunk;          /* largest payload of a LOAD_DATA / CODES / CLASSIFY frame */
     uint16_t chunk_now;      /* the payload size in use (shrinks on a damaged line) */
     unsigned clean_run;      /* requests in a row that succeeded at their first attempt */
     drv_info info;           /* valid after drv_hello */
@@ -117,6 +126,13 @@ typedef struct {
     uint8_t frame[PROTO_MAX_FRAME];
     uint8_t in[DRV_IN_BYTES]; /* received bytes not yet parsed */
     uint8_t in_pos, in_len;
+    /* The batches in flight (drv_classify_stream): codes packed as the board takes them. */
+    struct drv_batch {
+        uint32_t first, count; /* images */
+        uint16_t bytes;        /* code bytes */
+        uint8_t seq;
+        uint8_t codes[PROTO_MAX_PAYLOAD];
+    } batch[DRV_WINDOW];
 } drv;
 
 /* What happened during the last request (its attempts): stats minus at_request. */
@@ -138,10 +154,21 @@ typedef int (*drv_weight_source)(void *ctx, uint32_t offset, uint8_t *buf, uint1
  * The board runs nothing until the commit verified. */
 int drv_load(drv *d, const drv_config *cfg, drv_weight_source src, void *src_ctx, uint32_t *crc);
 
-/* Classifies one image given as event codes (docs/protocol.md, IMAGE_DATA: per
- * step, index gaps as bytes, 0 closing the step); image_index seeds the noise. */
-int drv_classify(drv *d, const uint8_t *codes, uint32_t n_codes, uint32_t image_index,
-                 drv_result *res);
+/* The images to classify: image i's codes as nibbles (docs/protocol.md, "Image
+ * codes"), one per byte, into buf (room for max); returns the count, or -1. */
+typedef int (*drv_image_source)(void *ctx, uint32_t i, uint8_t *nibbles, uint32_t max);
+/* Receives image i's result; returns 0 (or -1 to stop with DRV_E_ARG). */
+typedef int (*drv_result_sink)(void *ctx, uint32_t i, const drv_result *res);
+
+/* Classifies images 0 .. n-1 (image index i seeds the noise of image i) in
+ * batches: as many images per CLASSIFY as the board's bank and result memory
+ * take, DRV_WINDOW batches in flight while every reply comes back whole. After any
+ * damage, the batches still open are resent one at a time, their codes in CODES
+ * frames whose size adapts as LOAD_DATA's do, until the line is clean again.
+ * detail 1: full records (prediction, cycles, spikes, max[k] for k < n_out, the
+ * model's readouts); 0: the prediction only. */
+int drv_classify_stream(drv *d, uint32_t n, uint8_t detail, unsigned n_out,
+                        drv_image_source src, drv_result_sink sink, void *ctx);
 
 /* The CRC-32 drv_load computes for the configuration (continue it over the weights). */
 uint32_t drv_config_crc(const drv_config *cfg);

@@ -11,7 +11,10 @@
 #include <stdint.h>
 
 /* The protocol version both ends speak (INFO's first byte). */
-#define PROTO_VERSION 3u
+/* Version 4: images travel in batches (CLASSIFY) as nibble codes, two frame banks
+ * on the board so the next batch arrives while one runs; version 3 sent an image
+ * in IMAGE_DATA frames of byte codes and ran it with RUN, two round trips each. */
+#define PROTO_VERSION 4u
 
 /* SYNC | type | seq | len lo | len hi | payload[len] | crc32 (4 bytes, LE).
  * Version 3 replaced version 2's CRC-16: at a few per cent of damaged bytes a
@@ -23,21 +26,21 @@
 #define PROTO_OVERHEAD (PROTO_HEADER_BYTES + PROTO_CRC_BYTES)
 /* Largest payload either end ever sends; the board accepts at most the
  * max_request it reports in its INFO reply (<= this). */
-#define PROTO_MAX_PAYLOAD 1024u
+#define PROTO_MAX_PAYLOAD 2048u
 #define PROTO_MAX_FRAME (PROTO_MAX_PAYLOAD + PROTO_OVERHEAD)
 
 /* Payload sizes on the wire (docs/protocol.md, "Requests"): fixed payloads, and the
- * headers in front of the data of LOAD_DATA and IMAGE_DATA. */
+ * headers in front of the data of LOAD_DATA, CODES and CLASSIFY. */
 enum {
     PROTO_CONFIG_BYTES = 40,      /* LOAD_BEGIN: ten u32 core registers */
     PROTO_LOAD_DATA_HEAD = 4,     /* LOAD_DATA: u32 offset, then weight bytes */
     PROTO_LOAD_DATA_REPLY = 4,    /* u32 weight bytes received so far */
     PROTO_COMMIT_BYTES = 8,       /* LOAD_COMMIT: u32 total bytes, u32 CRC-32 */
-    PROTO_IMAGE_DATA_HEAD = 2,    /* IMAGE_DATA: u16 offset, then event codes */
-    PROTO_IMAGE_DATA_REPLY = 2,   /* u16 codes received so far */
-    PROTO_RUN_BYTES = 6,          /* RUN: u32 image index, u16 code count */
-    PROTO_RESULT_HEAD = 9,        /* RESULT: u8 prediction, u32 cycles, u32 spikes; then values */
-    PROTO_INFO_BYTES = 29,        /* HELLO's reply */
+    PROTO_CODES_HEAD = 2,         /* CODES: u16 offset, then code bytes */
+    PROTO_CODES_REPLY = 2,        /* u16 code bytes of the batch so far */
+    PROTO_CLASSIFY_HEAD = 8,      /* CLASSIFY: u16 offset, u8 images, u8 detail, u32 first index */
+    PROTO_RECORD_HEAD = 9,        /* a full result: u8 prediction, u32 cycles, u32 spikes; max[k] */
+    PROTO_INFO_BYTES = 31,        /* HELLO's reply */
     PROTO_STATUS_BYTES = 25,      /* STATUS's reply */
     PROTO_ERROR_BYTES = 2         /* an error reply: u8 code, u8 type of the request */
 };
@@ -50,8 +53,8 @@ enum {
     PROTO_LOAD_BEGIN = 0x10,  /* staged config; invalidates the model */
     PROTO_LOAD_DATA = 0x11,   /* u32 offset + weight bytes, strictly sequential */
     PROTO_LOAD_COMMIT = 0x12, /* u32 total bytes + u32 CRC-32: model valid iff both match */
-    PROTO_IMAGE_DATA = 0x20,  /* u16 offset + event codes, strictly sequential */
-    PROTO_RUN = 0x21,         /* u32 image index + u16 code count: run; reply RESULT */
+    PROTO_CODES = 0x20,       /* u16 offset + code bytes appended to the batch */
+    PROTO_CLASSIFY = 0x22,    /* the batch's last codes; run it: reply the results */
     PROTO_REPLY = 0x80,
     PROTO_ERROR = 0x7F        /* payload: u8 error code, u8 type of the offending frame */
 };
@@ -64,11 +67,11 @@ enum {
     PROTO_E_TRUNCATED = 3, /* the line went quiet in the middle of a frame */
     PROTO_E_UNKNOWN = 16,  /* unknown request type */
     PROTO_E_PAYLOAD = 17,  /* payload size wrong for the type */
-    PROTO_E_OFFSET = 18,   /* LOAD_DATA / IMAGE_DATA not at the next expected offset */
+    PROTO_E_OFFSET = 18,   /* LOAD_DATA / CODES / CLASSIFY not at the next expected offset */
     PROTO_E_VERIFY = 19,   /* LOAD_COMMIT: byte count or CRC-32 differ; model stays invalid */
-    PROTO_E_NO_MODEL = 20, /* RUN without a committed model */
+    PROTO_E_NO_MODEL = 20, /* CLASSIFY without a committed model */
     PROTO_E_CONFIG = 21,   /* LOAD_BEGIN: configuration outside what the core supports */
-    PROTO_E_IMAGE = 22     /* RUN: event codes incomplete or invalid */
+    PROTO_E_IMAGE = 22     /* CLASSIFY: the codes break the rules (docs/protocol.md) */
 };
 
 /* Is this error code damage on the line (worth a retry)? */

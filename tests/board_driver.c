@@ -110,11 +110,11 @@ typedef enum {
     ACT_REFUSE_OFFSET, ACT_STALE
 } action;
 
-enum { FAKE_WEIGHT_BYTES = 200 };
+enum { FAKE_WEIGHT_BYTES = 200, FAKE_SCRIPT = 3 + 2 * DRV_RESTARTS };
 
 typedef struct {
     proto_rx rx;
-    action script[32]; /* what to do with request 0, 1, ... (then ACT_REPLY) */
+    action script[FAKE_SCRIPT]; /* what to do with request 0, 1, ... (then ACT_REPLY) */
     int n_script, requests;
     uint8_t seqs[64];  /* seq of every request seen */
     uint8_t types[64]; /* and its type */
@@ -123,8 +123,8 @@ typedef struct {
     uint8_t applied_seq, applied_type; /* the last request applied (a repeat is not) */
     uint32_t load_offset, load_crc;
     int loading, model_valid;
-    uint16_t image_codes; /* event codes of the current image */
-    int runs;
+    uint16_t codes;    /* code bytes of the batch being received */
+    int runs;          /* images run */
     uint8_t out[4096];
     size_t out_len, out_pos;
 } fake_board;
@@ -169,25 +169,35 @@ static uint8_t fake_apply(fake_board *b, uint8_t *reply, uint16_t *reply_len)
         if (!b->model_valid)
             return PROTO_E_VERIFY;
         break;
-    case PROTO_IMAGE_DATA:
+    case PROTO_CODES:
         if (!repeat) {
-            uint16_t off = proto_get_u16(p);
-            if (off != 0 && off != b->image_codes)
+            if (proto_get_u16(p) != b->codes) {
+                b->codes = 0; /* out of sequence: the batch starts over */
                 return PROTO_E_OFFSET;
-            b->image_codes = (uint16_t)(off + b->rx.len - PROTO_IMAGE_DATA_HEAD);
+            }
+            b->codes = (uint16_t)(b->codes + b->rx.len - PROTO_CODES_HEAD);
         }
-        proto_put_u16(reply, b->image_codes);
-        *reply_len = PROTO_IMAGE_DATA_REPLY;
+        proto_put_u16(reply, b->codes);
+        *reply_len = PROTO_CODES_REPLY;
         break;
-    case PROTO_RUN: /* RESULT of two readouts: prediction 1, max and out values */
-        if (proto_get_u16(p + 4) != b->image_codes)
-            return PROTO_E_IMAGE;
-        b->runs += !repeat;
-        memset(reply, 0, PROTO_RESULT_HEAD + 16);
-        reply[0] = 1;
-        proto_put_u32(reply + PROTO_RESULT_HEAD + 4, 7);
-        *reply_len = PROTO_RESULT_HEAD + 16;
-        break;
+    case PROTO_CLASSIFY: { /* records of two readouts: prediction 1, max[1] = 7 (R = 32) */
+        if (b->rx.len < PROTO_CLASSIFY_HEAD)
+            return PROTO_E_PAYLOAD;
+        uint16_t off = proto_get_u16(p), codes = b->codes;
+        b->codes = 0; /* run (or refused): the next batch starts at 0 */
+        if (off != codes)
+            return PROTO_E_OFFSET;
+        unsigned count = p[2], rec = p[3] ? PROTO_RECORD_HEAD + 8u : 1u;
+        b->runs += (int)count;
+        memset(reply, 0, count * rec);
+        for (unsigned i = 0; i < count; i++) {
+            reply[i * rec] = 1;
+            if (p[3])
+                proto_put_u32(reply + i * rec + PROTO_RECORD_HEAD + 4, 7);
+        }
+        *reply_len = (uint16_t)(count * rec);
+        return 0; /* not remembered: a repeated CLASSIFY runs again */
+    }
     case PROTO_STATUS:
         memset(reply, 0, PROTO_STATUS_BYTES);
         reply[0] = (uint8_t)(b->model_valid | b->loading << 1);
@@ -195,9 +205,10 @@ static uint8_t fake_apply(fake_board *b, uint8_t *reply, uint16_t *reply_len)
         proto_put_u32(reply + 5, b->load_offset);
         *reply_len = PROTO_STATUS_BYTES;
         return 0;
-    default: { /* HELLO and the rest: INFO (512-byte requests, 1024 event bytes, P B H R) */
-        const uint8_t info[PROTO_INFO_BYTES] = {PROTO_VERSION, 0, 0x00, 0x02, 0x00, 0x04, 8, 8, 24,
-                                                32, [24] = FAKE_WEIGHT_BYTES};
+    default: { /* HELLO and the rest: INFO (512-byte requests, 504 code bytes, P B H R,
+                * 256 result bytes) */
+        const uint8_t info[PROTO_INFO_BYTES] = {PROTO_VERSION, 0, 0x00, 0x02, 0xF8, 0x01, 8, 8, 24,
+                                                32, [24] = FAKE_WEIGHT_BYTES, [30] = 1};
         memcpy(reply, info, sizeof info);
         *reply_len = PROTO_INFO_BYTES;
         return 0;
@@ -276,7 +287,8 @@ static void start_chunk(const action *script, int n, unsigned attempts, uint16_t
 {
     memset(&board, 0, sizeof board);
     proto_rx_init(&board.rx, PROTO_MAX_PAYLOAD);
-    memcpy(board.script, script, sizeof(action) * (size_t)n);
+    if (n > 0)
+        memcpy(board.script, script, sizeof(action) * (size_t)n);
     board.n_script = n;
     drv_init(&d, (drv_transport){fake_send, fake_recv, &board}, 10, attempts, chunk);
 }
@@ -300,7 +312,8 @@ static void retries_keep_the_seq(void **state)
     assert_int_equal(d.stats.line_errors, 1);
     assert_int_equal(d.stats.timeouts, 1);
     assert_int_equal(d.info.max_request, 512);
-    assert_int_equal(d.info.event_bytes, 1024);
+    assert_int_equal(d.info.event_bytes, 504);
+    assert_int_equal(d.info.result_bytes, 256);
     assert_int_equal(d.chunk, 512);
     /* the next request takes the next seq */
     assert_int_equal(drv_hello(&d), DRV_OK);
@@ -363,12 +376,12 @@ static void load_restarts_after_refusal(void **state)
 static void load_refused_for_good_after_restarts(void **state)
 {
     (void)state;
-    action script[32] = {ACT_REPLY}; /* HELLO, then every LOAD_DATA refused */
+    action script[FAKE_SCRIPT] = {ACT_REPLY}; /* HELLO, then every LOAD_DATA refused */
     for (unsigned i = 0; i <= DRV_RESTARTS; i++) {
         script[1 + 2 * i] = ACT_REPLY;
         script[2 + 2 * i] = ACT_REFUSE_OFFSET;
     }
-    start(script, 32, 5);
+    start(script, FAKE_SCRIPT, 5);
     assert_int_equal(drv_hello(&d), DRV_OK);
     assert_int_equal(drv_load(&d, &config, weights, NULL, NULL), DRV_E_REFUSED);
     assert_int_equal(d.last_error, PROTO_E_OFFSET);
@@ -394,29 +407,94 @@ static void lost_data_reply_shrinks_and_resyncs(void **state)
     assert_int_equal(d.stats.restarts, 0);
 }
 
-static void lost_image_reply_shrinks_and_starts_over(void **state)
+/* Image i of a stream: `image_nibbles` nibbles (the fake board does not decode them). */
+static uint32_t image_nibbles;
+static uint32_t results_seen, results_in_order;
+static int nibbles_of(void *ctx, uint32_t i, uint8_t *nib, uint32_t max)
+{
+    (void)ctx;
+    (void)i;
+    if (max < image_nibbles)
+        return (int)image_nibbles; /* does not fit */
+    memset(nib, 1, image_nibbles);
+    return (int)image_nibbles;
+}
+static int take(void *ctx, uint32_t i, const drv_result *res)
+{
+    (void)ctx;
+    results_in_order += i == results_seen && res->prediction == 1 &&
+                        res->n_out == 2 && res->max_out[1] == 7;
+    results_seen++;
+    return 0;
+}
+static void start_stream(const action *script, int n, uint16_t chunk, uint32_t nibbles)
+{
+    start_chunk(script, n, 50, chunk);
+    image_nibbles = nibbles;
+    results_seen = results_in_order = 0;
+}
+
+static void stream_batches_fill_the_bank(void **state)
 {
     (void)state;
-    /* HELLO; the first IMAGE_DATA frame gets no reply in DRV_SHRINK_AFTER attempts */
+    start_stream(NULL, 0, 0, 80); /* 40 code bytes an image: 12 fit 504 bytes */
+    assert_int_equal(drv_hello(&d), DRV_OK);
+    assert_int_equal(drv_classify_stream(&d, 20, 1, 2, nibbles_of, take, NULL), DRV_OK);
+    assert_int_equal(results_in_order, 20);
+    assert_int_equal(board.runs, 20);
+    assert_int_equal(d.stats.batches, 2);
+    assert_int_equal(board.types[1], PROTO_CLASSIFY);
+    assert_int_equal(board.lens[1], PROTO_CLASSIFY_HEAD + 12 * 40);
+    assert_int_equal(board.lens[2], PROTO_CLASSIFY_HEAD + 8 * 40);
+}
+
+static void stream_after_a_lost_batch_resends_it(void **state)
+{
+    (void)state;
+    /* HELLO; the first batch's CLASSIFY lost on the way; the second arrives and runs */
+    const action script[] = {ACT_REPLY, ACT_DROP};
+    start_stream(script, 2, 0, 80);
+    assert_int_equal(drv_hello(&d), DRV_OK);
+    assert_int_equal(drv_classify_stream(&d, 20, 1, 2, nibbles_of, take, NULL), DRV_OK);
+    assert_int_equal(results_in_order, 20); /* each once, in order */
+    assert_int_equal(d.stats.restarts, 0);
+}
+
+static void lost_codes_reply_shrinks_and_goes_on(void **state)
+{
+    (void)state;
+    /* HELLO; an image of 150 code bytes in 64-byte frames: the first CODES frame gets
+     * no reply in DRV_SHRINK_AFTER attempts, then goes again at 32 from offset 0. */
     action script[1 + DRV_SHRINK_AFTER] = {ACT_REPLY};
     for (unsigned i = 1; i <= DRV_SHRINK_AFTER; i++)
         script[i] = ACT_DROP;
-    start_chunk(script, 1 + DRV_SHRINK_AFTER, 50, 64);
+    start_stream(script, 1 + DRV_SHRINK_AFTER, 64, 300);
     assert_int_equal(drv_hello(&d), DRV_OK);
-    uint8_t codes[150];
-    memset(codes, 1, sizeof codes);
-    drv_result res;
-    assert_int_equal(drv_classify(&d, codes, sizeof codes, 0, &res), DRV_OK);
-    assert_int_equal(board.image_codes, sizeof codes);
+    assert_int_equal(drv_classify_stream(&d, 1, 1, 2, nibbles_of, take, NULL), DRV_OK);
+    assert_int_equal(results_in_order, 1);
     assert_int_equal(board.runs, 1);
-    assert_int_equal(res.prediction, 1);
-    assert_int_equal(res.n_out, 2);
-    assert_int_equal(res.max_out[1], 7);
-    /* after the shrink, the image started again in frames of 32 (no refusal needed) */
+    assert_int_equal(board.types[1], PROTO_CODES);
     assert_int_equal(board.lens[1], 64);
-    assert_int_equal(board.types[1 + DRV_SHRINK_AFTER], PROTO_IMAGE_DATA);
+    assert_int_equal(board.types[1 + DRV_SHRINK_AFTER], PROTO_CODES);
     assert_int_equal(board.lens[1 + DRV_SHRINK_AFTER], 32);
+    /* the last frame, CLASSIFY, ends at the image's last code byte */
+    assert_int_equal(proto_get_u16(board.rx.payload) + board.rx.len - PROTO_CLASSIFY_HEAD, 150);
     assert_int_equal(d.stats.restarts, 0);
+}
+
+static void last_codes_frame_carries_only_the_rest(void **state)
+{
+    (void)state;
+    /* 60 code bytes, 64-byte frames: too many for CLASSIFY's (56), fewer than CODES's
+     * (62): one CODES of 60, then a CLASSIFY with none (it once sent 62 and a
+     * CLASSIFY of 6 bytes, refused as the wrong payload size). */
+    start_stream(NULL, 0, 64, 120);
+    assert_int_equal(drv_hello(&d), DRV_OK);
+    assert_int_equal(drv_classify_stream(&d, 1, 1, 2, nibbles_of, take, NULL), DRV_OK);
+    assert_int_equal(results_in_order, 1);
+    assert_int_equal(board.lens[1], PROTO_CODES_HEAD + 60);
+    assert_int_equal(board.types[2], PROTO_CLASSIFY);
+    assert_int_equal(board.lens[2], PROTO_CLASSIFY_HEAD);
 }
 
 static void damaged_replies_are_not_timeouts(void **state)
@@ -443,7 +521,10 @@ int main(void)
         cmocka_unit_test(load_restarts_after_refusal),
         cmocka_unit_test(load_refused_for_good_after_restarts),
         cmocka_unit_test(lost_data_reply_shrinks_and_resyncs),
-        cmocka_unit_test(lost_image_reply_shrinks_and_starts_over),
+        cmocka_unit_test(stream_batches_fill_the_bank),
+        cmocka_unit_test(stream_after_a_lost_batch_resends_it),
+        cmocka_unit_test(lost_codes_reply_shrinks_and_goes_on),
+        cmocka_unit_test(last_codes_frame_carries_only_the_rest),
         cmocka_unit_test(damaged_replies_are_not_timeouts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,9 +32,16 @@ check "... all 100 classified" test "$(json_field "$work/clean.out" images)" = 1
 check "... every result equals the reference model's" test "$(json_field "$work/clean.out" mismatches)" = 0
 check "... a clean line needs no retries" test "$(json_field "$work/clean.out" retries)" = 0
 check "... the core reports its cycles" test "$(json_field "$work/clean.out" cycles_per_image | cut -d. -f1)" -gt 0
+awk_true() { awk "BEGIN { exit !($1) }"; }
+check "... images go in batches: at most 1/4 round trip per image" \
+  awk_true "$(json_field "$work/clean.out" round_trips_per_image) <= 0.25"
+check "... nibble codes: under 400 bytes per image to the board" \
+  awk_true "$(json_field "$work/clean.out" line_bytes_in_per_image) < 400"
+check "... an end-to-end rate below the core's" awk_true \
+  "$(json_field "$work/clean.out" end_to_end_images_per_s) > 0 && $(json_field "$work/clean.out" end_to_end_images_per_s) < $(json_field "$work/clean.out" core_images_per_s)"
 
-# The README's command: the default frames (the board's 512 bytes) rarely arrive whole at
-# 1%; they must shrink on their own.
+# The README's command: the default frames (the board's 2040 bytes) never arrive whole at
+# 1%; they must shrink on their own, and a damaged batch is sent again.
 "$snn" classify --sim --model "$work/q.snnq" --images 100 --corrupt 0.01 --line-seed 7 \
   --json > "$work/noisy.out" 2> "$work/noisy.err"
 rc=$?

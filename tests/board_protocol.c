@@ -2,8 +2,8 @@
  *
  * Starts snn-board-sim (the Verilated rtl/board/board_system.v with the core)
  * on a pseudo-terminal and sends it hand-made frames: refusals (unknown type,
- * bad payload size, out-of-sequence data, bad configuration, RUN without a
- * model), error replies for a bad CRC and for noise followed by recovery,
+ * bad payload size, out-of-sequence data, bad configuration, CLASSIFY without
+ * a model, batches whose codes break the rules), error replies for a bad CRC and for noise followed by recovery,
  * duplicate requests not applied twice, and a load whose CRC-32 is wrong
  * leaving the model invalid (nothing half-applied) until a correct load, and a
  * load refused after damage that passed the CRC started over by the host.
@@ -29,7 +29,7 @@ static uint8_t next_seq = 100;
 static int setup(void **state)
 {
     (void)state;
-    board_link_opts o = {.baud = 3000000, .sim = 1, .sim_path = sim_path, .timeout_ms = 5000,
+    board_link_opts o = {.baud = 6000000, .sim = 1, .sim_path = sim_path, .timeout_ms = 5000,
                          .attempts = 3};
     snn_error err;
     if (board_link_open(&link_, &o, &err) != 0)
@@ -107,8 +107,11 @@ static void refusals(void **state)
     uint8_t p[64] = {0};
     expect_error(request(0x55, NULL, 0), PROTO_E_UNKNOWN);
     expect_error(request(PROTO_LOAD_BEGIN, p, 12), PROTO_E_PAYLOAD);
-    expect_error(request(PROTO_RUN, p, 6), PROTO_E_NO_MODEL);
-    expect_error(request(PROTO_IMAGE_DATA, p, 4), PROTO_E_NO_MODEL);
+    p[2] = 1; /* one image */
+    expect_error(request(PROTO_CLASSIFY, p, 8), PROTO_E_NO_MODEL);
+    expect_error(request(PROTO_CLASSIFY, p, 6), PROTO_E_PAYLOAD);
+    expect_error(request(PROTO_CODES, p, 1), PROTO_E_PAYLOAD);
+    p[2] = 0;
     expect_error(request(PROTO_LOAD_DATA, p, 8), PROTO_E_OFFSET); /* no load begun */
     uint8_t cfg[40];
     config_bytes(cfg, 0, 0); /* n_hidden = 0 */
@@ -148,7 +151,7 @@ static void damage_gets_error_replies(void **state)
      * encoded whole, then only its header is sent. */
     uint8_t head[PROTO_OVERHEAD];
     proto_encode(head, PROTO_STATUS, next_seq++, NULL, 0);
-    proto_put_u16(head + 3, 2000);
+    proto_put_u16(head + 3, (uint16_t)(link_.drv.info.max_request + 1));
     expect_error(exchange_bytes(head, PROTO_HEADER_BYTES), PROTO_E_LENGTH);
     drv_status st = status();
     assert_true(st.crc_errors >= 1 && st.length_errors >= 1 && st.truncated >= 1);
@@ -184,8 +187,8 @@ static void wrong_crc_leaves_no_model(void **state)
     proto_put_u32(p + 4, crc + 1);
     expect_error(request(PROTO_LOAD_COMMIT, p, 8), PROTO_E_VERIFY);
     assert_false(status().model_valid);
-    uint8_t run[6] = {0};
-    expect_error(request(PROTO_RUN, run, 6), PROTO_E_NO_MODEL);
+    uint8_t run[8] = {0, 0, 1};
+    expect_error(request(PROTO_CLASSIFY, run, 8), PROTO_E_NO_MODEL);
     /* the same commit with the right CRC is too late: the load ended */
     proto_put_u32(p + 4, crc);
     expect_error(request(PROTO_LOAD_COMMIT, p, 8), PROTO_E_VERIFY);
@@ -209,28 +212,38 @@ static void verified_load_then_image_checks(void **state)
     drv_status st = status();
     assert_true(st.model_valid);
     assert_int_equal(st.model_crc, crc);
-    /* three steps as event codes (docs/protocol.md): input 3 | three skips of 254, then
-     * gap 30: input 791 >= n_in | nothing. Stored, but refused at RUN. */
-    const uint8_t bad[2 + 8] = {0, 0, 4, 0, 255, 255, 255, 30, 0, 0};
-    assert_int_equal(request(PROTO_IMAGE_DATA, bad, sizeof bad), PROTO_IMAGE_DATA | PROTO_REPLY);
-    assert_int_equal(proto_get_u16(reply.payload), 8);
-    uint8_t run[6];
-    proto_put_u32(run, 0);
-    proto_put_u16(run + 4, 8);
-    expect_error(request(PROTO_RUN, run, 6), PROTO_E_IMAGE);
-    /* input 3 | input 508 + 140 - 1 = 647 | nothing, in two frames */
-    const uint8_t first[2 + 5] = {0, 0, 4, 0, 255, 255, 140};
-    const uint8_t rest[2 + 2] = {5, 0, 0, 0};
-    assert_int_equal(request(PROTO_IMAGE_DATA, first, sizeof first), PROTO_IMAGE_DATA | PROTO_REPLY);
-    assert_int_equal(request(PROTO_IMAGE_DATA, rest, sizeof rest), PROTO_IMAGE_DATA | PROTO_REPLY);
-    assert_int_equal(proto_get_u16(reply.payload), 7);
-    proto_put_u16(run + 4, 6); /* wrong count */
-    expect_error(request(PROTO_RUN, run, 6), PROTO_E_IMAGE);
-    proto_put_u16(run + 4, 7);
-    assert_int_equal(request(PROTO_RUN, run, 6), PROTO_RUN | PROTO_REPLY);
-    assert_int_equal(reply.len, 9 + 2 * 10 * 4);
+    /* Batches of nibble codes (docs/protocol.md, "Image codes"; steps = 3), as CLASSIFY
+     * payloads: u16 offset, u8 images, u8 detail, u32 first index, codes. */
+    /* input 3 | base 768, 12 12: input 791 >= n_in | end of image */
+    const uint8_t bad_input[] = {0, 0, 1, 1, 0, 0, 0, 0, 0x04, 0xEE, 0xCE, 0xFC};
+    expect_error(request(PROTO_CLASSIFY, bad_input, sizeof bad_input), PROTO_E_IMAGE);
+    /* four end-of-step codes for three steps */
+    const uint8_t many_ends[] = {0, 0, 1, 1, 0, 0, 0, 0, 0x00, 0x00, 0x0F};
+    expect_error(request(PROTO_CLASSIFY, many_ends, sizeof many_ends), PROTO_E_IMAGE);
+    /* the codes run out before the end of the image */
+    const uint8_t cut_short[] = {0, 0, 1, 1, 0, 0, 0, 0, 0x04};
+    expect_error(request(PROTO_CLASSIFY, cut_short, sizeof cut_short), PROTO_E_IMAGE);
+    /* no image */
+    const uint8_t no_image[] = {0, 0, 0, 1, 0, 0, 0, 0, 0xFF};
+    expect_error(request(PROTO_CLASSIFY, no_image, sizeof no_image), PROTO_E_PAYLOAD);
+    /* input 3 | base 512, 13 12 6: input 512 + 27 + 0x6C = 647 | end: in a CODES frame
+     * and the CLASSIFY, whose offset must be the codes so far */
+    const uint8_t codes[] = {0, 0, 0x04, 0xEE};
+    assert_int_equal(request(PROTO_CODES, codes, sizeof codes), PROTO_CODES | PROTO_REPLY);
+    assert_int_equal(proto_get_u16(reply.payload), 2);
+    uint8_t last[] = {5, 0, 1, 1, 0, 0, 0, 0, 0xCD, 0xF6};
+    expect_error(request(PROTO_CLASSIFY, last, sizeof last), PROTO_E_OFFSET);
+    assert_int_equal(request(PROTO_CODES, codes, sizeof codes), PROTO_CODES | PROTO_REPLY);
+    last[0] = 2;
+    assert_int_equal(request(PROTO_CLASSIFY, last, sizeof last), PROTO_CLASSIFY | PROTO_REPLY);
+    unsigned r = link_.drv.info.readout_bits, vb = r > 32 ? 8 : r > 16 ? 4 : r > 8 ? 2 : 1;
+    assert_int_equal(reply.len, PROTO_RECORD_HEAD + 10 * vb);
     assert_int_equal(reply.payload[0], 0); /* zero weights: all readouts 0, ties to class 0 */
-    assert_int_equal(status().images, 1);
+    /* two images, predictions only: one byte each */
+    const uint8_t two[] = {0, 0, 2, 0, 7, 0, 0, 0, 0x04, 0xEE, 0xCD, 0xF6, 0x04, 0xEE, 0xCD, 0xF6};
+    assert_int_equal(request(PROTO_CLASSIFY, two, sizeof two), PROTO_CLASSIFY | PROTO_REPLY);
+    assert_int_equal(reply.len, 2);
+    assert_int_equal(status().images, 6); /* a spoiled batch runs its image too */
 }
 
 /* Damage the CRC did not catch, as on the line of issue 10: the nth LOAD_DATA frame

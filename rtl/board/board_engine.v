@@ -1,27 +1,33 @@
 // board_engine.v - the protocol engine: checked frames in, core operations, replies out.
 //
 // Implements the requests of docs/protocol.md on top of the core's port
-// interface (docs/core.md). One request at a time: while the engine works on a
-// frame (and while its reply goes out) it holds the receiver, so the frame
-// buffer is never overwritten under it. The rules that make a lossy line safe:
+// interface (docs/core.md). The frame memory has two banks: the receiver writes
+// one, a batch of images (board_batch.v) runs from the other, so the next batch
+// arrives while the core works on this one. Payload bytes 0..head-1 of a frame
+// (its fixed fields) go to the top 8 bytes of the receiving bank, the rest after
+// the codes appended so far (`ptr`): CODES frames append, CLASSIFY appends its
+// codes and hands the bank to the batch runner. Frames are acted on one at a
+// time and only while no batch runs; until then the frame waits (`pending`) and
+// the receiver is held. The rules that make a lossy line safe:
 // - a frame takes effect only after its CRC checked (board_frame_rx.v);
 // - weights and configuration load sequentially (each LOAD_DATA must start at
 //   the next offset) and become the model only when LOAD_COMMIT's byte count
 //   and CRC-32 match what was received; until then RUN is refused;
 // - a repeated request (same seq and type as the last one applied) is not
 //   applied again: its reply is regenerated from the unchanged state.
+// - a batch's codes are checked as they run; a batch that breaks the rules is
+//   answered with an error, not with results.
 // Built of small pieces, as the core is: a payload reader (one frame buffer byte
 // every other clock), the decision whether the byte just read ends the request,
 // the request state machine (dedup included), one block per kind of work (load,
-// core writes, image, run, counters) and a reply writer (header, then payload
-// bytes by index).
+// core writes, appending codes, counters) and a reply writer (header, then
+// payload bytes by index; a batch's results from the result memory).
 // Not here: bytes and bits on the line (board_frame_rx/tx.v, board_uart_*.v).
 `default_nettype none
 
 module board_engine #(
-    parameter integer MAX_LEN = 512,     // frame buffer bytes = largest request payload
-    parameter integer AW = 9,            // frame buffer address bits
-    parameter integer EV_AW = 10,        // event memory address bits (event code bytes of an image)
+    parameter integer BANK_AW = 11,      // frame bank address bits (two banks)
+    parameter integer RES_AW = 9,        // result memory address bits (two halves)
     parameter integer P = 8,             // core build parameters (docs/core.md)
     parameter integer B = 8,
     parameter integer H = 24,
@@ -45,24 +51,27 @@ module board_engine #(
     input  wire [15:0]   f_len,
     input  wire          line_error,     // the UART dropped a byte (counted)
     output wire          hold,           // receiver must ignore the line
-    output wire [AW-1:0] buf_raddr,      // frame buffer read port
+    input  wire          rx_we,          // the receiver stores payload byte rx_idx
+    input  wire [15:0]   rx_idx,
+    output wire          buf_we,         // frame memory write port (bank, byte)
+    output wire [BANK_AW:0] buf_waddr,
+    output wire [BANK_AW:0] buf_raddr,   // frame memory read port
     input  wire [7:0]    buf_rdata,
-    // event memory of the current image
-    output reg              ev_we,
-    output reg  [EV_AW-1:0] ev_waddr,
-    output reg  [7:0]       ev_wdata,
-    output reg  [EV_AW-1:0] ev_raddr,
-    input  wire [7:0]       ev_rdata,
+    // result memory: the batch runner writes it, replies read it
+    output wire          res_we,
+    output wire [RES_AW-1:0] res_waddr,
+    output wire [7:0]    res_wdata,
+    output wire [RES_AW-1:0] res_raddr,
+    input  wire [7:0]    res_rdata,
     // the core (docs/core.md, "Ports of snn_core")
-    output reg           core_wr_en,
-    output reg  [23:0]   core_wr_addr,
-    output reg  [31:0]   core_wr_data,
-    output reg           core_ev_valid,
+    output wire          core_wr_en,
+    output wire [23:0]   core_wr_addr,
+    output wire [31:0]   core_wr_data,
+    output wire          core_ev_valid,
     output wire          core_ev_end,
     output wire [15:0]   core_ev_index,
     input  wire          core_ev_ready,
     input  wire          core_done,
-    output wire          core_rd_en,
     output wire [15:0]   core_rd_addr,
     input  wire [63:0]   core_rd_data,
     // the reply (board_frame_tx)
@@ -79,25 +88,26 @@ module board_engine #(
 );
     // ---- constants of docs/protocol.md ----
     localparam [7:0] T_HELLO = 8'h01, T_STATUS = 8'h02, T_LOAD_BEGIN = 8'h10,
-                     T_LOAD_DATA = 8'h11, T_LOAD_COMMIT = 8'h12, T_IMAGE_DATA = 8'h20,
-                     T_RUN = 8'h21, T_ERROR = 8'h7F;
+                     T_LOAD_DATA = 8'h11, T_LOAD_COMMIT = 8'h12, T_CODES = 8'h20,
+                     T_CLASSIFY = 8'h22, T_ERROR = 8'h7F;
     localparam [7:0] E_UNKNOWN = 8'd16, E_PAYLOAD = 8'd17, E_OFFSET = 8'd18, E_VERIFY = 8'd19,
-                     E_NO_MODEL = 8'd20, E_CONFIG = 8'd21, E_IMAGE = 8'd22;
+                     E_NO_MODEL = 8'd20, E_CONFIG = 8'd21;
+    // A bank: codes in [0, CODE_BYTES), a frame's fixed fields in the top 8 bytes.
+    localparam integer CODE_BYTES = (1 << BANK_AW) - 8;
+    localparam integer MAX_LEN = CODE_BYTES;          // largest request payload
     localparam [15:0] CONFIG_BYTES = 16'd40;          // ten u32 registers 0x0..0x9
     localparam integer S1 = (MAX_HID + P - 1) / P;    // weight words per w1 row
     localparam integer S2 = (MAX_OUT + P - 1) / P;    // weight words per w2 row
     localparam integer WB = (B > 8) ? 2 : 1;          // bytes per weight on the wire
     localparam integer IMAGE_BYTES = (MAX_IN * S1 + MAX_HID * S2) * P * WB;
-    localparam integer LVB = (R > 32) ? 3 : 2;        // log2 bytes per readout value in RESULT
     localparam integer LW = $clog2(IMAGE_BYTES + 1);  // bits of a weight image offset
-    localparam [15:0] INFO_LEN = 16'd29, STATUS_LEN = 16'd25;
+    localparam [15:0] INFO_LEN = 16'd31, STATUS_LEN = 16'd25;
 
     // ---- state ----
     localparam [3:0] S_IDLE = 4'd0, S_BEGIN = 4'd1, S_DATA = 4'd2, S_COMMIT = 4'd3,
-                     S_IMAGE = 4'd4, S_RUN_ARGS = 4'd5, S_RUN_FETCH = 4'd6,
-                     S_RUN_OFFER = 4'd7, S_RUN_WAIT = 4'd8, S_REPLY = 4'd9, S_REPLY_WAIT = 4'd10;
+                     S_CODES = 4'd4, S_CLASSIFY = 4'd5, S_REPLY = 4'd9, S_REPLY_WAIT = 4'd10;
     localparam [2:0] K_EMPTY = 3'd0, K_ERROR = 3'd1, K_INFO = 3'd2, K_STATUS = 3'd3,
-                     K_OFFSET = 3'd4, K_COUNT = 3'd5, K_RESULT = 3'd6;
+                     K_OFFSET = 3'd4, K_COUNT = 3'd5;
 
     reg [3:0]  state;
     reg [7:0]  req_type, req_seq;
@@ -105,7 +115,7 @@ module board_engine #(
     reg [15:0] pos;            // payload byte being read
     reg        phase;          // 0: address out, 1: buf_rdata is payload[pos]
     reg [23:0] acc;            // the last three payload bytes (little-endian fields)
-    reg [31:0] field0;         // the u32 at payload offset 0 (COMMIT's total, RUN's image index)
+    reg [31:0] field0;         // the u32 at payload offset 0 (COMMIT's total)
     reg [2:0]  reply_kind;
     reg [7:0]  reply_code;     // error code of an ERROR reply (0 = none)
 
@@ -122,34 +132,42 @@ module board_engine #(
     reg [15:0] n_hidden, n_out, steps;
     reg [7:0]  weight_lo;      // first byte of a 2-byte weight (WB = 2)
 
-    // the image, as event codes (docs/protocol.md, IMAGE_DATA): 0 ends a step,
-    // 1..254 is the next event at `base` + code - 1, 255 skips 254 inputs; `base`
-    // (the index after the last event) is 0 at the start of every step.
-    localparam [7:0] CODE_END = 8'd0, CODE_SKIP = 8'd255;
-    reg [EV_AW:0] img_bytes, run_bytes, run_ptr;
-    reg [15:0] img_markers;
-    reg        img_bad, img_ends_marker, run_done;
-    reg [15:0] img_base, run_base;
-    wire [15:0] img_bytes16 = {{(15 - EV_AW){1'b0}}, img_bytes};
-    // Decoding while storing (to check the indices): bit 15 of the base is sticky, so
-    // no run of skips can wrap it around to a small, valid-looking index.
-    wire [7:0] ev_code = buf_rdata;
-    wire [15:0] img_base_next = img_base[15] ? img_base
-                              : img_base + ((ev_code == CODE_SKIP) ? 16'd254 : {8'd0, ev_code});
+    // the banks: the receiver's (rx_bank) gets codes appended at ptr; a batch runs
+    // from the other. head: payload bytes of a frame's fixed fields.
+    reg        rx_bank, pending;
+    reg [BANK_AW-1:0] ptr;
+    reg [7:0]  batch_count;
+    reg        batch_detail;
+    wire [3:0] head = (f_type == T_CLASSIFY) ? 4'd8 : 4'd2;
+    // Where payload byte i of the frame in the receiving bank is.
+    function [BANK_AW-1:0] place(input [15:0] i, input [BANK_AW-1:0] at, input [3:0] h);
+        place = (i < {12'd0, h}) ? {{(BANK_AW-3){1'b1}}, i[2:0]} : BANK_AW'({{(16-BANK_AW){1'b0}}, at} + i - {12'd0, h});
+    endfunction
+    wire [16:0] rx_end = {{(17-BANK_AW){1'b0}}, ptr} + {1'b0, rx_idx};
+    assign buf_we = rx_we && (rx_idx < {12'd0, head} ||
+                              rx_end < 17'(CODE_BYTES) + {13'd0, head});
+    assign buf_waddr = {rx_bank, place(rx_idx, ptr, head)};
+    // The frame's codes fit behind the codes appended so far.
+    wire [16:0] codes_end = {{(17-BANK_AW){1'b0}}, ptr} + {1'b0, req_len} - {13'd0, head};
+    wire codes_fit = codes_end <= 17'(CODE_BYTES);
 
     // counters for STATUS (narrower than their fields: they wrap, and cost less)
     reg [15:0] frames_ok;
-    reg [31:0] images;
+    reg [15:0] images;
     reg [7:0]  crc_errors, length_errors, truncated, line_errors;
 
     wire [31:0] crc32_next;
     board_crc32_byte crc_step (.crc_in(crc32), .data(buf_rdata), .crc_out(crc32_next));
 
-    assign buf_raddr = pos[AW-1:0];
-    assign hold = (state != S_IDLE) || tx_busy;
-    assign running = (state == S_RUN_FETCH) || (state == S_RUN_OFFER) || (state == S_RUN_WAIT);
-    assign core_ev_end = (ev_rdata == CODE_END);
-    assign core_ev_index = run_base + {8'd0, ev_rdata} - 16'd1;
+    wire batch_busy, batch_start, batch_wr, res_pending, res_half, image_done;
+    wire [BANK_AW-1:0] batch_raddr;
+    wire [31:0] batch_index;
+    wire [RES_AW-2:0] res_len;
+    wire [7:0] res_code;
+    reg res_sending, res_sent;
+    assign buf_raddr = batch_busy ? {!rx_bank, batch_raddr} : {rx_bank, place(pos, ptr, head)};
+    assign hold = pending || (state != S_IDLE);
+    assign running = batch_busy;
 
     // Where a LOAD_DATA frame's bytes would end (DW bits: no overflow of offset + length).
     localparam integer DW = (LW > 16 ? LW : 16) + 1;
@@ -157,8 +175,10 @@ module board_engine #(
     wire [15:0] word = {buf_rdata, acc[23:16]};   // a u16 completed by this byte
     wire [31:0] dword = {buf_rdata, acc};         // a u32 completed by this byte
     wire last_byte = (pos + 1'b1 == req_len);
+    // CLASSIFY is not in the list: running a batch again changes nothing, so a
+    // repeated one runs again (its results may be gone from the result memory).
     wire mutating = (f_type == T_LOAD_BEGIN) || (f_type == T_LOAD_DATA) ||
-                    (f_type == T_LOAD_COMMIT) || (f_type == T_IMAGE_DATA) || (f_type == T_RUN);
+                    (f_type == T_LOAD_COMMIT) || (f_type == T_CODES);
 
     // Reply kind of a request that succeeded.
     function [2:0] ok_kind(input [7:0] t);
@@ -166,8 +186,7 @@ module board_engine #(
             T_HELLO: ok_kind = K_INFO;
             T_STATUS: ok_kind = K_STATUS;
             T_LOAD_DATA: ok_kind = K_OFFSET;
-            T_IMAGE_DATA: ok_kind = K_COUNT;
-            T_RUN: ok_kind = K_RESULT;
+            T_CODES: ok_kind = K_COUNT;
             default: ok_kind = K_EMPTY;
         endcase
     endfunction
@@ -201,7 +220,7 @@ module board_engine #(
     // acc keeps the three bytes before it, so `word` and `dword` are the u16 and u32
     // that end at this byte. The handlers below act only on `take`.
     wire reading = (state == S_BEGIN) || (state == S_DATA) || (state == S_COMMIT) ||
-                   (state == S_IMAGE) || (state == S_RUN_ARGS);
+                   (state == S_CODES) || (state == S_CLASSIFY);
     wire take = reading && phase;
     wire first = reading && !phase && pos == 16'd0;   // a payload starts: handlers set up
     always @(posedge clk) begin
@@ -221,12 +240,13 @@ module board_engine #(
     wire offset_bad = !loading || dword != 32'(load_offset) || data_end > DW'(IMAGE_BYTES);
     wire commit_ok = loading && field0 == IMAGE_BYTES && load_offset == LW'(IMAGE_BYTES) &&
                      dword == ~crc32;
-    wire img_offset_bad = word != 16'd0 && word != img_bytes16;
-    wire img_bad_run = img_bytes16 != word || img_markers != steps || !img_ends_marker || img_bad;
-    wire run_start = take && state == S_RUN_ARGS && pos == 16'd5 && !img_bad_run;
-    wire run_last = run_ptr + 1'b1 == run_bytes;       // the event code being offered is the last
-    wire run_step = state == S_RUN_OFFER &&            // it goes: a skip, or the core took it
-                    (ev_rdata == CODE_SKIP || (core_ev_valid && core_ev_ready));
+    wire codes_bad = word != 16'(ptr) || !codes_fit;   // CODES, CLASSIFY: not the next offset
+    reg  batch_bad;                                    // CLASSIFY: codes_bad, kept from byte 1
+    always @(posedge clk)
+        if (take && pos == 16'd1)
+            batch_bad <= codes_bad;
+    assign batch_start = take && state == S_CLASSIFY && pos == 16'd7 && !batch_bad &&
+                         batch_count != 8'd0;
     reg       fin;
     reg [7:0] fin_code;
     always @(*) begin
@@ -245,15 +265,14 @@ module board_engine #(
                 fin = take && pos == 16'd7;
                 fin_code = commit_ok ? 8'd0 : E_VERIFY;
             end
-            S_IMAGE: begin
-                fin = take && pos >= 16'd1 && (last_byte || (pos == 16'd1 && img_offset_bad));
-                fin_code = (pos == 16'd1 && img_offset_bad) ? E_OFFSET : 8'd0;
+            S_CODES: begin
+                fin = take && pos == 16'd1;
+                fin_code = codes_bad ? E_OFFSET : 8'd0;
             end
-            S_RUN_ARGS: begin
-                fin = take && pos == 16'd5 && img_bad_run;
-                fin_code = E_IMAGE;
+            S_CLASSIFY: begin      // only a refusal ends it with a reply (results come later)
+                fin = take && pos == 16'd7 && !batch_start;
+                fin_code = batch_bad ? E_OFFSET : E_PAYLOAD;
             end
-            S_RUN_WAIT: fin = run_done;
             default: ;
         endcase
     end
@@ -273,7 +292,7 @@ module board_engine #(
             state <= S_IDLE;
             last_valid <= 1'b0;
         end else case (state)
-            S_IDLE: if (f_done) begin
+            S_IDLE: if (pending && !batch_busy) begin
                 req_type <= f_type;
                 req_seq <= f_seq;
                 req_len <= f_len;
@@ -293,18 +312,16 @@ module board_engine #(
                         else state <= S_DATA;
                     T_LOAD_COMMIT: if (f_len != 16'd8) reply(K_ERROR, E_PAYLOAD);
                         else state <= S_COMMIT;
-                    T_IMAGE_DATA: if (f_len < 16'd2) reply(K_ERROR, E_PAYLOAD);
+                    T_CODES: if (f_len < 16'd2) reply(K_ERROR, E_PAYLOAD);
+                        else state <= S_CODES;
+                    T_CLASSIFY: if (f_len < 16'd8) reply(K_ERROR, E_PAYLOAD);
                         else if (!model_valid) reply(K_ERROR, E_NO_MODEL);
-                        else state <= S_IMAGE;
-                    T_RUN: if (f_len != 16'd6) reply(K_ERROR, E_PAYLOAD);
-                        else if (!model_valid) reply(K_ERROR, E_NO_MODEL);
-                        else state <= S_RUN_ARGS;
+                        else state <= S_CLASSIFY;
                     default: reply(K_ERROR, E_UNKNOWN);
                 endcase
             end
-            S_RUN_FETCH: state <= S_RUN_OFFER;      // ev_rdata follows ev_raddr next clock
-            S_RUN_OFFER: if (run_step) state <= run_last ? S_RUN_WAIT : S_RUN_FETCH;
-            S_REPLY: if (!tx_busy) state <= S_REPLY_WAIT;
+            S_REPLY: if (!tx_busy && !tx_start && !res_pending && !res_sending)
+                state <= S_REPLY_WAIT;
             S_REPLY_WAIT: if (!tx_busy && !tx_start) state <= S_IDLE;
             default: if (fin) begin   // a mutating request ends: remember it for dedup
                 last_valid <= 1'b1;
@@ -312,8 +329,8 @@ module board_engine #(
                 last_type <= req_type;
                 last_code <= fin_code;
                 reply(fin_code != 0 ? K_ERROR : ok_kind(req_type), fin_code);
-            end else if (run_start)
-                state <= S_RUN_FETCH;
+            end else if (batch_start)
+                state <= S_IDLE;
         endcase
     end
 
@@ -369,92 +386,77 @@ module board_engine #(
                     model_crc <= dword;
                 end
             end
-        end else if (state == S_RUN_ARGS && take && pos == 16'd3)
-            field0 <= dword;
+        end
     end
 
-    // ---- the core's write port: configuration registers, weights, the start of an image ----
+    // ---- the core's write port: configuration registers, weights; the batch starts images ----
+    reg        load_wr;
+    reg [23:0] load_addr;
+    reg [31:0] load_data;
     always @(posedge clk) begin
-        core_wr_en <= 1'b0;
+        load_wr <= 1'b0;
         if (take && state == S_BEGIN && pos[1:0] == 2'd3) begin
-            core_wr_en <= 1'b1;
-            core_wr_addr <= {20'h80000, pos[5:2]};
-            core_wr_data <= dword;
+            load_wr <= 1'b1;
+            load_addr <= {20'h80000, pos[5:2]};
+            load_data <= dword;
         end else if (take && state == S_DATA && pos > 16'd3 && (WB == 1 || load_offset[0])) begin
-            core_wr_en <= 1'b1;
-            core_wr_addr <= 24'(load_offset[LW-1:WB-1]);
-            core_wr_data <= (WB == 1) ? {24'd0, buf_rdata} : {16'd0, buf_rdata, weight_lo};
-        end else if (run_start) begin
-            core_wr_en <= 1'b1;            // start: data = image index
-            core_wr_addr <= 24'h80000F;
-            core_wr_data <= field0;
+            load_wr <= 1'b1;
+            load_addr <= 24'(load_offset[LW-1:WB-1]);
+            load_data <= (WB == 1) ? {24'd0, buf_rdata} : {16'd0, buf_rdata, weight_lo};
         end
     end
+    assign core_wr_en = load_wr || batch_wr;
+    assign core_wr_addr = batch_wr ? 24'h80000F : load_addr;   // 0xF: start an image
+    // The image index seeds the noise generator; without one the core ignores it.
+    assign core_wr_data = (batch_wr && NOISE != 0) ? batch_index : load_data;
 
-    // ---- IMAGE_DATA: u16 offset in bytes, then event codes into the event memory ----
+    // ---- CODES and CLASSIFY: append, hand the bank over; frames wait for the engine ----
     always @(posedge clk) begin
-        ev_we <= 1'b0;
         if (rst) begin
-            img_bytes <= 0;
-            img_markers <= 16'd0;
-            img_bad <= 1'b0;
-            img_ends_marker <= 1'b0;
-            img_base <= 16'd0;
-        end else if (take && state == S_IMAGE) begin
-            if (pos == 16'd1 && word == 16'd0) begin   // offset 0 starts a new image
-                img_bytes <= 0;
-                img_markers <= 16'd0;
-                img_bad <= 1'b0;
-                img_base <= 16'd0;
-            end else if (pos > 16'd1) begin
-                // A code past the memory is not stored and spoils the image (RUN
-                // refuses it); so does an event at an input index >= n_in.
-                ev_we <= !img_bytes[EV_AW];
-                ev_waddr <= img_bytes[EV_AW-1:0];
-                ev_wdata <= ev_code;
-                if (!img_bytes[EV_AW])
-                    img_bytes <= img_bytes + 1'b1;
-                img_ends_marker <= (ev_code == CODE_END);
-                if (ev_code == CODE_END) begin
-                    img_markers <= img_markers + 1'b1;
-                    img_base <= 16'd0;
-                end else
-                    img_base <= img_base_next;
-                if (img_bytes[EV_AW] || (ev_code != CODE_END && ev_code != CODE_SKIP &&
-                    (img_base_next[15] || img_base_next > {1'b0, n_in})))
-                    img_bad <= 1'b1;
+            rx_bank <= 1'b0;
+            ptr <= 0;
+            pending <= 1'b0;
+        end else begin
+            if (f_done)
+                pending <= 1'b1;
+            else if (state == S_IDLE && !batch_busy)
+                pending <= 1'b0;
+            if (take && state == S_CLASSIFY && pos == 16'd2)
+                batch_count <= buf_rdata;
+            if (take && state == S_CLASSIFY && pos == 16'd3)
+                batch_detail <= buf_rdata[0];
+            if (take && (state == S_CODES || state == S_CLASSIFY) && pos == 16'd1) begin
+                if (codes_bad)
+                    ptr <= 0;             // out of sequence: the batch starts over
+                else if (state == S_CODES)
+                    ptr <= codes_end[BANK_AW-1:0];
+            end
+            if (batch_start) begin
+                rx_bank <= !rx_bank;
+                ptr <= 0;
             end
         end
     end
+    reg [BANK_AW:0] batch_codes;
+    always @(posedge clk)
+        if (take && state == S_CLASSIFY && pos == 16'd1)
+            batch_codes <= codes_end[BANK_AW:0];
 
-    // ---- RUN: stream the stored event codes into the core, then wait for done ----
-    always @(posedge clk) begin
-        if (core_done)
-            run_done <= 1'b1;
-        if (rst)
-            core_ev_valid <= 1'b0;
-        else if (run_start) begin
-            run_bytes <= img_bytes;
-            run_ptr <= 0;
-            run_base <= 16'd0;
-            ev_raddr <= {EV_AW{1'b0}};
-            run_done <= 1'b0;
-        end else if (state == S_RUN_OFFER) begin
-            core_ev_valid <= ev_rdata != CODE_SKIP && !(core_ev_valid && core_ev_ready);
-            if (run_step) begin
-                run_base <= (ev_rdata == CODE_END) ? 16'd0 :
-                            run_base + ((ev_rdata == CODE_SKIP) ? 16'd254 : {8'd0, ev_rdata});
-                run_ptr <= run_ptr + 1'b1;
-                ev_raddr <= ev_raddr + 1'b1;
-            end
-        end
-    end
-
+    board_batch #(.BANK_AW(BANK_AW), .RES_AW(RES_AW), .R(R), .MAX_IN(MAX_IN)) batch (
+        .clk(clk), .rst(rst), .start(batch_start), .codes(batch_codes), .count(batch_count),
+        .detail(batch_detail), .index(dword), .steps(steps), .n_in(n_in), .n_out(n_out),
+        .busy(batch_busy), .image_done(image_done), .raddr(batch_raddr), .rdata(buf_rdata),
+        .wr_start(batch_wr), .wr_index(batch_index), .ev_valid(core_ev_valid),
+        .ev_end(core_ev_end), .ev_index(core_ev_index), .ev_ready(core_ev_ready),
+        .core_done(core_done), .rd_addr(core_rd_addr), .rd_data(core_rd_data),
+        .res_we(res_we), .res_waddr(res_waddr), .res_wdata(res_wdata),
+        .res_pending(res_pending), .res_sent(res_sent), .res_half(res_half),
+        .res_len(res_len), .res_code(res_code));
     // ---- counters for STATUS ----
     always @(posedge clk) begin
         if (rst) begin
             frames_ok <= 16'd0;
-            images <= 32'd0;
+            images <= 16'd0;
             crc_errors <= 8'd0;
             length_errors <= 8'd0;
             truncated <= 8'd0;
@@ -462,7 +464,7 @@ module board_engine #(
         end else begin
             if (line_error)
                 line_errors <= line_errors + 1'b1;
-            if (state == S_IDLE && f_done) begin
+            if (f_done) begin
                 if (f_ok)
                     frames_ok <= frames_ok + 1'b1;
                 else case (f_err)
@@ -471,15 +473,31 @@ module board_engine #(
                     default: truncated <= truncated + 1'b1;
                 endcase
             end
-            if (state == S_RUN_WAIT && run_done)
+            if (image_done)
                 images <= images + 1'b1;
         end
     end
 
-    // ---- the reply writer: hands the reply's header to board_frame_tx ----
+    // ---- the reply writer: hands a reply's header to board_frame_tx ----
+    // A batch's results go first when both wait (the host has been waiting longer).
+    wire tx_free = !tx_busy && !tx_start && !res_sending;
+    wire send_result = res_pending && !res_sent && tx_free && !rst;
     always @(posedge clk) begin
         tx_start <= 1'b0;
-        if (!rst && state == S_REPLY && !tx_busy) begin
+        res_sent <= 1'b0;
+        if (rst)
+            res_sending <= 1'b0;
+        else if (res_sending && !tx_busy && !tx_start) begin
+            res_sending <= 1'b0;
+            res_sent <= 1'b1;
+        end
+        if (send_result) begin
+            tx_start <= 1'b1;
+            res_sending <= 1'b1;
+            tx_type <= res_code != 0 ? T_ERROR : (T_CLASSIFY | 8'h80);
+            tx_seq <= batch_seq;
+            tx_len <= res_code != 0 ? 16'd2 : 16'(res_len);
+        end else if (!rst && state == S_REPLY && tx_free && !res_pending) begin
             tx_start <= 1'b1;
             tx_type <= reply_kind == K_ERROR ? T_ERROR : (req_type | 8'h80);
             tx_seq <= req_seq;
@@ -489,46 +507,40 @@ module board_engine #(
                 K_STATUS: tx_len <= STATUS_LEN;
                 K_OFFSET: tx_len <= 16'd4;
                 K_COUNT: tx_len <= 16'd2;
-                K_RESULT: tx_len <= 16'd9 + (n_out << (LVB + 1));
                 default: tx_len <= 16'd0;
             endcase
         end
     end
+    // The seq a batch's results answer: its CLASSIFY's.
+    reg [7:0] batch_seq;
+    always @(posedge clk)
+        if (batch_start)
+            batch_seq <= req_seq;
 
     // ---- reply payload bytes, served to board_frame_tx by index ----
-    // RESULT: prediction u8, cycles u32, spikes u32, max[0..n_out) and out[0..n_out)
-    // as 2^LVB-byte little-endian signed values; read from the core's read port.
-    wire [LVB+7:0] value_byte = (LVB+8)'(tx_idx - 16'd9);
-    wire [7:0]  value_index = value_byte[LVB +: 8];      // n_out <= 64: 2 * n_out values
-    wire [2:0]  value_sel = 3'(value_byte[LVB-1:0]);
-    assign core_rd_en = (reply_kind == K_RESULT);
-    assign core_rd_addr = (tx_idx == 16'd0) ? 16'h8000 :
-                          (tx_idx < 16'd5) ? 16'h8001 :
-                          (tx_idx < 16'd9) ? 16'h8002 :
-                          ({8'd0, value_index} < n_out) ? {8'd0, value_index} :
-                          {8'h10, value_index - n_out[7:0]};
-    wire [2:0] result_sel = (tx_idx == 16'd0) ? 3'd0 :
-                            (tx_idx < 16'd5) ? 3'(tx_idx - 16'd1) :
-                            (tx_idx < 16'd9) ? 3'(tx_idx - 16'd5) : value_sel;
-
     // INFO and STATUS as byte vectors (byte n at [8n +: 8]), indexed by tx_idx[4:0].
-    wire [29*8-1:0] info = {
-        8'(NOISE != 0), 32'(IMAGE_BYTES), 32'(BAUD), 32'(CLK_HZ), 16'(MAX_OUT), 16'(MAX_HID), 16'(MAX_IN),
-        8'(R), 8'(H), 8'(B), 8'(P), 16'(1 << EV_AW), 16'(MAX_LEN), 8'(BOARD_ID),
-        8'd3 /* protocol version */};
+    wire [31*8-1:0] info = {
+        16'((1 << (RES_AW - 1)) - 1), 8'(NOISE != 0), 32'(IMAGE_BYTES), 32'(BAUD), 32'(CLK_HZ),
+        16'(MAX_OUT), 16'(MAX_HID), 16'(MAX_IN),
+        8'(R), 8'(H), 8'(B), 8'(P), 16'(CODE_BYTES), 16'(MAX_LEN), 8'(BOARD_ID),
+        8'd4 /* protocol version */};
     wire [25*8-1:0] status = {
-        images, 8'd0, line_errors, 8'd0, truncated, 8'd0, length_errors, 8'd0, crc_errors,
+        16'd0, images, 8'd0, line_errors, 8'd0, truncated, 8'd0, length_errors, 8'd0, crc_errors,
         16'd0, frames_ok,
         offset32, model_crc, 6'd0, loading, model_valid};
     wire [4:0] small_idx = tx_idx[4:0];    // INFO and STATUS are < 32 bytes
     wire [31:0] offset32 = 32'(load_offset);
+    wire [15:0] ptr16 = 16'(ptr);
+    assign res_raddr = {res_half, tx_idx[RES_AW-2:0]};   // results are < 2^(RES_AW-1) bytes
+    wire unused_idx = &{1'b0, tx_idx[15:RES_AW-1]};
 
     always @(posedge clk) begin
-        case (reply_kind)
+        if (res_sending)
+            tx_byte <= res_code != 0 ? (tx_idx[0] ? T_CLASSIFY : res_code) : res_rdata;
+        else case (reply_kind)
             K_ERROR: tx_byte <= tx_idx[0] ? req_type : reply_code;
             K_OFFSET: tx_byte <= offset32[8 * tx_idx[1:0] +: 8];
-            K_COUNT: tx_byte <= tx_idx[0] ? img_bytes16[15:8] : img_bytes16[7:0];
-            K_RESULT: tx_byte <= core_rd_data[8 * result_sel +: 8];
+            K_COUNT: tx_byte <= tx_idx[0] ? ptr16[15:8] : ptr16[7:0];
             K_INFO: tx_byte <= info[8 * small_idx +: 8];
             K_STATUS: tx_byte <= status[8 * small_idx +: 8];
             default: tx_byte <= 8'd0;

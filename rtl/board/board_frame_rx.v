@@ -15,8 +15,7 @@
 `default_nettype none
 
 module board_frame_rx #(
-    parameter integer MAX_LEN = 512,          // largest payload accepted (buffer size)
-    parameter integer AW = 9,                 // frame buffer address bits, 2^AW >= MAX_LEN
+    parameter integer MAX_LEN = 512,          // largest payload accepted
     parameter integer TIMEOUT_CLKS = 4096,    // silence inside a frame that ends it
     parameter integer QUIET_CLKS = 120        // silence that ends a burst of noise
 ) (
@@ -26,9 +25,9 @@ module board_frame_rx #(
     input  wire          rx_valid,     // rx_data is a good byte
     input  wire          rx_error,     // the UART dropped a byte (framing error)
     input  wire          hold,         // engine busy: ignore the line
-    output reg           buf_we,       // frame buffer write strobe
-    output reg  [AW-1:0] buf_addr,     // ... its address
-    output reg  [7:0]    buf_data,     // ... its byte
+    output reg           buf_we,       // payload byte strobe (where it goes: board_engine)
+    output reg  [15:0]   buf_idx,      // ... its index in the payload
+    output reg  [7:0]    buf_data,     // ... its value
     output reg           done,         // one-cycle pulse: a frame ended
     output reg           ok,           // with done: 1 good frame, 0 bad (see err)
     output reg  [7:0]    err,          // with done and !ok: PROTO_E_CRC / _LENGTH / _TRUNCATED
@@ -117,7 +116,7 @@ module board_frame_rx #(
                 end
                 PAYLOAD: begin
                     buf_we <= 1'b1;
-                    buf_addr <= count[AW-1:0];
+                    buf_idx <= count;
                     buf_data <= rx_data;
                     count <= count + 1'b1;
                     if (count + 1'b1 == len)

@@ -9,8 +9,8 @@ module board_system #(
     parameter integer CLK_HZ = 12000000,
     parameter integer BAUD = 2000000,
     parameter integer BOARD_ID = 0,
-    parameter integer MAX_LEN = 512,     // largest request payload (one EBR of frame buffer)
-    parameter integer EV_AW = 10,        // image event codes: 2^EV_AW bytes
+    parameter integer BANK_AW = 11,      // two frame banks of 2^BANK_AW bytes (a batch's codes)
+    parameter integer RES_AW = 9,        // result memory: two halves of 2^(RES_AW-1) bytes
     parameter integer P = 8,             // core parameters (docs/core.md)
     parameter integer PL = 8,
     parameter integer RL = 8,
@@ -30,7 +30,7 @@ module board_system #(
     output wire running        // an image is being classified
 );
     localparam integer CLKS_PER_BIT = (CLK_HZ + BAUD / 2) / BAUD;   // nearest
-    localparam integer AW = $clog2(MAX_LEN);
+    localparam integer MAX_LEN = (1 << BANK_AW) - 8;   // largest request payload
     // A frame ends if the line stays quiet for 64 byte times in the middle of it;
     // noise ends (and is reported) after 3 quiet byte times.
     localparam integer TIMEOUT_CLKS = 640 * CLKS_PER_BIT;
@@ -45,26 +45,27 @@ module board_system #(
     board_uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) uart_out (
         .clk(clk), .rst(rst), .data(tx_data), .valid(tx_valid), .ready(tx_ready), .tx(uart_tx));
 
-    wire hold, f_done, f_ok, buf_we;
+    wire hold, f_done, f_ok, rx_we, buf_we;
     wire [7:0] f_err, f_type, f_seq, buf_wdata, buf_rdata;
-    wire [15:0] f_len;
-    wire [AW-1:0] buf_waddr, buf_raddr;
+    wire [15:0] f_len, rx_idx;
+    wire [BANK_AW:0] buf_waddr, buf_raddr;
 
-    board_frame_rx #(.MAX_LEN(MAX_LEN), .AW(AW), .TIMEOUT_CLKS(TIMEOUT_CLKS),
+    board_frame_rx #(.MAX_LEN(MAX_LEN), .TIMEOUT_CLKS(TIMEOUT_CLKS),
                      .QUIET_CLKS(QUIET_CLKS)) framer (
         .clk(clk), .rst(rst), .rx_data(rx_data), .rx_valid(rx_valid), .rx_error(rx_error),
-        .hold(hold), .buf_we(buf_we), .buf_addr(buf_waddr), .buf_data(buf_wdata),
+        .hold(hold), .buf_we(rx_we), .buf_idx(rx_idx), .buf_data(buf_wdata),
         .done(f_done), .ok(f_ok), .err(f_err), .ftype(f_type), .seq(f_seq), .len(f_len));
-    board_ram #(.WIDTH(8), .AW(AW)) frame_buffer (
+    // Both banks in one memory: the receiver writes one, a batch reads the other.
+    board_ram #(.WIDTH(8), .AW(BANK_AW + 1)) frame_memory (
         .clk(clk), .we(buf_we), .waddr(buf_waddr), .wdata(buf_wdata),
         .raddr(buf_raddr), .rdata(buf_rdata));
 
-    wire ev_we;
-    wire [EV_AW-1:0] ev_waddr, ev_raddr;
-    wire [7:0] ev_wdata, ev_rdata;
-    board_ram #(.WIDTH(8), .AW(EV_AW)) event_memory (
-        .clk(clk), .we(ev_we), .waddr(ev_waddr), .wdata(ev_wdata),
-        .raddr(ev_raddr), .rdata(ev_rdata));
+    wire res_we;
+    wire [RES_AW-1:0] res_waddr, res_raddr;
+    wire [7:0] res_wdata, res_rdata;
+    board_ram #(.WIDTH(8), .AW(RES_AW)) result_memory (
+        .clk(clk), .we(res_we), .waddr(res_waddr), .wdata(res_wdata),
+        .raddr(res_raddr), .rdata(res_rdata));
 
     wire tx_start, tx_busy;
     wire [7:0] tx_type, tx_seq, tx_byte;
@@ -74,27 +75,28 @@ module board_system #(
         .pay_idx(tx_idx), .pay_byte(tx_byte), .busy(tx_busy),
         .tx_data(tx_data), .tx_valid(tx_valid), .tx_ready(tx_ready));
 
-    wire core_wr_en, core_ev_valid, core_ev_end, core_ev_ready, core_done, core_rd_en;
+    wire core_wr_en, core_ev_valid, core_ev_end, core_ev_ready, core_done;
     wire [23:0] core_wr_addr;
     wire [31:0] core_wr_data;
     wire [15:0] core_ev_index, core_rd_addr;
     wire [63:0] core_rd_data;
 
     board_engine #(
-        .MAX_LEN(MAX_LEN), .AW(AW), .EV_AW(EV_AW), .P(P), .B(B), .H(H), .R(R),
+        .BANK_AW(BANK_AW), .RES_AW(RES_AW), .P(P), .B(B), .H(H), .R(R),
         .MAX_IN(MAX_IN), .MAX_HID(MAX_HID), .MAX_OUT(MAX_OUT), .NOISE(NOISE),
         .CLK_HZ(CLK_HZ), .BAUD(BAUD), .BOARD_ID(BOARD_ID)
     ) engine (
         .clk(clk), .rst(rst),
         .f_done(f_done), .f_ok(f_ok), .f_err(f_err), .f_type(f_type), .f_seq(f_seq),
         .f_len(f_len), .line_error(rx_error), .hold(hold),
+        .rx_we(rx_we), .rx_idx(rx_idx), .buf_we(buf_we), .buf_waddr(buf_waddr),
         .buf_raddr(buf_raddr), .buf_rdata(buf_rdata),
-        .ev_we(ev_we), .ev_waddr(ev_waddr), .ev_wdata(ev_wdata),
-        .ev_raddr(ev_raddr), .ev_rdata(ev_rdata),
+        .res_we(res_we), .res_waddr(res_waddr), .res_wdata(res_wdata),
+        .res_raddr(res_raddr), .res_rdata(res_rdata),
         .core_wr_en(core_wr_en), .core_wr_addr(core_wr_addr), .core_wr_data(core_wr_data),
         .core_ev_valid(core_ev_valid), .core_ev_end(core_ev_end),
         .core_ev_index(core_ev_index), .core_ev_ready(core_ev_ready), .core_done(core_done),
-        .core_rd_en(core_rd_en), .core_rd_addr(core_rd_addr), .core_rd_data(core_rd_data),
+        .core_rd_addr(core_rd_addr), .core_rd_data(core_rd_data),
         .tx_start(tx_start), .tx_type(tx_type), .tx_seq(tx_seq), .tx_len(tx_len),
         .tx_idx(tx_idx), .tx_byte(tx_byte), .tx_busy(tx_busy),
         .model_valid(model_valid), .running(running));
@@ -118,7 +120,7 @@ module board_system #(
         .ev_ready(core_ev_ready),
         .spk_valid(spk_valid), .spk_step(spk_step), .spk_base(spk_base), .spk_mask(spk_mask),
         .busy(core_busy), .done(core_done), .prediction(prediction),
-        .rd_en(core_rd_en), .rd_addr(core_rd_addr), .rd_valid(rd_valid), .rd_data(core_rd_data));
+        .rd_en(1'b1), .rd_addr(core_rd_addr), .rd_valid(rd_valid), .rd_data(core_rd_data));
 endmodule
 
 `default_nettype wire

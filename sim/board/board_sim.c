@@ -6,13 +6,16 @@
  * cable. --corrupt damages that fraction of bytes (each direction) with a
  * random non-zero XOR before they reach the line: the errors the protocol must
  * survive. When the line is quiet and the core idle, the clock stops until a
- * byte arrives. Exits when the other end closes.
+ * byte arrives. Exits when the other end closes. --clock-fd: a file (a memfd of
+ * the host) whose first 8 bytes the simulator keeps at the count of clocks it has
+ * run, so the host can measure the board's own time.
  * Not here: the protocol itself (rtl/board/, firmware/).
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../../sw/util/args.h"
@@ -137,7 +140,7 @@ static int fill(int fd, line_out *o, int timeout_ms)
     return 0;
 }
 
-static int run(int fd, damage *dmg)
+static int run(int fd, damage *dmg, volatile uint64_t *clocks)
 {
     static line_out out = {.bit = -1};
     line_in in = {.bit = -1};
@@ -155,6 +158,8 @@ static int run(int fd, damage *dmg)
         if (idle && out.count == 0)
             continue;
         int tx = board_model_clock(m, line_out_level(&out, dmg));
+        if (clocks)
+            (*clocks)++;
         uint8_t b;
         if (line_in_sample(&in, tx, &b)) {
             b = maybe_damage(dmg, b);
@@ -170,12 +175,13 @@ static int run(int fd, damage *dmg)
 
 int main(int argc, char **argv)
 {
-    int fd = -1, seed = 1;
+    int fd = -1, seed = 1, clock_fd = -1;
     double rate = 0;
     const arg_spec specs[] = {
         {"--fd", ARG_INT, &fd, 0, 1 << 20, "file descriptor of the line (required)"},
         {"--corrupt", ARG_DOUBLE, &rate, 0, 1, "fraction of bytes damaged, each direction"},
         {"--seed", ARG_INT, &seed, 0, 2147483647, "seed of the damage"},
+        {"--clock-fd", ARG_INT, &clock_fd, 0, 1 << 20, "file descriptor whose first 8 bytes count the clocks run"},
     };
     int r = args_parse("board-sim", "The Verilated board on a byte stream (used by snn deploy/classify --sim).",
                        specs, (int)(sizeof specs / sizeof specs[0]), argc - 1, argv + 1);
@@ -187,5 +193,14 @@ int main(int argc, char **argv)
     }
     damage dmg = {.rate = rate};
     snn_rng_seed(&dmg.rng, (uint64_t)seed, 0x5ea1);
-    return run(fd, &dmg);
+    volatile uint64_t *clocks = NULL;
+    if (clock_fd >= 0) {
+        void *p = mmap(NULL, sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED, clock_fd, 0);
+        if (p == MAP_FAILED) {
+            perror("board-sim: --clock-fd");
+            return 2;
+        }
+        clocks = p;
+    }
+    return run(fd, &dmg, clocks);
 }

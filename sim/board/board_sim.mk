@@ -4,11 +4,10 @@
 # The board tops and the PLL are synthesis-only (iCE40 primitives); the model is board_system.
 BOARD_RTL := $(filter-out rtl/board/board_top_%.v rtl/board/board_pll.v,$(wildcard rtl/board/*.v))
 BOARD_SIM_DIR := $(BUILD)/sim/board
-# The iCEBreaker's clock (so INFO, and the rates snn classify prints, are that board's),
-# with a UART faster than its build (6 clocks per bit; board_uart_rx.v takes 4 or more),
-# so that the simulated line costs little simulation time.
+# The iCEBreaker's clock and UART rate (constraints/constraints.mk), so that INFO, the
+# line times and the rates snn classify prints are that board's.
 BOARD_SIM_CLK_HZ = $(icebreaker_MHZ)000000
-BOARD_SIM_BAUD := 3000000
+BOARD_SIM_BAUD = $(icebreaker_BAUD)
 VERILATOR_ROOT := $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
 BOARD_VOBJ := $(BOARD_SIM_DIR)/vobj
 

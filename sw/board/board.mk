@@ -16,3 +16,9 @@ $(BOARD_PROTOCOL_TEST): $(BUILD)/obj/tests/board_protocol.o $(SW_LIB) $(BOARD_HO
 	$(CC) -o $@ $< $(SW_LIB) $(BOARD_HOST_OBJS) -lcmocka $(LDLIBS)
 TEST_BINS += $(BOARD_PROTOCOL_TEST) $(BOARD_SIM)
 TEST_CMDS += "$(BOARD_PROTOCOL_TEST) $(BOARD_SIM)" "tests/board_link.sh $(SNN) $(BOARD_CORE_NOISE) $(BOARD_QUANTIZE)"
+
+# The host's default --baud is the iCEBreaker bitstream's (one definition: constraints.mk),
+# in the library's build and in its fuzz build (build/fuzz/obj/...).
+%/obj/sw/board/board_cli.o: CFLAGS += -DBOARD_DEFAULT_BAUD=$(icebreaker_BAUD)
+%/obj/sw/board/board_cli.o: FUZZ_CFLAGS += -DBOARD_DEFAULT_BAUD=$(icebreaker_BAUD)
+$(BUILD)/obj/sw/board/board_cli.o: constraints/constraints.mk

@@ -4,6 +4,12 @@
 #include <stdio.h>
 #include <time.h>
 
+/* The iCEBreaker's rate, from constraints/constraints.mk (icebreaker_BAUD: board.mk
+ * passes it in), so that the host's default is the bitstream's. */
+#ifndef BOARD_DEFAULT_BAUD
+#error "BOARD_DEFAULT_BAUD comes from constraints/constraints.mk (sw/board/board.mk)"
+#endif
+
 /* Progress of a long exchange on stderr, at most once a second: a clean line
  * finishes before the first report, a damaged one shows it is still going. */
 static void report_progress(void *ctx, const char *what, uint32_t done, uint32_t total,
@@ -27,7 +33,7 @@ void board_link_specs(board_link_opts *o, arg_spec *specs)
                            .progress = report_progress};
     const arg_spec s[BOARD_LINK_N_SPECS] = {
         {"--port", ARG_STRING, &o->port, 0, -1, "serial device of the board, e.g. /dev/ttyUSB1"},
-        {"--baud", ARG_INT, &o->baud, 9600, 4000000, "baud rate (bit/s), as the bitstream was built"},
+        {"--baud", ARG_INT, &o->baud, 9600, 12000000, "baud rate (bit/s), as the bitstream was built"},
         {"--sim", ARG_FLAG, &o->sim, 0, -1, "talk to the Verilated board on a pseudo-terminal instead"},
         {"--sim-bin", ARG_STRING, &o->sim_path, 0, -1, "simulator binary (default: snn-board-sim beside snn)"},
         {"--corrupt", ARG_DOUBLE, &o->corrupt, 0, 0.5, "--sim: fraction of bytes damaged on the line"},

@@ -10,8 +10,6 @@
 #include "board_link.h"
 
 #define BOARD_LINK_N_SPECS 9
-/* The FT2232H of both boards runs 12 Mbaud; standard termios rates stop at 4 M. */
-#define BOARD_DEFAULT_BAUD 2000000
 
 /* Sets o to the defaults and fills specs[0 .. BOARD_LINK_N_SPECS) to parse into it. */
 void board_link_specs(board_link_opts *o, arg_spec *specs);

@@ -21,9 +21,6 @@ int board_image_check(const qnet *q, const drv_info *info, const char *what, snn
     if (q->noise_bits > 0 && !info->noise)
         return snn_fail(err, "%s: the model draws membrane noise (N=%d), but the board's core is "
                         "built without the noise generator (NOISE=0)", what, q->noise_bits);
-    if (q->steps > info->event_bytes)
-        return snn_fail(err, "%s: %d steps do not fit the board's %d event bytes", what, q->steps,
-                        info->event_bytes);
     return 0;
 }
 
@@ -82,30 +79,40 @@ int board_image_weights(const qnet *q, const drv_info *info, uint8_t **image, sn
     return 0;
 }
 
-int board_image_events(const spike_data *data, int s, uint8_t *codes, int max_codes, snn_error *err)
+int board_image_nibbles(const spike_data *data, int s, uint8_t *nib, int max, snn_error *err)
 {
     const uint32_t *st = data->step_start + (size_t)s * (data->steps + 1);
+    int last = -1; /* the last step with events: the code 15 ends the image there */
+    for (int t = 0; t < data->steps; t++)
+        if (st[t + 1] > st[t])
+            last = t;
     int n = 0;
-    for (int t = 0; t < data->steps; t++) {
+#define PUT(v) do { if (n < max) nib[n] = (uint8_t)(v); n++; } while (0)
+    for (int t = 0; t <= last; t++) {
         int base = 0; /* the input after the last event of this step */
         for (uint32_t e = st[t]; e < st[t + 1]; e++) {
-            int gap = data->events[e] + 1 - base; /* >= 1: ascending, no repeats */
-            if (gap < 1)
+            int gap = data->events[e] - base; /* >= 0: ascending, no repeats */
+            if (gap < 0)
                 return snn_fail(err, "sample %d, step %d: inputs not ascending", s, t);
-            for (; gap > SKIP_GAP; gap -= SKIP_GAP, n++)
-                if (n < max_codes)
-                    codes[n] = CODE_SKIP;
-            if (n < max_codes)
-                codes[n] = (uint8_t)gap;
-            n++;
+            for (; gap > 282; gap -= 256)
+                PUT(14);
+            if (gap <= 10) {
+                PUT(gap + 1);
+            } else if (gap <= 26) {
+                PUT(12);
+                PUT(gap - 11);
+            } else {
+                PUT(13);
+                PUT((gap - 27) & 15);
+                PUT((gap - 27) >> 4);
+            }
             base = data->events[e] + 1;
         }
-        if (n < max_codes)
-            codes[n] = CODE_END;
-        n++;
+        if (t < last)
+            PUT(0);
     }
-    if (n > max_codes)
-        return snn_fail(err, "sample %d needs %d event bytes, the board holds %d", s, n, max_codes);
+    PUT(15);
+#undef PUT
     return n;
 }
 

@@ -29,11 +29,11 @@ drv_config board_image_config(const qnet *q);
  * size the map gives differs from what the board reported. */
 int board_image_weights(const qnet *q, const drv_info *info, uint8_t **image, snn_error *err);
 
-/* Event codes of sample s of data (docs/protocol.md, IMAGE_DATA: per step, each
- * event as the gap to the previous one, 255 for a gap of 254 more, 0 to close the
- * step) into codes (room for max_codes); returns the count, or -1 with a message
- * if they do not fit. */
-int board_image_events(const spike_data *data, int s, uint8_t *codes, int max_codes, snn_error *err);
+/* The codes of sample s of data as nibbles, one per byte (docs/protocol.md, "Image
+ * codes": per step the gaps between its events, 0 closing a step, 15 closing the
+ * image after its last event). Writes at most max; returns the count needed, or -1
+ * with a message (inputs not ascending). */
+int board_image_nibbles(const spike_data *data, int s, uint8_t *nib, int max, snn_error *err);
 
 /* The drv_weight_source over an image made by board_image_weights. */
 typedef struct {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,8 +53,15 @@ static int start_sim(board_link *l, const board_link_opts *o, snn_error *err)
         close(master);
         return -1;
     }
-    char fd_arg[16], corrupt_arg[32], seed_arg[16];
+    /* The simulator's clock count, in memory both processes map. */
+    int clock_fd = memfd_create("snn-board-clocks", 0);
+    if (clock_fd >= 0 && ftruncate(clock_fd, sizeof(uint64_t)) == 0) {
+        void *p = mmap(NULL, sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED, clock_fd, 0);
+        l->sim_clocks = p == MAP_FAILED ? NULL : p;
+    }
+    char fd_arg[16], corrupt_arg[32], seed_arg[16], clock_arg[16];
     snprintf(fd_arg, sizeof fd_arg, "%d", master);
+    snprintf(clock_arg, sizeof clock_arg, "%d", l->sim_clocks ? clock_fd : -1);
     snprintf(corrupt_arg, sizeof corrupt_arg, "%.17g", o->corrupt);
     snprintf(seed_arg, sizeof seed_arg, "%d", o->seed);
     fflush(NULL);
@@ -61,14 +69,22 @@ static int start_sim(board_link *l, const board_link_opts *o, snn_error *err)
     if (pid < 0) {
         int e = errno;
         close(master);
+        if (clock_fd >= 0)
+            close(clock_fd);
         serial_close(&l->port);
         return snn_fail(err, "cannot start %s: %s", sim, strerror(e));
     }
     if (pid == 0) { /* the port's fd is close-on-exec; only the master goes along */
-        execl(sim, sim, "--fd", fd_arg, "--corrupt", corrupt_arg, "--seed", seed_arg, (char *)NULL);
+        if (l->sim_clocks)
+            execl(sim, sim, "--fd", fd_arg, "--corrupt", corrupt_arg, "--seed", seed_arg,
+                  "--clock-fd", clock_arg, (char *)NULL);
+        else
+            execl(sim, sim, "--fd", fd_arg, "--corrupt", corrupt_arg, "--seed", seed_arg, (char *)NULL);
         _exit(127);
     }
     close(master);
+    if (clock_fd >= 0)
+        close(clock_fd);
     l->sim_pid = pid;
     return 0;
 }
@@ -76,6 +92,7 @@ static int start_sim(board_link *l, const board_link_opts *o, snn_error *err)
 int board_link_open(board_link *l, const board_link_opts *o, snn_error *err)
 {
     l->sim_pid = 0;
+    l->sim_clocks = NULL;
     l->port.fd = -1;
     if (o->sim) {
         if (start_sim(l, o, err) != 0)
@@ -108,6 +125,11 @@ int board_link_open(board_link *l, const board_link_opts *o, snn_error *err)
     return 0;
 }
 
+uint64_t board_link_clocks(const board_link *l)
+{
+    return l->sim_clocks ? *l->sim_clocks : 0;
+}
+
 void board_link_close(board_link *l)
 {
     serial_close(&l->port);
@@ -122,6 +144,9 @@ void board_link_close(board_link *l)
         }
         l->sim_pid = 0;
     }
+    if (l->sim_clocks)
+        munmap((void *)l->sim_clocks, sizeof(uint64_t));
+    l->sim_clocks = NULL;
 }
 
 int board_link_fail(const board_link *l, int result, const char *doing, snn_error *err)

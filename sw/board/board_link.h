@@ -31,6 +31,7 @@ typedef struct {
 typedef struct {
     serial_port port;
     pid_t sim_pid; /* > 0 while the simulated board runs */
+    volatile uint64_t *sim_clocks; /* the simulator's clock count (shared memory), or NULL */
     double progress_at; /* CLOCK_MONOTONIC seconds of the last progress report (or the start) */
     drv drv;
 } board_link;
@@ -38,6 +39,9 @@ typedef struct {
 int board_link_open(board_link *l, const board_link_opts *o, snn_error *err);
 /* Closes the port and, for a simulation, waits for the simulator to exit. */
 void board_link_close(board_link *l);
+
+/* Clocks the simulated board has run so far (0 for a real board). */
+uint64_t board_link_clocks(const board_link *l);
 
 /* A driver result as a message: the board's error code when it refused, what
  * went wrong in the attempts when no good reply came. */

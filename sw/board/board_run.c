@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "board_image.h"
@@ -49,15 +50,10 @@ static int same_result(const drv_result *b, const qnet_result *m, int n_out, cha
         snprintf(detail, size, "prediction: board %d, model %d", b->prediction, m->prediction);
         return 0;
     }
-    if (b->n_out != n_out) {
-        snprintf(detail, size, "readouts: board sent %d, model has %d", b->n_out, n_out);
-        return 0;
-    }
     for (int k = 0; k < n_out; k++)
-        if (b->max_out[k] != m->max_out[k] || b->final_out[k] != m->final_out[k]) {
-            snprintf(detail, size, "readout %d: board max %lld out %lld, model max %lld out %lld",
-                     k, (long long)b->max_out[k], (long long)b->final_out[k],
-                     (long long)m->max_out[k], (long long)m->final_out[k]);
+        if (b->max_out[k] != m->max_out[k]) {
+            snprintf(detail, size, "readout %d: board max %lld, model max %lld", k,
+                     (long long)b->max_out[k], (long long)m->max_out[k]);
             return 0;
         }
     if (b->spikes != m->n_spikes) {
@@ -75,6 +71,48 @@ static double now_s(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* The driver's callbacks: images from the data set, results checked against qnet. */
+typedef struct {
+    board_link *l;
+    const qnet *q;
+    const spike_data *data;
+    int n;
+    void *scratch;
+    board_classify_report *r;
+    snn_error *err;
+} classify_ctx;
+
+static int image_source(void *ctx, uint32_t i, uint8_t *nib, uint32_t max)
+{
+    classify_ctx *c = ctx;
+    int n = board_image_nibbles(c->data, (int)i, nib, (int)max, c->err);
+    if (n > 0)
+        c->r->event_nibbles += (uint64_t)(n <= (int)max ? n : 0);
+    return n;
+}
+
+static int result_sink(void *ctx, uint32_t s, const drv_result *b)
+{
+    classify_ctx *c = ctx;
+    board_classify_report *r = c->r;
+    qnet_result m;
+    const uint32_t *st = c->data->step_start + (size_t)s * (c->data->steps + 1);
+    qnet_run_image(c->q, c->data->events, st, s, c->scratch, &m, NULL, NULL);
+    char detail[120];
+    if (!same_result(b, &m, c->q->n_out, detail, sizeof detail) && r->mismatches++ == 0) {
+        r->first_mismatch = (int)s;
+        snprintf(r->first_detail, sizeof r->first_detail, "image %u: %s", (unsigned)s, detail);
+    }
+    r->images++;
+    r->board_correct += b->prediction == c->data->labels[s];
+    r->model_correct += m.prediction == c->data->labels[s];
+    r->cycles += b->cycles;
+    if (c->l->drv.progress)
+        c->l->drv.progress(c->l->drv.progress_ctx, "classifying images", (uint32_t)r->images,
+                           (uint32_t)c->n, &c->l->drv.stats);
+    return 0;
+}
+
 int board_classify(board_link *l, const qnet *q, const spike_data *data, int n,
                    board_classify_report *r, snn_error *err)
 {
@@ -83,51 +121,28 @@ int board_classify(board_link *l, const qnet *q, const spike_data *data, int n,
         return snn_fail(err, "data (%d inputs, %d steps, %d samples) do not fit the model (%d "
                         "inputs, %d steps) or %d images", data->n_inputs, data->steps, data->n,
                         q->n_in, q->steps, n);
-    int max_codes = l->drv.info.event_bytes;
-    uint8_t *codes = malloc((size_t)max_codes);
-    void *scratch = malloc(qnet_scratch_size(q));
-    if (!codes || !scratch) {
-        free(codes);
-        free(scratch);
+    classify_ctx c = {l, q, data, n, malloc(qnet_scratch_size(q)), r, err};
+    if (!c.scratch)
         return snn_fail(err, "out of memory");
-    }
-    int rc = 0;
+    err->msg[0] = 0;
+    drv_stats before = l->drv.stats;
+    uint64_t clocks0 = board_link_clocks(l);
     double t0 = now_s();
-    for (int s = 0; s < n; s++) {
-        int nc = board_image_events(data, s, codes, max_codes, err);
-        if (nc < 0) {
-            rc = -1;
-            break;
-        }
-        drv_result b;
-        int dr = drv_classify(&l->drv, codes, (uint32_t)nc, (uint32_t)s, &b);
-        if (dr != DRV_OK) {
-            char doing[48];
-            snprintf(doing, sizeof doing, "classifying image %d", s);
-            rc = board_link_fail(l, dr, doing, err);
-            break;
-        }
-        qnet_result m;
-        const uint32_t *st = data->step_start + (size_t)s * (data->steps + 1);
-        qnet_run_image(q, data->events, st, (uint32_t)s, scratch, &m, NULL, NULL);
-        char detail[sizeof r->first_detail];
-        if (!same_result(&b, &m, q->n_out, detail, sizeof detail)) {
-            if (r->mismatches++ == 0) {
-                r->first_mismatch = s;
-                snprintf(r->first_detail, sizeof r->first_detail, "%s", detail);
-            }
-        }
-        r->images++;
-        r->board_correct += b.prediction == data->labels[s];
-        r->model_correct += m.prediction == data->labels[s];
-        r->cycles += b.cycles;
-        r->event_bytes += (uint64_t)nc;
-        if (l->drv.progress)
-            l->drv.progress(l->drv.progress_ctx, "classifying images", (uint32_t)s + 1,
-                            (uint32_t)n, &l->drv.stats);
-    }
+    int dr = drv_classify_stream(&l->drv, (uint32_t)n, 1, (unsigned)q->n_out, image_source,
+                                 result_sink, &c);
     r->seconds = now_s() - t0;
-    free(codes);
-    free(scratch);
-    return rc;
+    r->board_clocks = board_link_clocks(l) - clocks0;
+    r->tx_bytes = l->drv.stats.tx_bytes - before.tx_bytes;
+    r->rx_bytes = l->drv.stats.rx_bytes - before.rx_bytes;
+    r->round_trips = l->drv.stats.waits - before.waits;
+    r->batches = l->drv.stats.batches - before.batches;
+    free(c.scratch);
+    if (dr != DRV_OK) {
+        if (err->msg[0])
+            return -1; /* the image source said why */
+        char doing[64];
+        snprintf(doing, sizeof doing, "classifying (after %d of %d images)", r->images, n);
+        return board_link_fail(l, dr, doing, err);
+    }
+    return 0;
 }

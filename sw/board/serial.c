@@ -1,5 +1,6 @@
 /* serial.c - see serial.h. */
 #include "serial.h"
+#include "serial_speed.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,8 +26,6 @@ int serial_open(serial_port *s, const char *path, int baud, snn_error *err)
     for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++)
         if (rates[i].baud == baud)
             code = rates[i].code;
-    if (!code)
-        return snn_fail(err, "%s: baud rate %d is not a standard rate (9600 .. 4000000)", path, baud);
     s->fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (s->fd < 0)
         return snn_fail(err, "%s: cannot open: %s", path, strerror(errno));
@@ -43,11 +42,18 @@ int serial_open(serial_port *s, const char *path, int baud, snn_error *err)
     t.c_iflag &= ~(tcflag_t)(IXON | IXOFF | IXANY);
     t.c_cc[VMIN] = 0; /* reads never block: recv waits in poll() */
     t.c_cc[VTIME] = 0;
+    if (!code) /* set below: termios2 */
+        code = B38400;
     if (cfsetispeed(&t, code) != 0 || cfsetospeed(&t, code) != 0 ||
-        tcsetattr(s->fd, TCSANOW, &t) != 0) {
+        tcsetattr(s->fd, TCSANOW, &t) != 0 || serial_set_any_baud(s->fd, baud) != 0) {
         int e = errno;
         serial_close(s);
         return snn_fail(err, "%s: cannot set %d baud 8N1: %s", path, baud, strerror(e));
+    }
+    char why[320];
+    if (serial_low_latency(s->fd, path, why, sizeof why) != 0) {
+        serial_close(s);
+        return snn_fail(err, "%s: %s", path, why);
     }
     tcflush(s->fd, TCIOFLUSH); /* nothing stale from before we opened */
     return 0;

@@ -5,9 +5,10 @@
  * a reply frame (flags bit 0: an error reply instead of the request's reply
  * type, bit 1: another seq, bit 2: one byte damaged, bit 3: the raw record
  * bytes instead of a frame), so the fuzzer reaches the decoders of INFO,
- * STATUS, the data replies and RESULT as well as the receiver's resync. When
- * the input runs out the board falls silent. The driver runs a session:
- * HELLO, STATUS, an image, a load.
+ * STATUS, the data replies and CLASSIFY's results as well as the receiver's
+ * resync. When the input runs out the board falls silent. The driver runs a
+ * session: HELLO, STATUS, a stream of 5 images (full records if the input's
+ * last byte is odd, else predictions), a load.
  */
 #include <stdint.h>
 #include <string.h>
@@ -64,6 +65,24 @@ static int fake_recv(void *ctx, uint8_t *buf, size_t max, uint32_t timeout_ms)
     return (int)n; /* 0: a timeout, at once */
 }
 
+/* Image i: an event at input i, an empty step, an event at input 39 + i. */
+static int image_codes(void *ctx, uint32_t i, uint8_t *nibbles, uint32_t max)
+{
+    (void)ctx;
+    const uint8_t codes[] = {(uint8_t)(1 + i), 0, 13, (uint8_t)((12 + i) & 15), 0, 15};
+    if (max < sizeof codes)
+        return (int)sizeof codes + 1; /* does not fit */
+    memcpy(nibbles, codes, sizeof codes);
+    return (int)sizeof codes;
+}
+
+static int keep_result(void *ctx, uint32_t i, const drv_result *res)
+{
+    (void)ctx;
+    (void)i;
+    return res->prediction == 255 ? -1 : 0; /* reads the record; stops on one value */
+}
+
 static int zero_weights(void *ctx, uint32_t offset, uint8_t *buf, uint16_t n)
 {
     (void)ctx;
@@ -79,13 +98,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     board.size = size;
     proto_rx_init(&board.rx, PROTO_MAX_PAYLOAD);
     drv_init(&d, (drv_transport){fake_send, fake_recv, &board}, 1, 2, 0);
-    if (drv_hello(&d) != DRV_OK)
+    if (size == 0 || drv_hello(&d) != DRV_OK)
         return 0;
     drv_status st;
     drv_status_read(&d, &st);
-    static const uint8_t codes[] = {4, 0, 255, 7, 0, 0, 1, 1, 0};
-    drv_result res;
-    drv_classify(&d, codes, sizeof codes, 3, &res);
+    drv_classify_stream(&d, 5, data[size - 1] & 1, 3, image_codes, keep_result, NULL);
     const drv_config cfg = {784, 100, 10, 80, 3, 500, 3353, 3706, 0, 1};
     uint32_t crc;
     drv_load(&d, &cfg, zero_weights, NULL, &crc);
