@@ -35,6 +35,33 @@ static void small_model(snn_model *m, int dale)
     snn_model_init(m, 0.5, &rng);
 }
 
+/* 7 -> 6 (recurrent, 50:50) -> 4 (3 E) -> 5 (recurrent, all I) -> 3, each layer with its
+ * own constants and the readout with its own decays. */
+static void deep_model(snn_model *m)
+{
+    snn_config c = snn_default_config();
+    const int sizes[3] = {6, 4, 5}, exc[3] = {3, 3, 0}, rec[3] = {1, 0, 1};
+    c.n_in = 7, c.n_out = 3, c.n_layers = 3, c.steps = 17;
+    for (int l = 0; l < 3; l++) {
+        c.layer[l] = (snn_layer_config){sizes[l], exc[l], rec[l], 0.5f + 0.1f * l, 0.9f - 0.1f * l,
+                                        1.0f + l};
+    }
+    c.out_alpha = 0.25f, c.out_beta = 0.75f;
+    assert_int_equal(snn_model_alloc(m, &c, NULL), 0);
+    snn_rng rng;
+    snn_rng_seed(&rng, 6, 0);
+    snn_model_init(m, 0.5, &rng);
+}
+
+static void assert_same_model(const snn_model *a, const snn_model *b)
+{
+    assert_memory_equal(&a->cfg, &b->cfg, sizeof a->cfg);
+    assert_memory_equal(snn_model_weights(a), snn_model_weights(b),
+                        sizeof(float) * snn_model_weight_count(&a->cfg));
+    for (int l = 0; l < SNN_MAX_LAYERS; l++)
+        assert_true((a->rec[l] == NULL) == (b->rec[l] == NULL));
+}
+
 static void expect_error(int rc, const snn_error *err, const char *file, const char *what)
 {
     assert_int_equal(rc, -1);
@@ -56,11 +83,112 @@ static void test_model_round_trip_with_training_state(void **state)
     assert_int_equal(snn_model_load(tmp("m.snn"), &back, &got, &len, NULL), 0);
     assert_int_equal(len, sizeof blob);
     assert_memory_equal(got, blob, sizeof blob);
-    assert_memory_equal(&back.cfg, &m.cfg, sizeof m.cfg);
-    assert_memory_equal(back.ff[0], m.ff[0], sizeof(float) * 35);
-    assert_memory_equal(back.ff[1], m.ff[1], sizeof(float) * 15);
+    assert_same_model(&back, &m);
     free(got);
     snn_model_free(&back);
+    snn_model_free(&m);
+}
+
+static void test_deep_recurrent_round_trip(void **state)
+{
+    (void)state;
+    snn_model m, back;
+    deep_model(&m);
+    assert_non_null(m.rec[0]);
+    assert_null(m.rec[1]);
+    assert_non_null(m.rec[2]);
+    assert_int_equal(snn_model_weight_count(&m.cfg), 7 * 6 + 6 * 4 + 4 * 5 + 5 * 3 + 36 + 25);
+    assert_int_equal(snn_model_save(tmp("deep.snn"), &m, NULL, 0, NULL), 0);
+    assert_int_equal(snn_model_load(tmp("deep.snn"), &back, NULL, NULL, NULL), 0);
+    assert_same_model(&back, &m);
+    snn_model_free(&back);
+    snn_model_free(&m);
+}
+
+/* A version-1 file as the code before the general network wrote it (docs/model-format.md). */
+static void write_v1(const char *name, const snn_model *m)
+{
+    const snn_config *c = &m->cfg;
+    const snn_layer_config *h = &c->layer[0];
+    byte_writer w = {0};
+    bw_bytes(&w, "SNNF", 4);
+    const uint32_t ints[] = {1, (uint32_t)c->n_in, (uint32_t)h->size, (uint32_t)c->n_out,
+                             (uint32_t)h->n_exc, (uint32_t)c->steps, (uint32_t)c->dale};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+        bw_u32(&w, ints[i]);
+    bw_f32(&w, h->alpha), bw_f32(&w, h->beta), bw_f32(&w, h->threshold);
+    for (int j = 0; j < h->size; j++)
+        bw_u8(&w, j < h->n_exc ? 'E' : 'I');
+    for (size_t i = 0; i < snn_model_weight_count(c); i++)
+        bw_f32(&w, snn_model_weights(m)[i]);
+    bw_u64(&w, 3);
+    bw_bytes(&w, "abc", 3);
+    bw_crc32(&w);
+    FILE *f = fopen(tmp(name), "wb");
+    fwrite(w.p, 1, w.len, f);
+    fclose(f);
+    bw_free(&w);
+}
+
+static void test_version_1_files_load_as_one_layer(void **state)
+{
+    (void)state;
+    snn_model m, back;
+    small_model(&m, 1);
+    write_v1("v1.snn", &m);
+    void *got;
+    size_t len;
+    assert_int_equal(snn_model_load(tmp("v1.snn"), &back, &got, &len, NULL), 0);
+    assert_int_equal(back.cfg.n_layers, 1);
+    assert_int_equal(back.cfg.layer[0].recurrent, 0);
+    assert_true(back.cfg.out_alpha == m.cfg.layer[0].alpha);
+    assert_true(back.cfg.out_beta == m.cfg.layer[0].beta);
+    assert_same_model(&back, &m);
+    assert_int_equal(len, 3);
+    assert_memory_equal(got, "abc", 3);
+    free(got);
+    /* Saving it again writes version 2 with the same network. */
+    assert_int_equal(snn_model_save(tmp("v2.snn"), &back, NULL, 0, NULL), 0);
+    snn_model again;
+    assert_int_equal(snn_model_load(tmp("v2.snn"), &again, NULL, NULL, NULL), 0);
+    assert_same_model(&again, &m);
+    snn_model_free(&again);
+    snn_model_free(&back);
+    snn_model_free(&m);
+}
+
+static void test_dale_clip_acts_on_every_matrix(void **state)
+{
+    (void)state;
+    snn_model m;
+    deep_model(&m);
+    const snn_config *c = &m.cfg;
+    float *w = snn_model_weights(&m);
+    for (size_t i = 0; i < snn_model_weight_count(c); i++)
+        w[i] = i % 2 ? 1.0f : -1.0f; /* half of every row on the wrong side */
+    snn_dale_clip(&m);
+    for (int l = 0; l <= c->n_layers; l++) {
+        int rows = snn_ff_rows(c, l), cols = snn_ff_cols(c, l);
+        for (int i = 0; i < rows * cols; i++) {
+            int sign = l == 0 ? 1 : snn_neuron_sign(c, l - 1, i / cols);
+            assert_true(sign * m.ff[l][i] >= 0);
+        }
+    }
+    for (int l = 0; l < c->n_layers; l++) {
+        int n = c->layer[l].size, negatives = 0;
+        for (int i = 0; m.rec[l] && i < n * n; i++) {
+            assert_true(snn_neuron_sign(c, l, i / n) * m.rec[l][i] >= 0);
+            negatives += m.rec[l][i] < 0;
+        }
+        /* layer 0 is 50:50: its inhibitory rows keep their negative weights */
+        if (l == 0)
+            assert_true(negatives > 0);
+    }
+    /* and init signs every matrix by type */
+    deep_model(&m);
+    for (int l = 0; l < c->n_layers; l++)
+        for (int i = 0; m.rec[l] && i < c->layer[l].size * c->layer[l].size; i++)
+            assert_true(snn_neuron_sign(c, l, i / c->layer[l].size) * m.rec[l][i] >= 0);
     snn_model_free(&m);
 }
 
@@ -82,9 +210,9 @@ static void corrupt(const char *name, void (*edit)(uint8_t *, size_t *), int fix
     free(data);
 }
 
-/* Layout (docs/model-format.md): a 44-byte header, one type byte per hidden
- * neuron (5 here), then w1 as float32. */
-enum { W1_OFFSET = 44 + 5 };
+/* Layout, version 2 (docs/model-format.md): a 36-byte header, the layer's 24 bytes
+ * and one type byte per neuron (5 here), then ff0 as float32. */
+enum { W1_OFFSET = 36 + 24 + 5, LAYERS_OFFSET = 16, RECURRENT_OFFSET = 36 + 8 };
 
 static void truncate_half(uint8_t *d, size_t *len) { (void)d, *len /= 2; }
 static void bad_magic(uint8_t *d, size_t *len) { (void)len, d[0] = 'X'; }
@@ -105,6 +233,10 @@ static void huge_shape(uint8_t *d, size_t *len)
     (void)len;
     d[8] = d[9] = d[10] = 0xff; /* n_in */
 }
+static void five_layers(uint8_t *d, size_t *len) { (void)len, d[LAYERS_OFFSET] = 5; }
+static void no_layers(uint8_t *d, size_t *len) { (void)len, d[LAYERS_OFFSET] = 0; }
+static void bad_recurrent_flag(uint8_t *d, size_t *len) { (void)len, d[RECURRENT_OFFSET] = 2; }
+static void version_3(uint8_t *d, size_t *len) { (void)len, d[4] = 3; }
 
 static void test_model_bad_files(void **state)
 {
@@ -120,6 +252,10 @@ static void test_model_bad_files(void **state)
         {truncate_half, 0, "checksum"},  {bad_magic, 0, "bad magic"},
         {flip_weight_bit, 0, "checksum"}, {nan_weight, 1, "not finite"},
         {negative_w1, 1, "Dale"},        {huge_shape, 1, "out of range"},
+        {five_layers, 1, "5 hidden layers out of range"},
+        {no_layers, 1, "0 hidden layers out of range"},
+        {bad_recurrent_flag, 1, "recurrent flag 2"},
+        {version_3, 1, "version 3 unsupported"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_int_equal(snn_model_save(tmp("bad.snn"), &m, NULL, 0, NULL), 0);
@@ -134,6 +270,30 @@ static void test_model_bad_files(void **state)
                  "truncated");
     expect_error(snn_model_load(tmp("none.snn"), &back, NULL, NULL, &err), &err, "none.snn",
                  "cannot open");
+    snn_model_free(&m);
+}
+
+/* A deep model's recurrent matrix breaking Dale's law is named. */
+static void rec_wrong_sign(uint8_t *d, size_t *len)
+{
+    /* rec0 starts after the header, three layers and ff0..ff3; its row 4 is inhibitory
+     * (50:50 layer of 6), so a positive weight there breaks the law. */
+    size_t at = 36 + 3 * 24 + 6 + 4 + 5 + 4 * (7 * 6 + 6 * 4 + 4 * 5 + 5 * 3) + 4 * (4 * 6 + 1);
+    float one = 1.0f;
+    memcpy(d + at, &one, 4);
+    (void)len;
+}
+
+static void test_deep_bad_files(void **state)
+{
+    (void)state;
+    snn_model m, back;
+    snn_error err;
+    deep_model(&m);
+    assert_int_equal(snn_model_save(tmp("deep_bad.snn"), &m, NULL, 0, NULL), 0);
+    corrupt("deep_bad.snn", rec_wrong_sign, 1);
+    expect_error(snn_model_load(tmp("deep_bad.snn"), &back, NULL, NULL, &err), &err,
+                 "deep_bad.snn", "rec0 weight 25 = 1 breaks Dale's law");
     snn_model_free(&m);
 }
 
@@ -190,6 +350,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_model_round_trip_with_training_state),
         cmocka_unit_test(test_model_bad_files),
+        cmocka_unit_test(test_deep_recurrent_round_trip),
+        cmocka_unit_test(test_version_1_files_load_as_one_layer),
+        cmocka_unit_test(test_dale_clip_acts_on_every_matrix),
+        cmocka_unit_test(test_deep_bad_files),
         cmocka_unit_test(test_npz_round_trip),
         cmocka_unit_test(test_npz_bad_files),
     };

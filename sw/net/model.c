@@ -2,6 +2,7 @@
 #include "model.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,12 +10,14 @@
 #include "../util/bytes.h"
 
 #define MODEL_MAGIC "SNNF"
-#define MODEL_VERSION 1
+#define MODEL_VERSION 2 /* version 1 (one layer) is still read */
 #define MAX_NEURONS 65535
 #define MAX_STEPS 100000
-/* Init scales of the matrices between hidden layers, in units of (1 - beta)/sqrt(n_pre)
- * (the readout's is 7, the paper's): docs/training.md. */
-#define HIDDEN_GAIN 7.0
+/* Init scales of the matrices between hidden layers (ff[1..L-1] and rec), in units of
+ * (1 - beta_post)/sqrt(n_pre) as the readout's 7 (the paper's); with their
+ * inhibitory rows scaled to balance the excitatory ones (docs/training.md), a
+ * 784-128-64 80:20 network starts near 15-20 Hz in each layer, recurrent or not. */
+#define HIDDEN_GAIN 14.0
 #define RECURRENT_GAIN 2.0
 
 snn_config snn_default_config(void)
@@ -50,6 +53,27 @@ static int decay_ok(float d)
     return d >= 0 && d < 1;
 }
 
+/* Ranges of hidden layer l alone. */
+static int check_layer(const snn_layer_config *h, int l, const char *what, snn_error *err)
+{
+    if (h->size < 1 || h->size > MAX_NEURONS)
+        return snn_fail(err, "%s: hidden layer %d has %d neurons (1..%d)", what, l, h->size,
+                        MAX_NEURONS);
+    if (h->n_exc < 0 || h->n_exc > h->size)
+        return snn_fail(err, "%s: hidden layer %d: %d excitatory neurons of %d", what, l,
+                        h->n_exc, h->size);
+    if (h->recurrent != 0 && h->recurrent != 1)
+        return snn_fail(err, "%s: hidden layer %d: recurrent flag %d must be 0 or 1", what, l,
+                        h->recurrent);
+    if (!decay_ok(h->alpha) || !decay_ok(h->beta))
+        return snn_fail(err, "%s: hidden layer %d: decays alpha=%g beta=%g must be in [0, 1)",
+                        what, l, h->alpha, h->beta);
+    if (!(h->threshold > 0 && isfinite(h->threshold)))
+        return snn_fail(err, "%s: hidden layer %d: threshold %g must be positive", what, l,
+                        h->threshold);
+    return 0;
+}
+
 int snn_config_check(const snn_config *c, const char *what, snn_error *err)
 {
     if (c->n_layers < 1 || c->n_layers > SNN_MAX_LAYERS)
@@ -58,24 +82,9 @@ int snn_config_check(const snn_config *c, const char *what, snn_error *err)
     if (c->n_in < 1 || c->n_in > MAX_NEURONS || c->n_out < 1 || c->n_out > MAX_NEURONS)
         return snn_fail(err, "%s: %d inputs, %d outputs out of range (1..%d each)", what,
                         c->n_in, c->n_out, MAX_NEURONS);
-    for (int l = 0; l < c->n_layers; l++) {
-        const snn_layer_config *h = &c->layer[l];
-        if (h->size < 1 || h->size > MAX_NEURONS)
-            return snn_fail(err, "%s: hidden layer %d has %d neurons (1..%d)", what, l, h->size,
-                            MAX_NEURONS);
-        if (h->n_exc < 0 || h->n_exc > h->size)
-            return snn_fail(err, "%s: hidden layer %d: %d excitatory neurons of %d", what, l,
-                            h->n_exc, h->size);
-        if (h->recurrent != 0 && h->recurrent != 1)
-            return snn_fail(err, "%s: hidden layer %d: recurrent flag %d must be 0 or 1", what, l,
-                            h->recurrent);
-        if (!decay_ok(h->alpha) || !decay_ok(h->beta))
-            return snn_fail(err, "%s: hidden layer %d: decays alpha=%g beta=%g must be in [0, 1)",
-                            what, l, h->alpha, h->beta);
-        if (!(h->threshold > 0 && isfinite(h->threshold)))
-            return snn_fail(err, "%s: hidden layer %d: threshold %g must be positive", what, l,
-                            h->threshold);
-    }
+    for (int l = 0; l < c->n_layers; l++)
+        if (check_layer(&c->layer[l], l, what, err) != 0)
+            return -1;
     if (!decay_ok(c->out_alpha) || !decay_ok(c->out_beta))
         return snn_fail(err, "%s: readout decays alpha=%g beta=%g must be in [0, 1)", what,
                         c->out_alpha, c->out_beta);
@@ -127,14 +136,19 @@ void snn_model_free(snn_model *m)
 }
 
 /* A (rows, cols) matrix leaving hidden layer l (l = -1: the input) of N(0, s)
- * magnitudes, signed by the presynaptic type under Dale's law (inputs: >= 0). */
+ * magnitudes, signed by the presynaptic type under Dale's law (inputs: >= 0).
+ * With `balance`, inhibitory rows are scaled by n_exc/n_inh so that a neuron's
+ * expected E and I input cancel when both kinds fire alike. */
 static void init_matrix(float *w, const snn_config *c, int l, int rows, int cols, double s,
-                        snn_rng *rng)
+                        int balance, snn_rng *rng)
 {
+    int n_exc = l < 0 ? rows : c->layer[l].n_exc;
+    double inh_scale = balance && n_exc > 0 && n_exc < rows ? (double)n_exc / (rows - n_exc) : 1;
     for (int i = 0; i < rows; i++) {
         int sign = l < 0 ? c->dale : snn_neuron_sign(c, l, i);
+        double si = sign < 0 ? s * inh_scale : s;
         for (int j = 0; j < cols; j++) {
-            double v = s * snn_rng_normal(rng);
+            double v = si * snn_rng_normal(rng);
             w[(size_t)i * cols + j] = (float)(sign ? sign * fabs(v) : v);
         }
     }
@@ -150,13 +164,13 @@ void snn_model_init(snn_model *m, double s1, snn_rng *rng)
         double s = l == 0 ? s1
                    : l == L ? 7.0 * (1.0 - c->out_beta) / sqrt((double)rows)
                             : HIDDEN_GAIN * (1.0 - c->layer[l].beta) / sqrt((double)rows);
-        init_matrix(m->ff[l], c, l - 1, rows, snn_ff_cols(c, l), s, rng);
+        init_matrix(m->ff[l], c, l - 1, rows, snn_ff_cols(c, l), s, l > 0 && l < L, rng);
     }
     for (int l = 0; l < L; l++)
         if (c->layer[l].recurrent) {
             int n = c->layer[l].size;
             init_matrix(m->rec[l], c, l, n, n,
-                        RECURRENT_GAIN * (1.0 - c->layer[l].beta) / sqrt((double)n), rng);
+                        RECURRENT_GAIN * (1.0 - c->layer[l].beta) / sqrt((double)n), 1, rng);
         }
 }
 
@@ -184,30 +198,31 @@ void snn_dale_clip(snn_model *m)
             clip_matrix(m->rec[l], c, l, c->layer[l].size, c->layer[l].size);
 }
 
-/* Version 1 (the one-layer format of the paper's network): the writer of files until
- * version 2 lands. */
 int snn_model_save(const char *path, const snn_model *m, const void *train_state,
                    size_t train_state_len, snn_error *err)
 {
     const snn_config *c = &m->cfg;
-    const snn_layer_config *h = &c->layer[0];
-    if (c->n_layers != 1 || h->recurrent || c->out_alpha != h->alpha || c->out_beta != h->beta)
-        return snn_fail(err, "%s: model format version 1 holds one feed-forward hidden layer",
-                        path);
     byte_writer w = {0};
     bw_bytes(&w, MODEL_MAGIC, 4);
     bw_u32(&w, MODEL_VERSION);
     bw_u32(&w, (uint32_t)c->n_in);
-    bw_u32(&w, (uint32_t)h->size);
     bw_u32(&w, (uint32_t)c->n_out);
-    bw_u32(&w, (uint32_t)h->n_exc);
+    bw_u32(&w, (uint32_t)c->n_layers);
     bw_u32(&w, (uint32_t)c->steps);
     bw_u32(&w, (uint32_t)c->dale);
-    bw_f32(&w, h->alpha);
-    bw_f32(&w, h->beta);
-    bw_f32(&w, h->threshold);
-    for (int j = 0; j < h->size; j++)
-        bw_u8(&w, j < h->n_exc ? 'E' : 'I');
+    bw_f32(&w, c->out_alpha);
+    bw_f32(&w, c->out_beta);
+    for (int l = 0; l < c->n_layers; l++) {
+        const snn_layer_config *h = &c->layer[l];
+        bw_u32(&w, (uint32_t)h->size);
+        bw_u32(&w, (uint32_t)h->n_exc);
+        bw_u32(&w, (uint32_t)h->recurrent);
+        bw_f32(&w, h->alpha);
+        bw_f32(&w, h->beta);
+        bw_f32(&w, h->threshold);
+        for (int j = 0; j < h->size; j++)
+            bw_u8(&w, j < h->n_exc ? 'E' : 'I');
+    }
     size_t n = snn_model_weight_count(c);
     const float *wt = snn_model_weights(m);
     for (size_t i = 0; i < n; i++)
@@ -244,6 +259,67 @@ static int check_matrix(const float *w, const snn_config *c, int l, int rows, in
     return 0;
 }
 
+/* The neuron types of hidden layer l: `E` for the first n_exc, then `I`. */
+static int check_types(byte_reader *r, const snn_config *c, int l, snn_error *err)
+{
+    const snn_layer_config *h = &c->layer[l];
+    const uint8_t *types = br_bytes(r, (size_t)h->size, "neuron types");
+    for (int j = 0; types && j < h->size; j++)
+        if (types[j] != (j < h->n_exc ? 'E' : 'I'))
+            return snn_fail(err, "%s: hidden layer %d neuron %d has type '%c'; expected the first "
+                            "%d to be 'E' and the rest 'I'", r->name, l, j, types[j], h->n_exc);
+    return types ? 0 : -1;
+}
+
+/* Version 1: one feed-forward layer whose decays the readout shares. */
+static int decode_config_v1(byte_reader *r, snn_config *c, snn_error *err)
+{
+    snn_layer_config *h = &c->layer[0];
+    c->n_layers = 1;
+    c->n_in = (int)br_u32(r, "n_in");
+    h->size = (int)br_u32(r, "n_hidden");
+    c->n_out = (int)br_u32(r, "n_out");
+    h->n_exc = (int)br_u32(r, "n_exc");
+    c->steps = (int)br_u32(r, "steps");
+    c->dale = (int)br_u32(r, "dale");
+    h->alpha = c->out_alpha = br_f32(r, "alpha");
+    h->beta = c->out_beta = br_f32(r, "beta");
+    h->threshold = br_f32(r, "threshold");
+    if (r->failed || snn_config_check(c, r->name, err) != 0)
+        return -1;
+    return check_types(r, c, 0, err);
+}
+
+static int decode_config_v2(byte_reader *r, snn_config *c, snn_error *err)
+{
+    c->n_in = (int)br_u32(r, "n_in");
+    c->n_out = (int)br_u32(r, "n_out");
+    uint32_t n_layers = br_u32(r, "n_layers");
+    c->steps = (int)br_u32(r, "steps");
+    c->dale = (int)br_u32(r, "dale");
+    c->out_alpha = br_f32(r, "readout alpha");
+    c->out_beta = br_f32(r, "readout beta");
+    if (r->failed)
+        return -1;
+    if (n_layers < 1 || n_layers > SNN_MAX_LAYERS)
+        return snn_fail(err, "%s: %u hidden layers out of range (1..%d)", r->name, n_layers,
+                        SNN_MAX_LAYERS);
+    c->n_layers = (int)n_layers;
+    for (int l = 0; l < c->n_layers; l++) {
+        snn_layer_config *h = &c->layer[l];
+        h->size = (int)br_u32(r, "layer size");
+        h->n_exc = (int)br_u32(r, "layer n_exc");
+        h->recurrent = (int)br_u32(r, "layer recurrent flag");
+        h->alpha = br_f32(r, "layer alpha");
+        h->beta = br_f32(r, "layer beta");
+        h->threshold = br_f32(r, "layer threshold");
+        /* Sizes checked before the type bytes they announce are read. */
+        if (r->failed || check_layer(h, l, r->name, err) != 0 || check_types(r, c, l, err) != 0)
+            return -1;
+    }
+    return snn_config_check(c, r->name, err);
+}
+
 int snn_model_decode(const uint8_t *data, size_t len, const char *path, snn_model *m,
                      void **train_state, size_t *train_state_len, snn_error *err)
 {
@@ -259,33 +335,18 @@ int snn_model_decode(const uint8_t *data, size_t len, const char *path, snn_mode
     int rc = -1;
     br_bytes(&r, 4, "magic");
     uint32_t version = br_u32(&r, "version");
-    if (!r.failed && version != MODEL_VERSION) {
-        snn_fail(err, "%s: model format version %u unsupported (this build reads %d)", path,
+    if (!r.failed && version != 1 && version != MODEL_VERSION) {
+        snn_fail(err, "%s: model format version %u unsupported (this build reads 1 and %d)", path,
                  version, MODEL_VERSION);
         goto done;
     }
-    snn_config c = {.n_layers = 1};
-    snn_layer_config *h = &c.layer[0];
-    c.n_in = (int)br_u32(&r, "n_in");
-    h->size = (int)br_u32(&r, "n_hidden");
-    c.n_out = (int)br_u32(&r, "n_out");
-    h->n_exc = (int)br_u32(&r, "n_exc");
-    c.steps = (int)br_u32(&r, "steps");
-    c.dale = (int)br_u32(&r, "dale");
-    h->alpha = c.out_alpha = br_f32(&r, "alpha");
-    h->beta = c.out_beta = br_f32(&r, "beta");
-    h->threshold = br_f32(&r, "threshold");
-    if (r.failed || snn_config_check(&c, path, err) != 0)
+    snn_config c;
+    memset(&c, 0, sizeof c);
+    if (r.failed || (version == 1 ? decode_config_v1(&r, &c, err)
+                                  : decode_config_v2(&r, &c, err)) != 0)
         goto done;
-    const uint8_t *types = br_bytes(&r, (size_t)h->size, "neuron types");
-    for (int j = 0; types && j < h->size; j++)
-        if (types[j] != (j < h->n_exc ? 'E' : 'I')) {
-            snn_fail(err, "%s: hidden neuron %d has type '%c'; expected the first %d to be 'E' "
-                     "and the rest 'I'", path, j, types[j], h->n_exc);
-            goto done;
-        }
     size_t n = snn_model_weight_count(&c);
-    if (!types || !br_bytes(&r, 0, "weights") || n * 4 > r.len - r.pos) {
+    if (!br_bytes(&r, 0, "weights") || n > (r.len - r.pos) / 4) {
         if (!r.failed)
             snn_fail(err, "%s: truncated: %zu weights need %zu bytes, %zu left", path, n, n * 4,
                      r.len - r.pos);
@@ -296,9 +357,23 @@ int snn_model_decode(const uint8_t *data, size_t len, const char *path, snn_mode
     float *wt = snn_model_weights(m);
     for (size_t i = 0; i < n; i++)
         wt[i] = br_f32(&r, "weights");
-    if (check_matrix(m->ff[0], &c, -1, c.n_in, h->size, path, "w1", err) != 0 ||
-        check_matrix(m->ff[1], &c, 0, h->size, c.n_out, path, "w2", err) != 0)
-        goto done;
+    for (int l = 0; l <= c.n_layers; l++) {
+        char name[16]; /* as the format names the matrix */
+        if (version == 1)
+            snprintf(name, sizeof name, "w%d", l + 1);
+        else
+            snprintf(name, sizeof name, "ff%d", l);
+        if (check_matrix(m->ff[l], &c, l - 1, snn_ff_rows(&c, l), snn_ff_cols(&c, l), path, name,
+                         err) != 0)
+            goto done;
+    }
+    for (int l = 0; l < c.n_layers; l++) {
+        char name[16];
+        snprintf(name, sizeof name, "rec%d", l);
+        if (m->rec[l] && check_matrix(m->rec[l], &c, l, c.layer[l].size, c.layer[l].size, path,
+                                      name, err) != 0)
+            goto done;
+    }
     uint64_t ts_len = br_u64(&r, "training-state length");
     if (r.failed)
         goto done;

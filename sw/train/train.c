@@ -102,8 +102,9 @@ int snn_evaluate(const snn_model *m, const spike_data *data, int threads, snn_ev
     float *loss = malloc(sizeof *loss * (data->n ? data->n : 1));
     long long *exc_spikes = calloc((size_t)nt, sizeof *exc_spikes);
     long long *inh_spikes = calloc((size_t)nt, sizeof *inh_spikes);
+    long long(*layer_spikes)[SNN_MAX_LAYERS] = calloc((size_t)nt, sizeof *layer_spikes);
     int *correct = calloc((size_t)nt, sizeof *correct);
-    int failed = !loss || !exc_spikes || !inh_spikes || !correct;
+    int failed = !loss || !exc_spikes || !inh_spikes || !layer_spikes || !correct;
 #pragma omp parallel num_threads(nt)
     {
         int id = omp_get_thread_num();
@@ -122,19 +123,21 @@ int snn_evaluate(const snn_model *m, const spike_data *data, int threads, snn_ev
             correct[id] += pred == data->labels[s];
             if (predictions)
                 predictions[s] = pred;
-            for (int l = 0; l < c->n_layers; l++)
+            for (int l = 0; l < c->n_layers; l++) {
+                layer_spikes[id][l] += ws.layer[l].n_spikes;
                 for (int e = 0; e < ws.layer[l].n_spikes; e++) {
                     if (ws.layer[l].spk_idx[e] < c->layer[l].n_exc)
                         exc_spikes[id]++;
                     else
                         inh_spikes[id]++;
                 }
+            }
         }
         if (ok)
             snn_workspace_free(&ws);
     }
     if (failed) {
-        free(loss), free(exc_spikes), free(inh_spikes), free(correct);
+        free(loss), free(exc_spikes), free(inh_spikes), free(layer_spikes), free(correct);
         return snn_fail(err, "out of memory evaluating %d samples", data->n);
     }
     long long ne = 0, ni = 0, nc = 0;
@@ -155,8 +158,14 @@ int snn_evaluate(const snn_model *m, const spike_data *data, int threads, snn_ev
     out->hidden_hz = (ne + ni) / n / n_hidden / window;
     out->exc_hz = n_exc ? ne / n / n_exc / window : 0;
     out->inh_hz = n_inh ? ni / n / n_inh / window : 0;
+    for (int l = 0; l < SNN_MAX_LAYERS; l++) {
+        long long s = 0;
+        for (int i = 0; i < nt && l < c->n_layers; i++)
+            s += layer_spikes[i][l];
+        out->layer_hz[l] = l < c->n_layers ? s / n / c->layer[l].size / window : 0;
+    }
     out->seconds = omp_get_wtime() - t0;
-    free(loss), free(exc_spikes), free(inh_spikes), free(correct);
+    free(loss), free(exc_spikes), free(inh_spikes), free(layer_spikes), free(correct);
     return 0;
 }
 

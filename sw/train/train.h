@@ -71,10 +71,11 @@ typedef struct {
     double seconds, samples_per_s;
 } snn_epoch_stats;
 
-/* Evaluation of a model on a data set. */
+/* Evaluation of a model on a data set. hidden/exc/inh: over every hidden layer. */
 typedef struct {
     double acc;
     double hidden_hz, exc_hz, inh_hz;
+    double layer_hz[SNN_MAX_LAYERS]; /* per hidden layer */
     double loss;
     int n;
     double seconds;

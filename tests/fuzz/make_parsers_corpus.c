@@ -1,10 +1,12 @@
 /* make_parsers_corpus.c - writes the seed corpora of fuzz_idx, fuzz_snn,
  * fuzz_snnq and fuzz_npz with the project's own writers: a 4-3-2 network as
- * .snn (with and without training state), .snnq and .npz (stored, and one
+ * .snn (with and without training state, and a two-layer recurrent one), .snnq and .npz (stored, and one
  * deflated member as np.savez_compressed writes), bare .npy arrays, a tiny IDX
  * image/label pair plain and gzipped, and edge cases (a gzip stream without
  * its trailer, a header claiming 4 GiB, the 42-byte zip64 file that crashed
- * `snn import`). Run once from the top, commit the files:
+ * `snn import`). The snn/v1_*.snn seeds are the same 4-3-2 models in model format
+ * version 1, as the writer before the general network (a97a37c) made them; kept
+ * as they are since version 1 is still read. Run once from the top, commit the files:
  *   cc -std=c11 -D_GNU_SOURCE tests/fuzz/make_parsers_corpus.c sw/net/model.c \
  *      sw/fixed/qnet_io.c sw/fixed/qnet.c sw/io/npz.c sw/util/bytes.c \
  *      sw/util/atomic_file.c sw/util/error.c sw/util/rng.c -lz -lm -o /tmp/mk && /tmp/mk */
@@ -88,6 +90,16 @@ static void model_corpus(snn_model *m)
     snn_model_init(&nodale, 0.5, &rng);
     snn_model_save(DIR "snn/m432_nodale.snn", &nodale, NULL, 0, NULL);
     snn_model_free(&nodale);
+    /* 4 -> 3 (recurrent, 2 E) -> 2 (recurrent, 1 E) -> 2, readout decays of its own. */
+    snn_model deep;
+    c.dale = 1, c.n_layers = 2, c.out_alpha = 0.5f, c.out_beta = 0.8f;
+    c.layer[0].recurrent = 1;
+    c.layer[1] = c.layer[0];
+    c.layer[1].size = 2, c.layer[1].n_exc = 1, c.layer[1].threshold = 0.5f;
+    snn_model_alloc(&deep, &c, NULL);
+    snn_model_init(&deep, 0.5, &rng);
+    snn_model_save(DIR "snn/deep_4_3r_2r_2_state.snn", &deep, state, sizeof state, NULL);
+    snn_model_free(&deep);
 }
 
 static void qmodel_corpus(void)
