@@ -1686,6 +1686,22 @@ static void section_runs(doc *d, const report_runs *rs)
     doc_p(d, "%d runs (%d duplicate lines ignored), %d to %d epochs each, %d trained; "
              "%.1f run-minutes of wall time in all.",
           rs->n, rs->duplicates, rs->n ? epochs_min : 0, epochs_max, ntrained, cpu / 60);
+    if (d->n_nets > 1) {
+        char list[1024] = "";
+        size_t used = 0;
+        for (int k = 0; k < d->n_nets && used < sizeof list; k++) {
+            char net[96];
+            int n = 0;
+            for (int i = 0; i < rs->n; i++)
+                n += d->net_of[i] == k;
+            net_name(d, k, net, sizeof net);
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s (%d runs)",
+                                     k ? "; " : "", net, n);
+        }
+        doc_p(d, "These runs train %d networks, named by their hidden layer sizes, ff "
+                 "(feed-forward) or rec (recurrent E/I layers): %s. Runs of different networks "
+                 "are never pooled.", d->n_nets, list);
+    }
     if (d->n_setups < 2)
         return;
     /* Say it first: which setups there are and that they are kept apart. */
