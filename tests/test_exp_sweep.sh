@@ -191,6 +191,6 @@ check "the old-style lines lack the fields" test -z "$(grep '"depth"' "$D/old.js
 check "old lines report exactly as the new ones" cmp -s "$D/oldreport/report.md" "$D/newreport/report.md"
 "$SNN" report "$D/old.jsonl" "$D/rec.jsonl" -o "$D/mixreport" > /dev/null 2>&1
 check "old and recurrent lines together: three networks, kept apart" \
-  grep -q "These runs train 3 networks.*: 100 ff (4 runs); 64 ff (24 runs); 64 rec (24 runs)" "$D/mixreport/report.md"
+  grep -q "These runs train 3 networks.*: 64 ff (24 runs); 64 rec (24 runs); 100 ff (4 runs)" "$D/mixreport/report.md"
 
 finish test_exp_sweep

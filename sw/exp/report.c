@@ -1695,8 +1695,8 @@ static void section_runs(doc *d, const report_runs *rs)
             for (int i = 0; i < rs->n; i++)
                 n += d->net_of[i] == k;
             net_name(d, k, net, sizeof net);
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s (%d runs)",
-                                     k ? "; " : "", net, n);
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s (%d run%s)",
+                                     k ? "; " : "", net, n, n == 1 ? "" : "s");
         }
         doc_p(d, "These runs train %d networks, named by their hidden layer sizes, ff "
                  "(feed-forward) or rec (recurrent E/I layers): %s. Runs of different networks "
