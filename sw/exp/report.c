@@ -1182,6 +1182,21 @@ static void section_robust(doc *d, const report_runs *rs)
 
 /* ---- feed-forward vs recurrent E/I networks ---- */
 
+/* Appends to a script of cap bytes whose length is *len; a script too long for
+ * its buffer is cut (gnuplot then reports the figure as not drawn). */
+static void script_add(char *buf, size_t cap, int *len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void script_add(char *buf, size_t cap, int *len, const char *fmt, ...)
+{
+    if ((size_t)*len + 1 >= cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + *len, cap - (size_t)*len, fmt, ap);
+    va_end(ap);
+    *len = n < 0 ? *len : (size_t)*len + (size_t)n >= cap ? (int)cap - 1 : *len + n;
+}
+
 /* The ratios the section compares, in panel order. */
 static const double rec_ratios[] = {0.8, 0.5};
 #define REC_PANELS 2
@@ -1240,25 +1255,27 @@ static int is_rec_noise(const report_run *r, const report_options *o)
     return r->dale && is_fig2(r, o);
 }
 
-/* The start of a multiplot of one panel per ratio present, for a figure's body. */
-static int rec_panels_begin(const rec_line *lines, int n, char *body, size_t len, int *panels)
+/* Panels (ratios) the lines fill. */
+static int rec_panels(const rec_line *lines, int n)
 {
-    *panels = 0;
+    int panels = 0;
     for (int p = 0; p < REC_PANELS; p++) {
         int any = 0;
         for (int k = 0; k < n; k++)
             any |= lines[k].panel == p;
-        *panels += any;
+        panels += any;
     }
-    return snprintf(body, len, "set multiplot layout 1,%d\n", *panels);
+    return panels;
 }
 
 /* Before line k's plot terms: a new panel's title and plot command, or a comma. */
-static int rec_plot_start(const rec_line *lines, int k, const char *ratio, char *buf, size_t len)
+static void rec_plot_start(const rec_line *lines, int k, const char *ratio, char *buf,
+                           size_t cap, int *len)
 {
     if (k > 0 && lines[k - 1].panel == lines[k].panel)
-        return snprintf(buf, len, ", ");
-    return snprintf(buf, len, "%sset title '%s'\nplot ", k ? "\n" : "", ratio);
+        script_add(buf, cap, len, ", ");
+    else
+        script_add(buf, cap, len, "%sset title '%s'\nplot ", k ? "\n" : "", ratio);
 }
 
 /* Trainability vs initial rate: per line, the runs' points and, per s1, the mean
@@ -1281,8 +1298,9 @@ static void rec_trainability(doc *d, const report_runs *rs)
         return;
     }
     char peak[8192], frac[8192], label[400];
-    int panels, pl = rec_panels_begin(lines, nl, peak, sizeof peak, &panels);
-    int fl = rec_panels_begin(lines, nl, frac, sizeof frac, &panels), floored = 0;
+    int panels = rec_panels(lines, nl), pl = 0, fl = 0, floored = 0;
+    script_add(peak, sizeof peak, &pl, "set multiplot layout 1,%d\n", panels);
+    script_add(frac, sizeof frac, &fl, "set multiplot layout 1,%d\n", panels);
     static const char *const head[] = {"E:I", "network", "runs", "trained (peak > 50%)",
                                        "trained, low-rate starts", "initial rates (Hz)",
                                        "best peak", "median peak of trained"};
@@ -1292,8 +1310,8 @@ static void rec_trainability(doc *d, const report_runs *rs)
         char ratio[32];
         ratio_label(ser->ratio, 1, ratio, sizeof ratio);
         rec_line_label(d, ser, label, sizeof label);
-        pl += rec_plot_start(lines, k, ratio, peak + pl, sizeof peak - pl);
-        fl += rec_plot_start(lines, k, ratio, frac + fl, sizeof frac - fl);
+        rec_plot_start(lines, k, ratio, peak, sizeof peak, &pl);
+        rec_plot_start(lines, k, ratio, frac, sizeof frac, &fl);
         /* The s1 values of the line, ascending. */
         double s1s[256];
         int n_s1 = 0, n = 0, nt = 0, n_low = 0, nt_low = 0, m = 0;
@@ -1341,13 +1359,13 @@ static void rec_trainability(doc *d, const report_runs *rs)
         }
         fprintf(f, "\n\n");
         fprintf(g, "\n\n");
-        pl += snprintf(peak + pl, sizeof peak - pl,
-                       "'recurrent_rate.dat' index %d using 1:2 with linespoints lt %d title '%s', "
-                       "'recurrent_runs.dat' index %d using 1:2 with points lt %d ps 0.6 notitle",
-                       k, lines[k].lt, label, k, lines[k].lt);
-        fl += snprintf(frac + fl, sizeof frac - fl,
-                       "'recurrent_rate.dat' index %d using 1:3 with linespoints lt %d title '%s'",
-                       k, lines[k].lt, label);
+        script_add(peak, sizeof peak, &pl,
+                   "'recurrent_rate.dat' index %d using 1:2 with linespoints lt %d title '%s', "
+                   "'recurrent_runs.dat' index %d using 1:2 with points lt %d ps 0.6 notitle",
+                   k, lines[k].lt, label, k, lines[k].lt);
+        script_add(frac, sizeof frac, &fl,
+                   "'recurrent_rate.dat' index %d using 1:3 with linespoints lt %d title '%s'", k,
+                   lines[k].lt, label);
         char med[32] = "-";
         if (m)
             snprintf(med, sizeof med, "%.1f%%", 100 * stats_median(peaks, m));
@@ -1357,8 +1375,8 @@ static void rec_trainability(doc *d, const report_runs *rs)
     doc_table_end(d);
     fclose(f);
     fclose(g);
-    snprintf(peak + pl, sizeof peak - pl, "\nunset multiplot");
-    snprintf(frac + fl, sizeof frac - fl, "\nunset multiplot");
+    script_add(peak, sizeof peak, &pl, "\nunset multiplot");
+    script_add(frac, sizeof frac, &fl, "\nunset multiplot");
     char moved[160] = "", head_text[1024], body[8192 + 2048], caption[1024];
     if (floored)
         snprintf(moved, sizeof moved, "; %d run%s below %g Hz drawn at %g Hz", floored,
@@ -1413,17 +1431,16 @@ static void rec_noise(doc *d, const report_runs *rs)
     if (!f)
         return;
     char body[12288], xt[2048] = "", label[400];
-    int xl = 0, panels;
+    int xl = 0, len = 0, panels = rec_panels(lines, nl);
     for (int b = 0; b < nn; b++)
-        xl += snprintf(xt + xl, sizeof xt - xl, "%s'%g' %.10g", b ? ", " : "", noises[b],
-                       noises[b]);
+        script_add(xt, sizeof xt, &xl, "%s'%g' %.10g", b ? ", " : "", noises[b], noises[b]);
     double span = noises[nn - 1] - noises[0];
-    int len = snprintf(body, sizeof body,
-                       "set xlabel 'weight-update noise sigma (weight units, added after every update)'\n"
-                       "set ylabel 'test accuracy, mean of last 10 epochs (%%)'\n"
-                       "set grid\nset xtics (%s) rotate by -30\nset xrange [%.10g:%.10g]\n",
-                       xt, noises[0] - 0.04 * span, noises[nn - 1] + 0.04 * span);
-    len += rec_panels_begin(lines, nl, body + len, sizeof body - len, &panels);
+    script_add(body, sizeof body, &len,
+               "set xlabel 'weight-update noise sigma (weight units, added after every update)'\n"
+               "set ylabel 'test accuracy, mean of last 10 epochs (%%)'\n"
+               "set grid\nset xtics (%s) rotate by -30\nset xrange [%.10g:%.10g]\n"
+               "set multiplot layout 1,%d\n",
+               xt, noises[0] - 0.04 * span, noises[nn - 1] + 0.04 * span, panels);
     static const char *const head[] = {"E:I", "network", "sigma", "runs", "accuracy (mean +- sd)",
                                        "recurrent minus feed-forward", "Welch t", "p"};
     doc_table(d, 8, head);
@@ -1460,15 +1477,15 @@ static void rec_noise(doc *d, const report_runs *rs)
                     100 * stats_mean(v, n), 100 * stats_sd(v, n), diff, tt, pp);
         }
         fprintf(f, "\n\n");
-        len += rec_plot_start(lines, k, ratio, body + len, sizeof body - len);
-        len += snprintf(body + len, sizeof body - len,
-                        "'recurrent_noise.dat' index %d using ($1 + %.10g):2:3 with yerrorlines "
-                        "lt %d title '%s'",
-                        k, in_panel * NOISE_DODGE * span, lines[k].lt, label);
+        rec_plot_start(lines, k, ratio, body, sizeof body, &len);
+        script_add(body, sizeof body, &len,
+                   "'recurrent_noise.dat' index %d using ($1 + %.10g):2:3 with yerrorlines lt %d "
+                   "title '%s'",
+                   k, in_panel * NOISE_DODGE * span, lines[k].lt, label);
     }
     doc_table_end(d);
     fclose(f);
-    snprintf(body + len, sizeof body - len, "\nunset multiplot");
+    script_add(body, sizeof body, &len, "\nunset multiplot");
     doc_figure(d, "recurrent_noise", body, panels * 560, 460,
                "Test accuracy (mean of the last 10 epochs, error bars: sd over seeds) against the "
                "sigma of the Gaussian noise added to every weight after each update, feed-forward "
