@@ -176,6 +176,8 @@ for f in recurrent_peak recurrent_trained recurrent_noise; do
   check "$f: a panel each for 80:20 and 50:50, ff and rec in each" test "$(sed '/^reset$/q' "$D/recreport/$f.gp" |
     grep -cE "^set title '(80:20|50:50)'|title '64 ff'.*title '64 rec'")" -eq 4
 done
+check "the section answers first: recurrent against feed-forward, per ratio" test "$(grep -cE \
+  '^(80:20|50:50): 64 rec trained in [0-9]+ of 8 runs .*64 ff in [0-9]+ of 8 .*sigma 0.003' "$D/recreport/report.md")" -eq 2
 check "trainability rows: ratio, network, 8 runs each" \
   test "$(grep -cE '^\| (80:20|50:50) \| 64 (ff|rec) \| 8 \| [0-9]+ \(' "$D/recreport/report.md")" -eq 4
 check "noise rows: recurrent against feed-forward at 3 sigmas" \

@@ -1495,6 +1495,61 @@ static void rec_noise(doc *d, const report_runs *rs)
              "the feed-forward network of the same sizes, setup and ratio, at the same sigma.");
 }
 
+/* Trained runs among the starts of a series: all (n, *nt) and low-rate ones. */
+static int rec_trained(const doc *d, const series *s, int *nt, int *n_low, int *nt_low)
+{
+    int n = 0;
+    *nt = *n_low = *nt_low = 0;
+    for (int i = 0; i < d->rs->n; i++) {
+        const report_run *r = &d->rs->r[i];
+        if (!is_rec_start(r, d->o) || !in_series(d, r, s))
+            continue;
+        int low = r->init_hz <= d->o->low_rate_hz;
+        n++;
+        *nt += trained(r, d->o);
+        *n_low += low;
+        *nt_low += low && trained(r, d->o);
+    }
+    return n;
+}
+
+/* The answers first: per ratio, each recurrent network against its feed-forward twin. */
+static void rec_summary(doc *d)
+{
+    const report_options *o = d->o;
+    rec_line lines[MAX_SERIES];
+    int nl = rec_lines(d, is_rec_start, lines, MAX_SERIES);
+    double top = 0; /* the largest sigma of the noise runs */
+    for (int i = 0; i < d->rs->n; i++)
+        if (is_rec_noise(&d->rs->r[i], o))
+            top = fmax(top, d->rs->r[i].noise);
+    for (int k = 0; k < nl; k++) {
+        series rec = lines[k].s, ff = rec;
+        if (!d->net_run[rec.net]->recurrent || (ff.net = ff_twin(d, rec.net)) < 0)
+            continue;
+        char ratio[32], rl[400], fl[400], noise[1100] = "";
+        ratio_label(rec.ratio, 1, ratio, sizeof ratio);
+        rec_line_label(d, &rec, rl, sizeof rl);
+        rec_line_label(d, &ff, fl, sizeof fl);
+        int rt, rnl, rtl, ft, fnl, ftl;
+        int rn = rec_trained(d, &rec, &rt, &rnl, &rtl), fn = rec_trained(d, &ff, &ft, &fnl, &ftl);
+        if (!rn || !fn)
+            continue;
+        double v[4096], base[4096];
+        int n = top > 0 ? noise_values(d, &rec, top, v, 4096) : 0;
+        int nb = n ? noise_values(d, &ff, top, base, 4096) : 0;
+        if (nb) {
+            stats_ttest t = stats_welch(v, n, base, nb);
+            snprintf(noise, sizeof noise, " Under the largest weight-update noise (sigma %g), %s "
+                     "reached %.1f%% (mean of %d) against %.1f%% (%d) for %s (Welch p = %.3g).",
+                     top, rl, 100 * t.mean_a, n, 100 * t.mean_b, nb, fl, t.p);
+        }
+        doc_p(d, "%s: %s trained in %d of %d runs (%d of %d low-rate starts, <= %.1f Hz), %s in "
+                 "%d of %d (%d of %d).%s", ratio, rl, rt, rn, rtl, rnl, o->low_rate_hz, fl, ft,
+              fn, ftl, fnl, noise);
+    }
+}
+
 static void section_recurrent(doc *d, const report_runs *rs)
 {
     int any = 0;
@@ -1511,6 +1566,7 @@ static void section_recurrent(doc *d, const report_runs *rs)
              "its initial firing rate, and how much weight-update noise does it bear, at 80:20 "
              "and 50:50. Networks are named by their hidden sizes, \"ff\" (feed-forward) or "
              "\"rec\" (recurrent); the initial rate is over all hidden layers.");
+    rec_summary(d);
     rec_trainability(d, rs);
     rec_noise(d, rs);
 }
