@@ -177,11 +177,11 @@ for f in recurrent_peak recurrent_trained recurrent_noise; do
     grep -cE "^set title '(80:20|50:50)'|title '64 ff'.*title '64 rec'")" -eq 4
 done
 check "the section answers first: recurrent against feed-forward, per ratio" test "$(grep -cE \
-  '^(80:20|50:50): 64 rec trained in [0-9]+ of 8 runs .*64 ff in [0-9]+ of 8 .*sigma 0.003' "$D/recreport/report.md")" -eq 2
+  '^(80:20|50:50): 64 rec trained in [0-9]+ of 8 runs .*64 ff in [0-9]+ of 8 .*sigma 0.0003' "$D/recreport/report.md")" -eq 2
 check "trainability rows: ratio, network, 8 runs each" \
   test "$(grep -cE '^\| (80:20|50:50) \| 64 (ff|rec) \| 8 \| [0-9]+ \(' "$D/recreport/report.md")" -eq 4
 check "noise rows: recurrent against feed-forward at 3 sigmas" \
-  test "$(grep -cE '^\| (80:20|50:50) \| 64 rec \| (0|0.001|0.003) \| 2 \| .* \| [-+][0-9.]+ pp \|' "$D/recreport/report.md")" -eq 6
+  test "$(grep -cE '^\| (80:20|50:50) \| 64 rec \| (0|0.0001|0.0003) \| 2 \| .* \| [-+][0-9.]+ pp \|' "$D/recreport/report.md")" -eq 6
 check "a report of feed-forward runs only has no such section" \
   test -z "$(grep "Feed-forward vs recurrent" "$D/report/report.md")"
 # Results written before the network axes (no arch, depth, recurrent) read as the one-layer
