@@ -1,13 +1,16 @@
 /* cmd_bench_train.c - `snn bench-train`: training and inference throughput of
- * the paper's network (784-100-10, 80:20, batch 256, 100 steps) on Fashion-MNIST.
- * Prints one line per figure with its unit, and the machine it ran on. */
+ * the paper's network (784-100-10, 80:20, batch 256, 100 steps), or of the one
+ * --arch, --ratio and --recurrent give, on Fashion-MNIST. Prints one line per
+ * figure with its unit, and the machine it ran on. */
 #include <omp.h>
 #include <stdio.h>
 
+#include "../sw/net/arch.h"
 #include "../sw/train/train.h"
 #include "../sw/util/json.h"
 #include "../sw/util/machine.h"
 #include "../sw/util/args.h"
+#include "cli_net.h"
 #include "commands.h"
 
 int cmd_bench_train(int argc, char **argv)
@@ -16,18 +19,27 @@ int cmd_bench_train(int argc, char **argv)
     double s1 = SNN_DEFAULT_S1;
     const char *data_dir = DEFAULT_DATA_DIR;
     snn_config cfg = snn_default_config();
+    cli_net net = CLI_NET_DEFAULTS;
     arg_spec specs[] = {
+        CLI_NET_ROWS(net),
         {"--batches", ARG_INT, &batches, 1, 10000, "training batches of 256 samples to time"},
         {"--s1", ARG_DOUBLE, &s1, 0, 10, "input weight init scale |N(0, s1)| (as snn train)"},
         {"--threads", ARG_INT, &threads, 0, 1024, "threads (0 = all cores)"},
         {"--data", ARG_STRING, &data_dir, 0, -1, "directory of the IDX files (Fashion-MNIST)"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
     };
-    int rc = args_parse("bench-train", "Training and inference throughput of the paper's network.",
-                        specs, (int)(sizeof specs / sizeof specs[0]), argc, argv);
+    char *args[argc + 1];
+    cli_net_argv(argc, argv, args);
+    int rc = args_parse("bench-train",
+                        "Training and inference throughput of the paper's network (or another).",
+                        specs, (int)(sizeof specs / sizeof specs[0]), argc, args);
     if (rc)
         return rc > 0 ? 0 : 2;
     snn_error err;
+    if (cli_net_config(&net, cfg.n_in, cfg.n_out, &cfg, &err) != 0) {
+        fprintf(stderr, "snn bench-train: %s\n", err.msg);
+        return 2;
+    }
     snn_train_options o = snn_default_train_options();
     o.threads = threads;
     o.epochs = 1;
@@ -67,8 +79,11 @@ int cmd_bench_train(int argc, char **argv)
     for (int i = 0; i < train.spikes.n; i++)
         events += spike_data_count(&train.spikes, i);
     printf("machine: %s; %d threads\n", machine, nt);
-    printf("network: 784-100-10, 80:20, 100 steps, batch 256, s1 %g, %.0f input spikes/sample\n",
-           s1, events / train.spikes.n);
+    char arch[128], ei[128];
+    snn_arch_format(&cfg, arch, sizeof arch);
+    snn_ei_format(&cfg, ei, sizeof ei);
+    printf("network: %s, %s, %d steps, batch %d, s1 %g, %.0f input spikes/sample\n", arch, ei,
+           cfg.steps, o.batch, s1, events / train.spikes.n);
     printf("train: %.0f samples/s (%d batches)\n", s.samples_per_s, batches);
     printf("inference: %.0f samples/s (%d test images)\n", ev.n / ev.seconds, ev.n);
     if (as_json) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../sw/net/arch.h"
 #include "../sw/train/train.h"
 #include "../sw/util/json.h"
 #include "../sw/util/args.h"
@@ -47,24 +48,34 @@ int cmd_eval(int argc, char **argv)
     }
     snn_eval_stats s;
     rc = snn_evaluate(&m, &test.spikes, o.threads, &s, NULL, &err);
+    char arch[128], layers[128] = "[";
+    snn_arch_format(&m.cfg, arch, sizeof arch);
+    for (int l = 0; rc == 0 && l < m.cfg.n_layers; l++) /* 4 layers of 14 characters at most */
+        snprintf(layers + strlen(layers), sizeof layers - strlen(layers), "%s%.6g", l ? "," : "",
+                 s.layer_hz[l]);
+    strcat(layers, "]");
     if (rc != 0) {
         fprintf(stderr, "snn eval: %s\n", err.msg);
     } else if (o.as_json) {
         json_out j;
         json_begin(&j, stdout);
         json_str(&j, "model", o.d.model);
+        json_str(&j, "arch", arch);
         json_int(&j, "images", s.n);
         json_num(&j, "test_acc", s.acc);
         json_num(&j, "loss", s.loss);
         json_num(&j, "hidden_hz", s.hidden_hz);
         json_num(&j, "exc_hz", s.exc_hz);
         json_num(&j, "inh_hz", s.inh_hz);
+        json_raw(&j, "layer_hz", layers);
         json_num(&j, "samples_per_s", s.n / s.seconds);
         json_end(&j);
     } else {
         printf("%s: test accuracy %.2f%% on %d images, loss %.4f, rate %.1f Hz (E %.1f, I %.1f), "
                "%.0f samples/s\n", o.d.model, 100 * s.acc, s.n, s.loss, s.hidden_hz, s.exc_hz,
                s.inh_hz, s.n / s.seconds);
+        if (m.cfg.n_layers > 1 || m.cfg.layer[0].recurrent)
+            printf("network %s, rate per hidden layer (Hz): %s\n", arch, layers);
     }
     encoded_set_free(&test);
     snn_model_free(&m);

@@ -13,10 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../sw/net/arch.h"
 #include "../sw/train/train.h"
 #include "../sw/util/args.h"
 #include "../sw/util/atomic_file.h"
 #include "../sw/util/json.h"
+#include "cli_net.h"
 #include "commands.h"
 
 /* Terminal progress: a bar for the epoch, the ETA of this epoch and that of the run. */
@@ -92,8 +94,14 @@ static int metrics_start(metrics_file *mf, const char *out_path, const char *fro
     return 0;
 }
 
-static int metrics_add(metrics_file *mf, const snn_epoch_stats *s, snn_error *err)
+static int metrics_add(metrics_file *mf, const snn_epoch_stats *s, int n_layers,
+                       snn_error *err)
 {
+    char layers[128] = "["; /* 4 layers of 14 characters at most */
+    for (int l = 0; l < n_layers; l++)
+        snprintf(layers + strlen(layers), sizeof layers - strlen(layers), "%s%.10g", l ? "," : "",
+                 s->layer_hz[l]);
+    strcat(layers, "]");
     json_out j;
     json_begin(&j, mf->mem);
     json_int(&j, "epoch", s->epoch);
@@ -103,6 +111,7 @@ static int metrics_add(metrics_file *mf, const snn_epoch_stats *s, snn_error *er
     json_num(&j, "hidden_hz", s->hidden_hz);
     json_num(&j, "exc_hz", s->exc_hz);
     json_num(&j, "inh_hz", s->inh_hz);
+    json_raw(&j, "layer_hz", layers);
     json_num(&j, "seconds", s->seconds);
     json_num(&j, "samples_per_s", s->samples_per_s);
     json_end(&j);
@@ -120,10 +129,19 @@ static void metrics_free(metrics_file *mf)
 
 /* Options the checkpoint fixes: with --resume they come from it, and giving one is an error. */
 static const char *const fixed_by_checkpoint[] = {
-    "--preset", "--ratio", "--hidden", "--steps", "--batch", "--lr", "--lr-end", "--optimizer",
+    "--preset", "--arch", "--ratio", "--recurrent", "--hidden", "--steps", "--batch", "--lr", "--lr-end", "--optimizer",
     "--s1", "--noise", "--qat", "--surrogate", "--augment-shift", "--no-dale", "--seed",
     "--limit",
 };
+
+static int given_option(const arg_spec *specs, int n, const unsigned char *given,
+                        const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (given[i] && strcmp(specs[i].name, name) == 0)
+            return 1;
+    return 0;
+}
 
 static int check_resume_options(const char *resume, const arg_spec *specs, int n,
                                 const unsigned char *given)
@@ -140,18 +158,52 @@ static int check_resume_options(const char *resume, const arg_spec *specs, int n
     return 0;
 }
 
-/* The model to train: a fresh one from the options, or the checkpoint with its
- * options (o keeps epochs, threads and progress). */
-static int start_model(const char *resume, const snn_config *cfg, double s1, snn_model *m,
-                       snn_train_options *o, void **state, size_t *state_len, snn_error *err)
+/* Both splits of dir at `steps` steps; *n_in, *n_out receive the data's shape (the
+ * training split's inputs, the most classes of the two splits). */
+static int load_splits(const char *dir, int limit, int test_limit, int steps, int *n_in,
+                       int *n_out, encoded_set *train, encoded_set *test, snn_error *err)
+{
+    if (encoded_set_load(dir, "train", limit, steps, train, err) != 0)
+        return -1;
+    if (encoded_set_load(dir, "t10k", test_limit, steps, test, err) != 0) {
+        encoded_set_free(train);
+        return -1;
+    }
+    *n_in = train->spikes.n_inputs;
+    *n_out = train->spikes.n_classes > test->spikes.n_classes ? train->spikes.n_classes
+                                                               : test->spikes.n_classes;
+    return 0;
+}
+
+/* Refuses data the network cannot take (another input count, a label beyond its
+ * readout), naming the split. */
+static int check_splits(const char *dir, const snn_config *c, const encoded_set *train,
+                        const encoded_set *test, snn_error *err)
+{
+    char what[2][1100];
+    snprintf(what[0], sizeof what[0], "%s (train images and labels)", dir);
+    snprintf(what[1], sizeof what[1], "%s (t10k images and labels)", dir);
+    if (spike_data_check_shape(&train->spikes, c->n_in, c->n_out, what[0], err) != 0 ||
+        spike_data_check_shape(&test->spikes, c->n_in, c->n_out, what[1], err) != 0)
+        return -1;
+    return 0;
+}
+
+/* A fresh model of cfg with the initial weights of s1 and the run's seed. */
+static int fresh_model(const snn_config *cfg, double s1, unsigned long long seed, snn_model *m,
+                       snn_error *err)
+{
+    if (snn_model_alloc(m, cfg, err) != 0)
+        return -1;
+    snn_train_init_weights(m, s1, seed);
+    return 0;
+}
+
+/* The checkpoint to resume, with its options (o keeps epochs, threads and progress). */
+static int resume_model(const char *resume, snn_model *m, snn_train_options *o, void **state,
+                        size_t *state_len, snn_error *err)
 {
     *state = NULL;
-    if (!resume) {
-        if (snn_model_alloc(m, cfg, err) != 0)
-            return -1;
-        snn_train_init_weights(m, s1, o->seed);
-        return 0;
-    }
     if (snn_model_load(resume, m, state, state_len, err) != 0)
         return -1;
     if (!*state) {
@@ -171,17 +223,19 @@ int cmd_train(int argc, char **argv)
 {
     snn_config cfg = snn_default_config();
     snn_train_options o = snn_default_train_options();
-    double ratio = 0.8, s1 = SNN_DEFAULT_S1, lr = -1, lr_end = -1, surrogate = -1;
+    double s1 = SNN_DEFAULT_S1, lr = -1, lr_end = -1, surrogate = -1;
     uint64_t seed = o.seed;
-    int hidden = cfg.layer[0].size, steps = cfg.steps, no_dale = 0, as_json = 0, quiet = 0;
+    cli_net net = CLI_NET_DEFAULTS;
+    int steps = cfg.steps, no_dale = 0, as_json = 0, quiet = 0;
     int epochs = -1, test_limit = 0;
     const char *data_dir = DEFAULT_DATA_DIR, *out_path = NULL, *resume = NULL;
     const char *optimizer = NULL, *preset = "paper";
     arg_spec specs[] = {
         {"--preset", ARG_STRING, &preset, 0, -1,
-         "paper (the paper's setup) or best (Adam, cosine lr, surrogate 25, 80 epochs)"},
-        {"--ratio", ARG_DOUBLE, &ratio, 0, 1, "fraction of excitatory hidden neurons"},
-        {"--hidden", ARG_INT, &hidden, 1, 65535, "hidden neurons"},
+         "paper (the paper's setup), best (Adam, cosine lr, surrogate 25, 80 epochs) or deep "
+         "(as best, 40 epochs, network 128-64 both recurrent, unless --arch/--recurrent/"
+         "--hidden say otherwise)"},
+        CLI_NET_ROWS(net),
         {"--steps", ARG_INT, &steps, 1, 100000, "time steps per sample (1 ms each)"},
         {"--epochs", ARG_INT, &epochs, 1, 100000,
          "epochs in all, a resumed run included (default: paper 30, best 80)"},
@@ -222,10 +276,16 @@ int cmd_train(int argc, char **argv)
     enum { N_SPECS = sizeof specs / sizeof specs[0] };
     unsigned char given[N_SPECS] = {0};
     args_more more = {.given = given};
+    char *args[argc + 1];
+    cli_net_argv(argc, argv, args);
     int rc = args_parse_more("train", "Train an E/I LIF network with surrogate gradients.", specs,
-                             N_SPECS, argc, argv, &more);
+                             N_SPECS, argc, args, &more);
     if (rc)
         return rc > 0 ? 0 : 2;
+    if (net.arch && given_option(specs, N_SPECS, given, "--hidden")) {
+        fprintf(stderr, "snn train: --hidden and --arch both give the network; use one\n");
+        return 2;
+    }
     if (resume && check_resume_options(resume, specs, N_SPECS, given) != 0)
         return 2;
     if (!out_path)
@@ -248,16 +308,49 @@ int cmd_train(int argc, char **argv)
     if (surrogate > 0)
         o.surrogate_scale = surrogate;
     o.seed = (unsigned long long)seed;
-    cfg.layer[0].size = hidden;
-    cfg.layer[0].n_exc = snn_exc_count(hidden, ratio);
+    const char *preset_arch = NULL, *preset_recurrent = NULL;
+    snn_train_preset_network(preset, &preset_arch, &preset_recurrent);
+    if (!net.arch && !given_option(specs, N_SPECS, given, "--hidden"))
+        net.arch = preset_arch;
+    if (!net.recurrent)
+        net.recurrent = preset_recurrent;
     cfg.steps = steps;
     cfg.dale = !no_dale;
 
-    snn_model m;
-    void *state;
+    /* A resumed run takes its network from the checkpoint, a fresh one its input and
+     * readout sizes from the data (or from a full --arch, which the data must fit). */
+    snn_model m = {0};
+    void *state = NULL;
     size_t state_len = 0;
-    if (start_model(resume, &cfg, s1, &m, &o, &state, &state_len, &err) != 0) {
+    encoded_set train = {0}, test = {0};
+    int n_in, n_out;
+    if (resume) {
+        if (resume_model(resume, &m, &o, &state, &state_len, &err) != 0) {
+            fprintf(stderr, "snn train: %s\n", err.msg);
+            return 1;
+        }
+        cfg = m.cfg;
+    }
+    if (load_splits(data_dir, o.limit, test_limit, cfg.steps, &n_in, &n_out, &train, &test,
+                    &err) != 0) {
         fprintf(stderr, "snn train: %s\n", err.msg);
+        free(state);
+        snn_model_free(&m);
+        return 1;
+    }
+    if (!resume && cli_net_config(&net, n_in, n_out, &cfg, &err) != 0) {
+        fprintf(stderr, "snn train: %s\n", err.msg);
+        encoded_set_free(&train);
+        encoded_set_free(&test);
+        return 2;
+    }
+    if (check_splits(data_dir, &cfg, &train, &test, &err) != 0 ||
+        (!resume && fresh_model(&cfg, s1, o.seed, &m, &err) != 0)) {
+        fprintf(stderr, "snn train: %s\n", err.msg);
+        free(state);
+        snn_model_free(&m);
+        encoded_set_free(&train);
+        encoded_set_free(&test);
         return 1;
     }
     progress_state prog = {.total_epochs = o.epochs};
@@ -265,29 +358,27 @@ int cmd_train(int argc, char **argv)
         o.progress = progress_bar;
         o.progress_ctx = &prog;
     }
-    encoded_set train = {0}, test = {0};
     metrics_file metrics = {0};
     snn_trainer *t = snn_trainer_new(&m, &o, &err);
     rc = !t || (state && snn_trainer_restore(t, state, state_len, resume, &err) != 0);
     free(state);
     if (rc)
         goto fail;
-    if (cli_load_split(data_dir, "train", o.limit, m.cfg.n_in, m.cfg.n_out, m.cfg.steps, &train,
-                       &err) != 0 ||
-        cli_load_split(data_dir, "t10k", test_limit, m.cfg.n_in, m.cfg.n_out, m.cfg.steps, &test,
-                       &err) != 0 ||
-        metrics_start(&metrics, out_path, resume, snn_trainer_epoch_done(t), &err) != 0)
+    if (metrics_start(&metrics, out_path, resume, snn_trainer_epoch_done(t), &err) != 0)
         goto fail;
     snn_eval_stats init;
     if (snn_evaluate(&m, &test.spikes, o.threads, &init, NULL, &err) != 0)
         goto fail;
-    if (!quiet)
-        printf("%s: %dx%dx%d, E:I %d:%d%s, %d train / %d test samples, %s lr %g, "
+    if (!quiet) {
+        char arch[128], ei[128];
+        snn_arch_format(&m.cfg, arch, sizeof arch);
+        snn_ei_format(&m.cfg, ei, sizeof ei);
+        printf("%s: %s, E:I %s%s, %d train / %d test samples, %s lr %g, "
                "initial rate %.1f Hz (E %.1f, I %.1f)\n",
-               resume ? "resuming" : "training", m.cfg.n_in, m.cfg.layer[0].size, m.cfg.n_out,
-               m.cfg.layer[0].n_exc, m.cfg.layer[0].size - m.cfg.layer[0].n_exc, m.cfg.dale ? "" : " (no Dale)",
+               resume ? "resuming" : "training", arch, ei, m.cfg.dale ? "" : " (no Dale)",
                train.spikes.n, test.spikes.n, snn_optimizer_name(o.optimizer), o.lr,
                init.hidden_hz, init.exc_hz, init.inh_hz);
+    }
     snn_epoch_stats s = {0};
     double peak = 0, sps_sum = 0;
     int ran = 0;
@@ -304,7 +395,7 @@ int cmd_train(int argc, char **argv)
             goto fail;
         int saved = snn_model_save(out_path, &m, blob, blob_len, &err);
         free(blob);
-        if (saved != 0 || metrics_add(&metrics, &s, &err) != 0)
+        if (saved != 0 || metrics_add(&metrics, &s, m.cfg.n_layers, &err) != 0)
             goto fail;
         peak = s.test_acc > peak ? s.test_acc : peak;
         sps_sum += s.samples_per_s;
@@ -324,8 +415,11 @@ int cmd_train(int argc, char **argv)
     if (as_json) {
         json_out j;
         json_begin(&j, stdout);
+        char arch[128];
+        snn_arch_format(&m.cfg, arch, sizeof arch);
         json_str(&j, "model", out_path);
         json_str(&j, "metrics", metrics.path);
+        json_str(&j, "arch", arch);
         json_int(&j, "epochs", snn_trainer_epoch_done(t));
         json_num(&j, "test_acc", s.test_acc);
         json_num(&j, "peak_test_acc", peak);

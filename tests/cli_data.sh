@@ -32,8 +32,9 @@ check "fixtures: a 10-class model and its quantized file" test -s m.snn -a -s q.
 
 label="label10 (t10k images and labels): sample 1 has label 10, the network has 10 classes"
 train_label="label10 (train images and labels): sample 1 has label 10"
+# (A fresh train sizes its readout from the labels; the paper's network given in full must fit.)
 fails_with "train refuses a label beyond the readout" "$train_label" \
-  "$snn" train --data label10 --epochs 1 --out t.snn
+  "$snn" train --arch 784-100-10 --data label10 --epochs 1 --out t.snn
 fails_with "train --resume too" "$train_label" \
   "$snn" train --resume m.snn --epochs 2 --data label10 --out r.snn
 check "... and writes neither model nor metrics" test ! -e t.snn -a ! -e t.snn.metrics.jsonl -a ! -e r.snn
@@ -55,7 +56,7 @@ small="small (t10k images and labels): the data has 100 inputs per sample, the n
 fails_with "eval refuses images of another size" "$small" "$snn" eval --model m.snn --data small
 fails_with "eval --fixed too" "$small" "$snn" eval --fixed --model q.snnq --data small
 fails_with "train too" "small (train images and labels): the data has 100 inputs" \
-  "$snn" train --data small --epochs 1 --out t.snn
+  "$snn" train --arch 784-100-10 --data small --epochs 1 --out t.snn
 fails_with "cosim too" "$small" "$snn" cosim --model q.snnq --data small
 
 finish cli_data

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end checks of `snn train/eval/export/import` on a small slice of
 # Fashion-MNIST: metrics and JSON output, bit-identical --resume, NumPy
-# interoperability (Debian's python3-numpy), and bad input rejected cleanly.
+# interoperability (Debian's python3-numpy), deep and recurrent networks, and bad
+# input rejected cleanly.
 # Usage: cli_train.sh SNN_BINARY
 set -u
 snn=$(realpath "$1")
@@ -78,5 +79,67 @@ fails_with "eval rejects a truncated model" "cut.snn" "$snn" eval --model "$work
 fails_with "train rejects a missing data directory" "/nonexistent/train-images" "$snn" train --data /nonexistent --out "$work/y.snn"
 fails_with "train rejects an out-of-range ratio" "--ratio.*out of range" "$snn" train --ratio 1.5
 fails_with "unknown options are named" "--frobnicate" "$snn" eval --frobnicate
+
+# Deep and recurrent networks (--arch, --ratio, --recurrent): they train, deterministically
+# over thread counts and across --resume, and go through eval and .npz; the integer side
+# refuses them by name.
+deep=(--arch 32-16 --recurrent --ratio 0.8,0.5 --limit 1024 --batch 64 --test-limit 200 --seed 3
+      --quiet)
+"$snn" train "${deep[@]}" --epochs 3 --threads 1 --out "$work/deep1.snn" > /dev/null
+"$snn" train "${deep[@]}" --epochs 3 --threads 2 --out "$work/deep2.snn" > /dev/null
+check "a deep recurrent network trains: its loss goes down epoch after epoch" /usr/bin/python3 -c "
+import json, sys
+loss = [json.loads(l)['loss'] for l in open('$work/deep1.snn.metrics.jsonl')]
+rates = json.loads(open('$work/deep1.snn.metrics.jsonl').read().splitlines()[-1])['layer_hz']
+print(loss, rates); sys.exit(not (len(loss) == 3 and loss[2] < loss[1] < loss[0] and min(rates) > 0))"
+check "... bit-identical with 1 and 2 threads" cmp "$work/deep1.snn" "$work/deep2.snn"
+"$snn" eval --model "$work/deep1.snn" --limit 200 --json > "$work/deep.eval"
+check "eval names the network and each layer's rate" last_json "$work/deep.eval" \
+  "d['arch'] == '784-32r-16r-10' and len(d['layer_hz']) == 2"
+"$snn" train "${deep[@]}" --optimizer adam --epochs 2 --out "$work/dstraight.snn" > /dev/null
+"$snn" train "${deep[@]}" --optimizer adam --epochs 1 --out "$work/dresumed.snn" > /dev/null
+"$snn" train --resume "$work/dresumed.snn" --epochs 2 --test-limit 200 --quiet > /dev/null
+check "--resume of a deep recurrent Adam run continues it bit for bit" \
+  cmp "$work/dstraight.snn" "$work/dresumed.snn"
+"$snn" export --model "$work/deep1.snn" --out "$work/deep.npz" > /dev/null
+check "NumPy reads a deep export: w1..w3, rec1, rec2 and per-layer scalars" /usr/bin/python3 -c "
+import numpy as np, sys
+z = np.load('$work/deep.npz')
+ok = [z[k].shape for k in ('w1', 'w2', 'w3', 'rec1', 'rec2')] == [(784, 32), (32, 16), (16, 10), (32, 32), (16, 16)]
+ok = ok and int(z['n_exc']) == 26 and int(z['n_exc2']) == 8 and (z['rec2'][:8] >= 0).all() and (z['rec2'][8:] <= 0).all()
+sys.exit(not ok)"
+"$snn" import --model "$work/deep.npz" --out "$work/deepback.snn" > /dev/null
+check "export -> import of a deep model keeps the accuracy" \
+  test "$(acc "$work/deep1.snn")" = "$(acc "$work/deepback.snn")"
+fails_with "quantize refuses a deep network, naming the model and the issue" \
+  "deep1.snn: the integer model holds one feed-forward hidden layer.*issue 13" \
+  "$snn" quantize --model "$work/deep1.snn" --out "$work/deep.snnq"
+check "... and writes nothing" test ! -e "$work/deep.snnq"
+"$snn" train --preset deep --limit 64 --batch 64 --test-limit 50 --epochs 1 \
+  --out "$work/preset.snn" > "$work/preset.out"
+check "--preset deep trains 784-128-64-10, both layers recurrent, 80:20" \
+  grep -q "^training: 784-128r-64r-10, E:I 102:26,51:13, .* adam lr 0.002" "$work/preset.out"
+small_net=(--limit 256 --test-limit 100 --epochs 1 --out "$work/bad.snn")
+fails_with "a full --arch must match the data" "train images and labels): the data has 784 inputs.*the network 500" \
+  "$snn" train --arch 500-200-10 "${small_net[@]}"
+fails_with "--arch refuses more than 4 hidden layers" "5 hidden layers, at most 4" \
+  "$snn" train --arch 8-8-8-8-8 "${small_net[@]}"
+fails_with "--arch refuses a size that is not a number" "--arch '128-x'" \
+  "$snn" train --arch 128-x "${small_net[@]}"
+fails_with "--arch refuses a zero size" "size 0 must be a whole number" \
+  "$snn" train --arch 0-5 "${small_net[@]}"
+fails_with "--ratio needs one value or one per layer" "--ratio '0.8,0.5,0.2'.*per hidden layer (2)" \
+  "$snn" train --arch 16-8 --ratio 0.8,0.5,0.2 "${small_net[@]}"
+fails_with "--ratio values lie in [0, 1]" "--ratio: 1.5 is out of range \[0, 1\] (in '0.8,1.5')" \
+  "$snn" train --arch 16-8 --ratio 0.8,1.5 "${small_net[@]}"
+fails_with "--recurrent needs one flag or one per layer" "--recurrent '0,1,1'.*per layer (2)" \
+  "$snn" train --arch 16-8 --recurrent 0,1,1 "${small_net[@]}"
+fails_with "--recurrent flags are 0 or 1" "--recurrent '2': 2 is not 0 or 1" \
+  "$snn" train --recurrent 2 "${small_net[@]}"
+fails_with "--arch and --hidden conflict" "--hidden and --arch" \
+  "$snn" train --arch 16 --hidden 8 "${small_net[@]}"
+fails_with "--resume keeps the checkpoint's network" "--arch conflicts with --resume" \
+  "$snn" train --resume "$work/deep1.snn" --arch 8
+check "no model written by a refused run" test ! -e "$work/bad.snn"
 
 finish cli_train

@@ -200,10 +200,13 @@ static void random_case(unsigned seed, snn_model *m, reference *r, spike_data *d
     c.dale = seed % 4 != 0;
     assert_int_equal(snn_model_alloc(m, &c, NULL), 0);
     snn_model_init(m, 0.08 + 0.06 * (seed % 5), &rng);
-    /* Stronger hidden->hidden weights than a real init, so deep layers fire in 40 steps. */
+    /* Stronger hidden->hidden and readout weights than a deep init, so that deep layers
+     * fire in 40 steps and gradients are not all cancellation. */
     for (int l = 1; l < c.n_layers; l++)
         for (int i = 0; i < c.layer[l - 1].size * c.layer[l].size; i++)
-            m->ff[l][i] *= 4;
+            m->ff[l][i] *= 8;
+    for (int i = 0; c.n_layers > 1 && i < c.layer[c.n_layers - 1].size * NK; i++)
+        m->ff[c.n_layers][i] *= 7;
     uint32_t ev_sample[NT * NI];
     uint16_t ev_step[NT * NI], ev_input[NT * NI];
     size_t n = 0;

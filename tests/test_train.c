@@ -1,5 +1,7 @@
-/* test_train.c - properties of training: Dale's law after every update (noise
- * on), bit-identical weights whatever the thread count, bit-identical resume. */
+/* test_train.c - properties of training, for the paper's one-layer network and a
+ * deep recurrent one: Dale's law on every matrix after every update (noise on),
+ * bit-identical weights whatever the thread count, bit-identical resume, and
+ * learning a toy task. */
 #include <omp.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,10 +39,18 @@ static void make_data(spike_data *d, unsigned seed)
                                             ev_input, d, NULL), 0);
 }
 
-static void make_model(snn_model *m)
+/* The one-layer network (deep = 0), or 60 -> 24 (recurrent, 80:20) -> 12 (recurrent,
+ * 50:50) -> 4 (deep = 1). */
+static void make_model(snn_model *m, int deep)
 {
     snn_config c = snn_default_config();
     c.n_in = NI, c.layer[0].size = NH, c.n_out = NK, c.steps = NT, c.layer[0].n_exc = 16;
+    if (deep) {
+        c.n_layers = 2;
+        c.layer[0].size = 24, c.layer[0].n_exc = 19, c.layer[0].recurrent = 1;
+        c.layer[1] = c.layer[0];
+        c.layer[1].size = 12, c.layer[1].n_exc = 6;
+    }
     assert_int_equal(snn_model_alloc(m, &c, NULL), 0);
     snn_rng rng;
     snn_rng_seed(&rng, 42, 0);
@@ -60,48 +70,74 @@ static snn_train_options options(int threads)
 
 static int dale_violations;
 
+/* Weights on the wrong side of zero in a (rows, cols) matrix leaving layer l (-1: input). */
+static int wrong_signs(const snn_model *m, const float *w, int l, int rows, int cols)
+{
+    int n = 0;
+    for (int i = 0; i < rows * cols; i++)
+        n += (l < 0 ? 1 : snn_neuron_sign(&m->cfg, l, i / cols)) * w[i] < 0;
+    return n;
+}
+
+/* Zero weights of every matrix. */
+static int zeros(const snn_model *m)
+{
+    int n = 0;
+    for (size_t i = 0; i < snn_model_weight_count(&m->cfg); i++)
+        n += snn_model_weights(m)[i] == 0;
+    return n;
+}
+
 static void check_dale(int done, int total, void *ctx)
 {
     (void)done, (void)total;
     const snn_model *m = ctx;
-    for (int i = 0; i < NI * NH; i++)
-        dale_violations += m->ff[0][i] < 0;
-    for (int j = 0; j < NH; j++)
-        for (int k = 0; k < NK; k++)
-            dale_violations += snn_neuron_sign(&m->cfg, 0, j) * m->ff[1][j * NK + k] < 0;
+    const snn_config *c = &m->cfg;
+    for (int l = 0; l <= c->n_layers; l++)
+        dale_violations += wrong_signs(m, m->ff[l], l - 1, snn_ff_rows(c, l), snn_ff_cols(c, l));
+    for (int l = 0; l < c->n_layers; l++)
+        if (m->rec[l])
+            dale_violations += wrong_signs(m, m->rec[l], l, c->layer[l].size, c->layer[l].size);
 }
 
 static void test_dale_holds_after_every_update_with_noise(void **state)
 {
     (void)state;
     spike_data d;
-    snn_model m;
     make_data(&d, 1);
-    make_model(&m);
-    snn_train_options o = options(2);
-    o.noise = 0.05; /* large enough to push weights across zero */
-    o.progress = check_dale;
-    o.progress_ctx = &m;
-    snn_trainer *t = snn_trainer_new(&m, &o, NULL);
-    snn_epoch_stats s;
-    dale_violations = 0;
-    int zeros_before = 0, zeros_after = 0;
-    for (int i = 0; i < NI * NH; i++)
-        zeros_before += m.ff[0][i] == 0;
-    assert_int_equal(snn_trainer_epoch(t, &d, &d, &s, NULL), 0);
-    for (int i = 0; i < NI * NH; i++)
-        zeros_after += m.ff[0][i] == 0;
-    assert_int_equal(dale_violations, 0);
-    assert_true(zeros_after > zeros_before); /* the clip really acted */
-    snn_trainer_free(t);
-    snn_model_free(&m);
+    for (int deep = 0; deep <= 1; deep++) {
+        snn_model m;
+        make_model(&m, deep);
+        snn_train_options o = options(2);
+        o.noise = 0.05; /* large enough to push weights across zero */
+        o.progress = check_dale;
+        o.progress_ctx = &m;
+        snn_trainer *t = snn_trainer_new(&m, &o, NULL);
+        snn_epoch_stats s;
+        dale_violations = 0;
+        int zeros_before = zeros(&m);
+        assert_int_equal(snn_trainer_epoch(t, &d, &d, &s, NULL), 0);
+        assert_int_equal(dale_violations, 0);
+        assert_true(zeros(&m) > zeros_before); /* the clip really acted */
+        /* ... on the recurrent matrices too: noise of 0.05 flips many of their weights */
+        for (int l = 0; deep && l < m.cfg.n_layers; l++) {
+            int n = m.cfg.layer[l].size, z = 0;
+            for (int i = 0; i < n * n; i++)
+                z += m.rec[l][i] == 0;
+            assert_true(z > n);
+        }
+        snn_trainer_free(t);
+        snn_model_free(&m);
+    }
     spike_data_free(&d);
 }
 
-static void train_epochs(int threads, int epochs, snn_model *m, spike_data *d)
+static void train_epochs(int threads, int epochs, int deep, snn_model *m, spike_data *d)
 {
-    make_model(m);
+    make_model(m, deep);
     snn_train_options o = options(threads);
+    o.optimizer = deep ? OPT_ADAM : OPT_SGD; /* the deep net: Adam's moments too */
+    o.lr = deep ? 0.002 : o.lr;
     snn_trainer *t = snn_trainer_new(m, &o, NULL);
     snn_epoch_stats s;
     for (int e = 0; e < epochs; e++)
@@ -111,8 +147,9 @@ static void train_epochs(int threads, int epochs, snn_model *m, spike_data *d)
 
 static void assert_same_weights(const snn_model *a, const snn_model *b)
 {
-    assert_memory_equal(a->ff[0], b->ff[0], sizeof(float) * NI * NH);
-    assert_memory_equal(a->ff[1], b->ff[1], sizeof(float) * NH * NK);
+    assert_memory_equal(&a->cfg, &b->cfg, sizeof a->cfg);
+    assert_memory_equal(snn_model_weights(a), snn_model_weights(b),
+                        sizeof(float) * snn_model_weight_count(&a->cfg));
 }
 
 static void test_same_seed_same_weights_with_1_and_2_threads(void **state)
@@ -120,13 +157,20 @@ static void test_same_seed_same_weights_with_1_and_2_threads(void **state)
     (void)state;
     spike_data d;
     make_data(&d, 2);
-    snn_model one, two, init;
-    train_epochs(1, 1, &one, &d);
-    train_epochs(2, 1, &two, &d);
-    make_model(&init);
-    assert_same_weights(&one, &two);
-    assert_memory_not_equal(one.ff[0], init.ff[0], sizeof(float) * NI * NH); /* it trained */
-    snn_model_free(&one), snn_model_free(&two), snn_model_free(&init);
+    for (int deep = 0; deep <= 1; deep++) {
+        snn_model one, two, init;
+        train_epochs(1, 1, deep, &one, &d);
+        train_epochs(2, 1, deep, &two, &d);
+        make_model(&init, deep);
+        assert_same_weights(&one, &two);
+        for (int l = 0; l <= one.cfg.n_layers; l++) /* every matrix trained */
+            assert_memory_not_equal(one.ff[l], init.ff[l], sizeof(float) * snn_ff_rows(&one.cfg, l) *
+                                                               snn_ff_cols(&one.cfg, l));
+        for (int l = 0; deep && l < one.cfg.n_layers; l++)
+            assert_memory_not_equal(one.rec[l], init.rec[l],
+                                    sizeof(float) * one.cfg.layer[l].size * one.cfg.layer[l].size);
+        snn_model_free(&one), snn_model_free(&two), snn_model_free(&init);
+    }
     spike_data_free(&d);
 }
 
@@ -135,21 +179,22 @@ static void test_resume_is_bit_identical(void **state)
     (void)state;
     spike_data d;
     make_data(&d, 3);
-    for (int adam = 0; adam <= 1; adam++) {
+    for (int run = 0; run < 3; run++) {
+        int adam = run > 0, deep = run == 2;
         snn_model straight, resumed;
         snn_train_options o = options(2);
         o.optimizer = adam ? OPT_ADAM : OPT_SGD;
         o.lr = adam ? 0.005 : 0.01;
         o.lr_decay_end = 0.1;
         o.epochs = 3;
-        make_model(&straight);
+        make_model(&straight, deep);
         snn_trainer *t = snn_trainer_new(&straight, &o, NULL);
         snn_epoch_stats s;
         for (int e = 0; e < 3; e++)
             assert_int_equal(snn_trainer_epoch(t, &d, &d, &s, NULL), 0);
         snn_trainer_free(t);
 
-        make_model(&resumed);
+        make_model(&resumed, deep);
         t = snn_trainer_new(&resumed, &o, NULL);
         assert_int_equal(snn_trainer_epoch(t, &d, &d, &s, NULL), 0);
         void *blob;
@@ -177,19 +222,35 @@ static void test_training_learns_the_toy_task(void **state)
     (void)state;
     spike_data d;
     make_data(&d, 4);
-    snn_model m;
-    make_model(&m);
-    snn_train_options o = options(2);
-    o.noise = 0;
-    snn_trainer *t = snn_trainer_new(&m, &o, NULL);
-    snn_epoch_stats s;
-    for (int e = 0; e < 8; e++)
-        assert_int_equal(snn_trainer_epoch(t, &d, &d, &s, NULL), 0);
-    if (s.test_acc < 0.8)
-        print_error("accuracy after 8 epochs %.3f < 0.8 on a separable task\n", s.test_acc);
-    assert_true(s.test_acc >= 0.8);
-    snn_trainer_free(t);
-    snn_model_free(&m);
+    for (int deep = 0; deep <= 1; deep++) {
+        snn_model m;
+        make_model(&m, deep);
+        snn_train_options o = options(2);
+        o.noise = 0;
+        if (deep)
+            o.optimizer = OPT_ADAM, o.lr = 0.002;
+        snn_trainer *t = snn_trainer_new(&m, &o, NULL);
+        snn_epoch_stats s;
+        double first_loss = 0;
+        for (int e = 0; e < 8; e++) {
+            assert_int_equal(snn_trainer_epoch(t, &d, &d, &s, NULL), 0);
+            first_loss = e == 0 ? s.loss : first_loss;
+        }
+        print_message("%s: loss %.3f -> %.3f, accuracy %.3f, layer rates %.1f %.1f Hz\n",
+                      deep ? "deep recurrent" : "one layer", first_loss, s.loss, s.test_acc,
+                      s.layer_hz[0], s.layer_hz[1]);
+        /* The deep net learns more slowly (chance is 0.25): its loss must fall by half. */
+        double want = deep ? 0.6 : 0.8;
+        if (s.test_acc < want)
+            print_error("accuracy after 8 epochs %.3f < %.1f on a separable task\n", s.test_acc,
+                        want);
+        assert_true(s.test_acc >= want);
+        assert_true(s.loss < 0.5 * first_loss);
+        for (int l = 0; l < m.cfg.n_layers; l++)
+            assert_true(s.layer_hz[l] > 0.5); /* no layer went silent */
+        snn_trainer_free(t);
+        snn_model_free(&m);
+    }
     spike_data_free(&d);
 }
 

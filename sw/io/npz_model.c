@@ -2,6 +2,7 @@
 #include "npz_model.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* A scalar key, or def if absent; fails unless it is a whole number when integral. */
@@ -21,84 +22,185 @@ static int npz_scalar(const npz_file *f, const char *path, const char *key, doub
     return 0;
 }
 
-int npz_to_model(const npz_file *f, const char *path, snn_model *m, snn_error *err)
+/* Key `base` of hidden layer l: "alpha" for the first layer, "alpha2" for the second. */
+static const char *layer_key(char *buf, size_t cap, const char *base, int l)
 {
-    const npz_array *w1 = npz_find(f, "w1"), *w2 = npz_find(f, "w2");
-    if (!w1 || !w2)
-        return snn_fail(err, "%s: needs arrays 'w1' and 'w2'", path);
-    if (w1->ndim != 2 || w2->ndim != 2 || w1->shape[1] != w2->shape[0])
-        return snn_fail(err, "%s: w1 must be (n_in, n_hidden) and w2 (n_hidden, n_out); got "
-                        "%d-d and %d-d with inner sizes %zu, %zu", path, w1->ndim, w2->ndim,
-                        w1->ndim == 2 ? w1->shape[1] : 0, w2->ndim == 2 ? w2->shape[0] : 0);
-    snn_config c = snn_default_config();
-    if (w1->shape[0] > 65535 || w1->shape[1] > 65535 || w2->shape[1] > 65535)
-        return snn_fail(err, "%s: shape %zux%zux%zu too large", path, w1->shape[0],
-                        w1->shape[1], w2->shape[1]);
-    snn_layer_config *h = &c.layer[0];
-    c.n_in = (int)w1->shape[0];
-    h->size = (int)w1->shape[1];
-    c.n_out = (int)w2->shape[1];
-    double v[6];
-    if (npz_scalar(f, path, "n_exc", snn_exc_count(h->size, 0.8), 1, &v[0], err) ||
-        npz_scalar(f, path, "steps", c.steps, 1, &v[1], err) ||
-        npz_scalar(f, path, "dale", c.dale, 1, &v[2], err) ||
-        npz_scalar(f, path, "alpha", h->alpha, 0, &v[3], err) ||
-        npz_scalar(f, path, "beta", h->beta, 0, &v[4], err) ||
-        npz_scalar(f, path, "threshold", h->threshold, 0, &v[5], err))
+    if (l == 0)
+        snprintf(buf, cap, "%s", base);
+    else
+        snprintf(buf, cap, "%s%d", base, l + 1);
+    return buf;
+}
+
+/* Hidden layer l's scalars over its defaults (layer 0's constants of the paper). */
+static int layer_scalars(const npz_file *f, const char *path, int l, snn_layer_config *h,
+                         snn_error *err)
+{
+    char key[32];
+    double v[4];
+    if (npz_scalar(f, path, layer_key(key, sizeof key, "n_exc", l), snn_exc_count(h->size, 0.8),
+                   1, &v[0], err) ||
+        npz_scalar(f, path, layer_key(key, sizeof key, "alpha", l), h->alpha, 0, &v[1], err) ||
+        npz_scalar(f, path, layer_key(key, sizeof key, "beta", l), h->beta, 0, &v[2], err) ||
+        npz_scalar(f, path, layer_key(key, sizeof key, "threshold", l), h->threshold, 0, &v[3],
+                   err))
         return -1;
-    if (v[0] < 0 || v[0] > h->size || v[1] < 1 || v[1] > 100000 || (v[2] != 0 && v[2] != 1))
-        return snn_fail(err, "%s: n_exc=%g, steps=%g or dale=%g out of range", path, v[0], v[1], v[2]);
+    if (v[0] < 0 || v[0] > h->size)
+        return snn_fail(err, "%s: %s = %g out of range (0..%d)",
+                        path, layer_key(key, sizeof key, "n_exc", l), v[0], h->size);
     h->n_exc = (int)v[0];
-    c.steps = (int)v[1];
-    c.dale = (int)v[2];
-    h->alpha = c.out_alpha = (float)v[3];
-    h->beta = c.out_beta = (float)v[4];
-    h->threshold = (float)v[5];
-    if (snn_model_alloc(m, &c, err) != 0)
-        return snn_fail(err, "%s: %s", path, err->msg);
-    for (size_t i = 0; i < w1->count + w2->count; i++) {
-        int first = i < w1->count;
-        size_t idx = first ? i : i - w1->count;
-        double w = first ? w1->values[idx] : w2->values[idx];
-        int sign = first ? c.dale : snn_neuron_sign(&c, 0, (int)(idx / (size_t)c.n_out));
-        if (!isfinite(w) || fabs(w) > 1e30 || sign * w < 0) {
-            snn_model_free(m);
-            return snn_fail(err, "%s: %s[%zu] = %g is %s", path, first ? "w1" : "w2", idx, w,
-                            isfinite(w) ? "against Dale's law (or out of float range)" : "not finite");
-        }
-        m->ff[first ? 0 : 1][idx] = (float)w;
+    h->alpha = (float)v[1];
+    h->beta = (float)v[2];
+    h->threshold = (float)v[3];
+    return 0;
+}
+
+/* Copies array a into w, checking each weight: finite, in float range, and on
+ * its row's side of zero (sign: the presynaptic neuron's, 0 = free). */
+static int copy_matrix(const npz_array *a, float *w, const snn_config *c, int l_pre,
+                       const char *path, snn_error *err)
+{
+    size_t cols = a->shape[1];
+    for (size_t i = 0; i < a->count; i++) {
+        double v = a->values[i];
+        int sign = l_pre < 0 ? c->dale : snn_neuron_sign(c, l_pre, (int)(i / cols));
+        if (!isfinite(v) || fabs(v) > 1e30 || sign * v < 0)
+            return snn_fail(err, "%s: %s[%zu] = %g is %s", path, a->name, i, v,
+                            isfinite(v) ? "against Dale's law (or out of float range)"
+                                        : "not finite");
+        w[i] = (float)v;
     }
     return 0;
 }
 
+int npz_to_model(const npz_file *f, const char *path, snn_model *m, snn_error *err)
+{
+    const npz_array *w[SNN_MAX_LAYERS + 2], *rec[SNN_MAX_LAYERS] = {0};
+    int n = 0;
+    char key[32];
+    for (; n < SNN_MAX_LAYERS + 2; n++) {
+        snprintf(key, sizeof key, "w%d", n + 1);
+        if (!(w[n] = npz_find(f, key)))
+            break;
+    }
+    if (n < 2)
+        return snn_fail(err, "%s: needs arrays 'w1' and 'w2'", path);
+    int L = n - 1;
+    snprintf(key, sizeof key, "w%d", n + 1);
+    if (L > SNN_MAX_LAYERS || npz_find(f, key))
+        return snn_fail(err, "%s: more than %d hidden layers (w1..w%d)", path, SNN_MAX_LAYERS,
+                        SNN_MAX_LAYERS + 1);
+    for (int k = 0; k < n; k++)
+        if (w[k]->ndim != 2 || w[k]->shape[0] < 1 || w[k]->shape[0] > 65535 ||
+            w[k]->shape[1] < 1 || w[k]->shape[1] > 65535 ||
+            (k > 0 && w[k]->shape[0] != w[k - 1]->shape[1]))
+            return snn_fail(err, "%s: w1 must be (n_in, n_hidden), each next w<k> (the columns "
+                            "of w<k-1>, its layer's size) and the last (..., n_out), each side "
+                            "1..65535; w%d is %d-d (%zu x %zu)%s", path, k + 1, w[k]->ndim,
+                            w[k]->ndim == 2 ? w[k]->shape[0] : 0,
+                            w[k]->ndim == 2 ? w[k]->shape[1] : 0,
+                            k > 0 ? " after the previous matrix's columns" : "");
+    snn_config c = snn_default_config();
+    c.n_in = (int)w[0]->shape[0];
+    c.n_out = (int)w[L]->shape[1];
+    c.n_layers = L;
+    for (int l = 0; l < L; l++) {
+        c.layer[l] = c.layer[0];
+        c.layer[l].size = (int)w[l]->shape[1];
+        snprintf(key, sizeof key, "rec%d", l + 1);
+        rec[l] = npz_find(f, key);
+        if (rec[l] && (rec[l]->ndim != 2 || rec[l]->shape[0] != (size_t)c.layer[l].size ||
+                       rec[l]->shape[1] != (size_t)c.layer[l].size))
+            return snn_fail(err, "%s: %s must be (%d, %d), the size of hidden layer %d", path,
+                            key, c.layer[l].size, c.layer[l].size, l + 1);
+        c.layer[l].recurrent = rec[l] != NULL;
+        if (layer_scalars(f, path, l, &c.layer[l], err) != 0)
+            return -1;
+    }
+    double v[4];
+    if (npz_scalar(f, path, "steps", c.steps, 1, &v[0], err) ||
+        npz_scalar(f, path, "dale", c.dale, 1, &v[1], err) ||
+        npz_scalar(f, path, "out_alpha", c.layer[0].alpha, 0, &v[2], err) ||
+        npz_scalar(f, path, "out_beta", c.layer[0].beta, 0, &v[3], err))
+        return -1;
+    if (v[0] < 1 || v[0] > 100000 || (v[1] != 0 && v[1] != 1))
+        return snn_fail(err, "%s: steps=%g or dale=%g out of range", path, v[0], v[1]);
+    c.steps = (int)v[0];
+    c.dale = (int)v[1];
+    c.out_alpha = (float)v[2];
+    c.out_beta = (float)v[3];
+    if (snn_config_check(&c, path, err) != 0 || snn_model_alloc(m, &c, err) != 0)
+        return -1;
+    for (int l = 0; l <= L; l++)
+        if (copy_matrix(w[l], m->ff[l], &c, l - 1, path, err) != 0 ||
+            (l < L && rec[l] && copy_matrix(rec[l], m->rec[l], &c, l, path, err) != 0)) {
+            snn_model_free(m);
+            return -1;
+        }
+    return 0;
+}
+
+/* The archive's entries: matrices, then scalars (values in `scalars`). */
+enum { MAX_ENTRIES = 2 * SNN_MAX_LAYERS + 1 + 3 + 4 * SNN_MAX_LAYERS + 2 };
+
 int npz_write_model(const char *path, const snn_model *m, snn_error *err)
 {
     const snn_config *c = &m->cfg;
-    const snn_layer_config *h = &c->layer[0];
-    if (c->n_layers != 1 || h->recurrent)
-        return snn_fail(err, "%s: the .npz export holds one feed-forward hidden layer", path);
-    size_t n1 = (size_t)c->n_in * h->size, n2 = (size_t)h->size * c->n_out;
-    double *w1 = malloc(sizeof *w1 * n1), *w2 = malloc(sizeof *w2 * n2);
-    double scalars[6] = {h->n_exc, c->steps, c->dale, h->alpha, h->beta, h->threshold};
-    if (!w1 || !w2) {
-        free(w1), free(w2);
-        return snn_fail(err, "%s: out of memory", path);
+    int L = c->n_layers, n = 0;
+    npz_entry e[MAX_ENTRIES];
+    char names[MAX_ENTRIES][32];
+    double *data[2 * SNN_MAX_LAYERS + 1] = {0}, scalars[MAX_ENTRIES];
+    int n_data = 0, failed = 0;
+    /* Matrices as doubles (what npz_write takes): w<l+1> = ff[l], then rec<l+1>. */
+    for (int k = 0; k < 2 * L + 1; k++) {
+        int l = k <= L ? k : k - L - 1;
+        const float *src = k <= L ? m->ff[l] : m->rec[l];
+        if (!src)
+            continue;
+        size_t rows = k <= L ? (size_t)snn_ff_rows(c, l) : (size_t)c->layer[l].size;
+        size_t cols = k <= L ? (size_t)snn_ff_cols(c, l) : (size_t)c->layer[l].size;
+        double *d = data[n_data++] = malloc(sizeof *d * rows * cols);
+        failed |= !d;
+        for (size_t i = 0; d && i < rows * cols; i++)
+            d[i] = src[i];
+        snprintf(names[n], sizeof names[n], "%s%d", k <= L ? "w" : "rec", l + 1);
+        e[n] = (npz_entry){names[n], 2, {rows, cols}, 1, d};
+        n++;
     }
-    for (size_t i = 0; i < n1; i++)
-        w1[i] = m->ff[0][i];
-    for (size_t i = 0; i < n2; i++)
-        w2[i] = m->ff[1][i];
-    npz_entry e[] = {
-        {"w1", 2, {(size_t)c->n_in, (size_t)h->size}, 1, w1},
-        {"w2", 2, {(size_t)h->size, (size_t)c->n_out}, 1, w2},
-        {"n_exc", 0, {0}, 0, &scalars[0]},
-        {"steps", 0, {0}, 0, &scalars[1]},
-        {"dale", 0, {0}, 0, &scalars[2]},
-        {"alpha", 0, {0}, 1, &scalars[3]},
-        {"beta", 0, {0}, 1, &scalars[4]},
-        {"threshold", 0, {0}, 1, &scalars[5]},
-    };
-    int rc = npz_write(path, e, (int)(sizeof e / sizeof e[0]), err);
-    free(w1), free(w2);
+    /* Scalars: layer 1's under the plain names (the paper's keys, in their order). */
+    for (int l = 0; l < L; l++) {
+        const snn_layer_config *h = &c->layer[l];
+        const char *base[4] = {"n_exc", "alpha", "beta", "threshold"};
+        double value[4] = {h->n_exc, h->alpha, h->beta, h->threshold};
+        for (int i = 0; i < 4; i++) {
+            if (l == 0 && i == 1) { /* steps and dale sit between n_exc and alpha */
+                snprintf(names[n], sizeof names[n], "steps");
+                scalars[n] = c->steps;
+                e[n] = (npz_entry){names[n], 0, {0}, 0, &scalars[n]};
+                n++;
+                snprintf(names[n], sizeof names[n], "dale");
+                scalars[n] = c->dale;
+                e[n] = (npz_entry){names[n], 0, {0}, 0, &scalars[n]};
+                n++;
+            }
+            layer_key(names[n], sizeof names[n], base[i], l);
+            scalars[n] = value[i];
+            e[n] = (npz_entry){names[n], 0, {0}, i > 0, &scalars[n]};
+            n++;
+        }
+    }
+    if (c->out_alpha != c->layer[0].alpha || c->out_beta != c->layer[0].beta) {
+        const char *base[2] = {"out_alpha", "out_beta"};
+        double value[2] = {c->out_alpha, c->out_beta};
+        for (int i = 0; i < 2; i++) {
+            snprintf(names[n], sizeof names[n], "%s", base[i]);
+            scalars[n] = value[i];
+            e[n] = (npz_entry){names[n], 0, {0}, 1, &scalars[n]};
+            n++;
+        }
+    }
+    int rc = failed ? snn_fail(err, "%s: out of memory", path) : npz_write(path, e, n, err);
+    for (int i = 0; i < n_data; i++)
+        free(data[i]);
     return rc;
 }

@@ -1,10 +1,16 @@
 /* npz_model.h - a model's weights and config as the keys of a NumPy .npz.
  *
- * Keys (docs/model-format.md): w1 float32 (n_in, n_hidden), w2 float32
- * (n_hidden, n_out); int32 scalars n_exc, steps, dale; float32 scalars alpha,
- * beta, threshold. Reading takes the shapes from w1 and w2; missing scalars take
- * the paper's defaults (n_exc: 80% of the hidden layer). Not here: the archive
- * format itself (npz.h), the model file (model.h).
+ * Keys (docs/model-format.md): the matrices w1, w2, ..., w<L+1> float32, w<k>
+ * from hidden layer k-1 (the input for k = 1) to hidden layer k (the readout for
+ * k = L+1), shape (n_pre, n_post); rec<k> float32 (size_k, size_k) for each
+ * recurrent hidden layer k; int32 scalars steps, dale, n_exc (layer 1) and
+ * n_exc<k> (layer k >= 2); float32 scalars alpha, beta, threshold (layer 1),
+ * alpha<k>, beta<k>, threshold<k> (layer k >= 2), out_alpha, out_beta (the
+ * readout; written when they differ from layer 1's). The paper's network is w1,
+ * w2 and the layer-1 scalars, as before deep networks. Reading takes the shapes
+ * from the matrices; missing scalars take the paper's defaults (n_exc: 80% of
+ * the layer; out_alpha, out_beta: layer 1's). Not here: the archive format
+ * itself (npz.h), the model file (model.h).
  */
 #ifndef SNN_NPZ_MODEL_H
 #define SNN_NPZ_MODEL_H

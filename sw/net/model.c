@@ -13,11 +13,16 @@
 #define MODEL_VERSION 2 /* version 1 (one layer) is still read */
 #define MAX_NEURONS 65535
 #define MAX_STEPS 100000
-/* Init scales of the matrices between hidden layers (ff[1..L-1] and rec), in units of
- * (1 - beta_post)/sqrt(n_pre) as the readout's 7 (the paper's); with their
- * inhibitory rows scaled to balance the excitatory ones (docs/training.md), a
- * 784-128-64 80:20 network starts near 15-20 Hz in each layer, recurrent or not. */
-#define HIDDEN_GAIN 14.0
+/* Init scales in units of (1 - beta_post)/sqrt(n_pre) (docs/training.md). The paper's
+ * readout has 7. Between hidden layers (ff[1..L-1]) 7 and in recurrent matrices 2,
+ * with inhibitory rows scaled to balance the excitatory ones: a 784-128-64 80:20
+ * network starts near 10-20 Hz in each layer, recurrent or not. The readout of a
+ * deep network gets 1: with the paper's 7 its initial logits are large, and the
+ * gradient that shrinks them silences the first layer's E neurons and with them
+ * the layers above (measured). */
+#define PAPER_READOUT_GAIN 7.0
+#define DEEP_READOUT_GAIN 1.0
+#define HIDDEN_GAIN 7.0
 #define RECURRENT_GAIN 2.0
 
 snn_config snn_default_config(void)
@@ -162,7 +167,8 @@ void snn_model_init(snn_model *m, double s1, snn_rng *rng)
     for (int l = 0; l <= L; l++) {
         int rows = snn_ff_rows(c, l);
         double s = l == 0 ? s1
-                   : l == L ? 7.0 * (1.0 - c->out_beta) / sqrt((double)rows)
+                   : l == L ? (L == 1 ? PAPER_READOUT_GAIN : DEEP_READOUT_GAIN) *
+                                  (1.0 - c->out_beta) / sqrt((double)rows)
                             : HIDDEN_GAIN * (1.0 - c->layer[l].beta) / sqrt((double)rows);
         init_matrix(m->ff[l], c, l - 1, rows, snn_ff_cols(c, l), s, l > 0 && l < L, rng);
     }

@@ -37,9 +37,11 @@ static const struct {
     snn_optimizer optimizer;
     double lr, lr_decay_end, surrogate_scale;
     int epochs;
+    const char *arch, *recurrent; /* the network (arch.h text), NULL: the paper's */
 } presets[] = {
-    {"paper", OPT_SGD, 0.01, 1.0, SNN_PAPER_SURROGATE_SCALE, 30},
-    {"best", OPT_ADAM, 0.002, 0.01, 25, 80},
+    {"paper", OPT_SGD, 0.01, 1.0, SNN_PAPER_SURROGATE_SCALE, 30, NULL, NULL},
+    {"best", OPT_ADAM, 0.002, 0.01, 25, 80, NULL, NULL},
+    {"deep", OPT_ADAM, 0.002, 0.01, 25, 40, "128-64", "all"},
 };
 
 int snn_train_preset_apply(const char *name, snn_train_options *o, snn_error *err)
@@ -53,7 +55,16 @@ int snn_train_preset_apply(const char *name, snn_train_options *o, snn_error *er
             o->epochs = presets[i].epochs;
             return 0;
         }
-    return snn_fail(err, "unknown training preset '%s' (paper or best)", name);
+    return snn_fail(err, "unknown training preset '%s' (paper, best or deep)", name);
+}
+
+void snn_train_preset_network(const char *name, const char **arch, const char **recurrent)
+{
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+        if (strcmp(name, presets[i].name) == 0 && presets[i].arch) {
+            *arch = presets[i].arch;
+            *recurrent = presets[i].recurrent;
+        }
 }
 
 snn_train_options snn_default_train_options(void)
@@ -513,6 +524,7 @@ int snn_trainer_epoch(snn_trainer *t, const spike_data *train, const spike_data 
     out->hidden_hz = ev.hidden_hz;
     out->exc_hz = ev.exc_hz;
     out->inh_hz = ev.inh_hz;
+    memcpy(out->layer_hz, ev.layer_hz, sizeof out->layer_hz);
     out->seconds = seconds + ev.seconds;
     out->samples_per_s = n_seen / seconds;
     return 0;

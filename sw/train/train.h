@@ -55,9 +55,13 @@ snn_train_options snn_default_train_options(void);
 
 /* Sets the options a training preset names and leaves the others:
  *   paper: SGD, lr 0.01 constant, surrogate slope 100, 30 epochs (the paper's setup);
- *   best:  Adam, lr 0.002 with a cosine decay to 1%, surrogate slope 25, 80 epochs.
+ *   best:  Adam, lr 0.002 with a cosine decay to 1%, surrogate slope 25, 80 epochs;
+ *   deep:  as best but 40 epochs, for its own network (snn_train_preset_network).
  * Unknown name: an error listing the presets. */
 int snn_train_preset_apply(const char *name, snn_train_options *o, snn_error *err);
+/* The network a preset trains, as sw/net/arch.h text: deep sets *arch = "128-64" and
+ * *recurrent = "all" (784-128-64-10, both layers recurrent); the others leave them. */
+void snn_train_preset_network(const char *name, const char **arch, const char **recurrent);
 
 /* Initial weights of a run: snn_model_init with input scale s1 on the init
  * stream of seed (the same network for `snn train` and every sweep job). */
@@ -68,6 +72,7 @@ typedef struct {
     int epoch;           /* 1-based */
     double loss, train_acc, test_acc;
     double hidden_hz, exc_hz, inh_hz;
+    double layer_hz[SNN_MAX_LAYERS]; /* per hidden layer (0 past n_layers) */
     double seconds, samples_per_s;
 } snn_epoch_stats;
 

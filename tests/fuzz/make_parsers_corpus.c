@@ -1,14 +1,15 @@
 /* make_parsers_corpus.c - writes the seed corpora of fuzz_idx, fuzz_snn,
  * fuzz_snnq and fuzz_npz with the project's own writers: a 4-3-2 network as
- * .snn (with and without training state, and a two-layer recurrent one), .snnq and .npz (stored, and one
- * deflated member as np.savez_compressed writes), bare .npy arrays, a tiny IDX
+ * .snn (with and without training state), .snnq and .npz (stored, and one
+ * deflated member as np.savez_compressed writes), a two-layer recurrent network
+ * as .snn and .npz, bare .npy arrays, a tiny IDX
  * image/label pair plain and gzipped, and edge cases (a gzip stream without
  * its trailer, a header claiming 4 GiB, the 42-byte zip64 file that crashed
  * `snn import`). The snn/v1_*.snn seeds are the same 4-3-2 models in model format
  * version 1, as the writer before the general network (a97a37c) made them; kept
  * as they are since version 1 is still read. Run once from the top, commit the files:
  *   cc -std=c11 -D_GNU_SOURCE tests/fuzz/make_parsers_corpus.c sw/net/model.c \
- *      sw/fixed/qnet_io.c sw/fixed/qnet.c sw/io/npz.c sw/util/bytes.c \
+ *      sw/fixed/qnet_io.c sw/fixed/qnet.c sw/io/npz.c sw/io/npz_model.c sw/util/bytes.c \
  *      sw/util/atomic_file.c sw/util/error.c sw/util/rng.c -lz -lm -o /tmp/mk && /tmp/mk */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 
 #include "../../sw/fixed/qnet_io.h"
 #include "../../sw/io/npz.h"
+#include "../../sw/io/npz_model.h"
 #include "../../sw/net/model.h"
 #include "../../sw/util/atomic_file.h"
 #include "../../sw/util/bytes.h"
@@ -99,6 +101,7 @@ static void model_corpus(snn_model *m)
     snn_model_alloc(&deep, &c, NULL);
     snn_model_init(&deep, 0.5, &rng);
     snn_model_save(DIR "snn/deep_4_3r_2r_2_state.snn", &deep, state, sizeof state, NULL);
+    npz_write_model(DIR "npz/deep_4_3r_2r_2.npz", &deep, NULL);
     snn_model_free(&deep);
 }
 
