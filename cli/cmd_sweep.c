@@ -64,7 +64,7 @@ static int build(const sweep_args *a, sweep_grid *g, sweep_settings *s, snn_erro
     } else {
         double ratios[MAX_AXIS] = {0.8}, s1[MAX_AXIS] = {0.003}, noise[MAX_AXIS] = {0};
         double rec[2] = {0};
-        sweep_net archs[MAX_AXIS] = {{0}}, nets[2 * MAX_AXIS];
+        sweep_net archs[MAX_AXIS] = {{"", 0}}, nets[2 * MAX_AXIS];
         int nr = 1, ns = 1, nn = 1, na = 1, nrec = 1;
         *s = sweep_default_settings();
         if ((a->arch && sweep_parse_nets(a->arch, archs, MAX_AXIS, &na, err)) ||

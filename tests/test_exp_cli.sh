@@ -87,7 +87,7 @@ fails_with "a sweep on a damaged SHD file says which file and what is wrong" \
 
 # 6. The network axes. Bad lists are refused before anything runs, naming the option.
 for bad in "100," "0" "1-2-3-4-5" "64--32" "x" " 64"; do
-  fails_with "--arch '$bad' is refused" "^snn sweep: --arch: " "$SNN" sweep --arch "$bad" --list -o a.jsonl
+  fails_with "--arch '$bad' is refused" "^snn sweep: --arch" "$SNN" sweep --arch "$bad" --list -o a.jsonl
 done
 fails_with "--recurrent 2 is refused" "--recurrent: 2 is not 0 (feed-forward) or 1" \
   "$SNN" sweep --recurrent 2 --list -o a.jsonl
@@ -98,6 +98,12 @@ check "no results file was started" test ! -e a.jsonl
 check "--arch 100,32-16 --recurrent 0,1 lists 4 networks" test "$(grep -c . list.out)" -eq 4
 check "... the paper's own network keyed as before, the others by arch and rec" test "$(grep -oE 'seed=1( arch=[0-9-]+)?( rec=1)? epochs' list.out | tr '\n' '|')" = \
   "seed=1 epochs|seed=1 rec=1 epochs|seed=1 arch=32-16 epochs|seed=1 arch=32-16 rec=1 epochs|"
+"$SNN" sweep --arch 784-32-16-10 --recurrent 1 --list -o a.jsonl > full-arch.out
+check "a full --arch (input to readout, as snn train takes it) is keyed by its hidden sizes" \
+  grep -q " seed=1 arch=32-16 rec=1 epochs" full-arch.out
+fails_with "a full --arch that does not fit the data is refused" \
+  "arch '784-100-10-12': 784 inputs and 12 outputs, but the fmnist data have 784 and 10" \
+  "$SNN" sweep --arch 784-100-10-12 --list -o a.jsonl
 # The full preset starts: its plan is the paper's grids for 4 networks x 2 ratios.
 "$SNN" sweep --preset recurrent --list -o full.jsonl > full.out
 check "--preset recurrent plans 1984 runs" test "$(grep -c . full.out)" -eq 1984

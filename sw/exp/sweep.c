@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../data/dataset.h"
+#include "../net/arch.h"
 #include "../net/kernels.h"
 #include "../net/model.h"
 #include "../train/train.h"
@@ -27,7 +28,7 @@
 /* The recurrent-quick preset: minutes on 2 cores. Its noise levels are the paper's:
  * over its 282 updates (batch 64, 3 epochs of 6000 images) 1e-4 costs a few points
  * and 3e-4 separates the ratios; 1e-3 leaves every network at chance. */
-#define QUICK_HIDDEN 64
+#define QUICK_HIDDEN "64"
 #define QUICK_S1 {0.001, 0.003, 0.01, 0.03}
 #define QUICK_NOISE {0, 1e-4, 3e-4}
 
@@ -49,12 +50,7 @@ sweep_settings sweep_default_settings(void)
 
 static int nets_equal(const sweep_net *a, const sweep_net *b)
 {
-    if (a->n_layers != b->n_layers || a->recurrent != b->recurrent)
-        return 0;
-    for (int l = 0; l < a->n_layers; l++)
-        if (a->sizes[l] != b->sizes[l])
-            return 0;
-    return 1;
+    return a->recurrent == b->recurrent && strcmp(a->arch, b->arch) == 0;
 }
 
 static int jobs_equal(const sweep_job *a, const sweep_job *b)
@@ -98,34 +94,22 @@ void sweep_grid_free(sweep_grid *g)
     memset(g, 0, sizeof *g);
 }
 
-/* "128-64" from a list of sizes. */
-static void sizes_name(const int *sizes, int n, char *buf, size_t len)
+void sweep_arch_name(const snn_config *c, char *buf, size_t len)
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (int l = 0; l < n && used < len; l++)
-        used += (size_t)snprintf(buf + used, len - used, "%s%d", l ? "-" : "", sizes[l]);
-}
-
-void sweep_arch_name(const snn_config *c, char *buf, size_t len)
-{
-    int sizes[SNN_MAX_LAYERS];
-    for (int l = 0; l < c->n_layers; l++)
-        sizes[l] = c->layer[l].size;
-    sizes_name(sizes, c->n_layers, buf, len);
+    for (int l = 0; l < c->n_layers && used < len; l++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%d", l ? "-" : "", c->layer[l].size);
 }
 
 void sweep_job_label(const sweep_job *j, char *buf, size_t len)
 {
-    char noise[48] = "", arch[80] = "";
+    char noise[48] = "";
     if (j->noise != 0)
         snprintf(noise, sizeof noise, " noise %g", j->noise);
-    if (j->net.n_layers) {
-        snprintf(arch, sizeof arch, " arch ");
-        sizes_name(j->net.sizes, j->net.n_layers, arch + 6, sizeof arch - 6);
-    }
-    snprintf(buf, len, "ratio %g%s s1 %g%s seed %d%s%s", j->ratio, j->dale ? "" : " no Dale",
-             j->s1, noise, j->seed, arch, j->net.recurrent ? " recurrent" : "");
+    snprintf(buf, len, "ratio %g%s s1 %g%s seed %d%s%s%s", j->ratio, j->dale ? "" : " no Dale",
+             j->s1, noise, j->seed, j->net.arch[0] ? " arch " : "", j->net.arch,
+             j->net.recurrent ? " recurrent" : "");
 }
 
 int sweep_preset(const char *name, sweep_grid *g, sweep_settings *s, snn_error *err)
@@ -172,8 +156,7 @@ int sweep_preset(const char *name, sweep_grid *g, sweep_settings *s, snn_error *
         /* Fig. 1c's s1 sweep and Fig. 2's noise sweep, 8 trials, paper settings, for
          * one and two hidden layers (the paper's 100, and 128-64), each feed-forward
          * and recurrent, at 80:20 and 50:50. */
-        static const sweep_net nets[] = {{1, {100}, 0}, {1, {100}, 1},
-                                         {2, {128, 64}, 0}, {2, {128, 64}, 1}};
+        static const sweep_net nets[] = {{"100", 0}, {"100", 1}, {"128-64", 0}, {"128-64", 1}};
         static const double ratios[] = {0.5, 0.8};
         *s = sweep_default_settings();
         return sweep_grid_add(g, &(sweep_axes){.nets = nets, .n_nets = 4, .ratios = ratios,
@@ -188,7 +171,7 @@ int sweep_preset(const char *name, sweep_grid *g, sweep_settings *s, snn_error *
     if (strcmp(name, "recurrent-quick") == 0) {
         /* The same questions in minutes: one small hidden layer, feed-forward vs
          * recurrent, on a training subset for 3 epochs. */
-        static const sweep_net nets[] = {{1, {QUICK_HIDDEN}, 0}, {1, {QUICK_HIDDEN}, 1}};
+        static const sweep_net nets[] = {{QUICK_HIDDEN, 0}, {QUICK_HIDDEN, 1}};
         static const double ratios[] = {0.5, 0.8};
         static const double s1[] = QUICK_S1;
         static const double noise[] = QUICK_NOISE;
@@ -235,17 +218,17 @@ int sweep_job_config(const sweep_settings *s, const sweep_job *j, snn_config *c,
         c->steps = SHD_STEPS;
         c->layer[0].beta = c->out_beta = (float)exp(-1.0 / 5.0); /* tau_mem 5 ms */
     }
-    if (j->net.n_layers) {
-        c->n_layers = j->net.n_layers;
-        for (int l = 0; l < j->net.n_layers; l++) {
-            c->layer[l] = c->layer[0];
-            c->layer[l].size = j->net.sizes[l];
-        }
-    }
-    for (int l = 0; l < c->n_layers; l++) {
-        c->layer[l].n_exc = snn_exc_count(c->layer[l].size, j->ratio);
-        c->layer[l].recurrent = j->net.recurrent;
-    }
+    int n_in = c->n_in, n_out = c->n_out;
+    char own[16], ratio[32];
+    snprintf(own, sizeof own, "%d", c->layer[0].size);
+    snprintf(ratio, sizeof ratio, "%.17g", j->ratio);
+    const char *arch = j->net.arch[0] ? j->net.arch : own;
+    if (snn_config_from_text(c, arch, ratio, j->net.recurrent ? "all" : NULL, n_in, n_out,
+                             err) != 0)
+        return -1;
+    if (c->n_in != n_in || c->n_out != n_out)
+        return snn_fail(err, "--arch '%s': %d inputs and %d outputs, but the %s data have %d "
+                        "and %d", arch, c->n_in, c->n_out, s->dataset, n_in, n_out);
     c->dale = j->dale;
     return snn_config_check(c, "sweep network", err);
 }
@@ -634,7 +617,7 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
     if (s->models_dir) {
         char path[1200];
         char net[120] = "";
-        if (j->net.n_layers || j->net.recurrent) {
+        if (j->net.arch[0] || j->net.recurrent) {
             char arch[96];
             sweep_arch_name(&cfg, arch, sizeof arch);
             snprintf(net, sizeof net, "-h%s%s", arch, j->net.recurrent ? "-rec" : "");
@@ -781,34 +764,18 @@ int sweep_parse_list(const char *text, double *out, int cap, int *n, const char 
 int sweep_parse_nets(const char *text, sweep_net *nets, int cap, int *n, snn_error *err)
 {
     *n = 0;
-    const char *p = text;
-    while (*p) {
+    for (const char *p = text;; p++) {
+        size_t len = strcspn(p, ",");
+        if (len == 0 || len >= sizeof nets->arch || strspn(p, "0123456789-") != len)
+            return snn_fail(err, "--arch: '%s' is not a comma-separated list of networks, each "
+                                 "sizes joined by '-' (e.g. 100,128-64)", text);
         if (*n == cap)
             return snn_fail(err, "--arch: more than %d networks", cap);
-        sweep_net *net = &nets[(*n)++];
-        *net = (sweep_net){0};
-        for (;;) {
-            char *end;
-            errno = 0;
-            long v = strtol(p, &end, 10);
-            if (*p < '0' || *p > '9' || errno || v < 1 || v > 65535)
-                return snn_fail(err, "--arch: '%s' is not a list of hidden sizes like "
-                                     "100,128-64 (each 1..65535)", text);
-            if (net->n_layers == SNN_MAX_LAYERS)
-                return snn_fail(err, "--arch: more than %d hidden layers in '%s'",
-                                SNN_MAX_LAYERS, text);
-            net->sizes[net->n_layers++] = (int)v;
-            p = end;
-            if (*p != '-')
-                break;
-            p++;
-        }
-        if (*p == ',' && p[1])
-            p++;
-        else if (*p)
-            return snn_fail(err, "--arch: unexpected '%c' in '%s'", *p, text);
+        nets[*n] = (sweep_net){{0}, 0};
+        memcpy(nets[*n].arch, p, len);
+        (*n)++;
+        p += len;
+        if (!*p)
+            return 0;
     }
-    if (*n == 0)
-        return snn_fail(err, "--arch: empty list");
-    return 0;
 }

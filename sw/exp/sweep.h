@@ -39,13 +39,14 @@ typedef struct {
     const char *models_dir;/* save each trained model here (NULL = don't) */
 } sweep_settings;
 
-/* The network of a job: its hidden layers and whether each carries a
- * recurrent E/I matrix. n_layers 0 is the data set's own network (fmnist
- * 784-100-10, shd 700-200-20); input and output sizes always come from the
- * data. Every layer has the ratio's E:I split and the first layer's constants. */
+/* The network of a job: its layers as `snn train --arch` takes them
+ * (sw/net/arch.h: hidden sizes "128-64", or input to readout "784-128-64-10",
+ * which must fit the data), and whether every hidden layer carries a recurrent
+ * E/I matrix. An empty arch is the data set's own network (fmnist 784-100-10,
+ * shd 700-200-20). Every layer has the job's E:I split and the first layer's
+ * constants. */
 typedef struct {
-    int n_layers;               /* 0: the data set's network */
-    int sizes[SNN_MAX_LAYERS];
+    char arch[64];              /* "": the data set's network */
     int recurrent;              /* 1: a recurrent matrix on every hidden layer */
 } sweep_net;
 
@@ -151,8 +152,9 @@ int sweep_parse_shard(const char *text, int *i, int *n, snn_error *err);
 int sweep_parse_list(const char *text, double *out, int cap, int *n, const char *what,
                      snn_error *err);
 
-/* Parses a comma-separated list of hidden-layer shapes, each sizes joined by
- * '-' ("100,128-64"), into nets (feed-forward; at most cap). */
+/* Splits a comma-separated list of networks ("100,128-64"; each sizes joined
+ * by '-') into nets, feed-forward (at most cap). The sizes are checked when the
+ * jobs' networks are built (sweep_job_config). */
 int sweep_parse_nets(const char *text, sweep_net *nets, int cap, int *n, snn_error *err);
 
 #endif
