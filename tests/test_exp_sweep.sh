@@ -178,6 +178,13 @@ for f in recurrent_peak recurrent_trained recurrent_noise; do
 done
 check "the section answers first: recurrent against feed-forward, per ratio" test "$(grep -cE \
   '^(80:20|50:50): 64 rec trained in [0-9]+ of 8 runs .*64 ff in [0-9]+ of 8 .*sigma 0.0003' "$D/recreport/report.md")" -eq 2
+for gp in "$D"/recreport/recurrent_*.gp; do
+  body=$(sed '/^reset$/q' "$gp")
+  check "$(basename "$gp"): both axes labelled with a unit" \
+    test "$(grep -cE "^set [xy]label '[^']*\(" <<<"$body")" -eq 2
+  check "$(basename "$gp"): the key is off the data" \
+    test -z "$(grep -E "^set key" <<<"$body" | grep -vE "^set key below")"
+done
 check "trainability rows: ratio, network, 8 runs each" \
   test "$(grep -cE '^\| (80:20|50:50) \| 64 (ff|rec) \| 8 \| [0-9]+ \(' "$D/recreport/report.md")" -eq 4
 check "noise rows: recurrent against feed-forward at 3 sigmas" \
