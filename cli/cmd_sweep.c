@@ -24,7 +24,8 @@
 #define MAX_AXIS 64
 
 typedef struct {
-    const char *preset, *ratios, *s1, *noise, *dataset, *data, *optimizer, *norm, *shard;
+    const char *preset, *arch, *recurrent, *ratios, *s1, *noise, *dataset, *data, *optimizer;
+    const char *norm, *shard;
     const char *results, *models, *estimate;
     int trials, baseline, epochs, batch, limit, test_limit, vrd_samples, robust, robust_rtl;
     int jobs, threads;
@@ -52,21 +53,30 @@ static int rtl_cosim(const qnet *q, const spike_data *data, int images, double *
 static int build(const sweep_args *a, sweep_grid *g, sweep_settings *s, snn_error *err)
 {
     memset(g, 0, sizeof *g);
-    int custom = a->ratios || a->s1 || a->noise || a->trials > 0 || a->baseline;
+    int custom = a->arch || a->recurrent || a->ratios || a->s1 || a->noise || a->trials > 0 ||
+                 a->baseline;
     if (a->preset && custom)
-        return snn_fail(err, "--preset cannot be combined with --ratios/--s1/--noise/--trials/"
-                             "--baseline (give a preset or a grid)");
+        return snn_fail(err, "--preset cannot be combined with --arch/--recurrent/--ratios/--s1/"
+                             "--noise/--trials/--baseline (give a preset or a grid)");
     if (a->preset) {
         if (sweep_preset(a->preset, g, s, err) != 0)
             return -1;
     } else {
         double ratios[MAX_AXIS] = {0.8}, s1[MAX_AXIS] = {0.003}, noise[MAX_AXIS] = {0};
-        int nr = 1, ns = 1, nn = 1;
+        double rec[2] = {0};
+        sweep_net archs[MAX_AXIS] = {{"", 0}}, nets[2 * MAX_AXIS];
+        int nr = 1, ns = 1, nn = 1, na = 1, nrec = 1;
         *s = sweep_default_settings();
-        if ((a->ratios && sweep_parse_list(a->ratios, ratios, MAX_AXIS, &nr, "--ratios", err)) ||
+        if ((a->arch && sweep_parse_nets(a->arch, archs, MAX_AXIS, &na, err)) ||
+            (a->recurrent && sweep_parse_list(a->recurrent, rec, 2, &nrec, "--recurrent", err)) ||
+            (a->ratios && sweep_parse_list(a->ratios, ratios, MAX_AXIS, &nr, "--ratios", err)) ||
             (a->s1 && sweep_parse_list(a->s1, s1, MAX_AXIS, &ns, "--s1", err)) ||
             (a->noise && sweep_parse_list(a->noise, noise, MAX_AXIS, &nn, "--noise", err)))
             return -1;
+        for (int i = 0; i < nrec; i++)
+            if (rec[i] != 0 && rec[i] != 1)
+                return snn_fail(err, "--recurrent: %g is not 0 (feed-forward) or 1 (recurrent)",
+                                rec[i]);
         for (int i = 0; i < nr; i++)
             if (ratios[i] < 0 || ratios[i] > 1)
                 return snn_fail(err, "--ratios: %g is not in [0, 1]", ratios[i]);
@@ -76,10 +86,22 @@ static int build(const sweep_args *a, sweep_grid *g, sweep_settings *s, snn_erro
         for (int i = 0; i < nn; i++)
             if (noise[i] < 0)
                 return snn_fail(err, "--noise: %g is negative", noise[i]);
+        for (int i = 0; i < na; i++)
+            for (int k = 0; k < nrec; k++) {
+                nets[i * nrec + k] = archs[i];
+                nets[i * nrec + k].recurrent = (int)rec[k];
+            }
         int trials = a->trials > 0 ? a->trials : 1;
         static const double split[] = {0.8};
-        if (sweep_grid_add(g, ratios, nr, 1, s1, ns, noise, nn, trials, err) != 0 ||
-            (a->baseline && sweep_grid_add(g, split, 1, 0, s1, ns, noise, nn, trials, err) != 0))
+        sweep_axes ax = {.nets = nets, .n_nets = na * nrec, .ratios = ratios, .n_ratios = nr,
+                         .dale = 1, .s1 = s1, .n_s1 = ns, .noise = noise, .n_noise = nn,
+                         .trials = trials};
+        if (sweep_grid_add(g, &ax, err) != 0)
+            return -1;
+        ax.ratios = split;
+        ax.n_ratios = 1;
+        ax.dale = 0;
+        if (a->baseline && sweep_grid_add(g, &ax, err) != 0)
             return -1;
     }
     if (a->dataset)
@@ -118,6 +140,11 @@ static int build(const sweep_args *a, sweep_grid *g, sweep_settings *s, snn_erro
     }
     if (strcmp(s->dataset, "fmnist") != 0 && strcmp(s->dataset, "shd") != 0)
         return snn_fail(err, "--dataset must be fmnist or shd, not '%s'", s->dataset);
+    for (int i = 0; i < g->n; i++) { /* every network buildable before any job starts */
+        snn_config c;
+        if (sweep_job_config(s, &g->jobs[i], &c, err) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -145,7 +172,7 @@ static int run_one(const sweep_args *a, const sweep_grid *g, const sweep_setting
         return 2;
     }
     const sweep_job *j = &g->jobs[a->job];
-    char label[160];
+    char label[240];
     sweep_job_label(j, label, sizeof label);
     job_progress p = {label, sweep_status_fd(), a->as_json};
     snn_error err;
@@ -243,7 +270,7 @@ static int run_pool(const sweep_args *a, const sweep_grid *g, const sweep_plan *
     sweep_outcome out;
     char (*failures)[1000] = calloc((size_t)plan->n_todo + 1, sizeof *failures);
     while ((rc = sweep_pool_next(pool, &out, &err)) == 1) {
-        char label[160], took[32], eta[32];
+        char label[240], took[32], eta[32];
         sweep_job_label(&g->jobs[out.index], label, sizeof label);
         duration(out.seconds, took, sizeof took);
         duration(sweep_pool_eta(pool), eta, sizeof eta);
@@ -282,7 +309,9 @@ int cmd_sweep(int argc, char **argv)
                     .test_limit = -1, .vrd_samples = -1, .robust = -1, .jobs = 0, .job = -1,
                     .lr = -1, .vrd_tau = -1};
     arg_spec specs[] = {
-        {"--preset", ARG_STRING, &a.preset, 0, -1, "paper (Fig. 1c + baseline + Fig. 2), quick (minutes), shd"},
+        {"--preset", ARG_STRING, &a.preset, 0, -1, "paper (Fig. 1c + baseline + Fig. 2), quick (minutes), shd, recurrent (ff vs recurrent E/I, 1-2 layers), recurrent-quick (minutes)"},
+        {"--arch", ARG_STRING, &a.arch, 0, -1, "hidden layer sizes per network, e.g. 100,128-64 (default: the data set's)"},
+        {"--recurrent", ARG_STRING, &a.recurrent, 0, -1, "0 (feed-forward), 1 (recurrent E/I layers) or 0,1 (both)"},
         {"--ratios", ARG_STRING, &a.ratios, 0, -1, "E fractions, e.g. 0.5,0.8 (custom grid; default 0.8)"},
         {"--s1", ARG_STRING, &a.s1, 0, -1, "input weight scales, e.g. 0.001,0.01 (default 0.003)"},
         {"--noise", ARG_STRING, &a.noise, 0, -1, "weight-update noise sigmas (default 0)"},

@@ -2,8 +2,10 @@
 # test_exp_cli.sh BUILD - the experiment commands on bad input: a model whose
 # input count does not fit the data (vrd --model, report --model), results files
 # that are empty, hold a NUL byte or a seed out of range, and spike-train CSVs
-# with long lines; a damaged SHD file in a sweep; and vrd's pair lines going
-# to a file, not the terminal.
+# with long lines; a damaged SHD file in a sweep; vrd's pair lines going
+# to a file, not the terminal; and the sweep's network axes (--arch,
+# --recurrent): bad lists, keys, a two-layer recurrent job, the full
+# recurrent preset's plan, bad network fields in results.
 set -u
 BUILD=$(realpath "${1:-build}")
 SNN=$BUILD/snn
@@ -82,5 +84,46 @@ cp "$SRC/tests/fuzz/corpus/shd/good_f32.h5" shd/shd_test.h5
 fails_with "a sweep on a damaged SHD file says which file and what is wrong" \
   "shd/shd_train.h5: global heap collection at 2496: an object runs past its end" \
   "$SNN" sweep --dataset shd --data shd --ratios 0.8 --s1 0.01 --trials 1 --epochs 1 -j 1 -o shd.jsonl
+
+# 6. The network axes. Bad lists are refused before anything runs, naming the option.
+for bad in "100," "0" "1-2-3-4-5" "64--32" "x" " 64"; do
+  fails_with "--arch '$bad' is refused" "^snn sweep: --arch" "$SNN" sweep --arch "$bad" --list -o a.jsonl
+done
+fails_with "--recurrent 2 is refused" "--recurrent: 2 is not 0 (feed-forward) or 1" \
+  "$SNN" sweep --recurrent 2 --list -o a.jsonl
+fails_with "a preset with --arch is refused" "cannot be combined with --arch" \
+  "$SNN" sweep --preset recurrent --arch 100 --list -o a.jsonl
+check "no results file was started" test ! -e a.jsonl
+"$SNN" sweep --arch 100,32-16 --recurrent 0,1 --list -o a.jsonl > list.out
+check "--arch 100,32-16 --recurrent 0,1 lists 4 networks" test "$(grep -c . list.out)" -eq 4
+check "... the paper's own network keyed as before, the others by arch and rec" test "$(grep -oE 'seed=1( arch=[0-9-]+)?( rec=1)? epochs' list.out | tr '\n' '|')" = \
+  "seed=1 epochs|seed=1 rec=1 epochs|seed=1 arch=32-16 epochs|seed=1 arch=32-16 rec=1 epochs|"
+"$SNN" sweep --arch 784-32-16-10 --recurrent 1 --list -o a.jsonl > full-arch.out
+check "a full --arch (input to readout, as snn train takes it) is keyed by its hidden sizes" \
+  grep -q " seed=1 arch=32-16 rec=1 epochs" full-arch.out
+fails_with "a full --arch that does not fit the data is refused" \
+  "arch '784-100-10-12': 784 inputs and 12 outputs, but the fmnist data have 784 and 10" \
+  "$SNN" sweep --arch 784-100-10-12 --list -o a.jsonl
+# The full preset starts: its plan is the paper's grids for 4 networks x 2 ratios.
+"$SNN" sweep --preset recurrent --list -o full.jsonl > full.out
+check "--preset recurrent plans 1984 runs" test "$(grep -c . full.out)" -eq 1984
+check "... 496 of them the recurrent 128-64 network at 30 epochs on all data" \
+  test "$(grep -c ' arch=128-64 rec=1 epochs=30 batch=256 lr=0.01 opt=sgd limit=0 test=0 ' full.out)" -eq 496
+# A two-layer recurrent job runs, saves its model and records its network.
+"$SNN" sweep --arch 16-8 --recurrent 1 --ratios 0.5 --epochs 1 --batch 50 --limit 200 --test-limit 100 \
+  --vrd-samples 2 --robust 1 --save-models . -j 1 -o deep.jsonl > deep.log 2>&1
+check "a 16-8 recurrent sweep job exits 0" test $? -eq 0
+check "its line: arch 16-8, depth 2, recurrent, 24 hidden of which 12 E" \
+  grep -q '"arch":"16-8","depth":2,"recurrent":true,"n_hidden":24,"n_exc":12,' deep.jsonl
+check "its float robustness is measured, the integer one is null (not quantizable yet)" \
+  grep -q '"rob_clean_0_float":[0-9.]*,"rob_clean_0_int":null' deep.jsonl
+check "its model is saved under a name with its network" test -s fmnist-h16-8-rec-r0.5-dale-s10.003-n0-seed1.snn
+# Bad network fields in results: an error naming file:line.
+echo "${RUN/\"seed\":1/\"seed\":1,\"arch\":\"12x\"}" > arch.jsonl
+fails_with "an arch that is not sizes is an error naming file:line" 'arch.jsonl:1: field "arch" is not hidden sizes' \
+  "$SNN" report arch.jsonl -o rep
+echo "${RUN/\"seed\":1/\"seed\":1,\"depth\":9}" > depth.jsonl
+fails_with "a depth of 9 is an error naming file:line" 'depth.jsonl:1: field "depth" is not an integer in \[1, 4\]' \
+  "$SNN" report depth.jsonl -o rep
 
 finish test_exp_cli

@@ -4,7 +4,9 @@
 # (co-simulation, no mismatch), resume without redoing,
 # a killed sweep (and a torn last line) resumed without duplicates, a failed
 # job that says why (its error or its signal) and which grid point it was, the
-# report and its files, and clear errors on corrupt results.
+# report and its files, clear errors on corrupt results; the network axes: the
+# recurrent-quick preset on tiny data, its result fields, the report's
+# feed-forward vs recurrent section, and results written before the axes.
 set -u
 BUILD=$(realpath "${1:-build}")
 SNN=$BUILD/snn
@@ -30,6 +32,12 @@ for f in '"init_hz":' '"peak_acc":' '"last10_acc":' '"test_acc":\[[^],]*\]' '"vr
          '"vrd_init_mean_EE":' '"rob_drop_0.1_int":' '"rob_clean_0_float":'; do
   check "every line has $f" test "$(grep -c "$f" "$D/r.jsonl")" -eq 4
 done
+
+# Keys of the data set's own network are as before the network axes (old results files resume).
+check "a default-network key has no network token" grep -q \
+  '"key":"fmnist ratio=0.5 dale=1 s1=0.003 noise=0 seed=1 epochs=1 batch=256 lr=0.01 opt=sgd limit=2000 test=400 vrd=4/1/grid robust=1"' "$D/r.jsonl"
+check "and its line says which network: 100, depth 1, feed-forward" \
+  test "$(grep -c '"arch":"100","depth":1,"recurrent":false,"n_hidden":100,"n_exc":' "$D/r.jsonl")" -eq 4
 
 # 2. Determinism: job 0 again, alone, in another file: the same line.
 "$SNN" sweep "${TINY[@]}" --job 0 -o "$D/one.jsonl" > /dev/null 2>&1
@@ -149,5 +157,49 @@ check "the error names bad.jsonl:2" grep -q "bad.jsonl:2" "$D/bad.log"
 check "no report was written" test ! -e "$D/badreport/report.html"
 "$SNN" sweep "${TINY[@]}" -o "$D/bad.jsonl" > "$D/bad2.log" 2>&1
 check "sweep on a corrupt results file fails naming the line" grep -q "bad.jsonl:2" "$D/bad2.log"
+
+# 7. Feed-forward vs recurrent: the recurrent-quick preset on tiny data (1 epoch, 300 images).
+REC=(--preset recurrent-quick --limit 300 --test-limit 100 --epochs 1)
+"$SNN" sweep "${REC[@]}" -j 2 -o "$D/rec.jsonl" --json > "$D/rec.log" 2>&1
+check "the recurrent-quick preset runs (tiny data)" grep -q '"jobs":48,.*"ran":48,"failed":0' "$D/rec.log"
+check "48 lines, 48 keys" test "$(lines "$D/rec.jsonl")" -eq 48 -a "$(unique_keys "$D/rec.jsonl")" -eq 48
+check "24 recurrent runs, keyed arch=64 rec=1" \
+  test "$(grep -c '"key":"[^"]* seed=[0-9]* arch=64 rec=1 epochs=1 batch=64 [^"]*","dataset":"fmnist".*"arch":"64","depth":1,"recurrent":true' "$D/rec.jsonl")" -eq 24
+check "24 feed-forward runs of the same size" \
+  test "$(grep -c '"arch":"64","depth":1,"recurrent":false,"n_hidden":64,' "$D/rec.jsonl")" -eq 24
+"$SNN" report "$D/rec.jsonl" -o "$D/recreport" --json > "$D/recreport.log" 2>&1
+check "its report exits 0 with no figure failed" grep -q '"runs":48,.*"figure_failures":0' "$D/recreport.log"
+check "the report has the feed-forward vs recurrent section" \
+  grep -q "^## Feed-forward vs recurrent E/I networks" "$D/recreport/report.md"
+for f in recurrent_peak recurrent_trained recurrent_noise; do
+  check "it draws $f (PNG and SVG)" test -s "$D/recreport/$f.png" -a -s "$D/recreport/$f.svg"
+  check "$f: a panel each for 80:20 and 50:50, ff and rec in each" test "$(sed '/^reset$/q' "$D/recreport/$f.gp" |
+    grep -cE "^set title '(80:20|50:50)'|title '64 ff'.*title '64 rec'")" -eq 4
+done
+check "the section answers first: recurrent against feed-forward, per ratio" test "$(grep -cE \
+  '^(80:20|50:50): 64 rec trained in [0-9]+ of 8 runs .*64 ff in [0-9]+ of 8 .*sigma 0.0003' "$D/recreport/report.md")" -eq 2
+for gp in "$D"/recreport/recurrent_*.gp; do
+  body=$(sed '/^reset$/q' "$gp")
+  check "$(basename "$gp"): both axes labelled with a unit" \
+    test "$(grep -cE "^set [xy]label '[^']*\(" <<<"$body")" -eq 2
+  check "$(basename "$gp"): the key is off the data" \
+    test -z "$(grep -E "^set key" <<<"$body" | grep -vE "^set key below")"
+done
+check "trainability rows: ratio, network, 8 runs each" \
+  test "$(grep -cE '^\| (80:20|50:50) \| 64 (ff|rec) \| 8 \| [0-9]+ \(' "$D/recreport/report.md")" -eq 4
+check "noise rows: recurrent against feed-forward at 3 sigmas" \
+  test "$(grep -cE '^\| (80:20|50:50) \| 64 rec \| (0|0.0001|0.0003) \| 2 \| .* \| [-+][0-9.]+ pp \|' "$D/recreport/report.md")" -eq 6
+check "a report of feed-forward runs only has no such section" \
+  test -z "$(grep "Feed-forward vs recurrent" "$D/report/report.md")"
+# Results written before the network axes (no arch, depth, recurrent) read as the one-layer
+# feed-forward network: the same report, and kept apart from the recurrent runs.
+sed -E 's/"arch":"[^"]*","depth":[0-9]+,"recurrent":(true|false),//' "$D/r.jsonl" > "$D/old.jsonl"
+check "the old-style lines lack the fields" test -z "$(grep '"depth"' "$D/old.jsonl")"
+"$SNN" report "$D/old.jsonl" -o "$D/oldreport" > /dev/null 2>&1
+"$SNN" report "$D/r.jsonl" -o "$D/newreport" > /dev/null 2>&1
+check "old lines report exactly as the new ones" cmp -s "$D/oldreport/report.md" "$D/newreport/report.md"
+"$SNN" report "$D/old.jsonl" "$D/rec.jsonl" -o "$D/mixreport" > /dev/null 2>&1
+check "old and recurrent lines together: three networks, kept apart" \
+  grep -q "These runs train 3 networks.*: 64 ff (24 runs); 64 rec (24 runs); 100 ff (4 runs)" "$D/mixreport/report.md"
 
 finish test_exp_sweep

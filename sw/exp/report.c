@@ -101,6 +101,18 @@ static int parse_run(const jv_object *o, report_run *r, const char *what, snn_er
             robust_field_name(&robust_plan[i], rob_models[m], k, sizeof k);
             r->rob[i][m] = jv_num(o, k, NAN);
         }
+    /* The network: lines written before the network axes are the one-layer feed-forward net. */
+    const char *arch = jv_str(o, "arch", NULL);
+    double n_hidden = jv_num(o, "n_hidden", NAN);
+    if (arch && (strlen(arch) >= sizeof r->arch || strspn(arch, "0123456789-") != strlen(arch)))
+        return snn_fail(err, "%s: field \"arch\" is not hidden sizes like 128-64", what);
+    if (arch)
+        snprintf(r->arch, sizeof r->arch, "%s", arch);
+    else if (n_hidden >= 1 && n_hidden < 1e9)
+        snprintf(r->arch, sizeof r->arch, "%.0f", n_hidden);
+    if (int_field(o, "depth", 1, 1, SNN_MAX_LAYERS, &r->depth, what, err) != 0)
+        return -1;
+    r->recurrent = jv_num(o, "recurrent", 0) != 0;
     r->rob_rtl_mismatches = jv_num(o, "rob_rtl_mismatches", NAN);
     r->cpu_seconds = jv_num(o, "cpu_seconds", NAN);
     const jv_field *ec = jv_get(o, "epoch_cpu_seconds");
@@ -204,6 +216,10 @@ typedef struct {
     char (*setup_text)[512];     /* the key without the grid axes */
     char (*setup_label)[256];    /* what sets it apart from the others: "epochs=2" */
     int numbered;                /* a label is too long for a legend: "setup 2" there */
+    /* Networks (hidden sizes, recurrence): never pooled either (nets_find). */
+    int *net_of;                 /* per run */
+    int n_nets;
+    const report_run **net_run;  /* a run of each network, for its arch and recurrence */
 } doc;
 
 static void html_text(FILE *f, const char *s)
@@ -362,7 +378,8 @@ static const char *next_token(const char **text, size_t *len)
 /* 1 if the token is a grid axis of a run's key (sweep_job_key). */
 static int is_axis(const char *token, size_t len)
 {
-    static const char *const axes[] = {"ratio=", "dale=", "s1=", "noise=", "seed="};
+    static const char *const axes[] = {"ratio=", "dale=", "s1=", "noise=", "seed=", "arch=",
+                                       "rec="};
     for (size_t i = 0; i < sizeof axes / sizeof axes[0]; i++)
         if (len > strlen(axes[i]) && strncmp(token, axes[i], strlen(axes[i])) == 0)
             return 1;
@@ -424,6 +441,56 @@ static int setups_find(doc *d, const report_runs *rs)
     return 0;
 }
 
+/* Orders networks by depth, then sizes (numerically), feed-forward first. */
+static int cmp_net(const report_run *a, const report_run *b)
+{
+    if (a->depth != b->depth)
+        return a->depth - b->depth;
+    const char *p = a->arch, *q = b->arch;
+    while (*p && *q) {
+        long x = strtol(p, (char **)&p, 10), y = strtol(q, (char **)&q, 10);
+        if (x != y)
+            return x < y ? -1 : 1;
+        p += *p == '-';
+        q += *q == '-';
+    }
+    if (*p || *q)
+        return *p ? 1 : -1;
+    return a->recurrent - b->recurrent;
+}
+
+/* Sorts the runs into networks (hidden sizes and recurrence). */
+static int nets_find(doc *d, const report_runs *rs)
+{
+    size_t n = rs->n ? (size_t)rs->n : 1;
+    d->net_of = malloc(sizeof *d->net_of * n);
+    d->net_run = malloc(sizeof *d->net_run * n);
+    if (!d->net_of || !d->net_run)
+        return -1;
+    for (int i = 0; i < rs->n; i++) {
+        const report_run *r = &rs->r[i];
+        int k = 0;
+        while (k < d->n_nets && cmp_net(d->net_run[k], r) != 0)
+            k++;
+        if (k == d->n_nets) /* kept in order: insert */
+            for (k = d->n_nets++; k > 0 && cmp_net(d->net_run[k - 1], r) > 0; k--)
+                d->net_run[k] = d->net_run[k - 1];
+        d->net_run[k] = r;
+    }
+    for (int i = 0; i < rs->n; i++)
+        for (int k = 0; k < d->n_nets; k++)
+            if (cmp_net(d->net_run[k], &rs->r[i]) == 0)
+                d->net_of[i] = k;
+    return 0;
+}
+
+/* "128-64 rec", "100 ff". */
+static void net_name(const doc *d, int k, char *buf, size_t len)
+{
+    const report_run *r = d->net_run[k];
+    snprintf(buf, len, "%s%s%s", r->arch, r->arch[0] ? " " : "", r->recurrent ? "rec" : "ff");
+}
+
 /* Setup k as figures, tables and findings name it: its label, or "setup N"
  * (explained under each figure and in the runs paragraph) when labels are long. */
 static void setup_name(const doc *d, int k, char *buf, size_t len)
@@ -457,17 +524,22 @@ static int setup_of(const doc *d, const report_run *r)
     return d->setup_of[r - d->rs->r];
 }
 
+static int net_of(const doc *d, const report_run *r)
+{
+    return d->net_of[r - d->rs->r];
+}
+
 /* Runs drawn and counted together: one E:I ratio (Dale) or the unbounded
- * baseline (all its splits), of one setup. */
+ * baseline (all its splits), of one setup and one network. */
 typedef struct {
     double ratio;
-    int dale, setup;
+    int dale, setup, net;
 } series;
 
 static int in_series(const doc *d, const report_run *r, const series *s)
 {
     return r->dale == s->dale && (!s->dale || same(r->ratio, s->ratio)) &&
-           setup_of(d, r) == s->setup;
+           setup_of(d, r) == s->setup && net_of(d, r) == s->net;
 }
 
 static int cmp_series(const void *a, const void *b)
@@ -475,6 +547,8 @@ static int cmp_series(const void *a, const void *b)
     const series *x = a, *y = b;
     if (x->setup != y->setup)
         return x->setup - y->setup;
+    if (x->net != y->net)
+        return x->net - y->net;
     if (x->dale != y->dale)
         return y->dale - x->dale;
     return cmp_double(&x->ratio, &y->ratio);
@@ -494,22 +568,28 @@ static int find_series(const doc *d, int (*keep)(const report_run *, const repor
         for (int k = 0; k < n && !seen; k++)
             seen = in_series(d, r, &out[k]);
         if (!seen && n < cap)
-            out[n++] = (series){r->dale ? r->ratio : 0, r->dale, d->setup_of[i]};
+            out[n++] = (series){r->dale ? r->ratio : 0, r->dale, d->setup_of[i], d->net_of[i]};
     }
     qsort(out, n, sizeof *out, cmp_series);
     return n;
 }
 
-/* "80:20", and the setup where there are several ("80:20, epochs=2"). */
+/* "80:20", and the network and setup where there are several ("80:20, 128-64 rec,
+ * epochs=2"). */
 static void series_label(const doc *d, const series *s, char *buf, size_t len)
 {
-    char ratio[32], setup[sizeof *d->setup_label];
+    char ratio[32], setup[sizeof *d->setup_label], net[96] = "";
     ratio_label(s->ratio, s->dale, ratio, sizeof ratio);
     setup_name(d, s->setup, setup, sizeof setup);
+    if (d->n_nets > 1) {
+        net[0] = ',';
+        net[1] = ' ';
+        net_name(d, s->net, net + 2, sizeof net - 2);
+    }
     if (d->n_setups > 1)
-        snprintf(buf, len, "%s, %s", ratio, setup);
+        snprintf(buf, len, "%s%s, %s", ratio, net, setup);
     else
-        snprintf(buf, len, "%s", ratio);
+        snprintf(buf, len, "%s%s", ratio, net);
 }
 
 static int is_fig1c(const report_run *r, const report_options *o)
@@ -810,7 +890,7 @@ static void section_fig2(doc *d, const report_runs *rs)
     doc_table(d, 7, head);
     for (int k = 0; k < ns; k++) {
         series_label(d, &ser[k], label, sizeof label);
-        series all_exc = {1.0, 1, ser[k].setup}; /* the reference: 100:0 of the same setup */
+        series all_exc = {1.0, 1, ser[k].setup, ser[k].net}; /* the reference: 100:0, same setup and net */
         for (int b = 0; b < nn; b++) {
             int n = noise_values(d, &ser[k], noises[b], v, 4096);
             if (!n)
@@ -860,18 +940,27 @@ static void section_vrd(doc *d, const report_runs *rs)
     if (!any)
         return;
     doc_h2(d, "Fig. 5: Van Rossum distances between hidden spike trains");
-    /* One setup only: the one with the most measured runs. */
-    int *per_setup = calloc((size_t)d->n_setups + 1, sizeof *per_setup), chosen = 0, others = 0;
-    for (int i = 0; per_setup && i < rs->n; i++)
-        per_setup[setup_of(d, &rs->r[i])] += vrd_usable(&rs->r[i]);
-    for (int k = 0; per_setup && k < d->n_setups; k++)
-        chosen = per_setup[k] > per_setup[chosen] ? k : chosen;
-    for (int k = 0; per_setup && k < d->n_setups; k++)
-        others += k != chosen ? per_setup[k] : 0;
-    if (others)
-        doc_p(d, "Drawn from the %d runs of setup %s only; the %d runs of other setups are not "
-                 "pooled with them.", per_setup[chosen], d->setup_label[chosen], others);
-    free(per_setup);
+    /* One setup and network only: the one with the most measured runs. */
+    int groups = d->n_setups * d->n_nets;
+    int *per_group = calloc((size_t)groups + 1, sizeof *per_group), chosen = 0, others = 0;
+    for (int i = 0; per_group && i < rs->n; i++)
+        per_group[setup_of(d, &rs->r[i]) * d->n_nets + net_of(d, &rs->r[i])] +=
+            vrd_usable(&rs->r[i]);
+    for (int k = 0; per_group && k < groups; k++)
+        chosen = per_group[k] > per_group[chosen] ? k : chosen;
+    for (int k = 0; per_group && k < groups; k++)
+        others += k != chosen ? per_group[k] : 0;
+    char net[96];
+    net_name(d, chosen % d->n_nets, net, sizeof net);
+    if (others && d->n_setups > 1)
+        doc_p(d, "Drawn from the %d runs of setup %s, network %s only; the %d runs of other "
+                 "setups or networks are not pooled with them.", per_group[chosen],
+              d->setup_label[chosen / d->n_nets], net, others);
+    else if (others)
+        doc_p(d, "Drawn from the %d runs of network %s only (distances within its first hidden "
+                 "layer); the %d runs of other networks are not pooled with them.",
+              per_group[chosen], net, others);
+    free(per_group);
     /* Per condition and group: the runs' mean pair distances. */
     int cap = rs->n ? rs->n : 1;
     double *vals[4][VRD_GROUPS];
@@ -886,7 +975,7 @@ static void section_vrd(doc *d, const report_runs *rs)
     oom |= !ee80 || !ei80 || !ii80;
     for (int i = 0; i < rs->n && !oom; i++) {
         const report_run *r = &rs->r[i];
-        if (!vrd_usable(r) || setup_of(d, r) != chosen)
+        if (!vrd_usable(r) || setup_of(d, r) * d->n_nets + net_of(d, r) != chosen)
             continue;
         int t = trained(r, o);
         for (int w = 0; w < 2; w++) {
@@ -1091,6 +1180,397 @@ static void section_robust(doc *d, const report_runs *rs)
                  "the RTL core itself on the first N images of every perturbed set.");
 }
 
+/* ---- feed-forward vs recurrent E/I networks ---- */
+
+/* Appends to a script of cap bytes whose length is *len; a script too long for
+ * its buffer is cut (gnuplot then reports the figure as not drawn). */
+static void script_add(char *buf, size_t cap, int *len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void script_add(char *buf, size_t cap, int *len, const char *fmt, ...)
+{
+    if ((size_t)*len + 1 >= cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + *len, cap - (size_t)*len, fmt, ap);
+    va_end(ap);
+    *len = n < 0 ? *len : (size_t)*len + (size_t)n >= cap ? (int)cap - 1 : *len + n;
+}
+
+/* The ratios the section compares, in panel order. */
+static const double rec_ratios[] = {0.8, 0.5};
+#define REC_PANELS 2
+
+/* A line of the section: one network of one setup at one ratio; lt is the
+ * network's (and setup's) line type, the same in every panel. */
+typedef struct {
+    series s;
+    int panel, lt;
+} rec_line;
+
+/* The section's lines: Dale runs at 80:20 or 50:50 passing keep, in series order. */
+static int rec_lines(const doc *d, int (*keep)(const report_run *, const report_options *),
+                     rec_line *out, int cap)
+{
+    series ser[MAX_SERIES];
+    int ns = find_series(d, keep, 0, ser, MAX_SERIES), n = 0;
+    for (int p = 0; p < REC_PANELS; p++)
+        for (int k = 0; k < ns; k++)
+            if (same(ser[k].ratio, rec_ratios[p]) && n < cap) {
+                /* Line types by (setup, network): the same network keeps its colour. */
+                out[n] = (rec_line){ser[k], p, ser[k].setup * d->n_nets + ser[k].net + 1};
+                n++;
+            }
+    return n;
+}
+
+/* "128-64 rec", with the setup where there are several. */
+static void rec_line_label(const doc *d, const series *s, char *buf, size_t len)
+{
+    char net[96], setup[sizeof *d->setup_label];
+    net_name(d, s->net, net, sizeof net);
+    setup_name(d, s->setup, setup, sizeof setup);
+    if (d->n_setups > 1)
+        snprintf(buf, len, "%s, %s", net, setup);
+    else
+        snprintf(buf, len, "%s", net);
+}
+
+/* The feed-forward network of the same sizes as network k, or -1. */
+static int ff_twin(const doc *d, int k)
+{
+    for (int q = 0; q < d->n_nets; q++)
+        if (!d->net_run[q]->recurrent && strcmp(d->net_run[q]->arch, d->net_run[k]->arch) == 0)
+            return q;
+    return -1;
+}
+
+static int is_rec_start(const report_run *r, const report_options *o)
+{
+    return r->dale && is_fig1c(r, o);
+}
+
+static int is_rec_noise(const report_run *r, const report_options *o)
+{
+    return r->dale && is_fig2(r, o);
+}
+
+/* Panels (ratios) the lines fill. */
+static int rec_panels(const rec_line *lines, int n)
+{
+    int panels = 0;
+    for (int p = 0; p < REC_PANELS; p++) {
+        int any = 0;
+        for (int k = 0; k < n; k++)
+            any |= lines[k].panel == p;
+        panels += any;
+    }
+    return panels;
+}
+
+/* Before line k's plot terms: a new panel's title and plot command, or a comma. */
+static void rec_plot_start(const rec_line *lines, int k, const char *ratio, char *buf,
+                           size_t cap, int *len)
+{
+    if (k > 0 && lines[k - 1].panel == lines[k].panel)
+        script_add(buf, cap, len, ", ");
+    else
+        script_add(buf, cap, len, "%sset title '%s'\nplot ", k ? "\n" : "", ratio);
+}
+
+/* Trainability vs initial rate: per line, the runs' points and, per s1, the mean
+ * initial rate, mean peak and fraction trained. */
+static void rec_trainability(doc *d, const report_runs *rs)
+{
+    const report_options *o = d->o;
+    rec_line lines[MAX_SERIES];
+    int nl = rec_lines(d, is_rec_start, lines, MAX_SERIES);
+    if (nl == 0)
+        return;
+    FILE *f = data_file(o, "recurrent_rate.dat"), *g = data_file(o, "recurrent_runs.dat");
+    if (!f || !g) {
+        if (f)
+            fclose(f);
+        if (g)
+            fclose(g);
+        doc_p(d, "(cannot write the data of the recurrent figures in %s: %s)", o->dir,
+              strerror(errno));
+        return;
+    }
+    char peak[8192], frac[8192], label[400];
+    int panels = rec_panels(lines, nl), pl = 0, fl = 0, floored = 0;
+    script_add(peak, sizeof peak, &pl, "set multiplot layout 1,%d\n", panels);
+    script_add(frac, sizeof frac, &fl, "set multiplot layout 1,%d\n", panels);
+    static const char *const head[] = {"E:I", "network", "runs", "trained (peak > 50%)",
+                                       "trained, low-rate starts", "initial rates (Hz)",
+                                       "best peak", "median peak of trained"};
+    doc_table(d, 8, head);
+    for (int k = 0; k < nl; k++) {
+        const series *ser = &lines[k].s;
+        char ratio[32];
+        ratio_label(ser->ratio, 1, ratio, sizeof ratio);
+        rec_line_label(d, ser, label, sizeof label);
+        rec_plot_start(lines, k, ratio, peak, sizeof peak, &pl);
+        rec_plot_start(lines, k, ratio, frac, sizeof frac, &fl);
+        /* The s1 values of the line, ascending. */
+        double s1s[256];
+        int n_s1 = 0, n = 0, nt = 0, n_low = 0, nt_low = 0, m = 0;
+        double best = 0, lo = INFINITY, hi = 0, peaks[4096];
+        fprintf(f, "# %s %s: mean_initial_hz mean_peak_percent trained_percent runs s1\n", ratio,
+                label);
+        fprintf(g, "# %s %s: initial_hz peak_percent s1 seed\n", ratio, label);
+        for (int i = 0; i < rs->n; i++) {
+            const report_run *r = &rs->r[i];
+            if (!is_rec_start(r, o) || !in_series(d, r, ser))
+                continue;
+            int seen = 0;
+            for (int q = 0; q < n_s1 && !seen; q++)
+                seen = same(s1s[q], r->s1);
+            if (!seen && n_s1 < 256)
+                s1s[n_s1++] = r->s1;
+            floored += r->init_hz < RATE_FLOOR_HZ;
+            fprintf(g, "%g %g %g %d\n", fmax(r->init_hz, RATE_FLOOR_HZ), 100 * r->peak_acc, r->s1,
+                    r->seed);
+            n++;
+            nt += trained(r, o);
+            n_low += r->init_hz <= o->low_rate_hz;
+            nt_low += r->init_hz <= o->low_rate_hz && trained(r, o);
+            best = fmax(best, r->peak_acc);
+            lo = fmin(lo, r->init_hz);
+            hi = fmax(hi, r->init_hz);
+            if (trained(r, o) && m < 4096)
+                peaks[m++] = r->peak_acc;
+        }
+        qsort(s1s, n_s1, sizeof *s1s, cmp_double);
+        for (int q = 0; q < n_s1; q++) {
+            double hz = 0, acc = 0;
+            int c = 0, ct = 0;
+            for (int i = 0; i < rs->n; i++) {
+                const report_run *r = &rs->r[i];
+                if (is_rec_start(r, o) && in_series(d, r, ser) && same(r->s1, s1s[q])) {
+                    hz += r->init_hz;
+                    acc += r->peak_acc;
+                    ct += trained(r, o);
+                    c++;
+                }
+            }
+            fprintf(f, "%g %g %g %d %g\n", fmax(hz / c, RATE_FLOOR_HZ), 100 * acc / c,
+                    100.0 * ct / c, c, s1s[q]);
+        }
+        fprintf(f, "\n\n");
+        fprintf(g, "\n\n");
+        script_add(peak, sizeof peak, &pl,
+                   "'recurrent_rate.dat' index %d using 1:2 with linespoints lt %d title '%s', "
+                   "'recurrent_runs.dat' index %d using 1:2 with points lt %d ps 0.6 notitle",
+                   k, lines[k].lt, label, k, lines[k].lt);
+        script_add(frac, sizeof frac, &fl,
+                   "'recurrent_rate.dat' index %d using 1:3 with linespoints lt %d title '%s'", k,
+                   lines[k].lt, label);
+        char med[32] = "-";
+        if (m)
+            snprintf(med, sizeof med, "%.1f%%", 100 * stats_median(peaks, m));
+        doc_row(d, "%s\t%s\t%d\t%d (%.0f%%)\t%d of %d\t%.1f - %.1f\t%.1f%%\t%s", ratio, label, n,
+                nt, 100.0 * nt / n, nt_low, n_low, lo, hi, 100 * best, med);
+    }
+    doc_table_end(d);
+    fclose(f);
+    fclose(g);
+    script_add(peak, sizeof peak, &pl, "\nunset multiplot");
+    script_add(frac, sizeof frac, &fl, "\nunset multiplot");
+    char moved[160] = "", head_text[1024], body[8192 + 2048], caption[1024];
+    if (floored)
+        snprintf(moved, sizeof moved, "; %d run%s below %g Hz drawn at %g Hz", floored,
+                 floored == 1 ? "" : "s", RATE_FLOOR_HZ, RATE_FLOOR_HZ);
+    snprintf(head_text, sizeof head_text,
+             "set xlabel 'initial hidden firing rate (Hz, all hidden layers, log scale%s)'\n"
+             "set logscale x\nset grid\n"
+             "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lc rgb 'gray'\n",
+             moved, o->low_rate_hz, o->low_rate_hz);
+    snprintf(body, sizeof body, "%sset ylabel 'peak test accuracy (%%)'\nset yrange [0:100]\n%s",
+             head_text, peak);
+    snprintf(caption, sizeof caption,
+             "Peak test accuracy against the initial firing rate (set by s1), feed-forward vs "
+             "recurrent E/I networks, one panel per E:I ratio: small points are runs, lines join "
+             "the means over the seeds of each s1 (no weight-update noise). Dashed: the paper's "
+             "low-activity bound.%s%s%s", floored ? " Log axis: " : "", floored ? moved + 2 : "",
+             floored ? "." : "");
+    doc_figure(d, "recurrent_peak", body, panels * 560, 460, caption);
+    snprintf(body, sizeof body,
+             "%sset ylabel 'runs that trained (%% of seeds, peak > %.0f%%)'\nset yrange [0:105]\n%s",
+             head_text, 100 * o->trained_acc, frac);
+    doc_figure(d, "recurrent_trained", body, panels * 560, 460,
+               "Trainability against the initial firing rate: the fraction of seeds whose peak "
+               "accuracy exceeds the trained bound, per s1 at the mean initial rate of its seeds, "
+               "feed-forward vs recurrent, one panel per E:I ratio.");
+}
+
+/* Accuracy under weight-update noise: mean (sd) of the last epochs per sigma, with
+ * Welch's t-test of each recurrent network against its feed-forward twin. */
+static void rec_noise(doc *d, const report_runs *rs)
+{
+    const report_options *o = d->o;
+    rec_line lines[MAX_SERIES];
+    int nl = rec_lines(d, is_rec_noise, lines, MAX_SERIES);
+    double noises[64];
+    int nn = 0;
+    for (int i = 0; i < rs->n; i++) {
+        const report_run *r = &rs->r[i];
+        int seen = 0;
+        for (int k = 0; k < nn && !seen; k++)
+            seen = same(noises[k], r->noise);
+        if (is_rec_noise(r, o) && !seen && nn < 64)
+            noises[nn++] = r->noise;
+    }
+    qsort(noises, nn, sizeof *noises, cmp_double);
+    if (nl == 0 || nn < 2) {
+        doc_p(d, "No weight-update noise runs at s1 = %g with two or more sigmas: no noise "
+                 "comparison.", o->noise_s1);
+        return;
+    }
+    FILE *f = data_file(o, "recurrent_noise.dat");
+    if (!f)
+        return;
+    char body[12288], xt[2048] = "", label[400];
+    int xl = 0, len = 0, panels = rec_panels(lines, nl);
+    for (int b = 0; b < nn; b++)
+        script_add(xt, sizeof xt, &xl, "%s'%g' %.10g", b ? ", " : "", noises[b], noises[b]);
+    double span = noises[nn - 1] - noises[0];
+    script_add(body, sizeof body, &len,
+               "set xlabel 'weight-update noise sigma (weight units, added after every update)'\n"
+               "set ylabel 'test accuracy, mean of last 10 epochs (%%)'\n"
+               "set grid\nset xtics (%s) rotate by -30\nset xrange [%.10g:%.10g]\n"
+               "set multiplot layout 1,%d\n",
+               xt, noises[0] - 0.04 * span, noises[nn - 1] + 0.04 * span, panels);
+    static const char *const head[] = {"E:I", "network", "sigma", "runs", "accuracy (mean +- sd)",
+                                       "recurrent minus feed-forward", "Welch t", "p"};
+    doc_table(d, 8, head);
+    double v[4096], base[4096];
+    for (int k = 0; k < nl; k++) {
+        const series *ser = &lines[k].s;
+        char ratio[32];
+        ratio_label(ser->ratio, 1, ratio, sizeof ratio);
+        rec_line_label(d, ser, label, sizeof label);
+        int in_panel = 0;
+        for (int q = k - 1; q >= 0 && lines[q].panel == lines[k].panel; q--)
+            in_panel++;
+        fprintf(f, "# %s %s (s1 = %g): noise mean_percent sd_percent runs\n", ratio, label,
+                o->noise_s1);
+        int twin = d->net_run[ser->net]->recurrent ? ff_twin(d, ser->net) : -1;
+        series ff = *ser;
+        ff.net = twin;
+        for (int b = 0; b < nn; b++) {
+            int n = noise_values(d, ser, noises[b], v, 4096);
+            if (!n)
+                continue;
+            fprintf(f, "%g %g %g %d\n", noises[b], 100 * stats_mean(v, n), 100 * stats_sd(v, n), n);
+            int nb = twin >= 0 ? noise_values(d, &ff, noises[b], base, 4096) : 0;
+            char diff[64] = "-", tt[32] = "-", pp[32] = "-";
+            if (nb) {
+                stats_ttest t = stats_welch(v, n, base, nb);
+                snprintf(diff, sizeof diff, "%+.2f pp", 100 * (t.mean_a - t.mean_b));
+                if (isfinite(t.p)) {
+                    snprintf(tt, sizeof tt, "%.2f", t.t);
+                    snprintf(pp, sizeof pp, "%.3g", t.p);
+                }
+            }
+            doc_row(d, "%s\t%s\t%g\t%d\t%.2f%% +- %.2f\t%s\t%s\t%s", ratio, label, noises[b], n,
+                    100 * stats_mean(v, n), 100 * stats_sd(v, n), diff, tt, pp);
+        }
+        fprintf(f, "\n\n");
+        rec_plot_start(lines, k, ratio, body, sizeof body, &len);
+        script_add(body, sizeof body, &len,
+                   "'recurrent_noise.dat' index %d using ($1 + %.10g):2:3 with yerrorlines lt %d "
+                   "title '%s'",
+                   k, in_panel * NOISE_DODGE * span, lines[k].lt, label);
+    }
+    doc_table_end(d);
+    fclose(f);
+    script_add(body, sizeof body, &len, "\nunset multiplot");
+    doc_figure(d, "recurrent_noise", body, panels * 560, 460,
+               "Test accuracy (mean of the last 10 epochs, error bars: sd over seeds) against the "
+               "sigma of the Gaussian noise added to every weight after each update, feed-forward "
+               "vs recurrent, one panel per E:I ratio. Series are drawn slightly apart along "
+               "sigma; the ticks mark the measured sigmas.");
+    doc_p(d, "Welch's t-test (two-sided) of each recurrent network's accuracies against those of "
+             "the feed-forward network of the same sizes, setup and ratio, at the same sigma.");
+}
+
+/* Trained runs among the starts of a series: all (n, *nt) and low-rate ones. */
+static int rec_trained(const doc *d, const series *s, int *nt, int *n_low, int *nt_low)
+{
+    int n = 0;
+    *nt = *n_low = *nt_low = 0;
+    for (int i = 0; i < d->rs->n; i++) {
+        const report_run *r = &d->rs->r[i];
+        if (!is_rec_start(r, d->o) || !in_series(d, r, s))
+            continue;
+        int low = r->init_hz <= d->o->low_rate_hz;
+        n++;
+        *nt += trained(r, d->o);
+        *n_low += low;
+        *nt_low += low && trained(r, d->o);
+    }
+    return n;
+}
+
+/* The answers first: per ratio, each recurrent network against its feed-forward twin. */
+static void rec_summary(doc *d)
+{
+    const report_options *o = d->o;
+    rec_line lines[MAX_SERIES];
+    int nl = rec_lines(d, is_rec_start, lines, MAX_SERIES);
+    double top = 0; /* the largest sigma of the noise runs */
+    for (int i = 0; i < d->rs->n; i++)
+        if (is_rec_noise(&d->rs->r[i], o))
+            top = fmax(top, d->rs->r[i].noise);
+    for (int k = 0; k < nl; k++) {
+        series rec = lines[k].s, ff = rec;
+        if (!d->net_run[rec.net]->recurrent || (ff.net = ff_twin(d, rec.net)) < 0)
+            continue;
+        char ratio[32], rl[400], fl[400], noise[1100] = "";
+        ratio_label(rec.ratio, 1, ratio, sizeof ratio);
+        rec_line_label(d, &rec, rl, sizeof rl);
+        rec_line_label(d, &ff, fl, sizeof fl);
+        int rt, rnl, rtl, ft, fnl, ftl;
+        int rn = rec_trained(d, &rec, &rt, &rnl, &rtl), fn = rec_trained(d, &ff, &ft, &fnl, &ftl);
+        if (!rn || !fn)
+            continue;
+        double v[4096], base[4096];
+        int n = top > 0 ? noise_values(d, &rec, top, v, 4096) : 0;
+        int nb = n ? noise_values(d, &ff, top, base, 4096) : 0;
+        if (nb) {
+            stats_ttest t = stats_welch(v, n, base, nb);
+            snprintf(noise, sizeof noise, " Under the largest weight-update noise (sigma %g), %s "
+                     "reached %.1f%% (mean of %d) against %.1f%% (%d) for %s (Welch p = %.3g).",
+                     top, rl, 100 * t.mean_a, n, 100 * t.mean_b, nb, fl, t.p);
+        }
+        doc_p(d, "%s: %s trained in %d of %d runs (%d of %d low-rate starts, <= %.1f Hz), %s in "
+                 "%d of %d (%d of %d).%s", ratio, rl, rt, rn, rtl, rnl, o->low_rate_hz, fl, ft,
+              fn, ftl, fnl, noise);
+    }
+}
+
+static void section_recurrent(doc *d, const report_runs *rs)
+{
+    int any = 0;
+    for (int i = 0; i < rs->n && !any; i++) {
+        const report_run *r = &rs->r[i];
+        any = r->recurrent && r->dale && (same(r->ratio, 0.8) || same(r->ratio, 0.5));
+    }
+    if (!any)
+        return;
+    doc_h2(d, "Feed-forward vs recurrent E/I networks");
+    doc_p(d, "The paper's two questions put to networks whose hidden layers also carry a "
+             "recurrent E/I matrix (a layer's spikes of one step arrive at the next step, signed "
+             "by Dale's law like every matrix leaving a hidden layer): does a network train from "
+             "its initial firing rate, and how much weight-update noise does it bear, at 80:20 "
+             "and 50:50. Networks are named by their hidden sizes, \"ff\" (feed-forward) or "
+             "\"rec\" (recurrent); the initial rate is over all hidden layers.");
+    rec_summary(d);
+    rec_trainability(d, rs);
+    rec_noise(d, rs);
+}
+
 static void section_examples(doc *d)
 {
     const report_options *o = d->o;
@@ -1180,14 +1660,15 @@ static void section_examples(doc *d)
     snn_workspace_free(&ws);
 }
 
-/* Sentences a reader wants first: did the paper's findings hold? (One set per setup.) */
-static void setup_findings(doc *d, const report_runs *rs, int setup, const char *prefix)
+/* Sentences a reader wants first: did the paper's findings hold? (One set per setup
+ * and network.) */
+static void setup_findings(doc *d, const report_runs *rs, int setup, int net, const char *prefix)
 {
     const report_options *o = d->o;
     int low = 0, low_trained = 0, high = 0, high_trained = 0;
     for (int i = 0; i < rs->n; i++) {
         const report_run *r = &rs->r[i];
-        if (setup_of(d, r) != setup || !r->dale || !same(r->ratio, 0.8) || r->noise != 0)
+        if (setup_of(d, r) != setup || net_of(d, r) != net || !r->dale || !same(r->ratio, 0.8) || r->noise != 0)
             continue;
         if (r->init_hz <= o->low_rate_hz) {
             low++;
@@ -1205,7 +1686,7 @@ static void setup_findings(doc *d, const report_runs *rs, int setup, const char 
     int n = 0, ii_gt = 0;
     for (int i = 0; i < rs->n && n < 4096; i++) {
         const report_run *r = &rs->r[i];
-        if (setup_of(d, r) != setup || !r->dale || !same(r->ratio, 0.8) || r->noise != 0 ||
+        if (setup_of(d, r) != setup || net_of(d, r) != net || !r->dale || !same(r->ratio, 0.8) || r->noise != 0 ||
             !trained(r, o) || !isfinite(r->vrd[1][VRD_II]) || !isfinite(r->vrd[1][VRD_EE]))
             continue;
         ee[n] = r->vrd[1][VRD_EE];
@@ -1223,7 +1704,7 @@ static void setup_findings(doc *d, const report_runs *rs, int setup, const char 
     int pairs = 0, runs = 0;
     for (int i = 0; i < rs->n; i++) {
         const report_run *r = &rs->r[i];
-        if (setup_of(d, r) != setup || !r->dale || !same(r->ratio, 0.8) || !trained(r, o))
+        if (setup_of(d, r) != setup || net_of(d, r) != net || !r->dale || !same(r->ratio, 0.8) || !trained(r, o))
             continue;
         int any = 0;
         for (int c = 0; c < ROBUST_POINTS; c++)
@@ -1246,13 +1727,20 @@ static void setup_findings(doc *d, const report_runs *rs, int setup, const char 
 static void section_findings(doc *d, const report_runs *rs)
 {
     doc_h2(d, "Findings");
-    for (int k = 0; k < d->n_setups; k++) {
-        char prefix[300] = "", name[sizeof *d->setup_label];
-        setup_name(d, k, name, sizeof name);
-        if (d->n_setups > 1)
-            snprintf(prefix, sizeof prefix, "%s%s: ", d->numbered ? "In " : "Setup ", name);
-        setup_findings(d, rs, k, prefix);
-    }
+    for (int k = 0; k < d->n_setups; k++)
+        for (int n = 0; n < d->n_nets; n++) {
+            char prefix[400] = "", name[sizeof *d->setup_label], net[96];
+            setup_name(d, k, name, sizeof name);
+            net_name(d, n, net, sizeof net);
+            if (d->n_setups > 1 && d->n_nets > 1)
+                snprintf(prefix, sizeof prefix, "%s%s, network %s: ",
+                         d->numbered ? "In " : "Setup ", name, net);
+            else if (d->n_setups > 1)
+                snprintf(prefix, sizeof prefix, "%s%s: ", d->numbered ? "In " : "Setup ", name);
+            else if (d->n_nets > 1)
+                snprintf(prefix, sizeof prefix, "Network %s: ", net);
+            setup_findings(d, rs, k, n, prefix);
+        }
 }
 
 static void section_runs(doc *d, const report_runs *rs)
@@ -1271,6 +1759,22 @@ static void section_runs(doc *d, const report_runs *rs)
     doc_p(d, "%d runs (%d duplicate lines ignored), %d to %d epochs each, %d trained; "
              "%.1f run-minutes of wall time in all.",
           rs->n, rs->duplicates, rs->n ? epochs_min : 0, epochs_max, ntrained, cpu / 60);
+    if (d->n_nets > 1) {
+        char list[1024] = "";
+        size_t used = 0;
+        for (int k = 0; k < d->n_nets && used < sizeof list; k++) {
+            char net[96];
+            int n = 0;
+            for (int i = 0; i < rs->n; i++)
+                n += d->net_of[i] == k;
+            net_name(d, k, net, sizeof net);
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s (%d run%s)",
+                                     k ? "; " : "", net, n, n == 1 ? "" : "s");
+        }
+        doc_p(d, "These runs train %d networks, named by their hidden layer sizes, ff "
+                 "(feed-forward) or rec (recurrent E/I layers): %s. Runs of different networks "
+                 "are never pooled.", d->n_nets, list);
+    }
     if (d->n_setups < 2)
         return;
     /* Say it first: which setups there are and that they are kept apart. */
@@ -1280,6 +1784,15 @@ static void section_runs(doc *d, const report_runs *rs)
              "optimiser, subset sizes or measurements): %s. Runs of different setups are never "
              "pooled: every figure, table and finding shows each setup apart (the Van Rossum "
              "figure shows one setup).", d->n_setups, list);
+}
+
+static void doc_free(doc *d)
+{
+    free(d->setup_of);
+    free(d->setup_text);
+    free(d->setup_label);
+    free(d->net_of);
+    free(d->net_run);
 }
 
 int report_write(const report_runs *runs, const report_options *o, report_summary *sum,
@@ -1292,7 +1805,9 @@ int report_write(const report_runs *runs, const report_options *o, report_summar
     snprintf(html_path, sizeof html_path, "%s/report.html", o->dir);
     snprintf(md_path, sizeof md_path, "%s/report.md", o->dir);
     doc d = {.o = o, .sum = sum, .rs = runs};
-    int rc = setups_find(&d, runs) != 0 ? snn_fail(err, "out of memory for %d runs", runs->n) : 0;
+    int rc = setups_find(&d, runs) != 0 || nets_find(&d, runs) != 0
+                 ? snn_fail(err, "out of memory for %d runs", runs->n)
+                 : 0;
     if (rc == 0 && atomic_open(&d.html, html_path, err) != 0)
         rc = -1;
     if (rc == 0 && atomic_open(&d.md, md_path, err) != 0) {
@@ -1300,9 +1815,7 @@ int report_write(const report_runs *runs, const report_options *o, report_summar
         rc = -1;
     }
     if (rc != 0) {
-        free(d.setup_of);
-        free(d.setup_text);
-        free(d.setup_label);
+        doc_free(&d);
         return -1;
     }
     fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", d.html.fp);
@@ -1323,6 +1836,7 @@ int report_write(const report_runs *runs, const report_options *o, report_summar
     section_fig2(&d, runs);
     section_vrd(&d, runs);
     section_robust(&d, runs);
+    section_recurrent(&d, runs);
     section_examples(&d);
     doc_h2(&d, "About these figures");
     doc_p(&d, "Reference: Kilgore, Kopsick, Ascoli & Adam, Scientific Reports 15, 24798 (2025). "
@@ -1330,9 +1844,7 @@ int report_write(const report_runs *runs, const report_options *o, report_summar
               "image / hidden neurons / 0.1 s. Van Rossum normalisation and the result fields: "
               "docs/experiments.md.", 100 * o->trained_acc);
     fputs("</body></html>\n", d.html.fp);
-    free(d.setup_of);
-    free(d.setup_text);
-    free(d.setup_label);
+    doc_free(&d);
     if (atomic_commit(&d.html, err) != 0) {
         atomic_abort(&d.md);
         return -1;

@@ -7,10 +7,13 @@
  * (peak accuracy vs initial rate per ratio, with the unbounded baseline),
  * trainability bars, learning curves, Fig. 2 (accuracy vs weight-update noise, t-test
  * against 100:0), Fig. 5 (Van Rossum box plots, Kruskal-Wallis), inference
- * robustness (float vs integer, and the RTL core where measured), and, given a model, example E/I rasters and
- * membrane traces. Runs are pooled only within one setup (the key without the
- * grid axes: epochs, subset sizes, lr...); runs of several setups are drawn and
- * counted apart, and the page says so.
+ * robustness (float vs integer, and the RTL core where measured), feed-forward
+ * vs recurrent E/I networks (trainability vs initial rate, and accuracy under
+ * weight-update noise, at 80:20 and 50:50), and, given a model, example E/I
+ * rasters and membrane traces. Runs are pooled only within one setup (the key
+ * without the grid axes: epochs, subset sizes, lr...) and one network (hidden
+ * sizes, recurrence); runs of several are drawn and counted apart, and the
+ * page says so.
  * Not here: running anything (sweep.h), gnuplot's mechanics (plot.h).
  */
 #ifndef SNN_REPORT_H
@@ -24,6 +27,8 @@
 /* One run, as read back from its results line. */
 typedef struct {
     char *key;
+    char arch[64];        /* hidden sizes, "128-64"; lines without it: n_hidden, or "" */
+    int depth, recurrent; /* hidden layers, recurrence; lines without them: 1, 0 */
     double ratio, s1, noise;
     int dale, seed, epochs, train_samples;
     double init_hz, peak_acc, last10_acc, final_hz, seconds;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../data/dataset.h"
+#include "../net/arch.h"
 #include "../net/kernels.h"
 #include "../net/model.h"
 #include "../train/train.h"
@@ -40,35 +41,43 @@ sweep_settings sweep_default_settings(void)
     };
 }
 
+static int nets_equal(const sweep_net *a, const sweep_net *b)
+{
+    return a->recurrent == b->recurrent && strcmp(a->arch, b->arch) == 0;
+}
+
 static int jobs_equal(const sweep_job *a, const sweep_job *b)
 {
     return a->ratio == b->ratio && a->dale == b->dale && a->s1 == b->s1 && a->noise == b->noise &&
-           a->seed == b->seed;
+           a->seed == b->seed && nets_equal(&a->net, &b->net);
 }
 
-int sweep_grid_add(sweep_grid *g, const double *ratios, int n_ratios, int dale, const double *s1,
-                   int n_s1, const double *noise, int n_noise, int trials, snn_error *err)
+int sweep_grid_add(sweep_grid *g, const sweep_axes *a, snn_error *err)
 {
-    for (int r = 0; r < n_ratios; r++)
-        for (int a = 0; a < n_s1; a++)
-            for (int b = 0; b < n_noise; b++)
-                for (int seed = 1; seed <= trials; seed++) {
-                    sweep_job j = {ratios[r], dale, s1[a], noise[b], seed};
-                    int dup = 0;
-                    for (int k = 0; k < g->n && !dup; k++)
-                        dup = jobs_equal(&g->jobs[k], &j);
-                    if (dup)
-                        continue;
-                    if (g->n == g->cap) {
-                        int cap = g->cap ? 2 * g->cap : 64;
-                        sweep_job *grown = realloc(g->jobs, sizeof *grown * cap);
-                        if (!grown)
-                            return snn_fail(err, "out of memory for %d jobs", cap);
-                        g->jobs = grown;
-                        g->cap = cap;
+    static const sweep_net own = {0};
+    int n_nets = a->nets ? a->n_nets : 1;
+    for (int k = 0; k < n_nets; k++)
+        for (int r = 0; r < a->n_ratios; r++)
+            for (int i = 0; i < a->n_s1; i++)
+                for (int b = 0; b < a->n_noise; b++)
+                    for (int seed = 1; seed <= a->trials; seed++) {
+                        sweep_job j = {a->ratios[r], a->dale, a->s1[i], a->noise[b], seed,
+                                       a->nets ? a->nets[k] : own};
+                        int dup = 0;
+                        for (int q = 0; q < g->n && !dup; q++)
+                            dup = jobs_equal(&g->jobs[q], &j);
+                        if (dup)
+                            continue;
+                        if (g->n == g->cap) {
+                            int cap = g->cap ? 2 * g->cap : 64;
+                            sweep_job *grown = realloc(g->jobs, sizeof *grown * cap);
+                            if (!grown)
+                                return snn_fail(err, "out of memory for %d jobs", cap);
+                            g->jobs = grown;
+                            g->cap = cap;
+                        }
+                        g->jobs[g->n++] = j;
                     }
-                    g->jobs[g->n++] = j;
-                }
     return 0;
 }
 
@@ -78,13 +87,22 @@ void sweep_grid_free(sweep_grid *g)
     memset(g, 0, sizeof *g);
 }
 
+void sweep_arch_name(const snn_config *c, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int l = 0; l < c->n_layers && used < len; l++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%d", l ? "-" : "", c->layer[l].size);
+}
+
 void sweep_job_label(const sweep_job *j, char *buf, size_t len)
 {
     char noise[48] = "";
     if (j->noise != 0)
         snprintf(noise, sizeof noise, " noise %g", j->noise);
-    snprintf(buf, len, "ratio %g%s s1 %g%s seed %d", j->ratio, j->dale ? "" : " no Dale", j->s1,
-             noise, j->seed);
+    snprintf(buf, len, "ratio %g%s s1 %g%s seed %d%s%s%s", j->ratio, j->dale ? "" : " no Dale",
+             j->s1, noise, j->seed, j->net.arch[0] ? " arch " : "", j->net.arch,
+             j->net.recurrent ? " recurrent" : "");
 }
 
 int sweep_preset(const char *name, sweep_grid *g, sweep_settings *s, snn_error *err)
@@ -96,9 +114,16 @@ int sweep_preset(const char *name, sweep_grid *g, sweep_settings *s, snn_error *
         static const double fig1c[] = {0.5, 0.8, 0.95, 1.0};
         static const double fig2[] = {0.5, 0.7, 0.75, 0.8, 0.9, 0.95, 1.0};
         *s = sweep_default_settings();
-        return sweep_grid_add(g, fig1c, 4, 1, sweep_paper_s1, 19, zero, 1, 8, err) ||
-               sweep_grid_add(g, split, 1, 0, sweep_paper_s1, 19, zero, 1, 8, err) ||
-               sweep_grid_add(g, fig2, 7, 1, noise_s1, 1, sweep_paper_noise, 12, 8, err);
+        return sweep_grid_add(g, &(sweep_axes){.ratios = fig1c, .n_ratios = 4, .dale = 1,
+                                               .s1 = sweep_paper_s1, .n_s1 = 19, .noise = zero,
+                                               .n_noise = 1, .trials = 8}, err) ||
+               sweep_grid_add(g, &(sweep_axes){.ratios = split, .n_ratios = 1, .dale = 0,
+                                               .s1 = sweep_paper_s1, .n_s1 = 19, .noise = zero,
+                                               .n_noise = 1, .trials = 8}, err) ||
+               sweep_grid_add(g, &(sweep_axes){.ratios = fig2, .n_ratios = 7, .dale = 1,
+                                               .s1 = noise_s1, .n_s1 = 1,
+                                               .noise = sweep_paper_noise, .n_noise = 12,
+                                               .trials = 8}, err);
     }
     if (strcmp(name, "quick") == 0) {
         /* The same questions on a grid that fits in minutes: low, medium and
@@ -110,9 +135,57 @@ int sweep_preset(const char *name, sweep_grid *g, sweep_settings *s, snn_error *
         s->epochs = 3;
         s->test_limit = 2000;
         s->robust = 1;
-        return sweep_grid_add(g, ratios, 3, 1, s1, 5, zero, 1, 2, err) ||
-               sweep_grid_add(g, split, 1, 0, s1, 5, zero, 1, 2, err) ||
-               sweep_grid_add(g, ratios, 3, 1, noise_s1, 1, noise, 3, 2, err);
+        return sweep_grid_add(g, &(sweep_axes){.ratios = ratios, .n_ratios = 3, .dale = 1,
+                                               .s1 = s1, .n_s1 = 5, .noise = zero, .n_noise = 1,
+                                               .trials = 2}, err) ||
+               sweep_grid_add(g, &(sweep_axes){.ratios = split, .n_ratios = 1, .dale = 0,
+                                               .s1 = s1, .n_s1 = 5, .noise = zero, .n_noise = 1,
+                                               .trials = 2}, err) ||
+               sweep_grid_add(g, &(sweep_axes){.ratios = ratios, .n_ratios = 3, .dale = 1,
+                                               .s1 = noise_s1, .n_s1 = 1, .noise = noise,
+                                               .n_noise = 3, .trials = 2}, err);
+    }
+    if (strcmp(name, "recurrent") == 0) {
+        /* Fig. 1c's s1 sweep and Fig. 2's noise sweep, 8 trials, paper settings, for
+         * one and two hidden layers (the paper's 100, and 128-64), each feed-forward
+         * and recurrent, at 80:20 and 50:50. */
+        static const sweep_net nets[] = {{"100", 0}, {"100", 1}, {"128-64", 0}, {"128-64", 1}};
+        static const double ratios[] = {0.5, 0.8};
+        *s = sweep_default_settings();
+        return sweep_grid_add(g, &(sweep_axes){.nets = nets, .n_nets = 4, .ratios = ratios,
+                                               .n_ratios = 2, .dale = 1, .s1 = sweep_paper_s1,
+                                               .n_s1 = 19, .noise = zero, .n_noise = 1,
+                                               .trials = 8}, err) ||
+               sweep_grid_add(g, &(sweep_axes){.nets = nets, .n_nets = 4, .ratios = ratios,
+                                               .n_ratios = 2, .dale = 1, .s1 = noise_s1,
+                                               .n_s1 = 1, .noise = sweep_paper_noise,
+                                               .n_noise = 12, .trials = 8}, err);
+    }
+    if (strcmp(name, "recurrent-quick") == 0) {
+        /* The same questions in minutes: one small hidden layer, feed-forward vs
+         * recurrent, on a training subset for 3 epochs. Batch 64 gives 94 updates
+         * per epoch (256 would give 24, too few to learn). Over its 282 updates the
+         * paper's sigma 1e-4 costs a few points and 3e-4 separates the ratios;
+         * 1e-3 leaves every network at chance. */
+        static const sweep_net nets[] = {{"64", 0}, {"64", 1}};
+        static const double ratios[] = {0.5, 0.8};
+        static const double s1[] = {0.001, 0.003, 0.01, 0.03};
+        static const double noise[] = {0, 1e-4, 3e-4};
+        *s = sweep_default_settings();
+        s->epochs = 3;
+        s->batch = 64;
+        s->limit = 6000;
+        s->test_limit = 1000;
+        s->vrd_samples = 0;
+        return sweep_grid_add(g, &(sweep_axes){.nets = nets, .n_nets = 2, .ratios = ratios,
+                                               .n_ratios = 2, .dale = 1, .s1 = s1,
+                                               .n_s1 = sizeof s1 / sizeof *s1, .noise = zero,
+                                               .n_noise = 1, .trials = 2}, err) ||
+               sweep_grid_add(g, &(sweep_axes){.nets = nets, .n_nets = 2, .ratios = ratios,
+                                               .n_ratios = 2, .dale = 1, .s1 = noise_s1,
+                                               .n_s1 = 1, .noise = noise,
+                                               .n_noise = sizeof noise / sizeof *noise,
+                                               .trials = 2}, err);
     }
     if (strcmp(name, "shd") == 0) {
         /* The paper's SHD network (docs/reference-model.md): 700-200-20, tau_mem 5 ms, lr 0.001, 200 epochs. */
@@ -123,18 +196,60 @@ int sweep_preset(const char *name, sweep_grid *g, sweep_settings *s, snn_error *
         s->data_dir = ".";
         s->epochs = 200;
         s->lr = 0.001;
-        return sweep_grid_add(g, ratios, 3, 1, s1, 4, zero, 1, 8, err);
+        return sweep_grid_add(g, &(sweep_axes){.ratios = ratios, .n_ratios = 3, .dale = 1,
+                                               .s1 = s1, .n_s1 = 4, .noise = zero, .n_noise = 1,
+                                               .trials = 8}, err);
     }
-    return snn_fail(err, "unknown preset '%s' (paper, quick or shd)", name);
+    return snn_fail(err, "unknown preset '%s' (paper, quick, shd, recurrent or recurrent-quick)",
+                    name);
+}
+
+int sweep_job_config(const sweep_settings *s, const sweep_job *j, snn_config *c, snn_error *err)
+{
+    *c = snn_default_config();
+    if (strcmp(s->dataset, "shd") == 0) {
+        c->n_in = SHD_INPUTS;
+        c->layer[0].size = 200;
+        c->n_out = SHD_CLASSES;
+        c->steps = SHD_STEPS;
+        c->layer[0].beta = c->out_beta = (float)exp(-1.0 / 5.0); /* tau_mem 5 ms */
+    }
+    int n_in = c->n_in, n_out = c->n_out;
+    char own[16], ratio[32];
+    snprintf(own, sizeof own, "%d", c->layer[0].size);
+    snprintf(ratio, sizeof ratio, "%.17g", j->ratio);
+    const char *arch = j->net.arch[0] ? j->net.arch : own;
+    if (snn_config_from_text(c, arch, ratio, j->net.recurrent ? "all" : NULL, n_in, n_out,
+                             err) != 0)
+        return -1;
+    if (c->n_in != n_in || c->n_out != n_out)
+        return snn_fail(err, "--arch '%s': %d inputs and %d outputs, but the %s data have %d "
+                        "and %d", arch, c->n_in, c->n_out, s->dataset, n_in, n_out);
+    c->dale = j->dale;
+    return snn_config_check(c, "sweep network", err);
 }
 
 void sweep_job_key(const sweep_settings *s, const sweep_job *j, char *buf, size_t len)
 {
+    /* The data set's own network as it was before the network axes: no token. */
+    char net[128] = "";
+    snn_config c, own;
+    sweep_job plain = *j;
+    plain.net = (sweep_net){0};
+    snn_error ignored;
+    if (sweep_job_config(s, j, &c, &ignored) == 0 &&
+        sweep_job_config(s, &plain, &own, &ignored) == 0) {
+        char arch[96];
+        sweep_arch_name(&c, arch, sizeof arch);
+        int same_arch = c.n_layers == own.n_layers && c.layer[0].size == own.layer[0].size;
+        snprintf(net, sizeof net, "%s%s%s", same_arch ? "" : " arch=", same_arch ? "" : arch,
+                 j->net.recurrent ? " rec=1" : "");
+    }
     int n = snprintf(buf, len,
-                     "%s ratio=%.10g dale=%d s1=%.10g noise=%.10g seed=%d epochs=%d batch=%d "
+                     "%s ratio=%.10g dale=%d s1=%.10g noise=%.10g seed=%d%s epochs=%d batch=%d "
                      "lr=%.10g opt=%s limit=%d test=%d vrd=%d/%.10g/%s robust=%d",
-                     s->dataset, j->ratio, j->dale, j->s1, j->noise, j->seed, s->epochs, s->batch,
-                     s->lr, snn_optimizer_name(s->optimizer), s->limit, s->test_limit,
+                     s->dataset, j->ratio, j->dale, j->s1, j->noise, j->seed, net, s->epochs,
+                     s->batch, s->lr, snn_optimizer_name(s->optimizer), s->limit, s->test_limit,
                      s->vrd_samples, s->vrd_tau, vrd_norm_name(s->vrd_norm), s->robust);
     /* Only when on, so that the keys of runs without the RTL column stay as they were. */
     if (s->robust && s->rtl.images > 0 && n >= 0 && (size_t)n < len)
@@ -423,16 +538,9 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
                   sweep_progress progress, void *ctx, snn_error *err)
 {
     double t0 = now_seconds();
-    snn_config cfg = snn_default_config();
-    if (strcmp(s->dataset, "shd") == 0) {
-        cfg.n_in = SHD_INPUTS;
-        cfg.layer[0].size = 200;
-        cfg.n_out = SHD_CLASSES;
-        cfg.steps = SHD_STEPS;
-        cfg.layer[0].beta = cfg.out_beta = (float)exp(-1.0 / 5.0); /* tau_mem 5 ms */
-    }
-    cfg.layer[0].n_exc = snn_exc_count(cfg.layer[0].size, j->ratio);
-    cfg.dale = j->dale;
+    snn_config cfg;
+    if (sweep_job_config(s, j, &cfg, err) != 0)
+        return -1;
     snn_train_options o = snn_default_train_options();
     o.epochs = s->epochs;
     o.batch = s->batch;
@@ -510,8 +618,15 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
     sweep_job_key(s, j, key, sizeof key);
     if (s->models_dir) {
         char path[1200];
-        snprintf(path, sizeof path, "%s/%s-r%g-%s-s1%g-n%g-seed%d.snn", s->models_dir, s->dataset,
-                 j->ratio, j->dale ? "dale" : "nodale", j->s1, j->noise, j->seed);
+        char net[120] = "";
+        if (j->net.arch[0] || j->net.recurrent) {
+            char arch[96];
+            sweep_arch_name(&cfg, arch, sizeof arch);
+            snprintf(net, sizeof net, "-h%s%s", arch, j->net.recurrent ? "-rec" : "");
+        }
+        snprintf(path, sizeof path, "%s/%s%s-r%g-%s-s1%g-n%g-seed%d.snn", s->models_dir,
+                 s->dataset, net, j->ratio, j->dale ? "dale" : "nodale", j->s1, j->noise,
+                 j->seed);
         step(progress, ctx, "saving %s", path);
         if (snn_model_save(path, &m, NULL, 0, err) != 0)
             goto done;
@@ -538,8 +653,16 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
     json_num(&jo, "noise", j->noise);
     json_int(&jo, "seed", j->seed);
     json_int(&jo, "epochs", E);
-    json_int(&jo, "n_hidden", cfg.layer[0].size);
-    json_int(&jo, "n_exc", cfg.layer[0].n_exc);
+    char arch[96];
+    int n_hidden = 0, n_exc = 0;
+    for (int l = 0; l < cfg.n_layers; l++)
+        n_hidden += cfg.layer[l].size, n_exc += cfg.layer[l].n_exc;
+    sweep_arch_name(&cfg, arch, sizeof arch);
+    json_str(&jo, "arch", arch);
+    json_int(&jo, "depth", cfg.n_layers);
+    json_bool(&jo, "recurrent", j->net.recurrent);
+    json_int(&jo, "n_hidden", n_hidden);
+    json_int(&jo, "n_exc", n_exc);
     json_int(&jo, "train_samples", data.train->n);
     json_int(&jo, "test_samples", data.test->n);
     json_num(&jo, "init_hz", init.hidden_hz);
@@ -638,4 +761,23 @@ int sweep_parse_list(const char *text, double *out, int cap, int *n, const char 
     if (*n == 0)
         return snn_fail(err, "%s: empty list", what);
     return 0;
+}
+
+int sweep_parse_nets(const char *text, sweep_net *nets, int cap, int *n, snn_error *err)
+{
+    *n = 0;
+    for (const char *p = text;; p++) {
+        size_t len = strcspn(p, ",");
+        if (len == 0 || len >= sizeof nets->arch || strspn(p, "0123456789-") != len)
+            return snn_fail(err, "--arch: '%s' is not a comma-separated list of networks, each "
+                                 "sizes joined by '-' (e.g. 100,128-64)", text);
+        if (*n == cap)
+            return snn_fail(err, "--arch: more than %d networks", cap);
+        nets[*n] = (sweep_net){{0}, 0};
+        memcpy(nets[*n].arch, p, len);
+        (*n)++;
+        p += len;
+        if (!*p)
+            return 0;
+    }
 }

@@ -306,11 +306,22 @@ int sweep_estimate_grid(const report_runs *slice, const char *slice_path, const 
         return snn_fail(err, "%s: no run with cpu_seconds and epoch_cpu_seconds", slice_path);
     double total = 0;
     for (int k = 0; k < g->n; k++) {
+        /* The slice runs of the job's network if the slice has any, else all. */
+        snn_config c;
+        char arch[96];
+        if (sweep_job_config(s, &g->jobs[k], &c, err) != 0)
+            return -1;
+        sweep_arch_name(&c, arch, sizeof arch);
+        int rec = g->jobs[k].net.recurrent, own_net = 0;
+        for (int i = 0; i < slice->n && !own_net; i++)
+            own_net = slice->r[i].recurrent == rec && strcmp(slice->r[i].arch, arch) == 0 &&
+                      isfinite(slice->r[i].epoch_cpu) && isfinite(slice->r[i].cpu_seconds);
         double best = INFINITY, per_epoch = 0, fixed = 0;
         int n = 0;
         for (int i = 0; i < slice->n; i++) {
             const report_run *r = &slice->r[i];
-            if (!isfinite(r->epoch_cpu) || !isfinite(r->cpu_seconds))
+            if (!isfinite(r->epoch_cpu) || !isfinite(r->cpu_seconds) ||
+                (own_net && (r->recurrent != rec || strcmp(r->arch, arch) != 0)))
                 continue;
             double dist = fabs(log(fmax(r->s1, 1e-12)) - log(fmax(g->jobs[k].s1, 1e-12)));
             if (dist < best - 1e-9) {

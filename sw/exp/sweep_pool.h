@@ -82,7 +82,8 @@ int sweep_status_set(int fd, const char *msg);
 /* The projected cost of a grid from a measured slice (a results file with
  * cpu_seconds and epoch_cpu_seconds): each job costs the per-epoch CPU time
  * of the slice runs nearest in s1 (log scale) times its epochs, plus their
- * fixed cost (data, evaluations, VRD). */
+ * fixed cost (data, evaluations, VRD); only slice runs of the job's network
+ * (hidden sizes, recurrence) count when the slice has any. */
 typedef struct {
     int usable;       /* slice runs with both times */
     double cpu_hours, wall_hours;
