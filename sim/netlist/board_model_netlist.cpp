@@ -5,7 +5,7 @@
 // drives it. The netlist has the top's pins, not board_system's: the clock enters at
 // the oscillator pin (the stubbed PLL passes it through), reset comes from power-up
 // and the button (board_reset.v inside the netlist), and `running` is the red LED.
-#include "board_model.h"
+#include "../board/board_model.h"
 
 #include <new>
 

@@ -1,26 +1,22 @@
 // ice40_pll_stub.v - the iCE40 PLLs for the netlist simulation: the input clock passed
-// through, LOCK high.
+// through, LOCK high while the PLL is out of reset.
 //
 // Yosys's cells_sim.v has the PLLs as empty blackboxes (their analog part has no model),
 // so sim/netlist/ replaces them with these: the simulated netlist's clock is the PLL's
 // output clock (the bitstream's core clock), and the board's reset logic
-// (rtl/board/board_reset.v) still runs its LOCK synchroniser and hold count. The ports and
-// parameters are cells_sim.v's, so that any netlist instance of a PLL elaborates.
+// (rtl/board/board_reset.v) still runs its LOCK synchroniser and hold count.
+// Only the pins the board tops connect are declared: Verilator's PINMISSING and
+// PINNOTFOUND (errors in sim/netlist/netlist.mk) then catch a netlist that uses the PLL
+// otherwise (a second output, feedback, the dynamic delay), which this stub would not
+// model. The parameters are cells_sim.v's, so that any setting elaborates.
 `default_nettype none
 
 module SB_PLL40_CORE (
-    input  wire       REFERENCECLK,
-    output wire       PLLOUTCORE,
-    output wire       PLLOUTGLOBAL,
-    input  wire       EXTFEEDBACK,
-    input  wire [7:0] DYNAMICDELAY,
-    output wire       LOCK,
-    input  wire       BYPASS,
-    input  wire       RESETB,
-    input  wire       LATCHINPUTVALUE,
-    output wire       SDO,
-    input  wire       SDI,
-    input  wire       SCLK
+    input  wire REFERENCECLK,
+    output wire PLLOUTGLOBAL,
+    output wire LOCK,
+    input  wire BYPASS,
+    input  wire RESETB
 );
     parameter FEEDBACK_PATH = "SIMPLE";
     parameter DELAY_ADJUSTMENT_MODE_FEEDBACK = "FIXED";
@@ -36,25 +32,17 @@ module SB_PLL40_CORE (
     parameter ENABLE_ICEGATE = 1'b0;
     parameter TEST_MODE = 1'b0;
     parameter EXTERNAL_DIVIDE_FACTOR = 1;
-    assign PLLOUTCORE = REFERENCECLK;
+    wire unused = BYPASS;
     assign PLLOUTGLOBAL = REFERENCECLK;
-    assign LOCK = 1'b1;
-    assign SDO = 1'b0;
+    assign LOCK = RESETB;
 endmodule
 
 module SB_PLL40_PAD (
-    input  wire       PACKAGEPIN,
-    output wire       PLLOUTCORE,
-    output wire       PLLOUTGLOBAL,
-    input  wire       EXTFEEDBACK,
-    input  wire [7:0] DYNAMICDELAY,
-    output wire       LOCK,
-    input  wire       BYPASS,
-    input  wire       RESETB,
-    input  wire       LATCHINPUTVALUE,
-    output wire       SDO,
-    input  wire       SDI,
-    input  wire       SCLK
+    input  wire PACKAGEPIN,
+    output wire PLLOUTGLOBAL,
+    output wire LOCK,
+    input  wire BYPASS,
+    input  wire RESETB
 );
     parameter FEEDBACK_PATH = "SIMPLE";
     parameter DELAY_ADJUSTMENT_MODE_FEEDBACK = "FIXED";
@@ -70,10 +58,9 @@ module SB_PLL40_PAD (
     parameter ENABLE_ICEGATE = 1'b0;
     parameter TEST_MODE = 1'b0;
     parameter EXTERNAL_DIVIDE_FACTOR = 1;
-    assign PLLOUTCORE = PACKAGEPIN;
+    wire unused = BYPASS;
     assign PLLOUTGLOBAL = PACKAGEPIN;
-    assign LOCK = 1'b1;
-    assign SDO = 1'b0;
+    assign LOCK = RESETB;
 endmodule
 
 `default_nettype wire

@@ -22,6 +22,11 @@ NETLIST_CELLS := $(NETLIST_DIR)/cells_sim.v
 NETLIST_LIB := sim/netlist/netlist.vlt $(NETLIST_CELLS) sim/netlist/ice40_pll_stub.v
 NETLIST_VFLAGS := -DNO_ICE40_DEFAULT_ASSIGNMENTS -Wno-lint -Wno-style -Wno-UNOPTFLAT \
 	-Wno-TIMESCALEMOD -Wwarn-PINMISSING
+# The netlists are written with each multi-bit wire split into bits (splitnets: the same
+# cells and connections, only the wires' grouping differs): Verilator orders bits of one
+# vector as one signal, so a vector whose bits feed each other made it iterate the whole
+# netlist's logic to convergence every cycle, several times slower.
+NETLIST_WRITE := splitnets; write_verilog -noattr
 $(NETLIST_CELLS): $(YOSYS_DATDIR)/ice40/cells_sim.v
 	@mkdir -p $(@D)
 	awk '/^(\(\* blackbox \*\) *)?$$/ {held = held $$0 "\n"; next} /^module SB_PLL40/ {skip = 1} \
@@ -39,7 +44,7 @@ $(NETLIST_DIR)/snn_core.v: $(CORE_RTL) $(NETLIST_DIR)/core.settings
 	@echo "yosys: synth_ice40 $($(NETLIST_BOARD)_SYNTH) snn_core ($(NETLIST_BOARD)'s core) ..."
 	@yosys -q -l $(NETLIST_DIR)/core-synth.log -p "read_verilog -sv $(CORE_RTL); \
 	  chparam $($(NETLIST_BOARD)_PARAMS) snn_core; synth_ice40 $($(NETLIST_BOARD)_SYNTH) -top snn_core; \
-	  stat; write_verilog -noattr $@.tmp" > /dev/null
+	  stat; $(NETLIST_WRITE) $@.tmp" > /dev/null
 	@mv $@.tmp $@
 
 # The core netlist as one more build of the simulated core (sim/sim.mk): core_sim, the
@@ -65,7 +70,7 @@ $(NETLIST_BOARD_V): FORCE
 	@$(MAKE) --no-print-directory BOARD=$(NETLIST_BOARD) $(NETLIST_BOARD_JSON)
 	@if [ ! -s $@ ] || [ $(NETLIST_BOARD_JSON) -nt $@ ]; then mkdir -p $(@D); \
 	  echo "yosys: $(NETLIST_BOARD_JSON) -> $@"; \
-	  yosys -q -p "read_json $(NETLIST_BOARD_JSON); write_verilog -noattr $@.tmp" > /dev/null && \
+	  yosys -q -p "read_json $(NETLIST_BOARD_JSON); $(NETLIST_WRITE) $@.tmp" > /dev/null && \
 	  mv $@.tmp $@; fi
 
 # Verilated under a fixed class name, whatever the top is called.
