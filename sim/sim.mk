@@ -26,18 +26,22 @@ SIM_CONFIG_icebreaker = $(CORE_CONFIG_icebreaker)
 SIM_CONFIG_hx8k = $(CORE_CONFIG_hx8k)
 
 # $(call sim_variant,name): the rules of one build; defines SIM_OBJS_<name>. Its
-# parameters are read when the recipe runs (any include order).
+# parameters are read when the recipe runs (any include order). A build Verilates the
+# core's RTL with -Wall unless SIM_VERILOG_<name> and SIM_VFLAGS_<name> say otherwise
+# (sim/netlist/: the synthesized netlist over the iCE40 cell models).
 # The Verilator arguments are kept in config, rewritten only when they change, so that
 # editing a makefile does not rebuild every core for nothing.
+sim_verilog = $(or $(SIM_VERILOG_$(1)),$(CORE_RTL))
 define sim_variant
 $(BUILD)/sim/core-$(1)/config: FORCE
 	@mkdir -p $$(@D)
-	@echo "$$(addprefix -G,$$(SIM_CONFIG_$(1))) $(VERILATOR_SAN)" > $$@.new
+	@echo "$$(addprefix -G,$$(SIM_CONFIG_$(1))) $(VERILATOR_SAN)$$(if $$(SIM_VFLAGS_$(1)), $$(SIM_VFLAGS_$(1)))" > $$@.new
 	@if cmp -s $$@.new $$@; then rm $$@.new; else mv $$@.new $$@; fi
-$(BUILD)/sim/core-$(1)/Vsnn_core__ALL.a: $(CORE_RTL) $(BUILD)/sim/core-$(1)/config
-	$(VERILATOR) --cc --trace-fst -Wall --top-module snn_core $$(addprefix -G,$$(SIM_CONFIG_$(1))) \
+$(BUILD)/sim/core-$(1)/Vsnn_core__ALL.a: $$$$(call sim_verilog,$(1)) $(BUILD)/sim/core-$(1)/config
+	$(VERILATOR) --cc --trace-fst $$(or $$(SIM_VFLAGS_$(1)),-Wall) --top-module snn_core \
+	  $$(addprefix -G,$$(SIM_CONFIG_$(1))) \
 	  -Mdir $$(@D) $(VERILATOR_SAN) --build -j 2 -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2" \
-	  $(CORE_RTL) > $$(@D)/verilator.log
+	  $$(call sim_verilog,$(1)) > $$(@D)/verilator.log
 $(BUILD)/sim/core-$(1)/core_shim.o: sim/core_shim.cpp sim/core_shim.h $(BUILD)/sim/core-$(1)/Vsnn_core__ALL.a
 	$(CXX) $(SIM_CXXFLAGS) $(VERILATED_SAN_FLAGS) -I$(BUILD)/sim/core-$(1) -c $$< -o $$@
 $(BUILD)/sim/core-$(1)/runtime/%.o: $(VERILATOR_INC)/%.cpp $(BUILD)/sim/core-$(1)/Vsnn_core__ALL.a
