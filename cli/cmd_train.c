@@ -253,19 +253,19 @@ int cmd_train(int argc, char **argv)
     uint64_t seed = o.seed;
     cli_net net = CLI_NET_DEFAULTS;
     int steps = cfg.steps, no_dale = 0, as_json = 0, quiet = 0;
-    int epochs = -1, test_limit = 0, val_n = -2;
+    int epochs = -1, batch = -1, test_limit = 0, val_n = -2;
     const char *data_dir = DEFAULT_DATA_DIR, *out_path = NULL, *resume = NULL;
     const char *optimizer = NULL, *preset = "paper";
     arg_spec specs[] = {
         {"--preset", ARG_STRING, &preset, 0, -1,
          "paper (the paper's setup), best (Adam, cosine lr, surrogate 25, 80 epochs, 1/12 held "
-         "out for validation) or deep (as best, 40 epochs, network 128-64 both recurrent, "
-         "unless --arch/--recurrent/--hidden say otherwise)"},
+         "out for validation) or deep (as best but lr 0.0005, batch 64, surrogate 10, 40 epochs, "
+         "network 128-64 both recurrent, unless --arch/--recurrent/--hidden say otherwise)"},
         CLI_NET_ROWS(net),
         {"--steps", ARG_INT, &steps, 1, 100000, "time steps per sample (1 ms each)"},
         {"--epochs", ARG_INT, &epochs, 1, 100000,
          "epochs in all, a resumed run included (default: paper 30, best 80)"},
-        {"--batch", ARG_INT, &o.batch, 1, 1 << 20, "samples per batch"},
+        {"--batch", ARG_INT, &batch, 1, 1 << 20, "samples per batch (default: 256, deep 64)"},
         {"--lr", ARG_DOUBLE, &lr, 1e-12, 10, "learning rate (default: paper 0.01, best 0.002)"},
         {"--lr-end", ARG_DOUBLE, &lr_end, 1e-6, 1,
          "cosine schedule: final lr as a fraction of --lr (default: paper 1 = constant, best 0.01)"},
@@ -279,7 +279,7 @@ int cmd_train(int argc, char **argv)
          "train through B-bit fake-quantized weights (0 = float)"},
         {"--surrogate", ARG_DOUBLE, &surrogate, 0.1, 10000,
          "surrogate slope s, per unit of membrane potential: dS/dmem = 1/(s|mem-thr|+1)^2 "
-         "(default: paper 100, best 25)"},
+         "(default: paper 100, best 25, deep 10)"},
         {"--augment-shift", ARG_INT, &o.augment_shift, 0, 8,
          "shift training images by up to N pixels (0 = off)"},
         {"--no-dale", ARG_FLAG, &no_dale, 0, -1, "unbounded baseline: no sign constraints"},
@@ -337,6 +337,8 @@ int cmd_train(int argc, char **argv)
         o.lr_decay_end = lr_end;
     if (epochs > 0)
         o.epochs = epochs;
+    if (batch > 0)
+        o.batch = batch;
     if (surrogate > 0)
         o.surrogate_scale = surrogate;
     if (val_n >= 0)

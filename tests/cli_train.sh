@@ -115,10 +115,14 @@ fails_with "quantize refuses a deep network, naming the model and the issue" \
   "deep1.snn: the integer model holds one feed-forward hidden layer.*issue 13" \
   "$snn" quantize --model "$work/deep1.snn" --out "$work/deep.snnq"
 check "... and writes nothing" test ! -e "$work/deep.snnq"
-"$snn" train --preset deep --limit 64 --batch 64 --test-limit 50 --epochs 1 \
+"$snn" train --preset deep --limit 140 --test-limit 50 --epochs 1 \
   --out "$work/preset.snn" > "$work/preset.out"
-check "--preset deep trains 784-128-64-10, both layers recurrent, 80:20" \
-  grep -q "^training: 784-128r-64r-10, E:I 102:26,51:13, .* adam lr 0.002" "$work/preset.out"
+check "--preset deep trains 784-128-64-10, both layers recurrent, 80:20, 1/12 held out" \
+  grep -q "^training: 784-128r-64r-10, E:I 102:26,51:13, 129 train / 11 validation .* adam lr 0.0005" "$work/preset.out"
+check "... in batches below the default 256 (129 samples train an epoch only so)" \
+  grep -q "^epoch   1 " "$work/preset.out"
+fails_with "... and --batch overrides the preset's batch" "129 training samples make no full batch of 256" \
+  "$snn" train --preset deep --limit 140 --batch 256 --test-limit 50 --epochs 1 --out "$work/bad.snn"
 small_net=(--limit 256 --test-limit 100 --epochs 1 --out "$work/bad.snn")
 fails_with "a full --arch must match the data" "train-images-idx3-ubyte.gz: the data has 784 inputs.*the network 500" \
   "$snn" train --arch 500-200-10 "${small_net[@]}"

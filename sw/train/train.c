@@ -41,12 +41,14 @@ static const struct {
     const char *name;
     snn_optimizer optimizer;
     double lr, lr_decay_end, surrogate_scale;
-    int epochs, val;
+    int epochs, val, batch;       /* batch 0: leave it (256 unless --batch) */
     const char *arch, *recurrent; /* the network (arch.h text), NULL: the paper's */
 } presets[] = {
-    {"paper", OPT_SGD, 0.01, 1.0, SNN_PAPER_SURROGATE_SCALE, 30, 0, NULL, NULL},
-    {"best", OPT_ADAM, 0.002, 0.01, 25, 80, SNN_VAL_AUTO, NULL, NULL},
-    {"deep", OPT_ADAM, 0.002, 0.01, 25, 40, SNN_VAL_AUTO, "128-64", "all"},
+    {"paper", OPT_SGD, 0.01, 1.0, SNN_PAPER_SURROGATE_SCALE, 30, 0, 0, NULL, NULL},
+    {"best", OPT_ADAM, 0.002, 0.01, 25, 80, SNN_VAL_AUTO, 0, NULL, NULL},
+    /* deep: batch 64 and surrogate 10, as the deep network needs more updates and
+     * gradients that reach the second layer from further below threshold (docs/training.md) */
+    {"deep", OPT_ADAM, 0.0005, 0.01, 10, 40, SNN_VAL_AUTO, 64, "128-64", "all"},
 };
 
 int snn_train_preset_apply(const char *name, snn_train_options *o, snn_error *err)
@@ -59,6 +61,8 @@ int snn_train_preset_apply(const char *name, snn_train_options *o, snn_error *er
             o->surrogate_scale = presets[i].surrogate_scale;
             o->epochs = presets[i].epochs;
             o->val = presets[i].val;
+            if (presets[i].batch)
+                o->batch = presets[i].batch;
             return 0;
         }
     return snn_fail(err, "unknown training preset '%s' (paper, best or deep)", name);

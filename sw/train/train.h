@@ -64,7 +64,8 @@ snn_train_options snn_default_train_options(void);
  *          no validation split;
  *   best:  Adam, lr 0.002 with a cosine decay to 1%, surrogate slope 25, 80 epochs,
  *          validation split SNN_VAL_AUTO;
- *   deep:  as best but 40 epochs, for its own network (snn_train_preset_network).
+ *   deep:  as best but lr 0.0005, batch 64, surrogate slope 10, 40 epochs, for its own
+ *          network (snn_train_preset_network); the other presets leave the batch.
  * Unknown name: an error listing the presets. */
 int snn_train_preset_apply(const char *name, snn_train_options *o, snn_error *err);
 /* The network a preset trains, as sw/net/arch.h text: deep sets *arch = "128-64" and
