@@ -99,11 +99,12 @@ $(NETLIST_BOARD_SIM): $(NETLIST_DIR)/board_sim.o $(NETLIST_DIR)/board_model.o $(
 	  verilated_threads.o) -lpthread $(LDLIBS)
 
 # The figures of the gate-level run (CI: .ci/run's test-netlist stage; docs/netlist.md).
+# Recursive (=): BOARD_QUANTIZE comes from constraints/, included after this file.
 NETLIST_IMAGES ?= 200
 NETLIST_NEURON_STEPS ?= 1000000
 NETLIST_BOARD_IMAGES ?= 20
 NETLIST_SEED ?= 6
-NETLIST_CMDS := "tests/netlist_cosim.sh $(NETLIST_DIR) $(NETLIST_IMAGES) $(BOARD_QUANTIZE)" \
+NETLIST_CMDS = "tests/netlist_cosim.sh $(NETLIST_DIR) $(NETLIST_IMAGES) $(BOARD_QUANTIZE)" \
 	"$(NETLIST_COSIM_RANDOM) $(NETLIST_SEED) $(NETLIST_NEURON_STEPS) $(NETLIST_DIR)/cosim-random-mismatch.fst" \
 	"tests/netlist_board.sh $(NETLIST_DIR) $(NETLIST_BOARD_IMAGES) $(BOARD_QUANTIZE)"
 
