@@ -266,7 +266,7 @@ int cmd_train(int argc, char **argv)
         {"--epochs", ARG_INT, &epochs, 1, 100000,
          "epochs in all, a resumed run included (default: paper 30, best 80)"},
         {"--batch", ARG_INT, &batch, 1, 1 << 20, "samples per batch (default: 256, deep 64)"},
-        {"--lr", ARG_DOUBLE, &lr, 1e-12, 10, "learning rate (default: paper 0.01, best 0.002)"},
+        {"--lr", ARG_DOUBLE, &lr, 1e-12, 10, "learning rate (default: paper 0.01, best 0.002, deep 0.0005)"},
         {"--lr-end", ARG_DOUBLE, &lr_end, 1e-6, 1,
          "cosine schedule: final lr as a fraction of --lr (default: paper 1 = constant, best 0.01)"},
         {"--optimizer", ARG_STRING, &optimizer, 0, -1,

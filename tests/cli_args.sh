@@ -23,7 +23,7 @@ succeeds_with "snn -h too" "^  train " "$snn" -h
 check "snn help CMD = snn CMD --help" cmp <("$snn" help quantize) <("$snn" quantize --help)
 check "-h = --help" cmp <("$snn" eval -h) <("$snn" eval --help)
 fails_with "snn help of an unknown command" "unknown command 'nope'" "$snn" help nope
-succeeds_with "--help prints defaults from the table" "--batch N .*\[default: 256\]" "$snn" train --help
+succeeds_with "--help prints defaults from the table" "--steps N .*\[default: 100\]" "$snn" train --help
 succeeds_with "... the seed's" "--seed N .*\[default: 1\]" "$snn" train --help
 succeeds_with "... --s1's" "--s1 X .*\[default: 0.003\]" "$snn" train --help
 succeeds_with "... --qat's" "--qat N .*\[default: 0\]" "$snn" train --help
