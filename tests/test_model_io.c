@@ -185,6 +185,7 @@ static void test_dale_clip_acts_on_every_matrix(void **state)
             assert_true(negatives > 0);
     }
     /* and init signs every matrix by type */
+    snn_model_free(&m);
     deep_model(&m);
     for (int l = 0; l < c->n_layers; l++)
         for (int i = 0; m.rec[l] && i < c->layer[l].size * c->layer[l].size; i++)
