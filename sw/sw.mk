@@ -22,7 +22,7 @@ demo-train: $(SNN) ## Train the paper's network for 5 epochs, and a small two-la
 # The dense PyTorch formulation of the paper's network, timed side by side when Debian's
 # python3-torch is installed (with libopenblas0 for its products); else the last figures.
 TORCH_PYTHON := /usr/bin/python3
-TORCH_LAST := authors' formulation 31 samples/s, tuned 566 samples/s (2 threads, 2026-11-30, busy machine)
+TORCH_LAST := authors' formulation 285 samples/s, tuned 1,098 samples/s (2 threads, idle AMD EPYC, 2026-11-30); ours then 17,320
 
 bench-train: $(SNN) ## Training samples/s of the paper's network vs PyTorch, and of the deep recurrent one (2 cores)
 	@$(SNN) bench-train --threads 2 --json | tee $(BUILD)/bench-train.out | grep -v '^{'
