@@ -10,31 +10,20 @@
  * (such a malloc then fails, as it does outside ASan, and libhdf5 reports an
  * error that the loader returns). */
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
+#include "temp_file.h"
 #include "../../sw/exp/shd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char path[] = "/dev/shm/fuzz_shd.XXXXXX"; /* in memory where there is one */
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        memcpy(path, "/tmp/fuzz_shd.XXXXXX", sizeof "/tmp/fuzz_shd.XXXXXX");
-        fd = mkstemp(path);
-    }
-    if (fd < 0)
+    char path[32];
+    if (fuzz_temp_file(data, size, path) != 0)
         return 0;
-    int written = write(fd, data, size) == (ssize_t)size;
-    close(fd);
-    if (written) {
-        spike_data d;
-        snn_error err;
-        if (shd_load(path, 0, SHD_STEPS, SHD_MAX_TIME, &d, &err) == 0)
-            spike_data_free(&d);
-    }
+    spike_data d;
+    snn_error err;
+    if (shd_load(path, 0, SHD_STEPS, SHD_MAX_TIME, &d, &err) == 0)
+        spike_data_free(&d);
     unlink(path);
     return 0;
 }
