@@ -17,9 +17,6 @@ board_noise=$2
 shift 2
 board_widths=("$@")
 . "$(dirname "$0")/lib.sh"
-json_field() { # json_field FILE KEY: a number from the JSON object on the file's last line
-  tail -n 1 "$1" | grep -o "\"$2\":[-0-9.e+]*" | cut -d: -f2
-}
 
 "$snn" train --limit 2048 --test-limit 300 --epochs 1 --seed 5 --quiet --out "$work/m.snn" > /dev/null
 "$snn" quantize --model "$work/m.snn" "${board_widths[@]}" --limit 300 --out "$work/q.snnq" > /dev/null

@@ -18,6 +18,9 @@ last_json() { # last_json FILE PYTHON_EXPR: EXPR holds for the JSON object d on 
   /usr/bin/python3 -c "import json,sys; d=json.loads(open('$1').read().splitlines()[-1]); sys.exit(not ($2))"
 }
 
+json_field() { # json_field FILE KEY: a number from the JSON object on the file's last line
+  tail -n 1 "$1" | grep -o "\"$2\":[-0-9.e+]*" | cut -d: -f2
+}
 finish() { # finish NAME: report and exit non-zero if any check failed
   echo "$1: $failures failure(s)"
   [ "$failures" -eq 0 ]

@@ -11,9 +11,6 @@ images=$2
 shift 2
 . "$(dirname "$0")/lib.sh"
 snn=$dir/snn
-json_field() { # json_field FILE KEY: a number from the JSON object on the file's last line
-  tail -n 1 "$1" | grep -o "\"$2\":[-0-9.e+]*" | cut -d: -f2
-}
 
 "$snn" train --epochs 1 --limit 5000 --test-limit 500 --seed 3 --quiet --out "$work/m.snn" > /dev/null
 "$snn" quantize --model "$work/m.snn" "$@" --out "$work/q.snnq" --limit 1000 > /dev/null
