@@ -7,6 +7,7 @@
 #include "../sw/net/model.h"
 #include "../sw/util/json.h"
 #include "../sw/util/args.h"
+#include "cli_data.h"
 #include "commands.h"
 
 int cmd_report(int argc, char **argv)
@@ -19,7 +20,7 @@ int cmd_report(int argc, char **argv)
         {"--out", ARG_STRING, &o.dir, 0, -1, "same as -o"},
         {"--title", ARG_STRING, &o.title, 0, -1, "page title"},
         {"--model", ARG_STRING, &model_path, 0, -1, "a model for the example raster and membrane traces"},
-        {"--data", ARG_STRING, &data_dir, 0, -1, "Fashion-MNIST directory for --model's example image"},
+        {"--data", ARG_STRING, &data_dir, 0, -1, "the data of --model's example sample: " CLI_DATA_HELP},
         {"--trained-acc", ARG_DOUBLE, &o.trained_acc, 0, 1, "a run trains when its peak accuracy (0..1) exceeds this"},
         {"--low-rate", ARG_DOUBLE, &o.low_rate_hz, 0, 1000, "low-activity bound, in Hz"},
         {"--noise-s1", ARG_DOUBLE, &o.noise_s1, 0, 10, "s1 of the noise experiment"},
@@ -53,12 +54,10 @@ int cmd_report(int argc, char **argv)
         if (report_load(files[i], &runs, &err) != 0)
             rc = 1;
     if (rc == 0 && model_path) {
-        have_model = snn_model_load(model_path, &m, NULL, NULL, &err) == 0;
-        have_data = have_model && encoded_set_load(data_dir, "t10k", 1, m.cfg.steps, &test, &err) == 0;
-        char what[2200];
-        snprintf(what, sizeof what, "%s (t10k) with model %s", data_dir, model_path);
-        if (!have_data ||
-            spike_data_check_shape(&test.spikes, m.cfg.n_in, m.cfg.n_out, what, &err) != 0)
+        /* one test sample: the example raster and membrane traces */
+        cli_data d = {model_path, data_dir, 1};
+        have_model = have_data = cli_load_model_test(&d, &m, &test, &err) == 0;
+        if (!have_data)
             rc = 1;
         o.model = &m;
         o.data = &test.spikes;

@@ -294,8 +294,9 @@ int cmd_train(int argc, char **argv)
         {"--test-limit", ARG_INT, &test_limit, 0, 1 << 30, "test on the first N samples (0 = all)"},
         {"--data", ARG_STRING, &data_dir, 0, -1,
          "the data: a directory of IDX files (train-/t10k-images-idx3-ubyte[.gz] and labels; "
-         "Fashion-MNIST by default) or of spike events (train.npz, test.npz: docs/data.md); a "
-         "fresh network takes its input count and classes from it"},
+         "Fashion-MNIST by default) or of spike events (train.npz and test.npz, or SHD's "
+         "shd_train.h5 and shd_test.h5: docs/data.md); a fresh network takes its input count and "
+         "classes from it"},
         {"--out", ARG_STRING, &out_path, 0, -1,
          "model file to write after every epoch, and <out>.metrics.jsonl (default: model.snn; with "
          "--resume: the resumed file, rewritten in place)"},

@@ -17,6 +17,7 @@
 #include "../sw/util/atomic_file.h"
 #include "../sw/util/json.h"
 #include "../sw/util/args.h"
+#include "cli_data.h"
 #include "commands.h"
 
 /* Pairs of the CSV's trains -> out; returns the mean distance via *mean. */
@@ -78,34 +79,18 @@ static int model_pairs(const snn_model *m, const spike_data *d, int n, double ta
     return rc;
 }
 
-/* The model and its test images, refused unless the data fits the model. */
-static int load_model_data(const char *model_path, const char *data_dir, int images, snn_model *m,
-                           encoded_set *test, snn_error *err)
-{
-    if (snn_model_load(model_path, m, NULL, NULL, err) != 0)
-        return -1;
-    char what[2200];
-    snprintf(what, sizeof what, "%s (t10k) with model %s", data_dir, model_path);
-    if (encoded_set_load(data_dir, "t10k", images, m->cfg.steps, test, err) == 0) {
-        if (spike_data_check_shape(&test->spikes, m->cfg.n_in, m->cfg.n_out, what, err) == 0)
-            return 0;
-        encoded_set_free(test);
-    }
-    snn_model_free(m);
-    return -1;
-}
-
 int cmd_vrd(int argc, char **argv)
 {
-    const char *csv = NULL, *model_path = NULL, *data_dir = DEFAULT_DATA_DIR;
+    const char *csv = NULL;
+    cli_data d = CLI_DATA_DEFAULTS;
     const char *out_path = "vrd-pairs.csv", *norm_name = "grid";
     double tau = 1.0;
-    int images = 8, as_json = 0;
+    int as_json = 0;
+    d.limit = 8;
     arg_spec specs[] = {
         {"--csv", ARG_STRING, &csv, 0, -1, "spike trains as CSV lines 'train_id,time'"},
-        {"--model", ARG_STRING, &model_path, 0, -1, "or: a model, whose hidden rasters are compared"},
-        {"--data", ARG_STRING, &data_dir, 0, -1, "Fashion-MNIST directory for --model"},
-        {"--images", ARG_INT, &images, 1, 10000, "test images for --model"},
+        {"--model", ARG_STRING, &d.model, 0, -1, "or: a model, whose hidden rasters are compared"},
+        CLI_DATA_ROWS(d, "--images", 1, 10000, "test samples for --model"),
         {"--tau", ARG_DOUBLE, &tau, 1e-9, 1e9, "time constant, in the unit of the times (steps for --model)"},
         {"--norm", ARG_STRING, &norm_name, 0, -1, "grid (the paper's), vr2001 or elephant"},
         {"--out", ARG_STRING, &out_path, 0, -1, "every pair's distance as CSV (- for stdout)"},
@@ -120,10 +105,10 @@ int cmd_vrd(int argc, char **argv)
         return rc > 0 ? 0 : 2;
     int norm = vrd_norm_parse(norm_name);
     int to_stdout = strcmp(out_path, "-") == 0;
-    if (norm < 0 || (!csv) == (!model_path) || (to_stdout && as_json)) {
+    if (norm < 0 || (!csv) == (!d.model) || (to_stdout && as_json)) {
         fprintf(stderr, "snn vrd: %s\n",
                 norm < 0               ? "--norm must be grid, vr2001 or elephant"
-                : (!csv) == (!model_path) ? "give exactly one of --csv and --model"
+                : (!csv) == (!d.model) ? "give exactly one of --csv and --model"
                                        : "--json needs --out FILE (the pairs would bury the summary)");
         return 2;
     }
@@ -133,7 +118,7 @@ int cmd_vrd(int argc, char **argv)
     snn_model m;
     encoded_set test;
     rc = csv ? vrd_csv_load(csv, norm == VRD_GRID, &trains, &err)
-             : load_model_data(model_path, data_dir, images, &m, &test, &err);
+             : cli_load_model_test(&d, &m, &test, &err);
     if (rc != 0) {
         fprintf(stderr, "snn vrd: %s\n", err.msg);
         return 1;
@@ -150,7 +135,7 @@ int cmd_vrd(int argc, char **argv)
     if (rc == 0 && csv) {
         pairs = csv_pairs(&trains, tau, (vrd_norm)norm, out, &csv_mean);
     } else if (rc == 0) {
-        n = images < test.spikes.n ? images : test.spikes.n;
+        n = test.spikes.n;
         rc = model_pairs(&m, &test.spikes, n, tau, (vrd_norm)norm, out, med, mean, &kw, &err);
         pairs = n * m.cfg.layer[0].size * (m.cfg.layer[0].size - 1) / 2;
     }

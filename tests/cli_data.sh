@@ -4,8 +4,9 @@
 # snn_loss read past the logits, eval reported an accuracy, cosim "rtl 0.00%")
 # and images of another size (100 inputs for a 784-input model). Nothing is
 # written by a refused command. A fresh `train` sizes its network from the data:
-# IDX sets of any image shape and class count, and spike events in .npz
-# (docs/data.md); a training and test set of different shapes are refused.
+# IDX sets of any image shape and class count, spike events in .npz and SHD
+# HDF5 files (docs/data.md); a training and test set of different shapes are
+# refused.
 # Usage: cli_data.sh SNN_BINARY
 set -u
 snn=$(realpath "$1")
@@ -26,6 +27,7 @@ def write(d, side, labels):
         with open(f"{d}/{split}-labels-idx1-ubyte", "wb") as f:
             f.write(struct.pack(">II", 0x801, len(labels)) + bytes(labels))
 write("label10", 28, [3, 10] + [i % 10 for i in range(62)])
+write("first10", 28, [10] + [i % 10 for i in range(63)])
 write("small", 10, [i % 10 for i in range(64)])
 write("set26", 28, [i % 26 for i in range(64)])
 write("mixed", 28, [i % 10 for i in range(64)])
@@ -53,6 +55,30 @@ savez("label10.npz", events(s, l, n_units=784))
 s[2][1] = (1.0, 40)
 savez("unit40.npz", events(s, l, n_units=40))
 PY
+# SHD release files (Debian's python3-h5py, the layout of the release: per sample
+# variable-length float32 times in seconds and uint16 units, uint16 labels 0..19).
+/usr/bin/python3 - <<'PY'
+import os, h5py, numpy as np
+rnd = np.random.default_rng(4)
+def write(path, n, bad_label=None):
+    labels = np.arange(n, dtype=np.uint16) % 20
+    if bad_label is not None:
+        labels[3] = bad_label
+    times = [np.sort(rnd.uniform(0, 1.3, 12)).astype(np.float32) for _ in range(n)]
+    units = [np.concatenate([rnd.integers(0, 700, 6), 30 * l + np.arange(6)]).astype(np.uint16)
+             for l in labels]
+    with h5py.File(path, "w") as f:
+        f.create_dataset("spikes/times", data=np.array(times + [None], object)[:-1],
+                         dtype=h5py.vlen_dtype(np.float32))
+        f.create_dataset("spikes/units", data=np.array(units + [None], object)[:-1],
+                         dtype=h5py.vlen_dtype(np.uint16))
+        f.create_dataset("labels", data=labels)
+os.makedirs("shd", exist_ok=True)
+write("shd/shd_train.h5", 48)
+write("shd/shd_test.h5", 24)
+write("label25.h5", 8, bad_label=25)
+PY
+printf 'not hdf5 at all\n' > junk.h5
 
 "$snn" train --limit 256 --test-limit 100 --epochs 1 --hidden 16 --quiet --out m.snn > /dev/null
 "$snn" quantize --model m.snn --limit 100 --out q.snnq > /dev/null
@@ -82,6 +108,12 @@ fails_with "bench-fixed (float model)" "$label" "$snn" bench-fixed --model m.snn
 fails_with "bench-train" "$train_label" "$snn" bench-train --batches 1 --data label10
 fails_with "cosim" "$label" "$snn" cosim --model q.snnq --data label10
 fails_with "classify" "$label" "$snn" classify --sim --model q.snnq --data label10
+fails_with "vrd --model" "$label" "$snn" vrd --model m.snn --data label10 --out p.csv
+echo '{"key":"k","ratio":0.8,"s1":0.01,"noise":0,"seed":1,"epochs":1,"init_hz":5,"peak_acc":0.7,"test_acc":[0.7]}' > r.jsonl
+fails_with "report --model (its example sample)" \
+  "first10/t10k-labels-idx1-ubyte: sample 0 has label 10, the network has 10 classes" \
+  "$snn" report r.jsonl --model m.snn --data first10 -o rep
+check "... and neither writes" test ! -e p.csv -a ! -e rep/report.html
 
 set26="set26/t10k-labels-idx1-ubyte: sample 10 has label 10, the network has 10 classes"
 fails_with "eval: 26 classes for a 10-output model" "$set26" "$snn" eval --model m.snn --data set26
@@ -133,5 +165,26 @@ fails_with "a unit beyond n_units names the file and the array" \
   "unit40.npz: units\[43\] = 40, outside \[0, 40) (n_units)" "$snn" eval --model ev.snn --data unit40.npz
 fails_with "training needs both splits: one file is refused" "one file holds one split" \
   "$snn" train --data ev/train.npz --epochs 1 --out t.snn
+
+# SHD HDF5 files: a directory with the two release files, or one file.
+check "a fresh train on SHD files (shd_train.h5, shd_test.h5): 700 inputs, 20 classes" \
+  grep -q "^training: 700[x-]16[x-]20, .*, 48 train / 24 test samples" <(fresh shd shd.snn)
+check "eval takes one SHD file" quiet "$snn" eval --model shd.snn --data shd/shd_test.h5
+cp shd/shd_test.h5 utterances
+check "... also without its extension (HDF5 by its content)" \
+  quiet "$snn" eval --model shd.snn --data utterances
+check "quantize calibrates on the SHD training file" \
+  quiet "$snn" quantize --model shd.snn --data shd --out shd.snnq
+check "eval --fixed on SHD" quiet "$snn" eval --fixed --model shd.snnq --data shd/shd_test.h5
+fails_with "eval refuses SHD data for a 784-input network, naming the file" \
+  "shd/shd_test.h5: the data has 700 inputs per sample, the network 784" \
+  "$snn" eval --model m.snn --data shd
+fails_with "a label outside SHD's 20 classes names the file, the sample and the label" \
+  "label25.h5: sample 3: label 25 out of range \[0, 20)" \
+  "$snn" eval --model shd.snn --data label25.h5
+fails_with "a .h5 that is not HDF5 names the file and what is wrong" \
+  "junk.h5: not an HDF5 file" "$snn" eval --model shd.snn --data junk.h5
+fails_with "training needs both SHD files" "one file holds one split" \
+  "$snn" train --data shd/shd_train.h5 --epochs 1 --out t.snn
 
 finish cli_data

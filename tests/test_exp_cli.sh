@@ -33,13 +33,13 @@ for n in 784 100; do
   check "import of a ${n}-input model" test -s "m$n.snn"
 done
 
-# 1. A model that does not fit the data is refused, naming the data and the model.
-fails_with "vrd --model with 100 inputs vs 784 is refused" "with model m100.snn: the data has 784 inputs per sample, the network 100" \
+# 1. A model that does not fit the data is refused, naming the data file.
+fails_with "vrd --model with 100 inputs vs 784 is refused" "t10k-images-idx3-ubyte.*: the data has 784 inputs per sample, the network 100" \
   "$SNN" vrd --model m100.snn --images 2 --out p100.csv
 check "... and writes no pairs file" test ! -e p100.csv
 RUN='{"key":"k","ratio":0.8,"s1":0.01,"noise":0,"seed":1,"epochs":1,"init_hz":5,"peak_acc":0.7,"test_acc":[0.7]}'
 echo "$RUN" > r.jsonl
-fails_with "report --model with 100 inputs vs 784 is refused" "with model m100.snn: the data has 784 inputs" \
+fails_with "report --model with 100 inputs vs 784 is refused" "t10k-images-idx3-ubyte.*: the data has 784 inputs" \
   "$SNN" report r.jsonl --model m100.snn -o rep100
 check "... and writes no report" test ! -e rep100/report.html
 

@@ -1,7 +1,9 @@
 /* test_exp_shd.c - the SHD loader on small HDF5 files written here in the
  * release layout (float32 times, uint16 units and labels), good and bad: bad
  * values, types, shapes and layouts made with libhdf5, damage patched into
- * the bytes libhdf5 trusts, and the files fuzz_shd crashed libhdf5 with. */
+ * the bytes libhdf5 trusts, and the files fuzz_shd crashed libhdf5 with; and
+ * the same files as `--data` takes them (encoded_set_load: one file, chosen by
+ * its extension or content, or a directory with shd_train.h5 and shd_test.h5). */
 #include <hdf5.h>
 #include <math.h>
 #include <setjmp.h>
@@ -11,11 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "../sw/exp/shd.h"
+#include "scratch_dir.h"
 
 #define MAX_SPIKES 8
 
@@ -372,6 +376,70 @@ static void test_rejects_fuzz_crashes(void **state)
     }
 }
 
+/* Loads `file` as --data does, expecting an error that names it and says `want`. */
+static void expect_data_error(const char *file, const char *want)
+{
+    encoded_set e;
+    snn_error err = {0};
+    assert_int_equal(encoded_set_load(file, "t10k", 0, SHD_STEPS, &e, &err), -1);
+    if (!strstr(err.msg, want) || !strstr(err.msg, file))
+        fail_msg("error '%s' should name %s and say '%s'", err.msg, file, want);
+}
+
+/* --data takes an SHD file by its extension or its content, and a directory
+ * holding the two release files; bad files are refused naming the file. */
+static void test_data_path_takes_shd_files(void **state)
+{
+    (void)state;
+    char dir[300], train[400], test[400], plain[400];
+    snprintf(dir, sizeof dir, "%s/shd", scratch_dir);
+    assert_int_equal(mkdir(dir, 0777), 0);
+    snprintf(train, sizeof train, "%s/shd_train.h5", dir);
+    snprintf(test, sizeof test, "%s/shd_test.h5", dir);
+    snprintf(plain, sizeof plain, "%s/utterances", scratch_dir); /* no extension */
+    shd_fixture f = good();
+    write_file(train, &f);
+    f.n = 2;
+    write_file(test, &f);
+    write_file(plain, &f);
+    encoded_set tr, te;
+    snn_error err = {0};
+    assert_int_equal(encoded_pair_load(dir, 0, 0, SHD_STEPS, &tr, &te, &err), 0);
+    assert_int_equal(tr.spikes.n, 3);
+    assert_int_equal(te.spikes.n, 2);
+    assert_int_equal(tr.spikes.n_inputs, SHD_INPUTS);
+    assert_int_equal(te.spikes.n_classes, SHD_CLASSES);
+    assert_int_equal(tr.images.n, 0); /* events, not images */
+    assert_string_equal(tr.inputs_file, train);
+    assert_string_equal(te.labels_file, test);
+    /* binned as shd_load bins them: unit 699 of sample 0 in step 50 */
+    assert_int_equal(tr.spikes.events[tr.spikes.step_start[50]], 699);
+    /* the label check names the file */
+    assert_int_equal(encoded_set_check(&tr, SHD_INPUTS, 10, &err), -1);
+    assert_non_null(strstr(err.msg, "shd_train.h5: sample 0 has label 19"));
+    encoded_set_free(&tr);
+    encoded_set_free(&te);
+    /* one file, whichever split, found by its content */
+    assert_int_equal(encoded_set_load(plain, "train", 1, SHD_STEPS, &tr, &err), 0);
+    assert_int_equal(tr.spikes.n, 1);
+    assert_int_equal(tr.spikes.n_inputs, SHD_INPUTS);
+    encoded_set_free(&tr);
+    /* bad values and a file that only has the name */
+    f = good();
+    f.labels[1] = 20;
+    write_file(test, &f);
+    expect_data_error(test, "sample 1: label 20 out of range [0, 20)");
+    FILE *fp = fopen(test, "w");
+    fputs("not an hdf5 file\n", fp);
+    fclose(fp);
+    expect_data_error(test, "not an HDF5 file");
+    /* a directory with neither IDX files nor events names all three */
+    assert_int_equal(remove(train), 0);
+    assert_int_equal(encoded_set_load(dir, "train", 0, SHD_STEPS, &tr, &err), -1);
+    assert_non_null(strstr(err.msg, "shd/train.npz (events), nor "));
+    assert_non_null(strstr(err.msg, "shd/shd_train.h5 (SHD)"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -381,6 +449,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rejects_bad_layouts, make_path, drop_path),
         cmocka_unit_test_setup_teardown(test_rejects_damaged_heap, make_path, drop_path),
         cmocka_unit_test(test_rejects_fuzz_crashes),
+        cmocka_unit_test(test_data_path_takes_shd_files),
     };
-    return cmocka_run_group_tests_name("exp_shd", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("exp_shd", tests, scratch_dir_setup, scratch_dir_teardown);
 }

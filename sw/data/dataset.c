@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../exp/shd.h"
+#include "../io/nir.h"
 #include "events.h"
 #include "idx.h"
 
@@ -284,32 +286,51 @@ static int load_idx_split(const char *ipath, const char *lpath, int limit, int s
     return 0;
 }
 
+/* Whether path names an SHD HDF5 file: by its extension, else its first bytes. */
+static int is_shd_file(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (dot && !strchr(dot, '/') && (strcmp(dot, ".h5") == 0 || strcmp(dot, ".hdf5") == 0))
+        return 1;
+    return nir_is_hdf5(path);
+}
+
+/* Loads one events file: an SHD HDF5 file (binned over SHD_MAX_TIME) or a .npz. */
+static int load_events_file(const char *path, int limit, int steps, encoded_set *out,
+                            snn_error *err)
+{
+    snprintf(out->inputs_file, sizeof out->inputs_file, "%s", path);
+    snprintf(out->labels_file, sizeof out->labels_file, "%s", path);
+    if (is_shd_file(path))
+        return shd_load(path, limit, steps, SHD_MAX_TIME, &out->spikes, err);
+    return events_load_npz(path, limit, steps, &out->spikes, err);
+}
+
 int encoded_set_load(const char *path, const char *split, int limit, int steps, encoded_set *out,
                      snn_error *err)
 {
     memset(out, 0, sizeof *out);
     struct stat st;
-    char ipath[1024], lpath[1024], npz[1024];
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-        snprintf(npz, sizeof npz, "%s", path);
-    } else {
-        int n = snprintf(npz, sizeof npz, "%s/%s.npz", path,
-                         strcmp(split, "train") ? "test" : "train");
-        if (n < 0 || (size_t)n >= sizeof npz)
-            return snn_fail(err, "data path too long (limit %zu bytes): %s",
-                            sizeof npz - sizeof "/train.npz", path);
-        snn_error idx_err;
-        if (find_idx(path, split, "images-idx3-ubyte", ipath, sizeof ipath, &idx_err) == 0) {
-            if (find_idx(path, split, "labels-idx1-ubyte", lpath, sizeof lpath, err) != 0)
-                return -1;
-            return load_idx_split(ipath, lpath, limit, steps, out, err);
-        }
-        if (access(npz, R_OK) != 0)
-            return snn_fail(err, "%s (IDX images), nor %s (events)", idx_err.msg, npz);
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        return load_events_file(path, limit, steps, out, err);
+    char ipath[1024], lpath[1024], npz[1024], h5[1024];
+    int test = strcmp(split, "train") != 0;
+    int n = snprintf(npz, sizeof npz, "%s/%s.npz", path, test ? "test" : "train");
+    int m = snprintf(h5, sizeof h5, "%s/shd_%s.h5", path, test ? "test" : "train");
+    if (n < 0 || (size_t)n >= sizeof npz || m < 0 || (size_t)m >= sizeof h5)
+        return snn_fail(err, "data path too long (limit %zu bytes): %s",
+                        sizeof h5 - sizeof "/shd_train.h5", path);
+    snn_error idx_err;
+    if (find_idx(path, split, "images-idx3-ubyte", ipath, sizeof ipath, &idx_err) == 0) {
+        if (find_idx(path, split, "labels-idx1-ubyte", lpath, sizeof lpath, err) != 0)
+            return -1;
+        return load_idx_split(ipath, lpath, limit, steps, out, err);
     }
-    snprintf(out->inputs_file, sizeof out->inputs_file, "%s", npz);
-    snprintf(out->labels_file, sizeof out->labels_file, "%s", npz);
-    return events_load_npz(npz, limit, steps, &out->spikes, err);
+    if (access(npz, R_OK) == 0)
+        return load_events_file(npz, limit, steps, out, err);
+    if (access(h5, R_OK) == 0)
+        return load_events_file(h5, limit, steps, out, err);
+    return snn_fail(err, "%s (IDX images), nor %s (events), nor %s (SHD)", idx_err.msg, npz, h5);
 }
 
 int encoded_pair_load(const char *path, int train_limit, int test_limit, int steps,
@@ -320,7 +341,8 @@ int encoded_pair_load(const char *path, int train_limit, int test_limit, int ste
     if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
         memset(train, 0, sizeof *train);
         return snn_fail(err, "%s: one file holds one split; training and testing take a "
-                        "directory with both (train.npz and test.npz, or IDX files)", path);
+                        "directory with both (IDX files, train.npz and test.npz, or "
+                        "shd_train.h5 and shd_test.h5)", path);
     }
     if (encoded_set_load(path, "train", train_limit, steps, train, err) != 0)
         return -1;

@@ -1,7 +1,9 @@
 /* fuzz_shd.c - libFuzzer harness of the SHD HDF5 loader (sw/exp/shd.c): the
- * input is written to a private temp file and loaded by its path, as a release
- * file would be (libhdf5 resolves the path, so a memfd's /proc/self/fd/N does
- * not open). Seeds: tests/fuzz/corpus/shd/ (corpus/make_shd_corpus.c).
+ * input is written to a private temp file and loaded by its path as `--data`
+ * loads a file (encoded_set_load, which finds it is HDF5 by its content and
+ * calls shd_load), as a release file would be (libhdf5 resolves the path, so
+ * a memfd's /proc/self/fd/N does not open). Seeds: tests/fuzz/corpus/shd/
+ * (corpus/make_shd_corpus.c).
  * libhdf5 itself allocates what a damaged object header claims (up to 2^37
  * bytes) inside H5Fopen and H5Dopen2, before the loader can look, and loses a
  * block on some of those errors. So run it with
@@ -20,10 +22,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char path[32];
     if (fuzz_temp_file(data, size, path) != 0)
         return 0;
-    spike_data d;
+    encoded_set e;
     snn_error err;
-    if (shd_load(path, 0, SHD_STEPS, SHD_MAX_TIME, &d, &err) == 0)
-        spike_data_free(&d);
+    if (encoded_set_load(path, "t10k", 0, SHD_STEPS, &e, &err) == 0)
+        encoded_set_free(&e);
     unlink(path);
     return 0;
 }
