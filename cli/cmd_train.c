@@ -281,7 +281,8 @@ int cmd_train(int argc, char **argv)
          "surrogate slope s, per unit of membrane potential: dS/dmem = 1/(s|mem-thr|+1)^2 "
          "(default: paper 100, best 25, deep 10)"},
         {"--augment-shift", ARG_INT, &o.augment_shift, 0, 8,
-         "shift training images by up to N pixels (0 = off)"},
+         "shift training images by up to N pixels in x and y (0 = off; IDX images of any "
+         "shape, not spike events)"},
         {"--no-dale", ARG_FLAG, &no_dale, 0, -1, "unbounded baseline: no sign constraints"},
         {"--seed", ARG_U64, &seed, 0, 0x1p64,
          "random seed, 0..2^64-1 (initial weights, shuffling)"},
@@ -386,6 +387,7 @@ int cmd_train(int argc, char **argv)
     }
     if (encoded_set_check(&train, cfg.n_in, cfg.n_out, &err) != 0 ||
         encoded_set_check(&test, cfg.n_in, cfg.n_out, &err) != 0 ||
+        snn_train_check_data(&o, &train.spikes, train.inputs_file, &err) != 0 ||
         (!resume && fresh_model(&cfg, s1, o.seed, &m, &err) != 0)) {
         fprintf(stderr, "snn train: %s\n", err.msg);
         free(state);

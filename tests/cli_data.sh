@@ -14,21 +14,23 @@ tests=$(realpath "$(dirname "$0")")
 . "$tests/lib.sh"
 cd "$work"
 
-# IDX files: SPLIT-images-idx3-ubyte (n x side x side bytes) and SPLIT-labels-idx1-ubyte.
+# IDX files: SPLIT-images-idx3-ubyte (n x rows x cols bytes) and SPLIT-labels-idx1-ubyte.
 /usr/bin/python3 - <<'PY'
 import os, random, struct
-def write(d, side, labels):
+def write(d, side, labels, cols=None):
+    rows, cols = side, cols or side
     os.makedirs(d, exist_ok=True)
     rnd = random.Random(1)
     for split in ("train", "t10k"):
         with open(f"{d}/{split}-images-idx3-ubyte", "wb") as f:
-            f.write(struct.pack(">IIII", 0x803, len(labels), side, side))
-            f.write(bytes(rnd.randrange(256) for _ in range(len(labels) * side * side)))
+            f.write(struct.pack(">IIII", 0x803, len(labels), rows, cols))
+            f.write(bytes(rnd.randrange(256) for _ in range(len(labels) * rows * cols)))
         with open(f"{d}/{split}-labels-idx1-ubyte", "wb") as f:
             f.write(struct.pack(">II", 0x801, len(labels)) + bytes(labels))
 write("label10", 28, [3, 10] + [i % 10 for i in range(62)])
 write("first10", 28, [10] + [i % 10 for i in range(63)])
 write("small", 10, [i % 10 for i in range(64)])
+write("wide", 6, [i % 4 for i in range(64)], cols=20)
 write("set26", 28, [i % 26 for i in range(64)])
 write("mixed", 28, [i % 10 for i in range(64)])
 write("mixed_test", 10, [i % 10 for i in range(64)])
@@ -147,6 +149,16 @@ check "a fresh train on 26 classes builds a 26-output network" \
 check "... which evaluates on them" quiet "$snn" eval --model m26.snn --data set26 --limit 32
 check "a fresh train on 10x10 images builds a 100-input network" \
   grep -q "^training: 100[x-]16[x-]10," <(fresh small m100.snn)
+
+# Shift augmentation on images of any shape (it took only square ones), not on events.
+check "a fresh train with --augment-shift on 6x20 images" \
+  grep -q "^training: 120[x-]16[x-]4," <("$snn" train --data wide --limit 64 --batch 16 --epochs 1 \
+    --hidden 16 --augment-shift 2 --out wide.snn)
+check "... which evaluates" quiet "$snn" eval --model wide.snn --data wide
+fails_with "--augment-shift on spike events is refused, naming the file" \
+  "ev/train.npz: spike events without an image shape (40 inputs): a shift of the image" \
+  "$snn" train --data ev --augment-shift 1 --epochs 1 --out t.snn
+check "... and writes neither model nor metrics" test ! -e t.snn -a ! -e t.snn.metrics.jsonl
 
 # Spike events in .npz.
 check "a fresh train on events (a directory with train.npz, test.npz): 40 inputs, 3 classes" \

@@ -1,6 +1,7 @@
 /* test_data.c - the latency code and the IDX reader, including bad files; IDX
  * sets of any image shape and class count, a training and test set as one data
- * set, and labels beyond a readout refused naming the file. */
+ * set, and labels beyond a readout refused naming the file; the shift of
+ * non-square images (augmentation), refused for events. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include "scratch_dir.h"
+#include "../sw/data/augment.h"
 #include "../sw/data/dataset.h"
 #include "../sw/data/idx.h"
 
@@ -59,6 +61,51 @@ static void test_encoding_puts_each_bright_pixel_at_its_step(void **state)
     assert_int_equal(st1[15] - st1[14], 1);
     assert_int_equal(s.events[st1[14]], 5);
     spike_data_free(&s);
+}
+
+/* Expects sample 0 of s shifted by (dx, dy) to fire, all at step 4, exactly want[0..n). */
+static void expect_shift(const spike_data *s, int dx, int dy, const uint16_t *want, uint32_t n)
+{
+    uint16_t ev[15];
+    uint32_t start[51];
+    spike_data_shift_sample(s, 0, dx, dy, ev, start);
+    assert_int_equal(start[4], 0);
+    assert_int_equal(start[5], n);
+    assert_int_equal(start[50], n);
+    for (uint32_t i = 0; i < n; i++)
+        if (ev[i] != want[i])
+            fail_msg("shift (%d, %d): event %u is input %u, want %u", dx, dy, i, ev[i], want[i]);
+}
+
+/* A 3x5 image (rows x cols, not square) moves by whole rows and columns; the
+ * pixels pushed off its edges are dropped. */
+static void test_shift_of_non_square_images(void **state)
+{
+    (void)state;
+    uint8_t px[15], label = 0;
+    memset(px, 255, sizeof px); /* every pixel fires, at step 4 */
+    dataset d = {.n = 1, .rows = 3, .cols = 5, .n_pixels = 15, .n_classes = 1, .pixels = px,
+                 .labels = &label};
+    spike_data s;
+    assert_int_equal(encode_latency(&d, 50, &s, NULL), 0);
+    assert_int_equal(s.rows, 3);
+    assert_int_equal(s.cols, 5);
+    assert_int_equal(spike_data_check_images(&s, "set", NULL), 0);
+    /* (r, c) -> (r - 1, c + 2): rows 1-2, columns 0-2 stay */
+    const uint16_t right_up[6] = {2, 3, 4, 7, 8, 9};
+    expect_shift(&s, 2, -1, right_up, 6);
+    /* (r, c) -> (r + 1, c - 1): rows 0-1, columns 1-4 stay */
+    const uint16_t left_down[8] = {5, 6, 7, 8, 10, 11, 12, 13};
+    expect_shift(&s, -1, 1, left_down, 8);
+    const uint16_t all[15] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+    expect_shift(&s, 0, 0, all, 15);
+    expect_shift(&s, 5, 0, all, 0); /* a whole width: nothing left */
+    spike_data_free(&s);
+    /* Events have no image shape: a shift is refused, naming the data. */
+    spike_data events = {.n = 1, .n_inputs = 15, .steps = 50};
+    snn_error err = {{0}};
+    assert_int_equal(spike_data_check_images(&events, "ev/train.npz", &err), -1);
+    assert_non_null(strstr(err.msg, "ev/train.npz: spike events without an image shape"));
 }
 
 /* Writes an IDX file (optionally gzipped) with the given header bytes and payload. */
@@ -371,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_latency_code_documented_steps),
         cmocka_unit_test(test_dark_pixels_never_fire_and_steps_fall_with_brightness),
         cmocka_unit_test(test_encoding_puts_each_bright_pixel_at_its_step),
+        cmocka_unit_test(test_shift_of_non_square_images),
         cmocka_unit_test(test_idx_reads_gzip_and_plain),
         cmocka_unit_test(test_idx_bad_files_give_clear_errors),
         cmocka_unit_test(test_idx_huge_claim_checked_against_real_length),

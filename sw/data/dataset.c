@@ -129,6 +129,8 @@ int encode_latency(const dataset *d, int steps, spike_data *out, snn_error *err)
         return -1;
     out->labels = d->labels;
     out->n_classes = d->n_classes;
+    out->rows = d->rows;
+    out->cols = d->cols;
     /* Counting sort by step keeps indices ascending within a step. */
     int *count = calloc((size_t)steps + 1, sizeof *count);
     if (!count) {

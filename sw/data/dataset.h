@@ -40,6 +40,8 @@ void dataset_free(dataset *d);
  * input indices in ascending order. */
 typedef struct {
     int n, n_inputs, steps;
+    int rows, cols;       /* image shape of latency-coded images (n_inputs = rows * cols);
+                           * 0 for spike events, which have none */
     uint32_t *step_start; /* [n*(steps+1)] absolute offsets into events */
     uint16_t *events;     /* input index of each event */
     uint8_t *labels;      /* [n], borrowed from the dataset or owned (see owns_labels) */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../data/augment.h"
 #include "../fixed/quantize.h"
 #include "../net/kernels.h"
 #include "../util/bytes.h"
@@ -433,29 +434,27 @@ static double epoch_lr(const snn_train_options *o, int epoch)
     return o->lr * (o->lr_decay_end + (1 - o->lr_decay_end) * f);
 }
 
+int snn_train_check_data(const snn_train_options *o, const spike_data *train, const char *what,
+                         snn_error *err)
+{
+    return o->augment_shift ? spike_data_check_images(train, what, err) : 0;
+}
+
 /* Random translation of an image by up to `shift` pixels in x and y, applied
- * to its events (a square image, row-major inputs). Translation keeps the
- * ascending input order within a step; inputs pushed off the edge are dropped.
- * Returns a one-sample view over the chunk's buffers. */
+ * to its events (spike_data_shift_sample). Returns a one-sample view over the
+ * chunk's buffers. */
 static spike_data shifted_sample(const snn_trainer *t, const spike_data *data, int s, int c,
                                  snn_rng *rng)
 {
-    int side = (int)lround(sqrt((double)data->n_inputs)), k = t->o.augment_shift;
+    int k = t->o.augment_shift;
     int dx = (int)snn_rng_below(rng, 2u * k + 1) - k, dy = (int)snn_rng_below(rng, 2u * k + 1) - k;
-    const uint32_t *st = data->step_start + (size_t)s * (data->steps + 1);
-    uint32_t n = 0, cap = (uint32_t)data->n_inputs * (uint32_t)data->steps;
-    for (int step = 0; step < data->steps; step++) {
-        t->aug_start[c][step] = n;
-        for (uint32_t e = st[step]; e < st[step + 1] && n < cap; e++) {
-            int row = data->events[e] / side + dy, col = data->events[e] % side + dx;
-            if (row >= 0 && row < side && col >= 0 && col < side)
-                t->aug_events[c][n++] = (uint16_t)(row * side + col);
-        }
-    }
-    t->aug_start[c][data->steps] = n;
-    spike_data view = {.n = 1, .n_inputs = data->n_inputs, .steps = data->steps,
-                       .step_start = t->aug_start[c], .events = t->aug_events[c],
-                       .labels = data->labels + s, .n_classes = data->n_classes};
+    spike_data_shift_sample(data, s, dx, dy, t->aug_events[c], t->aug_start[c]);
+    spike_data view = *data;
+    view.n = 1;
+    view.step_start = t->aug_start[c];
+    view.events = t->aug_events[c];
+    view.labels = data->labels + s;
+    view.owns_labels = 0;
     return view;
 }
 
@@ -532,9 +531,8 @@ int snn_trainer_epoch(snn_trainer *t, const spike_data *train, const spike_data 
     const snn_config *cfg = &t->m->cfg;
     if (train->n_inputs != cfg->n_in)
         return snn_fail(err, "training data have %d inputs, the model %d", train->n_inputs, cfg->n_in);
-    int side = (int)lround(sqrt((double)cfg->n_in));
-    if (t->o.augment_shift && side * side != cfg->n_in)
-        return snn_fail(err, "shift augmentation needs square images; %d inputs are not", cfg->n_in);
+    if (snn_train_check_data(&t->o, train, "the training data", err) != 0)
+        return -1;
     int B = t->o.batch, n_batches = train->n / B;
     if (n_batches < 1)
         return snn_fail(err, "%d training samples make no full batch of %d", train->n, B);

@@ -44,7 +44,8 @@ typedef struct {
     double noise;        /* sigma of N(0, sigma^2) added to every weight after each update */
     double lr_decay_end; /* cosine schedule to lr*this at the last epoch; 1 = constant lr */
     int qat_bits;        /* 0 = float; else train through B-bit fake-quantized weights */
-    int augment_shift;   /* 0 = off; else shift each training image by up to this many pixels */
+    int augment_shift;   /* 0 = off; else shift each training image by up to this many pixels
+                          * in x and y (IDX images of any rows x cols; not spike events) */
     double surrogate_scale; /* slope of the fast-sigmoid surrogate (paper: 100) */
     unsigned long long seed;
     int limit;           /* training samples used (0 = all); recorded for --resume */
@@ -75,6 +76,11 @@ void snn_train_preset_network(const char *name, const char **arch, const char **
 /* Initial weights of a run: snn_model_init with input scale s1 on the init
  * stream of seed (the same network for `snn train` and every sweep job). */
 void snn_train_init_weights(snn_model *m, double s1, unsigned long long seed);
+
+/* Refuses training data the options cannot use: a shift (augment_shift) on
+ * data without an image shape (spike events). `what` names the data. */
+int snn_train_check_data(const snn_train_options *o, const spike_data *train, const char *what,
+                         snn_error *err);
 
 /* Per-epoch figures. Rates in Hz: spikes per sample / neurons / (steps * 1 ms). */
 typedef struct {
