@@ -25,7 +25,9 @@ int cmd_bench_train(int argc, char **argv)
         {"--batches", ARG_INT, &batches, 1, 10000, "training batches of 256 samples to time"},
         {"--s1", ARG_DOUBLE, &s1, 0, 10, "input weight init scale |N(0, s1)| (as snn train)"},
         {"--threads", ARG_INT, &threads, 0, 1024, "threads (0 = all cores)"},
-        {"--data", ARG_STRING, &data_dir, 0, -1, "the data's directory (as snn train's --data)"},
+        {"--data", ARG_STRING, &data_dir, 0, -1,
+         "the data (as snn train's --data), of --arch's input and readout sizes (784 and 10 "
+         "unless --arch gives them)"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
     };
     char *args[argc + 1];

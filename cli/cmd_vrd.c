@@ -1,6 +1,6 @@
 /* cmd_vrd.c - `snn vrd`: Van Rossum distances of spike trains from a CSV file
- * (sw/exp/vrd_csv.h), or of a model's hidden neurons on test images (grouped
- * E-E, E-I, I-I). Every pair's distance goes as CSV to --out (atomically;
+ * (sw/exp/vrd_csv.h), or of the neurons of one of a model's hidden layers
+ * (--layer, the first by default) on test samples (grouped E-E, E-I, I-I). Every pair's distance goes as CSV to --out (atomically;
  * vrd-pairs.csv by default, "-" for stdout: 100 hidden neurons give 4950 pairs per
  * image); the summary goes to stdout.
  */
@@ -37,15 +37,16 @@ static int csv_pairs(const vrd_train_set *s, double tau, vrd_norm norm, FILE *ou
     return (int)pairs;
 }
 
-/* A model's hidden rasters on n test images -> per-pair CSV and group figures. */
-static int model_pairs(const snn_model *m, const spike_data *d, int n, double tau, vrd_norm norm,
-                       FILE *out, double med[VRD_GROUPS], double mean[VRD_GROUPS], stats_kw *kw,
-                       snn_error *err)
+/* The rasters of a model's hidden layer l on n test images -> per-pair CSV and group figures. */
+static int model_pairs(const snn_model *m, int l, const spike_data *d, int n, double tau,
+                       vrd_norm norm, FILE *out, double med[VRD_GROUPS], double mean[VRD_GROUPS],
+                       stats_kw *kw, snn_error *err)
 {
     const snn_config *c = &m->cfg;
+    const int size = c->layer[l].size, n_exc = c->layer[l].n_exc;
     int sizes[VRD_GROUPS];
-    vrd_group_sizes(c->layer[0].size, c->layer[0].n_exc, sizes);
-    double *dist[VRD_GROUPS] = {0}, *trace = malloc(sizeof(double) * c->steps * c->layer[0].size);
+    vrd_group_sizes(size, n_exc, sizes);
+    double *dist[VRD_GROUPS] = {0}, *trace = malloc(sizeof(double) * c->steps * size);
     int count[VRD_GROUPS] = {0}, ok = trace != NULL;
     for (int g = 0; g < VRD_GROUPS; g++)
         ok &= (dist[g] = malloc(sizeof(double) * ((size_t)sizes[g] * n + 1))) != NULL;
@@ -56,12 +57,13 @@ static int model_pairs(const snn_model *m, const spike_data *d, int n, double ta
         for (int i = 0; i < n; i++) {
             int before[VRD_GROUPS] = {count[0], count[1], count[2]};
             snn_forward(m, d, i, &ws);
-            vrd_raster_groups(ws.layer[0].spk, c->steps, c->layer[0].size, c->layer[0].n_exc, tau, norm, trace, dist, count);
+            vrd_raster_groups(ws.layer[l].spk, c->steps, size, n_exc, tau, norm, trace, dist,
+                              count);
             /* vrd_raster_groups visits pairs a < b in order; replay that order for the ids. */
             int k[VRD_GROUPS] = {before[0], before[1], before[2]};
-            for (int a = 0; a < c->layer[0].size; a++)
-                for (int b = a + 1; b < c->layer[0].size; b++) {
-                    int g = b < c->layer[0].n_exc ? VRD_EE : a >= c->layer[0].n_exc ? VRD_II : VRD_EI;
+            for (int a = 0; a < size; a++)
+                for (int b = a + 1; b < size; b++) {
+                    int g = b < n_exc ? VRD_EE : a >= n_exc ? VRD_II : VRD_EI;
                     fprintf(out, "%d,%d,%d,%s,%.10g\n", i, a, b, vrd_group_names[g], dist[g][k[g]++]);
                 }
         }
@@ -85,12 +87,14 @@ int cmd_vrd(int argc, char **argv)
     cli_data d = CLI_DATA_DEFAULTS;
     const char *out_path = "vrd-pairs.csv", *norm_name = "grid";
     double tau = 1.0;
-    int as_json = 0;
+    int as_json = 0, layer = 1;
     d.limit = 8;
     arg_spec specs[] = {
         {"--csv", ARG_STRING, &csv, 0, -1, "spike trains as CSV lines 'train_id,time'"},
         {"--model", ARG_STRING, &d.model, 0, -1, "or: a model, whose hidden rasters are compared"},
         CLI_DATA_ROWS(d, "--images", 1, 10000, "test samples for --model"),
+        {"--layer", ARG_INT, &layer, 1, SNN_MAX_LAYERS, "the hidden layer of --model whose "
+         "neurons are compared (1 = the first)"},
         {"--tau", ARG_DOUBLE, &tau, 1e-9, 1e9, "time constant, in the unit of the times (steps for --model)"},
         {"--norm", ARG_STRING, &norm_name, 0, -1, "grid (the paper's), vr2001 or elephant"},
         {"--out", ARG_STRING, &out_path, 0, -1, "every pair's distance as CSV (- for stdout)"},
@@ -123,6 +127,13 @@ int cmd_vrd(int argc, char **argv)
         fprintf(stderr, "snn vrd: %s\n", err.msg);
         return 1;
     }
+    if (!csv && layer > m.cfg.n_layers) {
+        fprintf(stderr, "snn vrd: --layer %d: %s has %d hidden layer(s)\n", layer, d.model,
+                m.cfg.n_layers);
+        snn_model_free(&m);
+        encoded_set_free(&test);
+        return 2;
+    }
     atomic_file af = {0};
     FILE *out = stdout;
     if (!to_stdout) {
@@ -136,8 +147,9 @@ int cmd_vrd(int argc, char **argv)
         pairs = csv_pairs(&trains, tau, (vrd_norm)norm, out, &csv_mean);
     } else if (rc == 0) {
         n = test.spikes.n;
-        rc = model_pairs(&m, &test.spikes, n, tau, (vrd_norm)norm, out, med, mean, &kw, &err);
-        pairs = n * m.cfg.layer[0].size * (m.cfg.layer[0].size - 1) / 2;
+        rc = model_pairs(&m, layer - 1, &test.spikes, n, tau, (vrd_norm)norm, out, med, mean,
+                         &kw, &err);
+        pairs = n * m.cfg.layer[layer - 1].size * (m.cfg.layer[layer - 1].size - 1) / 2;
     }
     if (!to_stdout && af.fp) {
         if (rc == 0)
@@ -155,6 +167,7 @@ int cmd_vrd(int argc, char **argv)
                 json_num(&j, "mean_distance", csv_mean);
             } else {
                 json_int(&j, "images", n);
+                json_int(&j, "layer", layer);
                 for (int g = 0; g < VRD_GROUPS; g++) {
                     char k[32];
                     snprintf(k, sizeof k, "median_%s", vrd_group_names[g]);

@@ -15,7 +15,7 @@ D=$work
 cd "$D" || exit 1
 
 # Models as .npz (float32 w1 (n_in, 16), w2 (16, 10)), imported: one for
-# Fashion-MNIST's 784 inputs and one with 100.
+# Fashion-MNIST's 784 inputs and one with 100; and a two-layer one.
 /usr/bin/python3 - <<'PY'
 import struct, zipfile
 def npy(shape, values):
@@ -27,10 +27,15 @@ for n_in in (784, 100):
     with zipfile.ZipFile("m%d.npz" % n_in, "w") as z:
         z.writestr("w1.npy", npy((n_in, 16), [0.05 * ((i * 7) % 5) for i in range(n_in * 16)]))
         z.writestr("w2.npy", npy((16, 10), [0.1 if i < 130 else -0.1 for i in range(160)]))
+# and one with two hidden layers, 16 and 8 neurons (w3: the readout)
+with zipfile.ZipFile("m2l.npz", "w") as z:
+    z.writestr("w1.npy", npy((784, 16), [0.05 * ((i * 7) % 5) for i in range(784 * 16)]))
+    z.writestr("w2.npy", npy((16, 8), [0.3 if i < 104 else -0.3 for i in range(128)]))
+    z.writestr("w3.npy", npy((8, 10), [0.1 if i < 60 else -0.1 for i in range(80)]))
 PY
-for n in 784 100; do
+for n in 784 100 2l; do
   "$SNN" import --model "m$n.npz" --out "m$n.snn" > /dev/null
-  check "import of a ${n}-input model" test -s "m$n.snn"
+  check "import of model m$n" test -s "m$n.snn"
 done
 
 # 1. A model that does not fit the data is refused, naming the data file.
@@ -53,6 +58,11 @@ check "its output is the summary, naming the file ($(wc -l < vrd.out) lines)" \
 check "... and no pair lines" test "$(wc -l < vrd.out)" -le 5
 "$SNN" vrd --model m784.snn --images 1 --out - > pairs.out 2> /dev/null
 check "vrd --out - writes the pairs to stdout" test "$(grep -c . pairs.out)" -eq 121
+check "vrd --layer 2 compares the second hidden layer's 8 neurons: 28 pairs an image" \
+  test "$("$SNN" vrd --model m2l.snn --layer 2 --images 1 --out - 2> /dev/null | grep -c .)" -eq 29
+fails_with "vrd --layer past the model's hidden layers is refused" "--layer 3: m2l.snn has 2 hidden layer(s)" \
+  "$SNN" vrd --model m2l.snn --layer 3 --images 1 --out p3.csv
+check "... and writes no pairs file" test ! -e p3.csv
 
 # 3. Results files: empty, a NUL byte, numbers that are no integers.
 : > empty.jsonl
