@@ -63,10 +63,10 @@ static double agreement(const int *a, const int *b, int n)
 }
 
 /* One model through every (B, H) pair. */
-static int sweep_model(sweep_row *row, const spike_data *test, const char *data_dir,
-                       const int *widths, int n_widths, int threads, int *fpred, int *pred,
-                       snn_error *err)
+static int sweep_model(sweep_row *row, const encoded_set *data, const int *widths, int n_widths,
+                       int threads, int *fpred, int *pred, snn_error *err)
 {
+    const spike_data *test = &data->spikes;
     snn_model m;
     if (snn_model_load(row->path, &m, NULL, NULL, err) != 0)
         return -1;
@@ -77,7 +77,7 @@ static int sweep_model(sweep_row *row, const spike_data *test, const char *data_
                  test->steps);
         goto done;
     }
-    if (spike_data_check_shape(test, m.cfg.n_in, m.cfg.n_out, data_dir, err) != 0)
+    if (encoded_set_check(data, m.cfg.n_in, m.cfg.n_out, err) != 0)
         goto done;
     if (snn_evaluate(&m, test, threads, &fs, fpred, err) != 0)
         goto done;
@@ -338,8 +338,7 @@ int cmd_sweep_bits(int argc, char **argv)
     for (int r = 0; r < n_rows; r++) {
         rows[r].path = r ? qat_items[r - 1] : model_path;
         rows[r].qat = r > 0;
-        if (sweep_model(&rows[r], &test.spikes, data_dir, widths, n_widths, threads, fpred, pred,
-                        &err) != 0)
+        if (sweep_model(&rows[r], &test, widths, n_widths, threads, fpred, pred, &err) != 0)
             goto done;
     }
     static const char *const names[] = {"sweep-bits.txt", "sweep-bits.csv", "sweep-bits.dat",

@@ -2,7 +2,7 @@
 # test_exp_cli.sh BUILD - the experiment commands on bad input: a model whose
 # input count does not fit the data (vrd --model, report --model), results files
 # that are empty, hold a NUL byte or a seed out of range, and spike-train CSVs
-# with long lines; a damaged SHD file in a sweep; vrd's pair lines going
+# with long lines; a damaged SHD file in a sweep, and good ones; vrd's pair lines going
 # to a file, not the terminal; and the sweep's network axes (--arch,
 # --recurrent): bad lists, keys, a two-layer recurrent job, the full
 # recurrent preset's plan, bad network fields in results.
@@ -94,6 +94,13 @@ cp "$SRC/tests/fuzz/corpus/shd/good_f32.h5" shd/shd_test.h5
 fails_with "a sweep on a damaged SHD file says which file and what is wrong" \
   "shd/shd_train.h5: global heap collection at 2496: an object runs past its end" \
   "$SNN" sweep --dataset shd --data shd --ratios 0.8 --s1 0.01 --trials 1 --epochs 1 -j 1 -o shd.jsonl
+#    Good files (4 training, 3 test samples of the seed corpus) run a job on the SHD network.
+cp "$SRC/tests/fuzz/corpus/shd/good_f32.h5" shd/shd_train.h5
+cp "$SRC/tests/fuzz/corpus/shd/good_f64.h5" shd/shd_test.h5
+"$SNN" sweep --dataset shd --data shd --ratios 0.8 --s1 0.01 --trials 1 --epochs 1 --batch 2 \
+  --vrd-samples 2 -j 1 -o shd-ok.jsonl > /dev/null 2>&1
+check "a sweep job on SHD files trains 700-200-20 on their 4 / 3 samples" last_json shd-ok.jsonl \
+  "d['dataset'] == 'shd' and d['n_hidden'] == 200 and d['train_samples'] == 4 and d['test_samples'] == 3"
 
 # 6. The network axes. Bad lists are refused before anything runs, naming the option.
 for bad in "100," "0" "1-2-3-4-5" "64--32" "x" " 64"; do

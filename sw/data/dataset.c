@@ -297,10 +297,10 @@ static int is_shd_file(const char *path)
     return nir_is_hdf5(path);
 }
 
-/* Loads one events file: an SHD HDF5 file (binned over SHD_MAX_TIME) or a .npz. */
-static int load_events_file(const char *path, int limit, int steps, encoded_set *out,
-                            snn_error *err)
+int encoded_set_load_file(const char *path, int limit, int steps, encoded_set *out,
+                          snn_error *err)
 {
+    memset(out, 0, sizeof *out);
     snprintf(out->inputs_file, sizeof out->inputs_file, "%s", path);
     snprintf(out->labels_file, sizeof out->labels_file, "%s", path);
     if (is_shd_file(path))
@@ -314,7 +314,7 @@ int encoded_set_load(const char *path, const char *split, int limit, int steps, 
     memset(out, 0, sizeof *out);
     struct stat st;
     if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-        return load_events_file(path, limit, steps, out, err);
+        return encoded_set_load_file(path, limit, steps, out, err);
     char ipath[1024], lpath[1024], npz[1024], h5[1024];
     int test = strcmp(split, "train") != 0;
     int n = snprintf(npz, sizeof npz, "%s/%s.npz", path, test ? "test" : "train");
@@ -329,9 +329,9 @@ int encoded_set_load(const char *path, const char *split, int limit, int steps, 
         return load_idx_split(ipath, lpath, limit, steps, out, err);
     }
     if (access(npz, R_OK) == 0)
-        return load_events_file(npz, limit, steps, out, err);
+        return encoded_set_load_file(npz, limit, steps, out, err);
     if (access(h5, R_OK) == 0)
-        return load_events_file(h5, limit, steps, out, err);
+        return encoded_set_load_file(h5, limit, steps, out, err);
     return snn_fail(err, "%s (IDX images), nor %s (events), nor %s (SHD)", idx_err.msg, npz, h5);
 }
 

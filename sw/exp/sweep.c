@@ -382,20 +382,14 @@ int sweep_append_line(const char *path, const char *line, size_t len, snn_error 
 
 /* The two splits of a data set, whatever its file format. */
 typedef struct {
-    encoded_set fm_train, fm_test; /* Fashion-MNIST */
-    spike_data shd_train, shd_test; /* SHD */
-    const spike_data *train, *test;
+    encoded_set train_set, test_set;
+    const spike_data *train, *test; /* their spikes */
 } job_data;
 
 static void job_data_free(job_data *d)
 {
-    if (d->train == &d->fm_train.spikes) {
-        encoded_set_free(&d->fm_train);
-        encoded_set_free(&d->fm_test);
-    } else if (d->train) {
-        spike_data_free(&d->shd_train);
-        spike_data_free(&d->shd_test);
-    }
+    encoded_set_free(&d->train_set);
+    encoded_set_free(&d->test_set);
     d->train = d->test = NULL;
 }
 
@@ -418,34 +412,33 @@ static int job_data_load(const sweep_settings *s, int steps, job_data *d, sweep_
                          void *ctx, snn_error *err)
 {
     memset(d, 0, sizeof *d);
+    int rc;
     if (strcmp(s->dataset, "shd") == 0) {
         char tr[1100], te[1100];
         snprintf(tr, sizeof tr, "%s/shd_train.h5", s->data_dir);
         snprintf(te, sizeof te, "%s/shd_test.h5", s->data_dir);
         step(progress, ctx, "reading %s", tr);
-        if (shd_load(tr, s->limit, steps, SHD_MAX_TIME, &d->shd_train, err) != 0)
-            return -1;
-        step(progress, ctx, "reading %s", te);
-        if (shd_load(te, s->test_limit, steps, SHD_MAX_TIME, &d->shd_test, err) != 0) {
-            spike_data_free(&d->shd_train);
-            return -1;
+        rc = encoded_set_load_file(tr, s->limit, steps, &d->train_set, err);
+        if (rc == 0) {
+            step(progress, ctx, "reading %s", te);
+            rc = encoded_set_load_file(te, s->test_limit, steps, &d->test_set, err);
         }
-        d->train = &d->shd_train;
-        d->test = &d->shd_test;
-        return 0;
-    }
-    if (strcmp(s->dataset, "fmnist") != 0)
+    } else if (strcmp(s->dataset, "fmnist") == 0) {
+        step(progress, ctx, "reading the training images in %s", s->data_dir);
+        rc = encoded_set_load(s->data_dir, "train", s->limit, steps, &d->train_set, err);
+        if (rc == 0) {
+            step(progress, ctx, "reading the test images in %s", s->data_dir);
+            rc = encoded_set_load(s->data_dir, "t10k", s->test_limit, steps, &d->test_set, err);
+        }
+    } else {
         return snn_fail(err, "unknown dataset '%s' (fmnist or shd)", s->dataset);
-    step(progress, ctx, "reading the training images in %s", s->data_dir);
-    if (encoded_set_load(s->data_dir, "train", s->limit, steps, &d->fm_train, err) != 0)
-        return -1;
-    step(progress, ctx, "reading the test images in %s", s->data_dir);
-    if (encoded_set_load(s->data_dir, "t10k", s->test_limit, steps, &d->fm_test, err) != 0) {
-        encoded_set_free(&d->fm_train);
+    }
+    if (rc != 0) {
+        job_data_free(d);
         return -1;
     }
-    d->train = &d->fm_train.spikes;
-    d->test = &d->fm_test.spikes;
+    d->train = &d->train_set.spikes;
+    d->test = &d->test_set.spikes;
     return 0;
 }
 
@@ -555,8 +548,8 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
     if (job_data_load(s, cfg.steps, &data, progress, ctx, err) != 0)
         return -1;
     /* The sweep's network is fixed: refuse data it cannot take (a label past its readout). */
-    if (spike_data_check_shape(data.train, cfg.n_in, cfg.n_out, s->data_dir, err) != 0 ||
-        spike_data_check_shape(data.test, cfg.n_in, cfg.n_out, s->data_dir, err) != 0) {
+    if (encoded_set_check(&data.train_set, cfg.n_in, cfg.n_out, err) != 0 ||
+        encoded_set_check(&data.test_set, cfg.n_in, cfg.n_out, err) != 0) {
         job_data_free(&data);
         return -1;
     }
