@@ -67,7 +67,7 @@ def write(path, n, bad_label=None):
     if bad_label is not None:
         labels[3] = bad_label
     times = [np.sort(rnd.uniform(0, 1.3, 12)).astype(np.float32) for _ in range(n)]
-    units = [np.concatenate([rnd.integers(0, 700, 6), 30 * l + np.arange(6)]).astype(np.uint16)
+    units = [np.concatenate([rnd.integers(0, 700, 6), 25 * l + np.arange(6)]).astype(np.uint16)
              for l in labels]
     with h5py.File(path, "w") as f:
         f.create_dataset("spikes/times", data=np.array(times + [None], object)[:-1],
@@ -78,7 +78,7 @@ def write(path, n, bad_label=None):
 os.makedirs("shd", exist_ok=True)
 write("shd/shd_train.h5", 48)
 write("shd/shd_test.h5", 24)
-write("label25.h5", 8, bad_label=25)
+write("label25.h5", 32, bad_label=25)
 PY
 printf 'not hdf5 at all\n' > junk.h5
 
@@ -192,9 +192,12 @@ check "eval --fixed on SHD" quiet "$snn" eval --fixed --model shd.snnq --data sh
 fails_with "eval refuses SHD data for a 784-input network, naming the file" \
   "shd/shd_test.h5: the data has 700 inputs per sample, the network 784" \
   "$snn" eval --model m.snn --data shd
-fails_with "a label outside SHD's 20 classes names the file, the sample and the label" \
-  "label25.h5: sample 3: label 25 out of range \[0, 20)" \
+fails_with "a label beyond a 20-class network's readout names the file, the sample and the label" \
+  "label25.h5: sample 3 has label 25, the network has 20 classes" \
   "$snn" eval --model shd.snn --data label25.h5
+mkdir ssc && cp label25.h5 ssc/shd_train.h5 && cp label25.h5 ssc/shd_test.h5
+check "a fresh train on SHD-layout files of 26 classes builds a 26-output network" \
+  grep -q "^training: 700[x-]16[x-]26," <(fresh ssc ssc.snn)
 fails_with "a .h5 that is not HDF5 names the file and what is wrong" \
   "junk.h5: not an HDF5 file" "$snn" eval --model shd.snn --data junk.h5
 fails_with "training needs both SHD files" "one file holds one split" \

@@ -190,6 +190,33 @@ static void test_loads_and_bins(void **state)
     spike_data_free(&d);
 }
 
+/* More classes than SHD's 20 (the Spiking Speech Commands have 35): the class
+ * count is the largest label of the whole file + 1, whatever the limit. */
+static void test_class_count_follows_the_labels(void **state)
+{
+    (void)state;
+    shd_fixture f = good();
+    f.labels[2] = 34;
+    write_file(path, &f);
+    spike_data d;
+    snn_error err = {0};
+    assert_int_equal(shd_load(path, 2, SHD_STEPS, SHD_MAX_TIME, &d, &err), 0);
+    assert_int_equal(d.n, 2);
+    assert_int_equal(d.n_classes, 35); /* from sample 2, past the limit */
+    spike_data_free(&d);
+    f.labels[0] = 3; /* the largest label is now 7: 8 classes */
+    f.labels[2] = 7;
+    write_file(path, &f);
+    assert_int_equal(shd_load(path, 0, SHD_STEPS, SHD_MAX_TIME, &d, &err), 0);
+    assert_int_equal(d.n_classes, 8);
+    spike_data_free(&d);
+    /* a bad label past the limit is still an error naming its sample */
+    f.labels[2] = 999;
+    write_file(path, &f);
+    assert_int_equal(shd_load(path, 1, SHD_STEPS, SHD_MAX_TIME, &d, &err), -1);
+    assert_non_null(strstr(err.msg, "sample 2: label 999 out of range"));
+}
+
 static void expect_error(const char *want)
 {
     spike_data d;
@@ -213,9 +240,15 @@ static void test_rejects_bad_files(void **state)
     expect_error("is not a time");
 
     f = good();
-    f.labels[1] = 20;
+    f.labels[1] = 256;
     write_file(path, &f);
-    expect_error("label 20 out of range");
+    expect_error("sample 1: label 256 out of range [0, 255]");
+
+    f = good();
+    f.label_type = H5T_STD_I16LE;
+    f.labels[2] = -1;
+    write_file(path, &f);
+    expect_error("sample 2: label -1 out of range");
 
     f = good();
     f.skip_labels = 1;
@@ -408,7 +441,7 @@ static void test_data_path_takes_shd_files(void **state)
     assert_int_equal(tr.spikes.n, 3);
     assert_int_equal(te.spikes.n, 2);
     assert_int_equal(tr.spikes.n_inputs, SHD_INPUTS);
-    assert_int_equal(te.spikes.n_classes, SHD_CLASSES);
+    assert_int_equal(te.spikes.n_classes, 20); /* labels up to 19 */
     assert_int_equal(tr.images.n, 0); /* events, not images */
     assert_string_equal(tr.inputs_file, train);
     assert_string_equal(te.labels_file, test);
@@ -426,9 +459,9 @@ static void test_data_path_takes_shd_files(void **state)
     encoded_set_free(&tr);
     /* bad values and a file that only has the name */
     f = good();
-    f.labels[1] = 20;
+    f.labels[1] = 300;
     write_file(test, &f);
-    expect_data_error(test, "sample 1: label 20 out of range [0, 20)");
+    expect_data_error(test, "sample 1: label 300 out of range [0, 255]");
     FILE *fp = fopen(test, "w");
     fputs("not an hdf5 file\n", fp);
     fclose(fp);
@@ -444,6 +477,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_loads_and_bins, make_path, drop_path),
+        cmocka_unit_test_setup_teardown(test_class_count_follows_the_labels, make_path, drop_path),
         cmocka_unit_test_setup_teardown(test_rejects_bad_files, make_path, drop_path),
         cmocka_unit_test_setup_teardown(test_rejects_bad_values, make_path, drop_path),
         cmocka_unit_test_setup_teardown(test_rejects_bad_layouts, make_path, drop_path),

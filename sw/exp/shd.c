@@ -170,6 +170,7 @@ typedef struct {
     hvl_t *times, *units;
     int have_times, have_units; /* the block's vlen rows are to be reclaimed */
     uint8_t *seen, *all_labels;
+    int n_classes; /* the largest label seen + 1 */
     event_list ev;
 } shd_load_state;
 
@@ -201,6 +202,37 @@ static void release(shd_load_state *s)
         H5Fclose(s->file);
 }
 
+/* Range-checks the labels of rows [first, first + count) (read into s->labels)
+ * and raises s->n_classes to cover them. */
+static int check_labels(shd_load_state *s, const char *path, hsize_t first, hsize_t count,
+                        snn_error *err)
+{
+    for (hsize_t r = 0; r < count; r++) {
+        if (s->labels[r] < 0 || s->labels[r] > SHD_MAX_LABEL)
+            return snn_fail(err, "%s: sample %llu: label %d out of range [0, %d]", path,
+                            (unsigned long long)(first + r), s->labels[r], SHD_MAX_LABEL);
+        if (s->labels[r] + 1 > s->n_classes)
+            s->n_classes = s->labels[r] + 1;
+    }
+    return 0;
+}
+
+/* The labels of the rows past the samples loaded, [first, rows): only their classes count. */
+static int scan_labels(shd_load_state *s, const char *path, hsize_t first, hsize_t rows,
+                       snn_error *err)
+{
+    for (; first < rows; first += BLOCK_ROWS) {
+        hsize_t count = rows - first < BLOCK_ROWS ? rows - first : BLOCK_ROWS;
+        if (read_block(&s->set[0], first, count, s->labels) != 0)
+            return snn_fail(err, "%s: rows %llu..%llu of /labels cannot be read (damaged file)",
+                            path, (unsigned long long)first,
+                            (unsigned long long)(first + count - 1));
+        if (check_labels(s, path, first, count, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Checks, reads and bins rows [first, first + count) into s. */
 static int load_block(shd_load_state *s, const char *path, hsize_t first, hsize_t count,
                       int steps, double max_time, snn_error *err)
@@ -223,11 +255,10 @@ static int load_block(shd_load_state *s, const char *path, hsize_t first, hsize_
         return snn_fail(err, "%s: rows %llu..%llu of /labels, /spikes/times or /spikes/units "
                         "cannot be read (damaged file)", path, (unsigned long long)first,
                         (unsigned long long)(first + count - 1));
+    if (check_labels(s, path, first, count, err) != 0)
+        return -1;
     for (hsize_t r = 0; r < count; r++) {
         hsize_t i = first + r;
-        if (s->labels[r] < 0 || s->labels[r] >= SHD_CLASSES)
-            return snn_fail(err, "%s: sample %llu: label %d out of range [0, %d)", path,
-                            (unsigned long long)i, s->labels[r], SHD_CLASSES);
         s->all_labels[i] = (uint8_t)s->labels[r];
         if (bin_sample(path, i, &s->times[r], &s->units[r], steps, max_time, s->seen, &s->ev,
                        err) != 0)
@@ -289,9 +320,11 @@ int shd_load(const char *path, int limit, int steps, double max_time, spike_data
         if (load_block(&s, path, first, count, steps, max_time, err) != 0)
             goto done;
     }
+    if (scan_labels(&s, path, n, n_lab, err) != 0)
+        goto done;
     uint8_t *labels = s.all_labels;
     s.all_labels = NULL; /* spike_data_from_events owns them now, whatever it returns */
-    if (spike_data_from_events((int)n, SHD_INPUTS, steps, SHD_CLASSES, labels, s.ev.n,
+    if (spike_data_from_events((int)n, SHD_INPUTS, steps, s.n_classes, labels, s.ev.n,
                                s.ev.sample, s.ev.step, s.ev.input, out, err) != 0) {
         char inner[sizeof err->msg];
         snprintf(inner, sizeof inner, "%s", err ? err->msg : "");
