@@ -1,8 +1,9 @@
 /* cmd_vrd.c - `snn vrd`: Van Rossum distances of spike trains from a CSV file
  * (sw/exp/vrd_csv.h), or of the neurons of one of a model's hidden layers
- * (--layer, the first by default) on test samples (grouped E-E, E-I, I-I). Every pair's distance goes as CSV to --out (atomically;
- * vrd-pairs.csv by default, "-" for stdout: 100 hidden neurons give 4950 pairs per
- * image); the summary goes to stdout.
+ * (--layer, the first by default) on test samples (grouped E-E, E-I, I-I).
+ * Every pair's distance goes as CSV to --out (atomically; vrd-pairs.csv by
+ * default, "-" for stdout: 100 hidden neurons give 4950 pairs per image); the
+ * summary goes to stdout.
  */
 #include <errno.h>
 #include <math.h>
