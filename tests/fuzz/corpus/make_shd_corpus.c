@@ -1,6 +1,6 @@
 /* make_shd_corpus.c - writes the seed corpus of fuzz_shd.c: small SHD-layout
  * HDF5 files (float32 or float64 times, uint16 or uint8 units and labels, an
- * empty sample, edge values) with libhdf5. Run once, commit the files:
+ * empty sample, edge values, labels of more than SHD's 20 classes) with libhdf5. Run once, commit the files:
  *   cc -std=c11 -I/usr/include/hdf5/serial tests/fuzz/corpus/make_shd_corpus.c \
  *      -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5 -o /tmp/mk && /tmp/mk tests/fuzz/corpus/shd */
 #include <hdf5.h>
@@ -58,5 +58,8 @@ int main(int argc, char **argv)
     write_shd(dir, "huge_time.h5", 4, hl, H5T_IEEE_F64LE, huge, u, labels);
     const int one[1] = {1};
     write_shd(dir, "one.h5", 1, one, H5T_IEEE_F32LE, t + 2, u + 2, labels + 2);
+    /* more classes than SHD's 20, as the Spiking Speech Commands' 35 */
+    const int ssc_labels[4] = {34, 0, 7, 3};
+    write_shd(dir, "classes35.h5", 4, len, H5T_IEEE_F32LE, t, u, ssc_labels);
     return 0;
 }
