@@ -2,8 +2,8 @@
  * the --model, --data and --limit option rows, and loading a model with its
  * data set, refused (naming the file) unless the network can take it: the
  * same input count, and no label beyond its readout. The data is an IDX
- * directory (Fashion-MNIST by default) or events in .npz or SHD HDF5 files
- * (encoded_set_load).
+ * directory (Fashion-MNIST by default) or events in .npz or SHD HDF5 files,
+ * or one file of those (encoded_set_load).
  */
 #ifndef SNN_CLI_DATA_H
 #define SNN_CLI_DATA_H
@@ -24,7 +24,8 @@ typedef struct {
 #define CLI_DATA_HELP                                                                             \
     "the data: a directory of IDX files (<split>-images-idx3-ubyte[.gz] and labels, split train " \
     "or t10k; Fashion-MNIST by default) or of spike events (train.npz and test.npz, or SHD's "    \
-    "shd_train.h5 and shd_test.h5); or one events file, .npz or SHD HDF5 (docs/data.md)"
+    "shd_train.h5 and shd_test.h5); or one file: IDX images (labels beside), events .npz or "    \
+    "SHD HDF5 (docs/data.md)"
 
 /* Option rows for a table: the model, then the data and how much of it. */
 #define CLI_MODEL_ROW(d, what) {"--model", ARG_STRING, &(d).model, 0, -1, what " (required)"}

@@ -148,6 +148,12 @@ fresh() { "$snn" train --data "$1" --limit 64 --batch 16 --epochs 1 --hidden 16 
 check "a fresh train on 26 classes builds a 26-output network" \
   grep -q "^training: 784[x-]16[x-]26," <(fresh set26 m26.snn)
 check "... which evaluates on them" quiet "$snn" eval --model m26.snn --data set26 --limit 32
+check "... also given the test images file (its labels found by name)" \
+  quiet "$snn" eval --model m26.snn --data set26/t10k-images-idx3-ubyte --limit 32
+fails_with "an images file given without its labels file names the labels file" \
+  "set26/x-labels-idx1-ubyte: not found (the labels of set26/x-images-idx3-ubyte)" \
+  bash -c "cp set26/t10k-images-idx3-ubyte set26/x-images-idx3-ubyte &&
+           '$snn' eval --model m26.snn --data set26/x-images-idx3-ubyte"
 check "a fresh train on 10x10 images builds a 100-input network" \
   grep -q "^training: 100[x-]16[x-]10," <(fresh small m100.snn)
 

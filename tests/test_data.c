@@ -386,6 +386,33 @@ static void test_idx_pair_is_one_data_set(void **state)
     assert_non_null(strstr(err.msg, "one file holds one split"));
 }
 
+/* One IDX images file as the data (a command that reads one split): its labels
+ * file is found by name, a prefix kept (EMNIST's emnist-letters-...). */
+static void test_idx_images_file_as_data(void **state)
+{
+    (void)state;
+    const uint8_t labels[3] = {26, 1, 2};
+    const char *dir = write_shape("emnist-letters-test", 3, 4, 6, labels);
+    char path[400];
+    snprintf(path, sizeof path, "%s/emnist-letters-test-images-idx3-ubyte", dir);
+    encoded_set e;
+    snn_error err = {{0}};
+    assert_int_equal(encoded_set_load(path, "train", 2, 100, &e, &err), 0);
+    assert_int_equal(e.spikes.n, 2);
+    assert_int_equal(e.spikes.n_inputs, 24);
+    assert_int_equal(e.spikes.n_classes, 27);
+    assert_string_equal(e.inputs_file, path);
+    assert_non_null(strstr(e.labels_file, "shape/emnist-letters-test-labels-idx1-ubyte"));
+    encoded_set_free(&e);
+    /* without its labels file: named in the error */
+    char labels_path[400];
+    snprintf(labels_path, sizeof labels_path, "%s/emnist-letters-test-labels-idx1-ubyte", dir);
+    assert_int_equal(remove(labels_path), 0);
+    assert_int_equal(encoded_set_load(path, "t10k", 0, 100, &e, &err), -1);
+    assert_non_null(strstr(err.msg, "emnist-letters-test-labels-idx1-ubyte: not found (the "
+                                    "labels of "));
+}
+
 /* Images of more pixels than an event can address (65535) are refused naming the file. */
 static void test_idx_too_many_pixels_names_the_file(void **state)
 {
@@ -427,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_too_long_data_path_refused),
         cmocka_unit_test(test_idx_any_shape_and_class_count),
         cmocka_unit_test(test_idx_pair_is_one_data_set),
+        cmocka_unit_test(test_idx_images_file_as_data),
         cmocka_unit_test(test_idx_too_many_pixels_names_the_file),
         cmocka_unit_test(test_missing_data_names_both_kinds),
     };

@@ -288,6 +288,23 @@ static int load_idx_split(const char *ipath, const char *lpath, int limit, int s
     return 0;
 }
 
+/* The labels file of an IDX images file: its file name with "images-idx3-ubyte"
+ * made "labels-idx1-ubyte", into lpath. Returns 1 when the name has no such
+ * part (not IDX images), 0 when found, -1 (an error) when lpath is too short. */
+static int idx_labels_of(const char *path, char *lpath, size_t cap, snn_error *err)
+{
+    static const char images[] = "images-idx3-ubyte";
+    const char *base = strrchr(path, '/');
+    const char *at = strstr(base ? base + 1 : path, images);
+    if (!at)
+        return 1;
+    int n = snprintf(lpath, cap, "%.*slabels-idx1-ubyte%s", (int)(at - path), path,
+                     at + sizeof images - 1);
+    if (n < 0 || (size_t)n >= cap)
+        return snn_fail(err, "data path too long (limit %zu bytes): %s", cap - 1, path);
+    return 0;
+}
+
 /* Whether path names an SHD HDF5 file: by its extension, else its first bytes. */
 static int is_shd_file(const char *path)
 {
@@ -301,6 +318,15 @@ int encoded_set_load_file(const char *path, int limit, int steps, encoded_set *o
                           snn_error *err)
 {
     memset(out, 0, sizeof *out);
+    char lpath[1024];
+    int idx = idx_labels_of(path, lpath, sizeof lpath, err);
+    if (idx < 0)
+        return -1;
+    if (idx == 0) {
+        if (access(lpath, R_OK) != 0)
+            return snn_fail(err, "%s: not found (the labels of %s)", lpath, path);
+        return load_idx_split(path, lpath, limit, steps, out, err);
+    }
     snprintf(out->inputs_file, sizeof out->inputs_file, "%s", path);
     snprintf(out->labels_file, sizeof out->labels_file, "%s", path);
     if (is_shd_file(path))

@@ -96,12 +96,14 @@ typedef struct {
  * labels), latency-coded; else an events file "<path>/train.npz" or
  * "<path>/test.npz" (events.h); else an SHD file "<path>/shd_train.h5" or
  * "<path>/shd_test.h5" (sw/exp/shd.h, its times binned over SHD_MAX_TIME); or,
- * when path is a file, that events file itself, whichever the split
+ * when path is a file, that file itself, whichever the split
  * (encoded_set_load_file). limit > 0 keeps the first `limit` samples. */
 int encoded_set_load(const char *path, const char *split, int limit, int steps, encoded_set *out,
                      snn_error *err);
-/* One events file: SHD HDF5 (named .h5 or .hdf5, or starting with HDF5's
- * signature; its times binned over SHD_MAX_TIME), else a .npz. */
+/* One file of one split: IDX images when its name holds "images-idx3-ubyte"
+ * (with the labels file named alike, "labels-idx1-ubyte"); else an events file:
+ * SHD HDF5 (named .h5 or .hdf5, or starting with HDF5's signature; its times
+ * binned over SHD_MAX_TIME), else a .npz. */
 int encoded_set_load_file(const char *path, int limit, int steps, encoded_set *out,
                           snn_error *err);
 /* Both splits of the data at `path` (a directory) as one data set: refused,
