@@ -11,10 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../sw/exp/stats.h"
 #include "../sw/exp/vrd.h"
 #include "../sw/exp/vrd_csv.h"
-#include "../sw/net/kernels.h"
+#include "../sw/exp/vrd_layer.h"
 #include "../sw/util/atomic_file.h"
 #include "../sw/util/json.h"
 #include "../sw/util/args.h"
@@ -38,49 +37,6 @@ static int csv_pairs(const vrd_train_set *s, double tau, vrd_norm norm, FILE *ou
     return (int)pairs;
 }
 
-/* The rasters of a model's hidden layer l on n test images -> per-pair CSV and group figures. */
-static int model_pairs(const snn_model *m, int l, const spike_data *d, int n, double tau,
-                       vrd_norm norm, FILE *out, double med[VRD_GROUPS], double mean[VRD_GROUPS],
-                       stats_kw *kw, snn_error *err)
-{
-    const snn_config *c = &m->cfg;
-    const int size = c->layer[l].size, n_exc = c->layer[l].n_exc;
-    int sizes[VRD_GROUPS];
-    vrd_group_sizes(size, n_exc, sizes);
-    double *dist[VRD_GROUPS] = {0}, *trace = malloc(sizeof(double) * c->steps * size);
-    int count[VRD_GROUPS] = {0}, ok = trace != NULL;
-    for (int g = 0; g < VRD_GROUPS; g++)
-        ok &= (dist[g] = malloc(sizeof(double) * ((size_t)sizes[g] * n + 1))) != NULL;
-    snn_workspace ws;
-    int rc = ok ? snn_workspace_alloc(&ws, c, err) : snn_fail(err, "out of memory");
-    if (rc == 0) {
-        fprintf(out, "image,a,b,group,distance\n");
-        for (int i = 0; i < n; i++) {
-            int before[VRD_GROUPS] = {count[0], count[1], count[2]};
-            snn_forward(m, d, i, &ws);
-            vrd_raster_groups(ws.layer[l].spk, c->steps, size, n_exc, tau, norm, trace, dist,
-                              count);
-            /* vrd_raster_groups visits pairs a < b in order; replay that order for the ids. */
-            int k[VRD_GROUPS] = {before[0], before[1], before[2]};
-            for (int a = 0; a < size; a++)
-                for (int b = a + 1; b < size; b++) {
-                    int g = b < n_exc ? VRD_EE : a >= n_exc ? VRD_II : VRD_EI;
-                    fprintf(out, "%d,%d,%d,%s,%.10g\n", i, a, b, vrd_group_names[g], dist[g][k[g]++]);
-                }
-        }
-        snn_workspace_free(&ws);
-        const double *groups[VRD_GROUPS] = {dist[0], dist[1], dist[2]};
-        *kw = stats_kruskal(groups, count, VRD_GROUPS);
-        for (int g = 0; g < VRD_GROUPS; g++) {
-            mean[g] = stats_mean(dist[g], count[g]);
-            med[g] = stats_median(dist[g], count[g]);
-        }
-    }
-    for (int g = 0; g < VRD_GROUPS; g++)
-        free(dist[g]);
-    free(trace);
-    return rc;
-}
 
 int cmd_vrd(int argc, char **argv)
 {
@@ -142,15 +98,14 @@ int cmd_vrd(int argc, char **argv)
         out = af.fp;
     }
     int pairs = 0, n = 0;
-    double csv_mean = NAN, med[VRD_GROUPS] = {NAN, NAN, NAN}, mean[VRD_GROUPS] = {NAN, NAN, NAN};
-    stats_kw kw = {NAN, NAN, NAN, 0};
+    double csv_mean = NAN;
+    vrd_layer_summary v = {0};
     if (rc == 0 && csv) {
         pairs = csv_pairs(&trains, tau, (vrd_norm)norm, out, &csv_mean);
     } else if (rc == 0) {
         n = test.spikes.n;
-        rc = model_pairs(&m, layer - 1, &test.spikes, n, tau, (vrd_norm)norm, out, med, mean,
-                         &kw, &err);
-        pairs = n * m.cfg.layer[layer - 1].size * (m.cfg.layer[layer - 1].size - 1) / 2;
+        rc = vrd_layer_measure(&m, layer - 1, &test.spikes, n, tau, (vrd_norm)norm, out, &v, &err);
+        pairs = (int)v.pairs;
     }
     if (!to_stdout && af.fp) {
         if (rc == 0)
@@ -172,12 +127,12 @@ int cmd_vrd(int argc, char **argv)
                 for (int g = 0; g < VRD_GROUPS; g++) {
                     char k[32];
                     snprintf(k, sizeof k, "median_%s", vrd_group_names[g]);
-                    json_num(&j, k, med[g]);
+                    json_num(&j, k, v.median[g]);
                     snprintf(k, sizeof k, "mean_%s", vrd_group_names[g]);
-                    json_num(&j, k, mean[g]);
+                    json_num(&j, k, v.mean[g]);
                 }
-                json_num(&j, "kw_h", kw.h);
-                json_num(&j, "kw_p", kw.p);
+                json_num(&j, "kw_h", v.kw.h);
+                json_num(&j, "kw_p", v.kw.p);
             }
             json_int(&j, "pairs", pairs);
             json_str(&j, "norm", norm_name);
@@ -188,8 +143,8 @@ int cmd_vrd(int argc, char **argv)
             fprintf(info, "%d trains: mean distance %.4f\n", trains.n, csv_mean);
         } else {
             for (int g = 0; g < VRD_GROUPS; g++)
-                fprintf(info, "%s: median %.4f mean %.4f\n", vrd_group_names[g], med[g], mean[g]);
-            fprintf(info, "Kruskal-Wallis over the groups: H = %.3f, p = %.3g\n", kw.h, kw.p);
+                fprintf(info, "%s: median %.4f mean %.4f\n", vrd_group_names[g], v.median[g], v.mean[g]);
+            fprintf(info, "Kruskal-Wallis over the groups: H = %.3f, p = %.3g\n", v.kw.h, v.kw.p);
         }
         if (!as_json && !to_stdout)
             fprintf(info, "%d pair distances (%s, tau %g) -> %s\n", pairs, norm_name, tau, out_path);

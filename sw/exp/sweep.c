@@ -24,6 +24,7 @@
 #include "robust.h"
 #include "shd.h"
 #include "stats.h"
+#include "vrd_layer.h"
 
 const double sweep_paper_s1[19] = {0.0005, 0.00075, 0.001, 0.002,  0.003, 0.004, 0.005,
                                    0.0075, 0.01,    0.0125, 0.015, 0.0175, 0.02, 0.025,
@@ -442,50 +443,14 @@ static int job_data_load(const sweep_settings *s, int steps, job_data *d, sweep_
     return 0;
 }
 
-/* Pair distances of the hidden rasters of the first samples of data, summarised per group. */
-typedef struct {
-    double median[VRD_GROUPS], mean[VRD_GROUPS];
-    double kw_p; /* Kruskal-Wallis over the three groups' pair distances */
-} vrd_summary;
-
+/* The first hidden layer's pair distances on the first samples of data (vrd_layer.h). */
 static int measure_vrd(const snn_model *m, const spike_data *data, const sweep_settings *s,
-                       vrd_summary *out, snn_error *err)
+                       vrd_layer_summary *out, snn_error *err)
 {
-    const snn_config *c = &m->cfg;
-    int n = s->vrd_samples < data->n ? s->vrd_samples : data->n;
-    int sizes[VRD_GROUPS];
-    vrd_group_sizes(c->layer[0].size, c->layer[0].n_exc, sizes);
-    double *dist[VRD_GROUPS] = {0};
-    int count[VRD_GROUPS] = {0};
-    double *trace = malloc(sizeof *trace * c->steps * c->layer[0].size);
-    int ok = trace != NULL;
-    for (int g = 0; g < VRD_GROUPS; g++)
-        ok &= (dist[g] = malloc(sizeof(double) * ((size_t)sizes[g] * n + 1))) != NULL;
-    snn_workspace ws;
-    if (!ok || snn_workspace_alloc(&ws, c, err) != 0) {
-        for (int g = 0; g < VRD_GROUPS; g++)
-            free(dist[g]);
-        free(trace);
-        return ok ? -1 : snn_fail(err, "out of memory for the VRD pairs");
-    }
-    for (int i = 0; i < n; i++) {
-        snn_forward(m, data, i, &ws);
-        vrd_raster_groups(ws.layer[0].spk, c->steps, c->layer[0].size, c->layer[0].n_exc, s->vrd_tau, s->vrd_norm,
-                          trace, dist, count);
-    }
-    const double *groups[VRD_GROUPS] = {dist[0], dist[1], dist[2]};
-    out->kw_p = stats_kruskal(groups, count, VRD_GROUPS).p;
-    for (int g = 0; g < VRD_GROUPS; g++) {
-        out->mean[g] = stats_mean(dist[g], count[g]);
-        out->median[g] = stats_median(dist[g], count[g]);
-        free(dist[g]);
-    }
-    snn_workspace_free(&ws);
-    free(trace);
-    return 0;
+    return vrd_layer_measure(m, 0, data, s->vrd_samples, s->vrd_tau, s->vrd_norm, NULL, out, err);
 }
 
-static void json_vrd(json_out *j, const char *when, const vrd_summary *v)
+static void json_vrd(json_out *j, const char *when, const vrd_layer_summary *v)
 {
     char key[64];
     for (int g = 0; g < VRD_GROUPS; g++) {
@@ -495,7 +460,7 @@ static void json_vrd(json_out *j, const char *when, const vrd_summary *v)
         json_num(j, key, v->mean[g]);
     }
     snprintf(key, sizeof key, "vrd_%s_kw_p", when);
-    json_num(j, key, v->kw_p);
+    json_num(j, key, v->kw.p);
 }
 
 static void json_array(json_out *j, const char *key, const double *v, int n)
@@ -569,7 +534,7 @@ int sweep_run_job(const sweep_settings *s, const sweep_job *j, char **line, size
     FILE *mem = NULL;
     int rc = -1;
     snn_eval_stats init, final;
-    vrd_summary vrd0 = {0}, vrd1 = {0};
+    vrd_layer_summary vrd0 = {0}, vrd1 = {0};
     robust_result rob = {0};
     snn_epoch_stats st = {0};
     if (!acc || !hz || !secs) {
