@@ -256,6 +256,30 @@ static void test_training_learns_the_toy_task(void **state)
     spike_data_free(&d);
 }
 
+/* The library refuses data whose labels reach past the readout, naming the count
+ * (a label of 5 on 4 readouts would index past the logits). */
+static void test_labels_past_the_readout_are_refused(void **state)
+{
+    (void)state;
+    spike_data d;
+    make_data(&d, 4);
+    d.n_classes = NK + 1;
+    snn_model m;
+    make_model(&m, 0);
+    snn_train_options o = options(1);
+    snn_trainer *t = snn_trainer_new(&m, &o, NULL);
+    snn_epoch_stats s;
+    snn_eval_stats e;
+    snn_error err;
+    assert_int_equal(snn_trainer_epoch(t, &d, &d, &s, &err), -1);
+    assert_non_null(strstr(err.msg, "training data have 5 classes, the model 4 readouts"));
+    assert_int_equal(snn_evaluate(&m, &d, 1, &e, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "data have 5 classes, the model 4 readouts"));
+    snn_trainer_free(t);
+    snn_model_free(&m);
+    spike_data_free(&d);
+}
+
 static void test_validation_split_views_the_tail(void **state)
 {
     (void)state;
@@ -367,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_same_seed_same_weights_with_1_and_2_threads),
         cmocka_unit_test(test_resume_is_bit_identical),
         cmocka_unit_test(test_training_learns_the_toy_task),
+        cmocka_unit_test(test_labels_past_the_readout_are_refused),
         cmocka_unit_test(test_validation_split_views_the_tail),
         cmocka_unit_test(test_best_epoch_survives_the_training_state),
         cmocka_unit_test(test_state_without_split_is_version_3),

@@ -113,12 +113,25 @@ static int set_threads(int threads)
     return omp_get_max_threads();
 }
 
+/* Library callers get the commands' guard too: a label at or past n_out would
+ * index past the logits. */
+static int data_fits_model(const snn_config *c, const spike_data *d, const char *what,
+                           snn_error *err)
+{
+    if (d->n_inputs != c->n_in)
+        return snn_fail(err, "%s have %d inputs, the model %d", what, d->n_inputs, c->n_in);
+    if (d->n_classes > c->n_out)
+        return snn_fail(err, "%s have %d classes, the model %d readouts", what, d->n_classes,
+                        c->n_out);
+    return 0;
+}
+
 int snn_evaluate(const snn_model *m, const spike_data *data, int threads, snn_eval_stats *out,
                  int *predictions, snn_error *err)
 {
     const snn_config *c = &m->cfg;
-    if (data->n_inputs != c->n_in)
-        return snn_fail(err, "data have %d inputs, the model %d", data->n_inputs, c->n_in);
+    if (data_fits_model(c, data, "data", err) != 0)
+        return -1;
     int nt = set_threads(threads);
     double t0 = omp_get_wtime();
     float *loss = malloc(sizeof *loss * (data->n ? data->n : 1));
@@ -529,8 +542,8 @@ int snn_trainer_epoch(snn_trainer *t, const spike_data *train, const spike_data 
                       snn_epoch_stats *out, snn_error *err)
 {
     const snn_config *cfg = &t->m->cfg;
-    if (train->n_inputs != cfg->n_in)
-        return snn_fail(err, "training data have %d inputs, the model %d", train->n_inputs, cfg->n_in);
+    if (data_fits_model(cfg, train, "training data", err) != 0)
+        return -1;
     if (snn_train_check_data(&t->o, train, "the training data", err) != 0)
         return -1;
     int B = t->o.batch, n_batches = train->n / B;
