@@ -49,7 +49,7 @@ CORE_RTL := $(sort $(wildcard rtl/core/*.v))
 # Every C object depends on the compiler and flags it was built with: a change (e.g. of
 # OPT) rebuilds. (SAN and NATIVE have their own build dirs.)
 BUILD_FLAGS := $(BUILD)/flags
-# libhdf5 (Debian libhdf5-dev): the SHD loader (sw/exp/shd.c) and NIR files (sw/io/nir.c).
+# libhdf5 (Debian libhdf5-dev): the SHD loader (sw/data/shd.c) and NIR files (sw/io/nir.c).
 HDF5_CFLAGS := $(shell pkg-config --cflags hdf5 2>/dev/null || echo -I/usr/include/hdf5/serial)
 HDF5_LIBS := $(shell pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial)
 LDLIBS += $(HDF5_LIBS)

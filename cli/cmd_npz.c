@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../sw/io/h5guard.h"
 #include "../sw/io/nir.h"
 #include "../sw/io/npz_model.h"
 #include "../sw/net/model.h"
@@ -81,7 +82,7 @@ static file_format format_of_name(const char *path)
 /* The format of an existing file: by its first bytes. */
 static file_format format_of_content(const char *path)
 {
-    if (nir_is_hdf5(path))
+    if (h5_has_signature(path))
         return FMT_NIR;
     unsigned char b[4];
     FILE *f = fopen(path, "rb");

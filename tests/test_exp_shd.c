@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "../sw/exp/shd.h"
+#include "../sw/data/shd.h"
 #include "scratch_dir.h"
 
 #define MAX_SPIKES 8

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "scratch_dir.h"
+#include "../sw/io/h5guard.h"
 #include "../sw/io/nir.h"
 #include "../sw/util/rng.h"
 
@@ -42,7 +43,7 @@ static void round_trip(const snn_model *m, const char *name)
     path_of(path, sizeof path, name);
     snn_error err = {{0}};
     assert_int_equal(nir_write_model(path, m, &err), 0);
-    assert_true(nir_is_hdf5(path));
+    assert_true(h5_has_signature(path));
     snn_model b;
     if (nir_read_model(path, 0, &b, &err) != 0)
         fail_msg("%s", err.msg);
@@ -249,7 +250,7 @@ static void test_refuses_other_files(void **state)
     assert_non_null(f);
     fputs("not hdf5\n", f);
     fclose(f);
-    assert_false(nir_is_hdf5(path));
+    assert_false(h5_has_signature(path));
     expect_refused(path, "not an HDF5 file", NULL);
     path_of(path, sizeof path, "missing.nir");
     expect_refused(path, "cannot open", NULL);

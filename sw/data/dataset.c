@@ -9,10 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../exp/shd.h"
-#include "../io/nir.h"
+#include "../io/h5guard.h"
 #include "events.h"
 #include "idx.h"
+#include "shd.h"
 
 /* Puts "<dir>/<split>-<kind>.gz", or the same without ".gz", whichever is
  * readable, into path (cap bytes). */
@@ -311,7 +311,7 @@ static int is_shd_file(const char *path)
     const char *dot = strrchr(path, '.');
     if (dot && !strchr(dot, '/') && (strcmp(dot, ".h5") == 0 || strcmp(dot, ".hdf5") == 0))
         return 1;
-    return nir_is_hdf5(path);
+    return h5_has_signature(path);
 }
 
 int encoded_set_load_file(const char *path, int limit, int steps, encoded_set *out,

@@ -4,7 +4,7 @@
  * class count). The network never sees pixels: encode_latency() turns them
  * into spike events (input index, time step), stored per sample and per step,
  * which is what every kernel, the integer model and the hardware consume.
- * Event data sets (events.h, and the SHD loader sw/exp/shd.h) arrive as events directly.
+ * Event data sets (events.h, and the SHD loader shd.h) arrive as events directly.
  * A data set reports its number of classes (spike_data.n_classes: the largest
  * label + 1, or the count the file declares): the readout size that fits it.
  */
@@ -95,7 +95,7 @@ typedef struct {
  * at `steps` steps: IDX files "<path>/<split>-images-idx3-ubyte[.gz]" (and
  * labels), latency-coded; else an events file "<path>/train.npz" or
  * "<path>/test.npz" (events.h); else an SHD file "<path>/shd_train.h5" or
- * "<path>/shd_test.h5" (sw/exp/shd.h, its times binned over SHD_MAX_TIME); or,
+ * "<path>/shd_test.h5" (shd.h, its times binned over SHD_MAX_TIME); or,
  * when path is a file, that file itself, whichever the split
  * (encoded_set_load_file). limit > 0 keeps the first `limit` samples. */
 int encoded_set_load(const char *path, const char *split, int limit, int steps, encoded_set *out,

@@ -1,9 +1,8 @@
 # sw/exp/: the paper's experiments - sweeps, Van Rossum distances, statistics,
-# plots, the report and the SHD loader (docs/experiments.md).
+# plots and the report (docs/experiments.md).
 # HDF5 (Debian libhdf5-dev; flags in the Makefile) reads the SHD release files; gnuplot-nox
 # draws the plots.
 
-$(BUILD)/obj/sw/exp/shd.o: CFLAGS += $(HDF5_CFLAGS)
 
 # The MPI launcher: its own binary (mpicc), so that `snn` never needs MPI.
 SWEEP_MPI := $(BUILD)/snn-sweep-mpi

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../data/dataset.h"
+#include "../data/shd.h"
 #include "../net/arch.h"
 #include "../net/kernels.h"
 #include "../net/model.h"
@@ -22,7 +23,6 @@
 #include "../util/json.h"
 #include "jsonl.h"
 #include "robust.h"
-#include "shd.h"
 #include "stats.h"
 #include "vrd_layer.h"
 

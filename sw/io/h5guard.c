@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -389,4 +390,15 @@ void h5guard_close(h5guard *g)
     if (g->fd >= 0)
         close(g->fd);
     g->fd = -1;
+}
+
+int h5_has_signature(const char *path)
+{
+    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    unsigned char b[8];
+    FILE *f = fopen(path, "rb");
+    int yes = f && fread(b, 1, 8, f) == 8 && memcmp(b, sig, 8) == 0;
+    if (f)
+        fclose(f);
+    return yes;
 }

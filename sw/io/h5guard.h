@@ -49,4 +49,7 @@ static inline uint64_t h5guard_vlen_row_size(const h5guard *g)
     return 8 + g->sizeof_addr;
 }
 
+/* 1 if the file at path starts with the HDF5 signature, 0 if not (or unreadable). */
+int h5_has_signature(const char *path);
+
 #endif

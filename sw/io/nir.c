@@ -315,16 +315,6 @@ int nir_write_model(const char *path, const snn_model *m, snn_error *err)
     return 0;
 }
 
-int nir_is_hdf5(const char *path)
-{
-    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-    unsigned char b[8];
-    FILE *f = fopen(path, "rb");
-    int yes = f && fread(b, 1, 8, f) == 8 && memcmp(b, sig, 8) == 0;
-    if (f)
-        fclose(f);
-    return yes;
-}
 
 /* ---- reading: each dataset checked before libhdf5 reads it ------------- */
 

@@ -35,7 +35,5 @@ int nir_write_model(const char *path, const snn_model *m, snn_error *err);
  * /node/metadata/dt (our files write it), else NIR_DT. snnTorch writes its files
  * for dt = 1e-4 s. */
 int nir_read_model(const char *path, double dt, snn_model *m, snn_error *err);
-/* 1 if the file at path starts with the HDF5 signature, 0 if not (or unreadable). */
-int nir_is_hdf5(const char *path);
 
 #endif

@@ -1,4 +1,4 @@
-/* fuzz_shd.c - libFuzzer harness of the SHD HDF5 loader (sw/exp/shd.c): the
+/* fuzz_shd.c - libFuzzer harness of the SHD HDF5 loader (sw/data/shd.c): the
  * input is written to a private temp file and loaded by its path as `--data`
  * loads a file (encoded_set_load, which finds it is HDF5 by its content and
  * calls shd_load), as a release file would be (libhdf5 resolves the path, so
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "temp_file.h"
-#include "../../sw/exp/shd.h"
+#include "../../sw/data/shd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -15,7 +15,7 @@
 #ifndef SNN_SHD_H
 #define SNN_SHD_H
 
-#include "../data/dataset.h"
+#include "dataset.h"
 #include "../util/error.h"
 
 #define SHD_INPUTS 700
