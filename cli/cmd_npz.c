@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../sw/io/h5guard.h"
+#include "../sw/format/h5guard.h"
 #include "../sw/io/nir.h"
 #include "../sw/io/npz_model.h"
 #include "../sw/net/model.h"

@@ -36,7 +36,7 @@
 #include "scratch_dir.h"
 #include "../sw/data/idx.h"
 #include "../sw/fixed/qnet_io.h"
-#include "../sw/io/npz.h"
+#include "../sw/format/npz.h"
 #include "../sw/net/model.h"
 #include "../sw/util/bytes.h"
 #include "../sw/util/rng.h"

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "scratch_dir.h"
-#include "../sw/io/npz.h"
+#include "../sw/format/npz.h"
 #include "../sw/net/model.h"
 #include "../sw/util/bytes.h"
 

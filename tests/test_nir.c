@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "scratch_dir.h"
-#include "../sw/io/h5guard.h"
+#include "../sw/format/h5guard.h"
 #include "../sw/io/nir.h"
 #include "../sw/util/rng.h"
 

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "scratch_dir.h"
-#include "../sw/io/npz.h"
+#include "../sw/format/npz.h"
 #include "../sw/util/bytes.h"
 
 #define NAME "crafted.npz"

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../io/h5guard.h"
+#include "../format/h5guard.h"
 #include "events.h"
 #include "idx.h"
 #include "shd.h"

@@ -16,7 +16,7 @@
 #ifndef SNN_EVENTS_H
 #define SNN_EVENTS_H
 
-#include "../io/npz.h"
+#include "../format/npz.h"
 #include "dataset.h"
 
 /* Loads the first `limit` samples (all when limit <= 0) of an events file,

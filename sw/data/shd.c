@@ -5,12 +5,12 @@
  * each dataset's type, rank and extent is checked against what an SHD file
  * holds and against the file's size; the rows are then read in blocks, and
  * before libhdf5 reads a block of variable-length rows the loader reads their
- * raw form itself and checks it (sw/io/h5guard.h). Every value is
+ * raw form itself and checks it (sw/format/h5guard.h). Every value is
  * range-checked before it is used.
  */
 #include "shd.h"
 
-#include "../io/h5guard.h"
+#include "../format/h5guard.h"
 
 #include <hdf5.h>
 #include <math.h>

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "h5guard.h"
+#include "../format/h5guard.h"
 
 #define NIR_VERSION "1.0.0" /* the layout of nir.write in NIR 1.0 */
 #define NAME_MAX_LEN 64     /* node names, type strings, metadata strings */

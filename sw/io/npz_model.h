@@ -16,7 +16,7 @@
 #define SNN_NPZ_MODEL_H
 
 #include "../net/model.h"
-#include "npz.h"
+#include "../format/npz.h"
 
 /* The orientation of the weight matrices in an archive: ours is (in, out), the
  * presynaptic row; PyTorch's nn.Linear.weight (snnTorch, Norse) is (out, in). */

@@ -1,5 +1,5 @@
 /* fuzz_events.c - libFuzzer harness of the spike-event .npz loader
- * (sw/data/events.c). An input that decodes as an archive (sw/io/npz.c) is
+ * (sw/data/events.c). An input that decodes as an archive (sw/format/npz.c) is
  * loaded as an events file. Any other input, which is most mutations of an
  * archive (they break its CRCs), is read as the loader's arrays directly, so
  * that their values reach every check:

@@ -1,5 +1,5 @@
 /* fuzz_npz.c - libFuzzer harness of `snn import`'s reading: the .npz reader
- * (sw/io/npz.c) and, for an archive that decodes, the model built from its
+ * (sw/format/npz.c) and, for an archive that decodes, the model built from its
  * arrays (sw/io/npz_model.c). The input is decoded as an archive; an input that is a
  * bare .npy array is also wrapped here into a one-member stored archive with a
  * valid CRC, so that the .npy header parser (behind each member's CRC) is

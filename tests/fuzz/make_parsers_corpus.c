@@ -9,7 +9,7 @@
  * version 1, as the writer before the general network (a97a37c) made them; kept
  * as they are since version 1 is still read. Run once from the top, commit the files:
  *   cc -std=c11 -D_GNU_SOURCE tests/fuzz/make_parsers_corpus.c sw/net/model.c \
- *      sw/fixed/qnet_io.c sw/fixed/qnet.c sw/io/npz.c sw/io/npz_model.c sw/util/bytes.c \
+ *      sw/fixed/qnet_io.c sw/fixed/qnet.c sw/format/npz.c sw/io/npz_model.c sw/util/bytes.c \
  *      sw/util/atomic_file.c sw/util/error.c sw/util/rng.c -lz -lm -o /tmp/mk && /tmp/mk */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +18,7 @@
 #include <zlib.h>
 
 #include "../../sw/fixed/qnet_io.h"
-#include "../../sw/io/npz.h"
+#include "../../sw/format/npz.h"
 #include "../../sw/io/npz_model.h"
 #include "../../sw/net/model.h"
 #include "../../sw/util/atomic_file.h"
