@@ -81,8 +81,10 @@ int cmd_bench_fixed(int argc, char **argv)
     char machine[300];
     machine_describe(machine, sizeof machine);
     printf("machine: %s\n", machine);
-    printf("network: %s, %dx%dx%d, %d steps, %.0f input events/image, %.2f Hz hidden\n", what,
-           q.n_in, q.n_hidden, q.n_out, q.steps, events / s.n, s.hidden_hz);
+    char arch[128];
+    qnet_arch_format(&q, arch, sizeof arch);
+    printf("network: %s, %s, %d steps, %.0f input events/image, %.2f Hz hidden\n", what, arch,
+           q.steps, events / s.n, s.hidden_hz);
     printf("integer model: %.0f images/s on 1 core (%d test images, accuracy %.2f%%)\n", ips, s.n,
            100 * s.acc);
     printf("integer model: %.1f M synaptic ops/s on 1 core\n", s.sops / s.seconds / 1e6);

@@ -9,6 +9,7 @@
 
 #include "../sw/fixed/qeval.h"
 #include "../sw/fixed/qnet_io.h"
+#include "../sw/net/arch.h"
 #include "../sw/train/train.h"
 #include "../sw/util/json.h"
 #include "commands.h"
@@ -33,6 +34,35 @@ static void print_sat_json(json_out *j, const uint64_t sat[SAT_KINDS])
     json_raw(j, "saturations", buf);
 }
 
+/* 1 if the float model has q's shape: inputs, layers (sizes, recurrence), readouts, steps. */
+static int same_shape(const snn_config *c, const qnet *q)
+{
+    int same = c->n_in == q->n_in && c->n_out == q->n_out && c->steps == q->steps &&
+               c->n_layers == q->n_layers;
+    for (int l = 0; same && l < c->n_layers; l++)
+        same = c->layer[l].size == q->layer[l].size &&
+               c->layer[l].recurrent == q->layer[l].recurrent;
+    return same;
+}
+
+/* The integer constants of every layer: "theta 510, alpha_q 3354, beta_q 3706"
+ * for one layer (and the readout's when they differ), "layer 1: ..." for more. */
+static void format_constants(const qnet *q, char *buf, size_t cap)
+{
+    int len = 0;
+    for (int l = 0; l < q->n_layers && len >= 0 && (size_t)len < cap; l++) {
+        const qnet_layer *h = &q->layer[l];
+        char name[16] = "";
+        if (q->n_layers > 1)
+            snprintf(name, sizeof name, "layer %d: ", l);
+        len += snprintf(buf + len, cap - len, "%s%stheta %d, alpha_q %d, beta_q %d",
+                        l ? "; " : "", name, h->theta, h->alpha_q, h->beta_q);
+    }
+    if (!qnet_is_single_layer(q) && len >= 0 && (size_t)len < cap)
+        snprintf(buf + len, cap - len, "; readout alpha_q %d, beta_q %d", q->out_alpha_q,
+                 q->out_beta_q);
+}
+
 int eval_fixed(const eval_options *o)
 {
     const char *model_path = o->d.model, *float_path = o->float_model;
@@ -48,11 +78,12 @@ int eval_fixed(const eval_options *o)
     }
     if (float_path && snn_model_load(float_path, &fm, NULL, NULL, &err) != 0)
         goto fail;
-    if (float_path && (fm.cfg.n_layers != 1 || fm.cfg.n_in != q.n_in || fm.cfg.layer[0].size != q.n_hidden ||
-                       fm.cfg.n_out != q.n_out || fm.cfg.steps != q.steps)) {
-        snn_fail(&err, "%s (%dx%dx%d, %d steps) does not match %s (%dx%dx%d, %d steps)",
-                 float_path, fm.cfg.n_in, fm.cfg.layer[0].size, fm.cfg.n_out, fm.cfg.steps, model_path,
-                 q.n_in, q.n_hidden, q.n_out, q.steps);
+    if (float_path && !same_shape(&fm.cfg, &q)) {
+        char fa[128], qa[128];
+        snn_arch_format(&fm.cfg, fa, sizeof fa);
+        qnet_arch_format(&q, qa, sizeof qa);
+        snn_fail(&err, "%s (%s, %d steps) does not match %s (%s, %d steps)", float_path, fa,
+                 fm.cfg.steps, model_path, qa, q.steps);
         goto fail;
     }
     int n = test.spikes.n;
@@ -69,9 +100,11 @@ int eval_fixed(const eval_options *o)
     if (float_path && snn_evaluate(&fm, &test.spikes, threads, &fs, fpred, &err) != 0)
         goto fail;
     double agree = float_path ? agreement(pred, fpred, n) : 0;
-    printf("%s: fixed-point test accuracy %.2f%% on %d images (B=%d H=%d R=%d N=%d, theta %d, "
-           "alpha_q %d, beta_q %d)\n", model_path, 100 * s.acc, s.n, q.weight_bits, q.hidden_bits,
-           q.readout_bits, q.noise_bits, q.theta, q.alpha_q, q.beta_q);
+    char constants[512];
+    format_constants(&q, constants, sizeof constants);
+    printf("%s: fixed-point test accuracy %.2f%% on %d images (B=%d H=%d R=%d N=%d, %s)\n",
+           model_path, 100 * s.acc, s.n, q.weight_bits, q.hidden_bits, q.readout_bits,
+           q.noise_bits, constants);
     printf("  firing rate %.2f Hz (E %.2f, I %.2f)\n", s.hidden_hz, s.exc_hz, s.inh_hz);
     if (float_path)
         printf("  float model %s: accuracy %.2f%% (fixed - float %+.2f points); predictions agree "

@@ -78,13 +78,14 @@ int cmd_quantize(int argc, char **argv)
         goto done;
     if (qnet_save(out_path, &q, &err) != 0)
         goto done;
-    size_t n1 = (size_t)q.n_in * q.n_hidden, n2 = (size_t)q.n_hidden * q.n_out;
+    size_t n1 = (size_t)q.n_in * q.layer[0].size, n2 = (size_t)q.layer[0].size * q.n_out;
+    const qnet_layer *h = &q.layer[0];
     printf("%s -> %s: B=%d H=%d R=%d N=%d seed %u\n", model_path, out_path, q.weight_bits,
            q.hidden_bits, q.readout_bits, q.noise_bits, q.seed);
     printf("  hidden scale s_h %.6g (max |w1| %.6g), theta %d; readout scale s_o %.6g "
-           "(max |w2| %.6g)\n", rep.s_h, rep.w1_max, q.theta, rep.s_o, rep.w2_max);
-    printf("  alpha_q %d (%.6f, error %+.2e), beta_q %d (%.6f, error %+.2e)\n", q.alpha_q,
-           q.alpha_q / 4096.0, rep.alpha_err, q.beta_q, q.beta_q / 4096.0, rep.beta_err);
+           "(max |w2| %.6g)\n", rep.s_h, rep.w1_max, h->theta, rep.s_o, rep.w2_max);
+    printf("  alpha_q %d (%.6f, error %+.2e), beta_q %d (%.6f, error %+.2e)\n", h->alpha_q,
+           h->alpha_q / 4096.0, rep.alpha_err, h->beta_q, h->beta_q / 4096.0, rep.beta_err);
     printf("  clipped weights: w1 %zu of %zu non-zero rounded to 0, %zu saturated (of %zu); "
            "w2 %zu of %zu rounded to 0, %zu saturated (of %zu)\n", rep.w1_zeroed, rep.w1_nonzero,
            rep.w1_saturated, n1, rep.w2_zeroed, rep.w2_nonzero, rep.w2_saturated, n2);
@@ -117,9 +118,9 @@ int cmd_quantize(int argc, char **argv)
         json_int(&j, "hidden_bits", q.hidden_bits);
         json_int(&j, "readout_bits", q.readout_bits);
         json_int(&j, "noise_bits", q.noise_bits);
-        json_int(&j, "theta", q.theta);
-        json_int(&j, "alpha_q", q.alpha_q);
-        json_int(&j, "beta_q", q.beta_q);
+        json_int(&j, "theta", h->theta);
+        json_int(&j, "alpha_q", h->alpha_q);
+        json_int(&j, "beta_q", h->beta_q);
         json_num(&j, "s_h", rep.s_h);
         json_num(&j, "s_o", rep.s_o);
         json_int(&j, "w1_zeroed", (long long)rep.w1_zeroed);

@@ -92,7 +92,7 @@ static int sweep_model(sweep_row *row, const spike_data *test, const char *data_
          * fail on theta, which is then reported as n/a. */
         if (quantize_model(&m, &o, row->path, &q, NULL, err) != 0)
             goto done;
-        int32_t theta = q.theta;
+        int32_t theta = q.layer[0].theta;
         qnet_free(&q);
         for (int h = 0; h < n_widths; h++) {
             row->acc[b][h] = row->agree[b][h] = NAN;

@@ -105,9 +105,13 @@ uint64_t core_sim_cycles(const core_sim *s)
 int core_sim_load(core_sim *s, const qnet *q, const char *what, snn_error *err)
 {
     const core_sim_build *b = &s->build;
-    if (q->n_in > b->max_in || q->n_hidden > b->max_hidden || q->n_out > b->max_out)
+    if (qnet_require_single_layer(q, what, "the RTL core", err) != 0)
+        return -1;
+    const qnet_layer *h = &q->layer[0];
+    const uint16_t *w1 = q->ff[0], *w2 = q->ff[1];
+    if (q->n_in > b->max_in || h->size > b->max_hidden || q->n_out > b->max_out)
         return snn_fail(err, "%s: network %dx%dx%d exceeds the core's %dx%dx%d", what, q->n_in,
-                        q->n_hidden, q->n_out, b->max_in, b->max_hidden, b->max_out);
+                        h->size, q->n_out, b->max_in, b->max_hidden, b->max_out);
     if (q->weight_bits > b->weight_bits || q->hidden_bits != b->hidden_bits ||
         q->readout_bits != b->readout_bits)
         return snn_fail(err, "%s: widths B=%d H=%d R=%d, the core was built for B<=%d H=%d R=%d",
@@ -116,14 +120,14 @@ int core_sim_load(core_sim *s, const qnet *q, const char *what, snn_error *err)
     if (q->noise_bits > 0 && !b->noise)
         return snn_fail(err, "%s: the model draws membrane noise (N=%d), but the core was built "
                         "without the noise generator (NOISE=0)", what, q->noise_bits);
-    if (q->steps > 65535 || q->n_out < 1 || q->n_hidden < 1)
+    if (q->steps > 65535 || q->n_out < 1 || h->size < 1)
         return snn_fail(err, "%s: %d steps, %d hidden, %d outputs: the core takes 1..65535 steps "
-                        "and at least one neuron per layer", what, q->steps, q->n_hidden, q->n_out);
+                        "and at least one neuron per layer", what, q->steps, h->size, q->n_out);
     const uint32_t regs[][2] = {
-        {REG_N_IN, (uint32_t)q->n_in}, {REG_N_HID, (uint32_t)q->n_hidden},
-        {REG_N_OUT, (uint32_t)q->n_out}, {REG_N_EXC, (uint32_t)q->n_exc},
-        {REG_STEPS, (uint32_t)q->steps}, {REG_THETA, (uint32_t)q->theta},
-        {REG_ALPHA, (uint32_t)q->alpha_q}, {REG_BETA, (uint32_t)q->beta_q},
+        {REG_N_IN, (uint32_t)q->n_in}, {REG_N_HID, (uint32_t)h->size},
+        {REG_N_OUT, (uint32_t)q->n_out}, {REG_N_EXC, (uint32_t)h->n_exc},
+        {REG_STEPS, (uint32_t)q->steps}, {REG_THETA, (uint32_t)h->theta},
+        {REG_ALPHA, (uint32_t)h->alpha_q}, {REG_BETA, (uint32_t)h->beta_q},
         {REG_NOISE_BITS, (uint32_t)q->noise_bits}, {REG_SEED, q->seed},
     };
     for (size_t r = 0; r < sizeof regs / sizeof regs[0]; r++)
@@ -133,18 +137,18 @@ int core_sim_load(core_sim *s, const qnet *q, const char *what, snn_error *err)
      * The padding lanes of used words are written as 0. */
     const uint32_t p = (uint32_t)b->lanes;
     const uint32_t s1 = ((uint32_t)b->max_hidden + p - 1) / p, s2 = ((uint32_t)b->max_out + p - 1) / p;
-    const uint32_t hid_lanes = ((uint32_t)q->n_hidden + p - 1) / p * p;
+    const uint32_t hid_lanes = ((uint32_t)h->size + p - 1) / p * p;
     const uint32_t out_lanes = ((uint32_t)q->n_out + p - 1) / p * p;
     for (uint32_t i = 0; i < (uint32_t)q->n_in; i++)
         for (uint32_t j = 0; j < hid_lanes; j++)
             write_word(s, (i * s1 + j / p) * p + j % p,
-                       j < (uint32_t)q->n_hidden ? q->w1[i * q->n_hidden + j] : 0);
+                       j < (uint32_t)h->size ? w1[i * h->size + j] : 0);
     const uint32_t w2_base = (uint32_t)b->max_in * s1;
-    for (uint32_t j = 0; j < (uint32_t)q->n_hidden; j++)
+    for (uint32_t j = 0; j < (uint32_t)h->size; j++)
         for (uint32_t k = 0; k < out_lanes; k++)
             write_word(s, (w2_base + j * s2 + k / p) * p + k % p,
-                       k < (uint32_t)q->n_out ? q->w2[j * q->n_out + k] : 0);
-    s->n_hidden = q->n_hidden;
+                       k < (uint32_t)q->n_out ? w2[j * q->n_out + k] : 0);
+    s->n_hidden = h->size;
     s->n_out = q->n_out;
     s->steps = q->steps;
     return 0;

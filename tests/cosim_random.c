@@ -38,7 +38,7 @@ static int check_detection(uint64_t seed, const cosim_case_limits *lim, const ch
             return -1;
         }
         bad = q;
-        bad.theta = (int32_t)((1u << (q.hidden_bits - 1)) - 1);
+        bad.layer[0].theta = (int32_t)((1u << (q.hidden_bits - 1)) - 1);
         remove(fst);
         cosim_options o = {.images = d.n, .threads = THREADS, .mismatch_trace = fst,
                            .rtl_net = &bad};
@@ -114,8 +114,8 @@ int main(int argc, char **argv)
                         "theta=%d alpha=%d beta=%d N=%d): %" PRIu64 " mismatches; first at image %d "
                         "step %d neuron %d: %s rtl=%" PRId64 " model=%" PRId64 " (rtl mem=%" PRId64
                         " syn=%" PRId64 " before the step); waveform %s\n", cases,
-                        cosim_case_names[kind], case_seed, q.n_in, q.n_hidden, q.n_out, q.steps,
-                        q.weight_bits, q.theta, q.alpha_q, q.beta_q, q.noise_bits, r.mismatches,
+                        cosim_case_names[kind], case_seed, q.n_in, q.layer[0].size, q.n_out, q.steps,
+                        q.weight_bits, q.layer[0].theta, q.layer[0].alpha_q, q.layer[0].beta_q, q.noise_bits, r.mismatches,
                         r.first.image, r.first.step, r.first.neuron, r.first.what, r.first.rtl,
                         r.first.model, r.first.rtl_mem, r.first.rtl_syn, fst);
             qnet_free(&q);

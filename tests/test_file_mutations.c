@@ -74,12 +74,12 @@ static int decode_snnq(const uint8_t *d, size_t n, const char *name, byte_writer
     qnet q;
     if (qnet_decode(d, n, name, &q, err) != 0)
         return -1;
-    const int32_t f[] = {q.n_in, q.n_hidden, q.n_out, q.n_exc, q.steps, q.weight_bits,
-                         q.hidden_bits, q.readout_bits, q.noise_bits, q.theta, q.alpha_q,
-                         q.beta_q, (int32_t)q.seed};
+    const int32_t f[] = {q.n_in, q.n_out, q.steps, q.n_layers, q.weight_bits, q.hidden_bits,
+                         q.readout_bits, q.noise_bits, q.out_alpha_q, q.out_beta_q,
+                         (int32_t)q.seed};
     bw_bytes(out, f, sizeof f);
-    bw_bytes(out, q.w1, sizeof *q.w1 * (size_t)q.n_in * q.n_hidden);
-    bw_bytes(out, q.w2, sizeof *q.w2 * (size_t)q.n_hidden * q.n_out);
+    bw_bytes(out, q.layer, sizeof *q.layer * (size_t)q.n_layers);
+    bw_bytes(out, q.ff[0], sizeof *q.ff[0] * qnet_weight_count(&q));
     qnet_free(&q);
     return 0;
 }
@@ -170,14 +170,15 @@ static format snn_file(void)
 
 static format snnq_file(void)
 {
-    qnet q = {.n_in = 4, .n_hidden = 3, .n_out = 2, .n_exc = 2, .steps = 20, .weight_bits = 8,
-              .hidden_bits = 16, .readout_bits = 20, .noise_bits = 4, .theta = 300,
-              .alpha_q = 3354, .beta_q = 3706, .seed = 7};
+    qnet q = {.n_in = 4, .n_out = 2, .steps = 20, .n_layers = 1,
+              .layer[0] = {.size = 3, .n_exc = 2, .theta = 300, .alpha_q = 3354, .beta_q = 3706},
+              .out_alpha_q = 3354, .out_beta_q = 3706, .weight_bits = 8, .hidden_bits = 16,
+              .readout_bits = 20, .noise_bits = 4, .seed = 7};
     assert_int_equal(qnet_alloc(&q, NULL), 0);
     for (int i = 0; i < 12; i++)
-        q.w1[i] = (uint16_t)(20 * i + 3);
+        q.ff[0][i] = (uint16_t)(20 * i + 3);
     for (int i = 0; i < 6; i++)
-        q.w2[i] = (uint16_t)(200 - 30 * i);
+        q.ff[1][i] = (uint16_t)(200 - 30 * i);
     assert_int_equal(qnet_save(scratch("m.snnq"), &q, NULL), 0);
     qnet_free(&q);
     format f = {"m.snnq", decode_snnq, NULL, 0, SIZE_MAX, 1};

@@ -149,7 +149,7 @@ static void test_determinism(void **unused)
     o.seed = 12345;
     qnet q;
     assert_int_equal(quantize_model(&m, &o, "random model", &q, NULL, NULL), 0);
-    size_t n_spk = (size_t)q.steps * q.n_hidden;
+    size_t n_spk = (size_t)q.steps * qnet_hidden_total(&q);
     uint8_t *s1 = malloc(n_spk), *s2 = malloc(n_spk), *s3 = malloc(n_spk);
     void *scratch = aligned_alloc(64, qnet_scratch_size(&q));
     qnet_result r1, r2, r3;

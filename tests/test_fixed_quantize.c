@@ -43,13 +43,13 @@ static void test_quantize_by_hand(void **unused)
     const uint16_t w1[6] = {255, 128, 1, 0, 51, 153};
     /* s_o = 255 / 0.2 = 1275: 255, 0.1275 -> 0 (zeroed), 127.5 -> 128, 63.75 -> 64 */
     const uint16_t w2[4] = {255, 0, 128, 64};
-    assert_memory_equal(q.w1, w1, sizeof w1);
-    assert_memory_equal(q.w2, w2, sizeof w2);
-    assert_int_equal(q.theta, 510);
-    assert_int_equal(q.alpha_q, 3354); /* round(4096 * 0.8187308) = round(3353.52) */
-    assert_int_equal(q.beta_q, 3706);  /* round(3706.21) */
+    assert_memory_equal(q.ff[0], w1, sizeof w1);
+    assert_memory_equal(q.ff[1], w2, sizeof w2);
+    assert_int_equal(q.layer[0].theta, 510);
+    assert_int_equal(q.layer[0].alpha_q, 3354); /* round(4096 * 0.8187308) = round(3353.52) */
+    assert_int_equal(q.layer[0].beta_q, 3706);  /* round(3706.21) */
     assert_int_equal(q.weight_bits, 8);
-    assert_int_equal(q.n_exc, 1);
+    assert_int_equal(q.layer[0].n_exc, 1);
     assert_true(fabs(r.s_h - 510) < 1e-3 && fabs(r.s_o - 1275) < 1e-2);
     assert_int_equal(r.w1_zeroed, 0);
     assert_int_equal(r.w2_zeroed, 1);
@@ -61,8 +61,8 @@ static void test_quantize_by_hand(void **unused)
     o.weight_bits = 2;
     assert_int_equal(quantize_model(&m, &o, "tiny", &q, &r, &err), 0);
     const uint16_t w1_2[6] = {3, 2, 0, 0, 1, 2};
-    assert_memory_equal(q.w1, w1_2, sizeof w1_2);
-    assert_int_equal(q.theta, 6);
+    assert_memory_equal(q.ff[0], w1_2, sizeof w1_2);
+    assert_int_equal(q.layer[0].theta, 6);
     assert_int_equal(r.w1_zeroed, 1);
     qnet_free(&q);
     snn_model_free(&m);
@@ -83,7 +83,7 @@ static void test_quantize_refusals(void **unused)
     assert_non_null(strstr(err.msg, "tiny"));
     assert_non_null(strstr(err.msg, "theta = 510"));
     assert_non_null(strstr(err.msg, "needs H >= 10"));
-    assert_null(q.w1);
+    assert_null(q.ff[0]);
     o.hidden_bits = 24;
     m.ff[1][1] = -0.001f; /* inhibitory sign on an excitatory neuron */
     assert_int_equal(quantize_model(&m, &o, "tiny", &q, NULL, &err), -1);
@@ -146,7 +146,7 @@ static void test_fake_weights(void **unused)
     quant_options o = quant_default_options();
     assert_int_equal(quantize_model(&g, &o, "tiny", &q, NULL, NULL), 0);
     for (int i = 0; i < 6; i++)
-        assert_float_equal(f.ff[0][i] * 510.0, q.w1[i], 1e-3);
+        assert_float_equal(f.ff[0][i] * 510.0, q.ff[0][i], 1e-3);
     qnet_free(&q);
     snn_model_free(&g);
     snn_model_free(&f);
@@ -158,12 +158,13 @@ static void test_fake_weights(void **unused)
 static void test_measure_ranges(void **unused)
 {
     (void)unused;
-    qnet q = {.n_in = 1, .n_hidden = 1, .n_out = 1, .n_exc = 1, .steps = 5, .weight_bits = 8,
-              .hidden_bits = 16, .readout_bits = 16, .theta = 100, .alpha_q = 2048,
-              .beta_q = 2048, .seed = 1};
+    qnet q = {.n_in = 1, .n_out = 1, .steps = 5, .n_layers = 1,
+              .layer[0] = {.size = 1, .n_exc = 1, .theta = 100, .alpha_q = 2048, .beta_q = 2048},
+              .out_alpha_q = 2048, .out_beta_q = 2048, .weight_bits = 8, .hidden_bits = 16,
+              .readout_bits = 16, .seed = 1};
     assert_int_equal(qnet_alloc(&q, NULL), 0);
-    q.w1[0] = 200;
-    q.w2[0] = 50;
+    q.ff[0][0] = 200;
+    q.ff[1][0] = 50;
     uint16_t events[1] = {0};
     uint32_t step_start[6] = {0, 1, 1, 1, 1, 1};
     uint8_t labels[1] = {0};

@@ -48,11 +48,11 @@ static void note(cosim_report *r, int image, int step, int neuron, const char *w
 static void compare(const qnet *q, int image, const uint8_t *rtl_spk, const uint8_t *model_spk,
                     const core_sim_result *rr, const qnet_result *mr, cosim_report *r)
 {
-    const size_t n = (size_t)q->steps * q->n_hidden;
+    const size_t n = (size_t)q->steps * qnet_hidden_total(q);
     if (memcmp(rtl_spk, model_spk, n) != 0)
         for (size_t i = 0; i < n; i++)
             if (rtl_spk[i] != model_spk[i])
-                note(r, image, (int)(i / q->n_hidden), (int)(i % q->n_hidden), "spike",
+                note(r, image, (int)(i / qnet_hidden_total(q)), (int)(i % qnet_hidden_total(q)), "spike",
                      rtl_spk[i], model_spk[i]);
     r->spikes_compared += n;
     for (int k = 0; k < q->n_out; k++) {
@@ -72,7 +72,7 @@ static int run_share(const qnet *q, const spike_data *data, const cosim_options 
 {
     snn_error *err = &w->err;
     cosim_report *r = &w->r;
-    const size_t n_spk = (size_t)q->steps * q->n_hidden;
+    const size_t n_spk = (size_t)q->steps * qnet_hidden_total(q);
     core_sim *sim = core_sim_new(err);
     uint8_t *rtl_spk = malloc(n_spk), *model_spk = malloc(n_spk);
     void *scratch = malloc(qnet_scratch_size(q));
@@ -125,7 +125,7 @@ static int explain_first(const qnet *q, const spike_data *data, const cosim_opti
     core_sim *sim = core_sim_new(err);
     if (!sim)
         return -1;
-    uint8_t *spk = malloc((size_t)q->steps * q->n_hidden);
+    uint8_t *spk = malloc((size_t)q->steps * qnet_hidden_total(q));
     int rc = -1;
     core_sim_result rr;
     if (!spk) {

@@ -33,22 +33,25 @@ static int32_t random_theta(snn_rng *r, int hidden_bits)
 static void random_net(snn_rng *r, cosim_case_kind kind, const cosim_case_limits *lim, qnet *q)
 {
     const int small = kind == CASE_ALL_INPUTS;
+    qnet_layer *h = &q->layer[0]; /* one feed-forward layer: what the core runs today */
+    q->n_layers = 1;
     /* small layers often: rows of one weight word are the core's tightest timing (within
      * the build's sizes: the HX8K's core has 8 hidden neurons) */
     q->n_in = uniform(r, 1, small ? min_int(64, lim->max_in) : lim->max_in);
-    q->n_hidden = uniform(r, 1, snn_rng_below(r, 4) ? lim->max_hidden : min_int(16, lim->max_hidden));
+    h->size = uniform(r, 1, snn_rng_below(r, 4) ? lim->max_hidden : min_int(16, lim->max_hidden));
     q->n_out = uniform(r, 1, snn_rng_below(r, 3) ? lim->max_out : min_int(8, lim->max_out));
-    q->n_exc = uniform(r, 0, q->n_hidden);
+    h->n_exc = uniform(r, 0, h->size);
     q->steps = kind == CASE_SILENCE ? uniform(r, 150, 400) : uniform(r, 1, small ? 30 : 120);
     q->weight_bits = uniform(r, 1, lim->weight_bits);
     q->hidden_bits = lim->hidden_bits;
     q->readout_bits = lim->readout_bits;
     q->noise_bits = !lim->noise || snn_rng_below(r, 2) ? 0 : uniform(r, 1, 16);
     q->seed = (uint32_t)snn_rng_u64(r);
-    q->theta = kind == CASE_MIN_THETA ? 1 : random_theta(r, q->hidden_bits);
+    h->theta = kind == CASE_MIN_THETA ? 1 : random_theta(r, q->hidden_bits);
     /* decays near the paper's most of the time, anywhere in [0, 4095] otherwise */
-    q->alpha_q = snn_rng_below(r, 4) ? uniform(r, 3000, 4095) : uniform(r, 0, 4095);
-    q->beta_q = snn_rng_below(r, 4) ? uniform(r, 3300, 4095) : uniform(r, 0, 4095);
+    h->alpha_q = snn_rng_below(r, 4) ? uniform(r, 3000, 4095) : uniform(r, 0, 4095);
+    h->beta_q = snn_rng_below(r, 4) ? uniform(r, 3300, 4095) : uniform(r, 0, 4095);
+    q->out_alpha_q = h->alpha_q, q->out_beta_q = h->beta_q;
 }
 
 static void random_weights(snn_rng *r, cosim_case_kind kind, qnet *q)
@@ -56,15 +59,15 @@ static void random_weights(snn_rng *r, cosim_case_kind kind, qnet *q)
     const int wmax = (1 << q->weight_bits) - 1;
     /* some networks sparse (many zero weights), some dense */
     const uint32_t zero_in_16 = snn_rng_below(r, 16);
-    size_t n1 = (size_t)q->n_in * q->n_hidden, n2 = (size_t)q->n_hidden * q->n_out;
+    size_t n1 = (size_t)q->n_in * q->layer[0].size, n2 = (size_t)q->layer[0].size * q->n_out;
     for (size_t i = 0; i < n1 + n2; i++) {
         uint16_t w = kind == CASE_MAX_WEIGHTS ? (uint16_t)wmax
                      : snn_rng_below(r, 16) < zero_in_16 ? 0
                                                          : (uint16_t)uniform(r, 0, wmax);
         if (i < n1)
-            q->w1[i] = w;
+            q->ff[0][i] = w;
         else
-            q->w2[i - n1] = w;
+            q->ff[1][i - n1] = w;
     }
 }
 

@@ -8,15 +8,17 @@ enum { CODE_END = 0, CODE_SKIP = 255, SKIP_GAP = 254 };
 
 int board_image_check(const qnet *q, const drv_info *info, const char *what, snn_error *err)
 {
+    if (qnet_require_single_layer(q, what, "the board's core", err) != 0)
+        return -1;
     if (q->weight_bits != info->weight_bits || q->hidden_bits != info->hidden_bits ||
         q->readout_bits != info->readout_bits)
         return snn_fail(err, "%s: widths B=%d H=%d R=%d, but the board's core is built for "
                         "B=%d H=%d R=%d", what, q->weight_bits, q->hidden_bits, q->readout_bits,
                         info->weight_bits, info->hidden_bits, info->readout_bits);
-    if (q->n_in > info->max_in || q->n_hidden > info->max_hidden || q->n_out > info->max_out ||
+    if (q->n_in > info->max_in || q->layer[0].size > info->max_hidden || q->n_out > info->max_out ||
         q->n_out > DRV_MAX_OUT)
         return snn_fail(err, "%s: network %dx%dx%d is larger than the board's core (%dx%dx%d)",
-                        what, q->n_in, q->n_hidden, q->n_out, info->max_in, info->max_hidden,
+                        what, q->n_in, q->layer[0].size, q->n_out, info->max_in, info->max_hidden,
                         info->max_out);
     if (q->noise_bits > 0 && !info->noise)
         return snn_fail(err, "%s: the model draws membrane noise (N=%d), but the board's core is "
@@ -26,11 +28,12 @@ int board_image_check(const qnet *q, const drv_info *info, const char *what, snn
 
 drv_config board_image_config(const qnet *q)
 {
+    const qnet_layer *h = &q->layer[0]; /* board_image_check: one feed-forward layer */
     return (drv_config){
-        .n_in = (uint32_t)q->n_in,       .n_hidden = (uint32_t)q->n_hidden,
-        .n_out = (uint32_t)q->n_out,     .n_exc = (uint32_t)q->n_exc,
-        .steps = (uint32_t)q->steps,     .theta = (uint32_t)q->theta,
-        .alpha_q = (uint32_t)q->alpha_q, .beta_q = (uint32_t)q->beta_q,
+        .n_in = (uint32_t)q->n_in,       .n_hidden = (uint32_t)h->size,
+        .n_out = (uint32_t)q->n_out,     .n_exc = (uint32_t)h->n_exc,
+        .steps = (uint32_t)q->steps,     .theta = (uint32_t)h->theta,
+        .alpha_q = (uint32_t)h->alpha_q, .beta_q = (uint32_t)h->beta_q,
         .noise_bits = (uint32_t)q->noise_bits, .seed = q->seed,
     };
 }
@@ -58,6 +61,8 @@ static void put_weight(uint8_t *image, size_t lane, int bytes, uint16_t w)
 int board_image_weights(const qnet *q, const drv_info *info, uint8_t **image, snn_error *err)
 {
     *image = NULL;
+    if (qnet_require_single_layer(q, "quantized model", "the board's core", err) != 0)
+        return -1;
     if (info->lanes == 0)
         return snn_fail(err, "board reports 0 lanes");
     int bytes = info->weight_bits > 8 ? 2 : 1;
@@ -69,12 +74,13 @@ int board_image_weights(const qnet *q, const drv_info *info, uint8_t **image, sn
     uint8_t *im = calloc(lanes, (size_t)bytes);
     if (!im)
         return snn_fail(err, "out of memory for a %zu-byte weight image", lanes * (size_t)bytes);
+    const int nh = q->layer[0].size; /* board_image_check: one feed-forward layer */
     for (int i = 0; i < q->n_in; i++)
-        for (int j = 0; j < q->n_hidden; j++)
-            put_weight(im, lane_w1(info, i, j), bytes, q->w1[(size_t)i * q->n_hidden + j]);
-    for (int j = 0; j < q->n_hidden; j++)
+        for (int j = 0; j < nh; j++)
+            put_weight(im, lane_w1(info, i, j), bytes, q->ff[0][(size_t)i * nh + j]);
+    for (int j = 0; j < nh; j++)
         for (int k = 0; k < q->n_out; k++)
-            put_weight(im, lane_w2(info, j, k), bytes, q->w2[(size_t)j * q->n_out + k]);
+            put_weight(im, lane_w2(info, j, k), bytes, q->ff[1][(size_t)j * q->n_out + k]);
     *image = im;
     return 0;
 }

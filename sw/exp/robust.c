@@ -102,11 +102,9 @@ static uint16_t vary_magnitude(uint16_t w, double sigma, int bits, snn_rng *rng)
 
 static void vary_int(qnet *q, double sigma, snn_rng *rng)
 {
-    size_t n1 = (size_t)q->n_in * q->n_hidden, n2 = (size_t)q->n_hidden * q->n_out;
-    for (size_t i = 0; i < n1; i++)
-        q->w1[i] = vary_magnitude(q->w1[i], sigma, q->weight_bits, rng);
-    for (size_t i = 0; i < n2; i++)
-        q->w2[i] = vary_magnitude(q->w2[i], sigma, q->weight_bits, rng);
+    uint16_t *w = q->ff[0]; /* one block (qnet_alloc), in file order */
+    for (size_t i = 0, n = qnet_weight_count(q); i < n; i++)
+        w[i] = vary_magnitude(w[i], sigma, q->weight_bits, rng);
 }
 
 /* The RTL column of one condition: the core on the first r->rtl_images images
@@ -176,8 +174,6 @@ int robust_measure(const snn_model *m, const spike_data *test, uint64_t seed, in
         }
         /* The same weight draws for both models: the float model first. */
         snn_rng int_rng = rng;
-        size_t n1 = (size_t)m->cfg.n_in * m->cfg.layer[0].size;
-        size_t n2 = (size_t)m->cfg.layer[0].size * m->cfg.n_out;
         memcpy(snn_model_weights(&mv), snn_model_weights(m),
                sizeof(float) * snn_model_weight_count(&m->cfg));
         if (p->kind == ROB_WEIGHT)
@@ -188,20 +184,14 @@ int robust_measure(const snn_model *m, const spike_data *test, uint64_t seed, in
             p->float_acc = fe.acc;
         }
         if (rc == 0 && has_int) {
-            qnet q = q0;
-            uint16_t *w1 = malloc(sizeof *w1 * n1), *w2 = malloc(sizeof *w2 * n2);
-            if (!w1 || !w2) {
-                rc = snn_fail(err, "out of memory");
-            } else {
-                memcpy(w1, q0.w1, sizeof *w1 * n1);
-                memcpy(w2, q0.w2, sizeof *w2 * n2);
-                q.w1 = w1;
-                q.w2 = w2;
+            qnet q;
+            rc = qnet_copy(&q0, &q, err);
+            if (rc == 0) {
                 if (p->kind == ROB_WEIGHT)
                     vary_int(&q, p->level, &int_rng);
                 if (p->kind == ROB_MEMBRANE) {
                     /* Uniform on [-2^(N-1), 2^(N-1)): half-range level * theta. */
-                    int bits = 1 + (int)lround(log2(p->level * q.theta));
+                    int bits = 1 + (int)lround(log2(p->level * q.layer[0].theta));
                     q.noise_bits = bits < 1 ? 1 : bits > 16 ? 16 : bits;
                     q.seed = (uint32_t)seed;
                 }
@@ -211,8 +201,7 @@ int robust_measure(const snn_model *m, const spike_data *test, uint64_t seed, in
                 if (rc == 0 && r->rtl_images)
                     rc = measure_rtl(rtl, &q, data, predictions, r, p, err);
             }
-            free(w1);
-            free(w2);
+            qnet_free(&q);
         }
         if (data == &perturbed)
             spike_data_free(&perturbed);

@@ -20,6 +20,10 @@ int qnet_evaluate(const qnet *q, const spike_data *data, int threads, qnet_eval_
     if (threads < 1)
         threads = omp_get_max_threads();
     size_t scratch_size = qnet_scratch_size(q);
+    const int n_total = qnet_hidden_total(q);
+    int n_exc = 0;
+    for (int l = 0; l < q->n_layers; l++)
+        n_exc += q->layer[l].n_exc;
     uint64_t sat[SAT_KINDS] = {0}, exc = 0, inh = 0, sops = 0;
     int correct = 0, oom = 0;
     double t0 = omp_get_wtime();
@@ -27,7 +31,7 @@ int qnet_evaluate(const qnet *q, const spike_data *data, int threads, qnet_eval_
     reduction(| : oom)
     {
         void *scratch = aligned_alloc(64, scratch_size);
-        uint32_t *counts = malloc((size_t)q->n_hidden * sizeof *counts);
+        uint32_t *counts = malloc((size_t)n_total * sizeof *counts);
         oom = !scratch || !counts;
 #pragma omp for schedule(dynamic, 64)
         for (int i = 0; i < data->n; i++) {
@@ -39,8 +43,9 @@ int qnet_evaluate(const qnet *q, const spike_data *data, int threads, qnet_eval_
             correct += res.prediction == data->labels[i];
             if (predictions)
                 predictions[i] = res.prediction;
-            for (int j = 0; j < q->n_hidden; j++)
-                *(j < q->n_exc ? &exc : &inh) += counts[j];
+            for (int l = 0, at = 0; l < q->n_layers; at += q->layer[l++].size)
+                for (int j = 0; j < q->layer[l].size; j++)
+                    *(j < q->layer[l].n_exc ? &exc : &inh) += counts[at + j];
             for (int k = 0; k < SAT_KINDS; k++)
                 sat[k] += res.sat[k];
             sops += res.sops;
@@ -58,9 +63,9 @@ int qnet_evaluate(const qnet *q, const spike_data *data, int threads, qnet_eval_
     out->exc_spikes = exc;
     out->inh_spikes = inh;
     double per_s = data->n ? 1.0 / (data->n * q->steps * 1e-3) : 0;
-    int n_inh = q->n_hidden - q->n_exc;
-    out->hidden_hz = (double)(exc + inh) * per_s / q->n_hidden;
-    out->exc_hz = q->n_exc ? (double)exc * per_s / q->n_exc : 0;
+    int n_inh = n_total - n_exc;
+    out->hidden_hz = (double)(exc + inh) * per_s / n_total;
+    out->exc_hz = n_exc ? (double)exc * per_s / n_exc : 0;
     out->inh_hz = n_inh ? (double)inh * per_s / n_inh : 0;
     memcpy(out->sat, sat, sizeof sat);
     out->sops = sops;

@@ -1,15 +1,16 @@
 /* qnet.c - the bit-exact integer reference model (see qnet.h, docs/integer-spec.md).
  *
  * One static function per numbered step of the spec, each citing its section,
- * called in the spec's order by run_image(). No floating point in this file:
- * every value is an integer and every rounding is spelled out.
- * Event-driven: §4.1 touches only the weight rows of inputs that fired and
- * §4.3 only the rows of hidden neurons that spiked. The per-neuron loops are
- * written branch-free over flat arrays so that the compiler vectorises them.
+ * called in the spec's order by run_image() (the layer loop of §4.7). No
+ * floating point in this file: every value is an integer and every rounding is
+ * spelled out. Event-driven: §4.1, §4.6 and §4.3 touch only the weight rows of
+ * presynaptic neurons that fired. The per-neuron loops are written branch-free
+ * over flat arrays so that the compiler vectorises them.
  * Not here: quantization (quantize.c), files (qnet_io.c).
  */
 #include "qnet.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "qnet_ranges.h"
@@ -79,16 +80,106 @@ static uint32_t image_seed(uint32_t seed, uint32_t image_index)
     return s ? s : 1u;
 }
 
+int qnet_ff_rows(const qnet *q, int l)
+{
+    return l == 0 ? q->n_in : q->layer[l - 1].size;
+}
+
+int qnet_ff_cols(const qnet *q, int l)
+{
+    return l == q->n_layers ? q->n_out : q->layer[l].size;
+}
+
+int qnet_hidden_total(const qnet *q)
+{
+    return qnet_layer_offset(q, q->n_layers);
+}
+
+int qnet_layer_offset(const qnet *q, int l)
+{
+    int n = 0;
+    for (int i = 0; i < l; i++)
+        n += q->layer[i].size;
+    return n;
+}
+
+void qnet_arch_format(const qnet *q, char *buf, size_t cap)
+{
+    int len = snprintf(buf, cap, "%d", q->n_in);
+    for (int l = 0; l < q->n_layers && len >= 0 && (size_t)len < cap; l++)
+        len += snprintf(buf + len, cap - len, "-%d%s", q->layer[l].size,
+                        q->layer[l].recurrent ? "r" : "");
+    if (len >= 0 && (size_t)len < cap)
+        snprintf(buf + len, cap - len, "-%d", q->n_out);
+}
+
+size_t qnet_weight_count(const qnet *q)
+{
+    size_t n = 0;
+    for (int l = 0; l <= q->n_layers; l++)
+        n += (size_t)qnet_ff_rows(q, l) * qnet_ff_cols(q, l);
+    for (int l = 0; l < q->n_layers; l++)
+        if (q->layer[l].recurrent)
+            n += (size_t)q->layer[l].size * q->layer[l].size;
+    return n;
+}
+
+int qnet_is_single_layer(const qnet *q)
+{
+    return q->n_layers == 1 && !q->layer[0].recurrent && q->out_alpha_q == q->layer[0].alpha_q &&
+           q->out_beta_q == q->layer[0].beta_q;
+}
+
+int qnet_require_single_layer(const qnet *q, const char *what, const char *who, snn_error *err)
+{
+    if (q->n_layers != 1)
+        return snn_fail(err, "%s: %d hidden layers; %s runs one hidden layer", what, q->n_layers,
+                        who);
+    if (q->layer[0].recurrent)
+        return snn_fail(err, "%s: the hidden layer is recurrent; %s runs a feed-forward layer only",
+                        what, who);
+    if (!qnet_is_single_layer(q))
+        return snn_fail(err, "%s: readout decays alpha_q=%d beta_q=%d differ from the hidden "
+                        "layer's (%d, %d); %s gives the readout the hidden layer's decays", what,
+                        q->out_alpha_q, q->out_beta_q, q->layer[0].alpha_q, q->layer[0].beta_q,
+                        who);
+    return 0;
+}
+
+/* Checks the magnitudes of one matrix, named as the float model's export names
+ * them (w1 = ff[0], ..., rec1 = rec[0]). */
+static int check_magnitudes(const uint16_t *m, size_t n, const char *kind, int index,
+                            const qnet *q, const char *what, snn_error *err)
+{
+    uint32_t wmax = (1u << q->weight_bits) - 1;
+    if (!m)
+        return snn_fail(err, "%s: weights %s%d missing", what, kind, index);
+    for (size_t i = 0; i < n; i++)
+        if (m[i] > wmax)
+            return snn_fail(err, "%s: %s%d magnitude %zu = %u exceeds %u, the largest %d-bit value "
+                            "(spec §2.2)", what, kind, index, i, m[i], wmax, q->weight_bits);
+    return 0;
+}
+
+static int check_decays(int32_t alpha, int32_t beta, const char *who, const char *what,
+                        snn_error *err)
+{
+    if (alpha < 0 || alpha >= DECAY_ONE || beta < 0 || beta >= DECAY_ONE)
+        return snn_fail(err, "%s: %sdecays alpha_q=%d beta_q=%d outside Q0.12 [0, 4095] (spec "
+                        "§2.4)", what, who, alpha, beta);
+    return 0;
+}
+
 int qnet_check(const qnet *q, const char *what, snn_error *err)
 {
-    if (q->n_in < 1 || q->n_in > MAX_NEURONS || q->n_hidden < 1 || q->n_hidden > MAX_NEURONS)
-        return snn_fail(err, "%s: shape %d inputs x %d hidden out of range (1..%d each)", what,
-                        q->n_in, q->n_hidden, MAX_NEURONS);
+    if (q->n_layers < 1 || q->n_layers > QNET_MAX_LAYERS)
+        return snn_fail(err, "%s: %d hidden layers out of range (1..%d, spec §2.1)", what,
+                        q->n_layers, QNET_MAX_LAYERS);
+    if (q->n_in < 1 || q->n_in > MAX_NEURONS)
+        return snn_fail(err, "%s: %d inputs out of range (1..%d)", what, q->n_in, MAX_NEURONS);
     if (q->n_out < 1 || q->n_out > MAX_OUT)
         return snn_fail(err, "%s: %d readout neurons out of range (1..%d)", what, q->n_out,
                         MAX_OUT);
-    if (q->n_exc < 0 || q->n_exc > q->n_hidden)
-        return snn_fail(err, "%s: %d excitatory neurons of %d hidden", what, q->n_exc, q->n_hidden);
     if (q->steps < 1 || q->steps > MAX_STEPS)
         return snn_fail(err, "%s: %d time steps out of range (1..%d)", what, q->steps, MAX_STEPS);
     if (q->weight_bits < 1 || q->weight_bits > 16)
@@ -103,33 +194,57 @@ int qnet_check(const qnet *q, const char *what, snn_error *err)
     if (q->noise_bits < 0 || q->noise_bits > 16)
         return snn_fail(err, "%s: noise bits N=%d out of range (0..16, spec §1.4)", what,
                         q->noise_bits);
-    if (q->theta < 1 || q->theta > reg_max(q->hidden_bits))
-        return snn_fail(err, "%s: threshold theta=%d outside [1, %lld] for H=%d (spec §2.3)", what,
-                        q->theta, (long long)reg_max(q->hidden_bits), q->hidden_bits);
-    if (q->alpha_q < 0 || q->alpha_q >= DECAY_ONE || q->beta_q < 0 || q->beta_q >= DECAY_ONE)
-        return snn_fail(err, "%s: decays alpha_q=%d beta_q=%d outside Q0.12 [0, 4095] (spec §2.4)",
-                        what, q->alpha_q, q->beta_q);
-    if (!q->w1 || !q->w2)
-        return snn_fail(err, "%s: weights missing", what);
-    uint32_t wmax = (1u << q->weight_bits) - 1;
-    size_t n1 = (size_t)q->n_in * q->n_hidden, n2 = (size_t)q->n_hidden * q->n_out;
-    for (size_t i = 0; i < n1 + n2; i++) {
-        uint32_t w = i < n1 ? q->w1[i] : q->w2[i - n1];
-        if (w > wmax)
-            return snn_fail(err, "%s: %s magnitude %zu = %u exceeds %u, the largest %d-bit value "
-                            "(spec §2.2)", what, i < n1 ? "w1" : "w2", i < n1 ? i : i - n1, w,
-                            wmax, q->weight_bits);
+    for (int l = 0; l < q->n_layers; l++) {
+        const qnet_layer *h = &q->layer[l];
+        if (h->size < 1 || h->size > MAX_NEURONS)
+            return snn_fail(err, "%s: hidden layer %d has %d neurons, out of range (1..%d)", what,
+                            l, h->size, MAX_NEURONS);
+        if (h->n_exc < 0 || h->n_exc > h->size)
+            return snn_fail(err, "%s: %d excitatory neurons of %d in hidden layer %d", what,
+                            h->n_exc, h->size, l);
+        if (h->recurrent != 0 && h->recurrent != 1)
+            return snn_fail(err, "%s: hidden layer %d: recurrent flag %d is neither 0 nor 1", what,
+                            l, h->recurrent);
+        if (h->theta < 1 || h->theta > reg_max(q->hidden_bits))
+            return snn_fail(err, "%s: threshold theta=%d of hidden layer %d outside [1, %lld] for "
+                            "H=%d (spec §2.3)", what, h->theta, l,
+                            (long long)reg_max(q->hidden_bits), q->hidden_bits);
+        char who[32];
+        snprintf(who, sizeof who, "hidden layer %d ", l);
+        if (check_decays(h->alpha_q, h->beta_q, who, what, err) != 0)
+            return -1;
+    }
+    if (check_decays(q->out_alpha_q, q->out_beta_q, "readout ", what, err) != 0)
+        return -1;
+    for (int l = 0; l <= q->n_layers; l++)
+        if (check_magnitudes(q->ff[l], (size_t)qnet_ff_rows(q, l) * qnet_ff_cols(q, l), "w", l + 1,
+                             q, what, err) != 0)
+            return -1;
+    for (int l = 0; l < q->n_layers; l++) {
+        int n = q->layer[l].size;
+        if (!q->layer[l].recurrent != !q->rec[l])
+            return snn_fail(err, "%s: hidden layer %d is %srecurrent but %s a recurrent matrix",
+                            what, l, q->layer[l].recurrent ? "" : "not ",
+                            q->rec[l] ? "has" : "lacks");
+        if (q->rec[l] && check_magnitudes(q->rec[l], (size_t)n * n, "rec", l + 1, q, what, err))
+            return -1;
     }
     return 0;
 }
 
-/* The per-image state (spec §4), carved out of the caller's scratch. */
+/* The state of one hidden layer (spec §4), carved out of the caller's scratch. */
+typedef struct {
+    int32_t *acc, *syn, *mem;  /* (size) H-bit; acc is spec's acc1 */
+    int32_t *noise;            /* (size) this step's noise draws, 0 if N = 0 */
+    uint8_t *spk;              /* (size) s[j] of this step */
+    uint16_t *spk_idx;         /* (size) indices j with s[j] = 1, ascending */
+    uint32_t n_spk;            /* entries of spk_idx: this step's, or step t-1's until (c) */
+} layer_state;
+
+/* The per-image state (spec §4). */
 typedef struct {
     int64_t *acc2, *flt, *out, *max; /* (n_out) R-bit */
-    int32_t *acc1, *syn, *mem;       /* (n_hidden) H-bit */
-    int32_t *noise;                  /* (n_hidden) this step's noise draws, 0 if N = 0 */
-    uint8_t *spk;                    /* (n_hidden) s[j] of this step */
-    uint16_t *spk_idx;               /* (n_hidden) indices j with s[j] = 1 */
+    layer_state layer[QNET_MAX_LAYERS];
 } state;
 
 static size_t align64(size_t n)
@@ -137,74 +252,117 @@ static size_t align64(size_t n)
     return (n + 63) & ~(size_t)63;
 }
 
+static size_t layer_scratch(size_t n)
+{
+    return 4 * align64(n * 4) + align64(n) + align64(n * 2);
+}
+
 size_t qnet_scratch_size(const qnet *q)
 {
-    size_t nh = (size_t)q->n_hidden, no = (size_t)q->n_out;
-    return 4 * align64(no * 8) + 4 * align64(nh * 4) + align64(nh) + align64(nh * 2);
+    size_t n = 4 * align64((size_t)q->n_out * 8);
+    for (int l = 0; l < q->n_layers; l++)
+        n += layer_scratch((size_t)q->layer[l].size);
+    return n;
 }
 
 static state carve(const qnet *q, void *scratch)
 {
-    size_t nh = (size_t)q->n_hidden, no = (size_t)q->n_out;
+    size_t no = (size_t)q->n_out;
     uint8_t *p = scratch;
     state s;
     s.acc2 = (int64_t *)p, p += align64(no * 8);
     s.flt = (int64_t *)p, p += align64(no * 8);
     s.out = (int64_t *)p, p += align64(no * 8);
     s.max = (int64_t *)p, p += align64(no * 8);
-    s.acc1 = (int32_t *)p, p += align64(nh * 4);
-    s.syn = (int32_t *)p, p += align64(nh * 4);
-    s.mem = (int32_t *)p, p += align64(nh * 4);
-    s.noise = (int32_t *)p, p += align64(nh * 4);
-    s.spk = p, p += align64(nh);
-    s.spk_idx = (uint16_t *)p;
+    for (int l = 0; l < q->n_layers; l++) {
+        size_t nh = (size_t)q->layer[l].size;
+        layer_state *h = &s.layer[l];
+        h->acc = (int32_t *)p, p += align64(nh * 4);
+        h->syn = (int32_t *)p, p += align64(nh * 4);
+        h->mem = (int32_t *)p, p += align64(nh * 4);
+        h->noise = (int32_t *)p, p += align64(nh * 4);
+        h->spk = p, p += align64(nh);
+        h->spk_idx = (uint16_t *)p, p += align64(nh * 2);
+        h->n_spk = 0;
+    }
     return s;
 }
 
-/* spec §4.1: for each input event i of the step (ascending), for every hidden j:
- * acc1[j] = sat_H(acc1[j] + w1[i][j]). Weights are non-negative, so only the
- * upper rail can clamp: acc1 + w > max  <=>  acc1 > max - w (no overflow). */
-static void integrate_input_events(const qnet *q, const uint16_t *ev, uint32_t n_ev,
-                                   int32_t *restrict acc1, uint64_t *sat_acc1)
+/* The signed saturating sum shared by spec §4.1 and §4.6: for each presynaptic
+ * i of idx (in the given, ascending, order), for every j:
+ * acc[j] = sat_H(acc[j] + sign(i) * m[i][j]), sign(i) = + for i < n_exc, - else.
+ * Magnitudes are >= 0, so a + row clamps only at the top, a - row only at the
+ * bottom: acc + w > max <=> acc > max - w (no overflow), likewise below. */
+static void add_rows_h(const uint16_t *m, int cols, const uint16_t *idx, uint32_t n, int n_exc,
+                       int bits, int32_t *restrict acc, uint64_t *sat_acc)
 {
-    const int nh = q->n_hidden;
-    const int32_t hmax = (int32_t)reg_max(q->hidden_bits);
+    const int32_t hmax = (int32_t)reg_max(bits), hmin = (int32_t)reg_min(bits);
     uint64_t clamps = 0;
-    for (uint32_t e = 0; e < n_ev; e++) {
-        const uint16_t *restrict row = q->w1 + (size_t)ev[e] * nh;
-        for (int j = 0; j < nh; j++) {
-            int32_t w = row[j];
-            int over = acc1[j] > hmax - w;
-            clamps += (uint64_t)over;
-            acc1[j] = over ? hmax : acc1[j] + w;
+    for (uint32_t e = 0; e < n; e++) {
+        const uint16_t *restrict row = m + (size_t)idx[e] * cols;
+        if (idx[e] < n_exc) {
+            for (int j = 0; j < cols; j++) {
+                int32_t w = row[j];
+                int over = acc[j] > hmax - w;
+                clamps += (uint64_t)over;
+                acc[j] = over ? hmax : acc[j] + w;
+            }
+        } else {
+            for (int j = 0; j < cols; j++) {
+                int32_t w = row[j];
+                int under = acc[j] < hmin + w;
+                clamps += (uint64_t)under;
+                acc[j] = under ? hmin : acc[j] - w;
+            }
         }
     }
-    *sat_acc1 += clamps;
+    *sat_acc += clamps;
 }
 
-/* spec §4.2.2 (noise part): draws noise_next() once per neuron, ascending j,
- * spiking or not, before the arithmetic of §4.2 (the draws do not depend on
- * the state, so drawing them first changes nothing). */
-static void draw_noise(const qnet *q, uint32_t *rng, int32_t *noise)
+/* spec §4.1, step (a) of layer l: the feed-forward events of step t, ascending:
+ * for l = 0 the input events (all +), for l > 0 the spikes layer l-1 decided in
+ * this step (signed by layer l-1's types). */
+static void integrate_ff_events(const qnet *q, int l, const uint16_t *idx, uint32_t n,
+                                int32_t *acc, uint64_t *sat_acc1)
 {
-    for (int j = 0; j < q->n_hidden; j++)
+    int n_exc = l == 0 ? q->n_in : q->layer[l - 1].n_exc;
+    add_rows_h(q->ff[l], q->layer[l].size, idx, n, n_exc, q->hidden_bits, acc, sat_acc1);
+}
+
+/* spec §4.6, step (b) of a recurrent layer l: its own spikes of step t-1
+ * (ascending, signed by type), after all of (a). */
+static void integrate_recurrent_spikes(const qnet *q, int l, const layer_state *h,
+                                       uint64_t *sat_acc1)
+{
+    add_rows_h(q->rec[l], q->layer[l].size, h->spk_idx, h->n_spk, q->layer[l].n_exc,
+               q->hidden_bits, h->acc, sat_acc1);
+}
+
+/* spec §4.2.2 (noise part), §5.1: draws noise_next() once per neuron of the
+ * layer, ascending j, spiking or not, before the arithmetic of §4.2 (the draws
+ * do not depend on the state, so drawing them first changes nothing). */
+static void draw_noise(const qnet *q, int l, uint32_t *rng, int32_t *noise)
+{
+    for (int j = 0; j < q->layer[l].size; j++)
         noise[j] = noise_next(rng, q->noise_bits);
 }
 
-/* spec §4.2: hidden update for every j, from the syn and mem of before the step:
- * 1. s = mem > theta; 3. mem = s ? 0 : sat_H(sat_H(decay(mem, beta_q) + syn) + n);
- * 4. syn = sat_H(decay(syn, alpha_q) + acc1), acc1 = 0. (2., the noise n, is drawn
- * by draw_noise.) The clamps of the membrane sum of a neuron that spiked are not
- * evaluated, hence not counted (spec §7.1). Returns the number of spikes and
- * lists their indices in spk_idx (ascending). */
-static uint32_t hidden_update(const qnet *q, state *st, uint64_t *sat_syn, uint64_t *sat_mem)
+/* spec §4.2, step (c) of layer l: hidden update for every j, from the syn and
+ * mem of before the step: 1. s = mem > theta_l; 3. mem = s ? 0 :
+ * sat_H(sat_H(decay(mem, beta_q_l) + syn) + n); 4. syn = sat_H(decay(syn,
+ * alpha_q_l) + acc), acc = 0. (2., the noise n, is drawn by draw_noise.) The
+ * clamps of the membrane sum of a neuron that spiked are not evaluated, hence
+ * not counted (spec §7.1). Lists the spikes in spk_idx (ascending), n_spk. */
+static void hidden_update(const qnet *q, int l, layer_state *h, uint64_t *sat_syn,
+                          uint64_t *sat_mem)
 {
-    const int nh = q->n_hidden;
+    const int nh = q->layer[l].size;
     const int64_t hmax = reg_max(q->hidden_bits), hmin = reg_min(q->hidden_bits);
-    const int32_t theta = q->theta, alpha = q->alpha_q, beta = q->beta_q;
-    int32_t *restrict acc1 = st->acc1, *restrict syn = st->syn, *restrict mem = st->mem;
-    const int32_t *restrict noise = st->noise;
-    uint8_t *restrict spk = st->spk;
+    const int32_t theta = q->layer[l].theta, alpha = q->layer[l].alpha_q;
+    const int32_t beta = q->layer[l].beta_q;
+    int32_t *restrict acc = h->acc, *restrict syn = h->syn, *restrict mem = h->mem;
+    const int32_t *restrict noise = h->noise;
+    uint8_t *restrict spk = h->spk;
     uint64_t c_syn = 0, c_mem = 0;
     /* The clamps are sat() (spec §1.2) written out: calling sat() here stops the
      * loop from vectorising and makes the whole model 3-4x slower. */
@@ -217,47 +375,48 @@ static uint32_t hidden_update(const qnet *q, state *st, uint64_t *sat_syn, uint6
         int64_t cb = b < hmin ? hmin : b > hmax ? hmax : b;
         c_mem += s ? 0u : (uint64_t)((ca != a) + (cb != b));
         mem[j] = s ? 0 : (int32_t)cb;
-        int64_t c = (int64_t)decay32(y, alpha) + acc1[j];      /* 4.2.4 */
+        int64_t c = (int64_t)decay32(y, alpha) + acc[j];       /* 4.2.4 */
         int64_t cc = c < hmin ? hmin : c > hmax ? hmax : c;
         c_syn += (uint64_t)(cc != c);
         syn[j] = (int32_t)cc;
-        acc1[j] = 0;
+        acc[j] = 0;
         spk[j] = (uint8_t)s;
     }
     *sat_syn += c_syn;
     *sat_mem += c_mem;
     uint32_t n = 0;
     for (int j = 0; j < nh; j++) {
-        st->spk_idx[n] = (uint16_t)j;
+        h->spk_idx[n] = (uint16_t)j;
         n += spk[j];
     }
-    return n;
+    h->n_spk = n;
 }
 
-/* spec §4.3: for each spiking j (ascending), for every k:
- * acc2[k] = sat_R(acc2[k] + sign(j) * w2[j][k]), + for excitatory j, - for inhibitory. */
-static void integrate_hidden_spikes(const qnet *q, const uint16_t *spk_idx, uint32_t n_spk,
-                                    int64_t *acc2, uint64_t *sat_acc2)
+/* spec §4.3, step (d): for each j of the last hidden layer that spiked at step t
+ * (ascending), for every k: acc2[k] = sat_R(acc2[k] + sign(j) * w[j][k]),
+ * + for excitatory j, - for inhibitory. */
+static void integrate_hidden_spikes(const qnet *q, const layer_state *h, int64_t *acc2,
+                                    uint64_t *sat_acc2)
 {
-    const int no = q->n_out;
+    const int no = q->n_out, n_exc = q->layer[q->n_layers - 1].n_exc;
     const int64_t rmax = reg_max(q->readout_bits), rmin = reg_min(q->readout_bits);
-    for (uint32_t e = 0; e < n_spk; e++) {
-        int j = spk_idx[e];
-        const uint16_t *row = q->w2 + (size_t)j * no;
-        int64_t sign = j < q->n_exc ? 1 : -1;
+    for (uint32_t e = 0; e < h->n_spk; e++) {
+        int j = h->spk_idx[e];
+        const uint16_t *row = q->ff[q->n_layers] + (size_t)j * no;
+        int64_t sign = j < n_exc ? 1 : -1;
         for (int k = 0; k < no; k++)
             acc2[k] = sat(acc2[k] + sign * row[k], rmin, rmax, sat_acc2);
     }
 }
 
-/* spec §4.4: for every k: 1. out = sat_R(decay(out, beta_q) + flt);
- * 2. flt = sat_R(decay(flt, alpha_q) + acc2), acc2 = 0; 3. max = max(max, out). */
+/* spec §4.4, step (d): for every k: 1. out = sat_R(decay(out, out_beta_q) + flt);
+ * 2. flt = sat_R(decay(flt, out_alpha_q) + acc2), acc2 = 0; 3. max = max(max, out). */
 static void readout_update(const qnet *q, state *st, uint64_t *sat_flt, uint64_t *sat_out)
 {
     const int64_t rmax = reg_max(q->readout_bits), rmin = reg_min(q->readout_bits);
     for (int k = 0; k < q->n_out; k++) {
-        st->out[k] = sat(decay64(st->out[k], q->beta_q) + st->flt[k], rmin, rmax, sat_out);
-        st->flt[k] = sat(decay64(st->flt[k], q->alpha_q) + st->acc2[k], rmin, rmax, sat_flt);
+        st->out[k] = sat(decay64(st->out[k], q->out_beta_q) + st->flt[k], rmin, rmax, sat_out);
+        st->flt[k] = sat(decay64(st->flt[k], q->out_alpha_q) + st->acc2[k], rmin, rmax, sat_flt);
         st->acc2[k] = 0;
         if (st->out[k] > st->max[k])
             st->max[k] = st->out[k];
@@ -292,40 +451,55 @@ static void raise_max_abs64(const int64_t *v, int n, int64_t *max_abs)
     }
 }
 
-/* spec §4: one image, steps in order. max_abs (optional) tracks the largest
- * |value| of each register kind at the points where the spec writes it. */
+/* spec §4.7: one image, steps in order; in each step the layers in order, each
+ * (a) §4.1, (b) §4.6, (c) §4.2, then (d) §4.3, §4.4. max_abs (optional) tracks
+ * the largest |value| of each register kind at the points where the spec writes
+ * it. */
 static void run_image(const qnet *q, const uint16_t *events, const uint32_t *step_start,
                       uint32_t image_index, void *scratch, qnet_result *res, uint8_t *spikes,
                       uint32_t *spike_counts, int64_t *max_abs)
 {
+    const int L = q->n_layers, n_total = qnet_hidden_total(q);
     state st = carve(q, scratch);
     memset(scratch, 0, qnet_scratch_size(q));
     memset(res, 0, sizeof *res);
     if (spike_counts)
-        memset(spike_counts, 0, (size_t)q->n_hidden * sizeof *spike_counts);
+        memset(spike_counts, 0, (size_t)n_total * sizeof *spike_counts);
     uint32_t rng = image_seed(q->seed, image_index);
-    uint64_t input_events = 0;
+    uint64_t sops = 0;
     for (int t = 0; t < q->steps; t++) {
-        uint32_t n_ev = step_start[t + 1] - step_start[t];
-        input_events += n_ev;
-        integrate_input_events(q, events + step_start[t], n_ev, st.acc1, &res->sat[SAT_ACC1]);
-        if (max_abs)
-            raise_max_abs32(st.acc1, q->n_hidden, &max_abs[SAT_ACC1]);
-        if (q->noise_bits > 0)
-            draw_noise(q, &rng, st.noise);
-        uint32_t n_spk = hidden_update(q, &st, &res->sat[SAT_SYN], &res->sat[SAT_MEM]);
-        if (spikes)
-            memcpy(spikes + (size_t)t * q->n_hidden, st.spk, (size_t)q->n_hidden);
-        if (spike_counts)
-            for (uint32_t e = 0; e < n_spk; e++)
-                spike_counts[st.spk_idx[e]]++;
-        res->n_spikes += n_spk;
-        integrate_hidden_spikes(q, st.spk_idx, n_spk, st.acc2, &res->sat[SAT_ACC2]);
-        if (max_abs) {
-            raise_max_abs32(st.syn, q->n_hidden, &max_abs[SAT_SYN]);
-            raise_max_abs32(st.mem, q->n_hidden, &max_abs[SAT_MEM]);
-            raise_max_abs64(st.acc2, q->n_out, &max_abs[SAT_ACC2]);
+        for (int l = 0, offset = 0; l < L; offset += q->layer[l].size, l++) {
+            layer_state *h = &st.layer[l];
+            const int nh = q->layer[l].size;
+            const uint16_t *ff_idx = l ? st.layer[l - 1].spk_idx : events + step_start[t];
+            uint32_t n_ff = l ? st.layer[l - 1].n_spk : step_start[t + 1] - step_start[t];
+            integrate_ff_events(q, l, ff_idx, n_ff, h->acc, &res->sat[SAT_ACC1]);   /* (a) */
+            sops += (uint64_t)n_ff * nh;
+            if (q->layer[l].recurrent) {                                          /* (b) */
+                integrate_recurrent_spikes(q, l, h, &res->sat[SAT_ACC1]);
+                sops += (uint64_t)h->n_spk * nh;
+            }
+            if (max_abs)
+                raise_max_abs32(h->acc, nh, &max_abs[SAT_ACC1]);
+            if (q->noise_bits > 0)                                                /* (c) */
+                draw_noise(q, l, &rng, h->noise);
+            hidden_update(q, l, h, &res->sat[SAT_SYN], &res->sat[SAT_MEM]);
+            if (spikes)
+                memcpy(spikes + (size_t)t * n_total + offset, h->spk, (size_t)nh);
+            if (spike_counts)
+                for (uint32_t e = 0; e < h->n_spk; e++)
+                    spike_counts[offset + h->spk_idx[e]]++;
+            res->n_spikes += h->n_spk;
+            if (max_abs) {
+                raise_max_abs32(h->syn, nh, &max_abs[SAT_SYN]);
+                raise_max_abs32(h->mem, nh, &max_abs[SAT_MEM]);
+            }
         }
+        const layer_state *last = &st.layer[L - 1];                               /* (d) */
+        integrate_hidden_spikes(q, last, st.acc2, &res->sat[SAT_ACC2]);
+        sops += (uint64_t)last->n_spk * q->n_out;
+        if (max_abs)
+            raise_max_abs64(st.acc2, q->n_out, &max_abs[SAT_ACC2]);
         readout_update(q, &st, &res->sat[SAT_FLT], &res->sat[SAT_OUT]);
         if (max_abs) {
             raise_max_abs64(st.flt, q->n_out, &max_abs[SAT_FLT]);
@@ -337,7 +511,7 @@ static void run_image(const qnet *q, const uint16_t *events, const uint32_t *ste
         res->final_out[k] = st.out[k];
     }
     res->prediction = predict(st.max, q->n_out);
-    res->sops = input_events * (uint64_t)q->n_hidden + (uint64_t)res->n_spikes * q->n_out;
+    res->sops = sops;
 }
 
 void qnet_run_image(const qnet *q, const uint16_t *events, const uint32_t *step_start,

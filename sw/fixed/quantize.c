@@ -108,23 +108,25 @@ int quantize_model(const snn_model *m, const quant_options *o, const char *what,
                         "%lld for H = %d; it needs H >= %d (or fewer weight bits)", what,
                         h->threshold, r.s_h, theta, (long long)theta_max, o->hidden_bits,
                         theta < 4e18 ? quantize_signed_bits((int64_t)theta) : 64);
-    q->n_in = c->n_in, q->n_hidden = h->size, q->n_out = c->n_out;
-    q->n_exc = h->n_exc, q->steps = c->steps;
+    q->n_in = c->n_in, q->n_out = c->n_out, q->steps = c->steps, q->n_layers = 1;
+    qnet_layer *y = &q->layer[0];
+    y->size = h->size, y->n_exc = h->n_exc, y->recurrent = 0;
     q->weight_bits = o->weight_bits, q->hidden_bits = o->hidden_bits;
     q->readout_bits = o->readout_bits, q->noise_bits = o->noise_bits, q->seed = o->seed;
-    q->theta = (int32_t)theta;
-    q->alpha_q = quantize_decay_q12(h->alpha); /* spec §8.3 */
-    q->beta_q = quantize_decay_q12(h->beta);
-    r.alpha_err = q->alpha_q / 4096.0 - h->alpha;
-    r.beta_err = q->beta_q / 4096.0 - h->beta;
+    y->theta = (int32_t)theta;
+    y->alpha_q = quantize_decay_q12(h->alpha); /* spec §8.3 */
+    y->beta_q = quantize_decay_q12(h->beta);
+    q->out_alpha_q = y->alpha_q, q->out_beta_q = y->beta_q;
+    r.alpha_err = y->alpha_q / 4096.0 - h->alpha;
+    r.beta_err = y->beta_q / 4096.0 - h->beta;
     if (qnet_alloc(q, err) != 0)
         return -1;
     for (size_t i = 0; i < n1; i++)
-        q->w1[i] = quantize_magnitude(w1[i], r.s_h, o->weight_bits, &r.w1_zeroed,
-                                      &r.w1_saturated);
+        q->ff[0][i] = quantize_magnitude(w1[i], r.s_h, o->weight_bits, &r.w1_zeroed,
+                                         &r.w1_saturated);
     for (size_t i = 0; i < n2; i++)
-        q->w2[i] = quantize_magnitude(w2[i], r.s_o, o->weight_bits, &r.w2_zeroed,
-                                      &r.w2_saturated);
+        q->ff[1][i] = quantize_magnitude(w2[i], r.s_o, o->weight_bits, &r.w2_zeroed,
+                                         &r.w2_saturated);
     if (qnet_check(q, what, err) != 0) {
         qnet_free(q);
         return -1;

@@ -1,6 +1,7 @@
 /* make_parsers_corpus.c - writes the seed corpora of fuzz_idx, fuzz_snn,
  * fuzz_snnq and fuzz_npz with the project's own writers: a 4-3-2 network as
- * .snn (with and without training state), .snnq and .npz (stored, and one
+ * .snn (with and without training state), .snnq (and a 4-3r-2-2 one, format
+ * version 2) and .npz (stored, and one
  * deflated member as np.savez_compressed writes), a two-layer recurrent network
  * as .snn and .npz, bare .npy arrays, a tiny IDX
  * image/label pair plain and gzipped, and edge cases (a gzip stream without
@@ -107,18 +108,31 @@ static void model_corpus(snn_model *m)
 
 static void qmodel_corpus(void)
 {
-    qnet q = {.n_in = 4, .n_hidden = 3, .n_out = 2, .n_exc = 2, .steps = 20, .weight_bits = 8,
-              .hidden_bits = 16, .readout_bits = 20, .noise_bits = 4, .theta = 300,
-              .alpha_q = 3354, .beta_q = 3706, .seed = 7};
+    qnet q = {.n_in = 4, .n_out = 2, .steps = 20, .n_layers = 1,
+              .layer[0] = {.size = 3, .n_exc = 2, .theta = 300, .alpha_q = 3354, .beta_q = 3706},
+              .out_alpha_q = 3354, .out_beta_q = 3706, .weight_bits = 8, .hidden_bits = 16,
+              .readout_bits = 20, .noise_bits = 4, .seed = 7};
     qnet_alloc(&q, NULL);
     for (int i = 0; i < 12; i++)
-        q.w1[i] = (uint16_t)(20 * i + 3);
+        q.ff[0][i] = (uint16_t)(20 * i + 3);
     for (int i = 0; i < 6; i++)
-        q.w2[i] = (uint16_t)(200 - 30 * i);
+        q.ff[1][i] = (uint16_t)(200 - 30 * i);
     qnet_save(DIR "snnq/q432.snnq", &q, NULL);
     q.noise_bits = 0;
     qnet_save(DIR "snnq/q432_nonoise.snnq", &q, NULL);
     qnet_free(&q);
+    /* format version 2: two layers, the first recurrent, the readout with its own decays */
+    qnet d = {.n_in = 4, .n_out = 2, .steps = 20, .n_layers = 2,
+              .layer = {{.size = 3, .n_exc = 2, .recurrent = 1, .theta = 300, .alpha_q = 3354,
+                         .beta_q = 3706},
+                        {.size = 2, .n_exc = 1, .theta = 90, .alpha_q = 2048, .beta_q = 3000}},
+              .out_alpha_q = 1000, .out_beta_q = 4000, .weight_bits = 8, .hidden_bits = 16,
+              .readout_bits = 20, .noise_bits = 4, .seed = 7};
+    qnet_alloc(&d, NULL);
+    for (size_t i = 0; i < qnet_weight_count(&d); i++)
+        d.ff[0][i] = (uint16_t)(37 * i % 256);
+    qnet_save(DIR "snnq/q4_3r_2_2.snnq", &d, NULL);
+    qnet_free(&d);
 }
 
 /* One stored .npy of npz_write's archive, cut out of it (the first member's data). */
