@@ -18,8 +18,9 @@
 static void print_mismatch(const cosim_mismatch *m, const char *trace)
 {
     if (m->step >= 0) {
-        printf("first mismatch: image %d, step %d, hidden neuron %d: spike rtl=%lld model=%lld\n",
-               m->image, m->step, m->neuron, (long long)m->rtl, (long long)m->model);
+        printf("first mismatch: image %d, step %d, hidden layer %d, neuron %d: spike rtl=%lld "
+               "model=%lld\n", m->image, m->step, m->layer, m->neuron, (long long)m->rtl,
+               (long long)m->model);
         if (m->step >= 1)
             printf("  rtl state before step %d: mem=%lld syn=%lld\n", m->step,
                    (long long)m->rtl_mem, (long long)m->rtl_syn);
@@ -95,10 +96,10 @@ int cmd_cosim(int argc, char **argv)
                (unsigned long long)r.mismatches);
         if (r.first.found)
             print_mismatch(&r.first, mismatch_trace);
-        printf("  core (P=%d PL=%d RL=%d lanes, B=%d H=%d R=%d): %.0f cycles/image, "
+        printf("  core (P=%d PL=%d RL=%d lanes, B=%d H=%d R=%d, %d layers%s): %.0f cycles/image, "
                "%.3f cycles/SOP, %.0f SOPs/image, %.1f hidden spikes/image\n", b.lanes,
-               b.hidden_lanes, b.readout_lanes, b.weight_bits,
-               b.hidden_bits, b.readout_bits, r.cycles / n, cycles_per_sop, r.sops / n,
+               b.hidden_lanes, b.readout_lanes, b.weight_bits, b.hidden_bits, b.readout_bits,
+               b.max_layers, b.recurrent ? ", recurrent" : "", r.cycles / n, cycles_per_sop, r.sops / n,
                r.hidden_spikes / n);
         printf("  accuracy: rtl %.2f%%, model %.2f%%\n", 100.0 * r.rtl_correct / n,
                100.0 * r.model_correct / n);
@@ -131,6 +132,7 @@ int cmd_cosim(int argc, char **argv)
             if (r.first.found) {
                 json_int(&j, "first_image", r.first.image);
                 json_int(&j, "first_step", r.first.step);
+                json_int(&j, "first_layer", r.first.layer);
                 json_int(&j, "first_neuron", r.first.neuron);
                 json_str(&j, "first_what", r.first.what);
             }

@@ -18,8 +18,8 @@ SIM_RUNTIME_FLAGS_verilated_fst_c := $(if $(SAN),-fno-sanitize=undefined)
 # (MAX sizes cover the paper's Fashion-MNIST and SHD networks), "narrow" (small registers:
 # saturation is common), "up5k" (the Verilog defaults) and every configuration that ships
 # on a board (constraints/constraints.mk, CORE_CONFIGS), defined there once.
-SIM_CONFIG_default := P=8 PL=8 RL=8 B=8 H=24 R=32 MAX_IN=1024 MAX_HID=256 MAX_OUT=32
-SIM_CONFIG_narrow := P=4 PL=2 RL=1 B=8 H=12 R=14 MAX_IN=1024 MAX_HID=256 MAX_OUT=32
+SIM_CONFIG_default := P=8 PL=8 RL=8 B=8 H=24 R=32 MAX_IN=1024 MAX_HID=256 MAX_OUT=32 MAX_LAYERS=4 RECURRENT=1
+SIM_CONFIG_narrow := P=4 PL=2 RL=1 B=8 H=12 R=14 MAX_IN=1024 MAX_HID=256 MAX_OUT=32 MAX_LAYERS=3 RECURRENT=1
 SIM_CONFIG_up5k :=
 SIM_VARIANTS := default narrow up5k icebreaker hx8k
 SIM_CONFIG_icebreaker = $(CORE_CONFIG_icebreaker)
