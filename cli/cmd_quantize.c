@@ -1,9 +1,11 @@
 /* cmd_quantize.c - `snn quantize`: a float model -> a quantized model file (spec §8).
  *
- * Besides writing the file it reports the evidence for the widths: weights
- * that quantization zeroed or clamped, and the largest magnitude every
- * register kind reaches on the training set when run at the widest widths
- * (H = 32, R = 40), next to the saturations at the chosen widths.
+ * Besides writing the file it reports, per hidden layer and for the readout,
+ * the scale, theta and decays and the weights that quantization zeroed or
+ * clamped; and the evidence for the widths: the largest magnitude every
+ * register kind reaches on the training set (hidden kinds per layer too) when
+ * run at the widest widths (H = 32, R = 40), next to the saturations at the
+ * chosen widths.
  */
 #include <stdio.h>
 
@@ -71,62 +73,101 @@ int cmd_quantize(int argc, char **argv)
         quantize_model(&m, &ow, model_path, &wide, NULL, &err) != 0 ||
         cli_load_split(d.dir, "train", d.limit, q.n_in, q.n_out, q.steps, &train, &err) != 0)
         goto done;
-    int64_t range[SAT_KINDS], unused[SAT_KINDS];
+    qnet_ranges range, unused;
     uint64_t wide_sat[SAT_KINDS], sat[SAT_KINDS];
-    if (quantize_measure_ranges(&wide, &train.spikes, threads, range, wide_sat, &err) != 0 ||
-        quantize_measure_ranges(&q, &train.spikes, threads, unused, sat, &err) != 0)
+    if (quantize_measure_ranges(&wide, &train.spikes, threads, &range, wide_sat, &err) != 0 ||
+        quantize_measure_ranges(&q, &train.spikes, threads, &unused, sat, &err) != 0)
         goto done;
     if (qnet_save(out_path, &q, &err) != 0)
         goto done;
-    size_t n1 = (size_t)q.n_in * q.layer[0].size, n2 = (size_t)q.layer[0].size * q.n_out;
-    const qnet_layer *h = &q.layer[0];
-    printf("%s -> %s: B=%d H=%d R=%d N=%d seed %u\n", model_path, out_path, q.weight_bits,
-           q.hidden_bits, q.readout_bits, q.noise_bits, q.seed);
-    printf("  hidden scale s_h %.6g (max |w1| %.6g), theta %d; readout scale s_o %.6g "
-           "(max |w2| %.6g)\n", rep.s_h, rep.w1_max, h->theta, rep.s_o, rep.w2_max);
-    printf("  alpha_q %d (%.6f, error %+.2e), beta_q %d (%.6f, error %+.2e)\n", h->alpha_q,
-           h->alpha_q / 4096.0, rep.alpha_err, h->beta_q, h->beta_q / 4096.0, rep.beta_err);
-    printf("  clipped weights: w1 %zu of %zu non-zero rounded to 0, %zu saturated (of %zu); "
-           "w2 %zu of %zu rounded to 0, %zu saturated (of %zu)\n", rep.w1_zeroed, rep.w1_nonzero,
-           rep.w1_saturated, n1, rep.w2_zeroed, rep.w2_nonzero, rep.w2_saturated, n2);
+    char arch[128];
+    qnet_arch_format(&q, arch, sizeof arch);
+    printf("%s -> %s: %s, B=%d H=%d R=%d N=%d seed %u\n", model_path, out_path, arch,
+           q.weight_bits, q.hidden_bits, q.readout_bits, q.noise_bits, q.seed);
+    for (int l = 0; l <= q.n_layers; l++) {
+        const quant_stage_report *st = &rep.stage[l];
+        int hidden = l < q.n_layers;
+        int32_t a_q = hidden ? q.layer[l].alpha_q : q.out_alpha_q;
+        int32_t b_q = hidden ? q.layer[l].beta_q : q.out_beta_q;
+        if (hidden)
+            printf("  hidden layer %d: scale %.6g (max |w%d| %.6g%s", l, st->scale, l + 1,
+                   st->ff_max, q.layer[l].recurrent ? "" : ")");
+        else
+            printf("  readout: scale %.6g (max |w%d| %.6g)", st->scale, l + 1, st->ff_max);
+        if (hidden && q.layer[l].recurrent)
+            printf(", max |rec%d| %.6g)", l + 1, st->rec_max);
+        if (hidden)
+            printf(", theta %d", q.layer[l].theta);
+        printf("\n    alpha_q %d (%.6f, error %+.2e), beta_q %d (%.6f, error %+.2e)\n", a_q,
+               a_q / 4096.0, st->alpha_err, b_q, b_q / 4096.0, st->beta_err);
+        printf("    clipped weights: %zu of %zu non-zero rounded to 0, %zu saturated (of %zu)\n",
+               st->zeroed, st->nonzero, st->saturated, st->weights);
+    }
     printf("  register ranges on %d training images (wide run at H=%d R=%d):\n",
            train.spikes.n, WIDE_HIDDEN, WIDE_READOUT);
-    printf("    %-5s %14s %12s %7s %16s\n", "reg", "max |value|", "bits needed", "width",
+    printf("    %-12s %14s %12s %7s %16s\n", "reg", "max |value|", "bits needed", "width",
            "saturations");
-    for (int k = 0; k < SAT_KINDS; k++)
-        printf("    %-5s %14lld %12d %7d %16llu\n", qnet_register_names[k], (long long)range[k],
-               quantize_signed_bits(range[k]), register_bits(&q, k), (unsigned long long)sat[k]);
+    for (int k = 0; k < SAT_KINDS; k++) {
+        printf("    %-12s %14lld %12d %7d %16llu\n", qnet_register_names[k],
+               (long long)range.kind[k], quantize_signed_bits(range.kind[k]), register_bits(&q, k),
+               (unsigned long long)sat[k]);
+        for (int l = 0; k <= SAT_MEM && q.n_layers > 1 && l < q.n_layers; l++) {
+            char name[24];
+            snprintf(name, sizeof name, "  layer %d", l);
+            printf("    %-12s %14lld %12d\n", name, (long long)range.layer[l][k],
+                   quantize_signed_bits(range.layer[l][k]));
+        }
+    }
     for (int k = 0; k < SAT_KINDS; k++)
         if (wide_sat[k])
             printf("  warning: %s saturated %llu times even at the widest width; its range is "
                    "a lower bound\n", qnet_register_names[k], (unsigned long long)wide_sat[k]);
     if (as_json) {
-        char buf[512];
+        char buf[1024], layers[2048];
         int len = 0;
-        for (int k = 0; k < SAT_KINDS; k++)
+        for (int k = 0; k < SAT_KINDS; k++) {
             len += snprintf(buf + len, sizeof buf - (size_t)len,
                             "%s\"%s\":{\"max_abs\":%lld,\"bits_needed\":%d,\"width\":%d,"
-                            "\"saturations\":%llu}", k ? "," : "{", qnet_register_names[k],
-                            (long long)range[k], quantize_signed_bits(range[k]),
+                            "\"saturations\":%llu", k ? "," : "{", qnet_register_names[k],
+                            (long long)range.kind[k], quantize_signed_bits(range.kind[k]),
                             register_bits(&q, k), (unsigned long long)sat[k]);
+            for (int l = 0; k <= SAT_MEM && l < q.n_layers; l++)
+                len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%lld",
+                                l ? "," : ",\"max_abs_by_layer\":[", (long long)range.layer[l][k]);
+            len += snprintf(buf + len, sizeof buf - (size_t)len, "%s}", k <= SAT_MEM ? "]" : "");
+        }
         snprintf(buf + len, sizeof buf - (size_t)len, "}");
+        len = 0;
+        for (int l = 0; l <= q.n_layers; l++) {
+            const quant_stage_report *st = &rep.stage[l];
+            const qnet_layer *h = &q.layer[l];
+            len += snprintf(layers + len, sizeof layers - (size_t)len,
+                            "%s{\"scale\":%.9g,\"ff_max\":%.9g,\"rec_max\":%.9g,\"weights\":%zu,"
+                            "\"zeroed\":%zu,\"saturated\":%zu,\"alpha_q\":%d,\"beta_q\":%d",
+                            l ? "," : "[", st->scale, st->ff_max, st->rec_max, st->weights,
+                            st->zeroed, st->saturated, l < q.n_layers ? h->alpha_q : q.out_alpha_q,
+                            l < q.n_layers ? h->beta_q : q.out_beta_q);
+            if (l < q.n_layers)
+                len += snprintf(layers + len, sizeof layers - (size_t)len,
+                                ",\"size\":%d,\"recurrent\":%s,\"theta\":%d", h->size,
+                                h->recurrent ? "true" : "false", h->theta);
+            len += snprintf(layers + len, sizeof layers - (size_t)len, "}");
+        }
+        snprintf(layers + len, sizeof layers - (size_t)len, "]");
         json_out j;
         json_begin(&j, stdout);
         json_str(&j, "model", model_path);
         json_str(&j, "out", out_path);
+        json_str(&j, "arch", arch);
         json_int(&j, "weight_bits", q.weight_bits);
         json_int(&j, "hidden_bits", q.hidden_bits);
         json_int(&j, "readout_bits", q.readout_bits);
         json_int(&j, "noise_bits", q.noise_bits);
-        json_int(&j, "theta", h->theta);
-        json_int(&j, "alpha_q", h->alpha_q);
-        json_int(&j, "beta_q", h->beta_q);
-        json_num(&j, "s_h", rep.s_h);
-        json_num(&j, "s_o", rep.s_o);
-        json_int(&j, "w1_zeroed", (long long)rep.w1_zeroed);
-        json_int(&j, "w2_zeroed", (long long)rep.w2_zeroed);
-        json_int(&j, "w1_saturated", (long long)rep.w1_saturated);
-        json_int(&j, "w2_saturated", (long long)rep.w2_saturated);
+        /* layer 0's constants at the top level: the paper's network in one glance */
+        json_int(&j, "theta", q.layer[0].theta);
+        json_int(&j, "alpha_q", q.layer[0].alpha_q);
+        json_int(&j, "beta_q", q.layer[0].beta_q);
+        json_raw(&j, "stages", layers);
         json_int(&j, "range_images", train.spikes.n);
         json_raw(&j, "registers", buf);
         json_end(&j);

@@ -5,7 +5,8 @@
  * reference model on the test set, and writes the table as text
  * (sweep-bits.txt, also printed), CSV (sweep-bits.csv) and a gnuplot plot
  * (sweep-bits.dat + sweep-bits.gp -> sweep-bits.png) into --out.
- * A width pair whose threshold does not fit H bits is reported as n/a.
+ * A width pair where some layer's threshold does not fit H bits is reported
+ * as n/a; "min" is the smallest H that holds every layer's threshold.
  */
 #include <errno.h>
 #include <math.h>
@@ -92,7 +93,9 @@ static int sweep_model(sweep_row *row, const spike_data *test, const char *data_
          * fail on theta, which is then reported as n/a. */
         if (quantize_model(&m, &o, row->path, &q, NULL, err) != 0)
             goto done;
-        int32_t theta = q.layer[0].theta;
+        int32_t theta = 0; /* the largest of the layers': H is one width for all */
+        for (int l = 0; l < q.n_layers; l++)
+            theta = q.layer[l].theta > theta ? q.layer[l].theta : theta;
         qnet_free(&q);
         for (int h = 0; h < n_widths; h++) {
             row->acc[b][h] = row->agree[b][h] = NAN;

@@ -447,6 +447,59 @@ static void test_recurrent_layer(void **unused)
     free_net(&q);
 }
 
+/* spec §4.7 in a whole image, H = 8: at step 3 neuron 0 of a recurrent layer gets two
+ * input rows (+100, +100) and the row of inhibitory neuron 1, which spiked at step 2
+ * (-100). Feed-forward first: 127 (clamp), then 27: syn 27, mem 27 < theta 50, silent.
+ * Recurrent first it would be -100 + 100 + 100 = 100 and neuron 0 would spike at step 5.
+ * Decays 0: syn = acc of the step, mem = syn of the step before.
+ *  n1: t0 acc 127 (input 0) -> syn 127; t1 mem 127; t2 spike (127 > 50). */
+static void test_sum_order_in_image(void **unused)
+{
+    (void)unused;
+    qnet q = {.n_in = 3, .n_out = 1, .steps = 7, .n_layers = 1, .weight_bits = 8,
+              .hidden_bits = 8, .readout_bits = 16, .seed = 1,
+              .layer = {{.size = 2, .n_exc = 1, .recurrent = 1, .theta = 50}}};
+    alloc_matrices(&q);
+    q.ff[0][0 * 2 + 1] = 127;                        /* input 0 -> n1 */
+    q.ff[0][1 * 2 + 0] = q.ff[0][2 * 2 + 0] = 100;   /* inputs 1, 2 -> n0 */
+    q.rec[0][1 * 2 + 0] = 100;                       /* I n1 -> n0 */
+    q.ff[1][0] = q.ff[1][1] = 1;
+    const uint16_t events[3] = {0, 1, 2};
+    const uint32_t step_start[8] = {0, 1, 1, 1, 3, 3, 3, 3};
+    uint8_t scratch[4096] __attribute__((aligned(64)));
+    uint8_t spikes[7 * 2];
+    qnet_result res;
+    qnet_run_image(&q, events, step_start, 0, scratch, &res, spikes, NULL);
+    uint8_t expect[14] = {0};
+    expect[2 * 2 + 1] = 1;
+    assert_memory_equal(spikes, expect, sizeof expect);
+    assert_int_equal(res.sat[SAT_ACC1], 1);
+    free_net(&q);
+}
+
+/* spec §5.2: one generator, drawn layer 0's neurons first, then layer 1's. With
+ * image seed 1 the draws are -128, -124, 29 (§5.3); with no input every mem after
+ * step 0 is its draw, so at step 1 (theta 1) only layer 1's neuron spikes. */
+static void test_noise_order_across_layers(void **unused)
+{
+    (void)unused;
+    qnet q = {.n_in = 1, .n_out = 1, .steps = 2, .n_layers = 2, .weight_bits = 8,
+              .hidden_bits = 16, .readout_bits = 16, .noise_bits = 8,
+              .seed = 0x9E3779B9u ^ 1u, /* image 0's seed is 1 */
+              .layer = {{.size = 2, .n_exc = 2, .theta = 1}, {.size = 1, .n_exc = 1, .theta = 1}}};
+    alloc_matrices(&q);
+    assert_int_equal(image_seed(q.seed, 0), 1u);
+    const uint16_t events[1] = {0};
+    const uint32_t step_start[3] = {0, 0, 0};
+    uint8_t scratch[4096] __attribute__((aligned(64)));
+    uint8_t spikes[2 * 3];
+    qnet_result res;
+    qnet_run_image(&q, events, step_start, 0, scratch, &res, spikes, NULL);
+    const uint8_t expect[6] = {0, 0, 0, /* step 1: */ 0, 0, 1};
+    assert_memory_equal(spikes, expect, sizeof expect);
+    free_net(&q);
+}
+
 /* What today's core and board hold: refusals name the source, the consumer and
  * the limit (layers, recurrence, the readout's own decays). */
 static void test_require_single_layer(void **unused)
@@ -516,6 +569,8 @@ int main(void)
         cmocka_unit_test(test_signed_sum_order),
         cmocka_unit_test(test_two_layers),
         cmocka_unit_test(test_recurrent_layer),
+        cmocka_unit_test(test_sum_order_in_image),
+        cmocka_unit_test(test_noise_order_across_layers),
         cmocka_unit_test(test_require_single_layer),
         cmocka_unit_test(test_check),
     };

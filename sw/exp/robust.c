@@ -140,7 +140,8 @@ int robust_measure(const snn_model *m, const spike_data *test, uint64_t seed, in
     quant_options qo = quant_default_options();
     snn_error qerr;
     int has_int = quantize_model(m, &qo, "trained model", &q0, NULL, &qerr) == 0;
-    if (has_int && with_rtl)
+    /* The RTL column only for what the core runs today (one feed-forward layer). */
+    if (has_int && with_rtl && qnet_is_single_layer(&q0))
         r->rtl_images = rtl->images < test->n ? rtl->images : test->n;
     int *predictions = r->rtl_images ? malloc(sizeof *predictions * (size_t)test->n) : NULL;
     if (r->rtl_images && !predictions) {

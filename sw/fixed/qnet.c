@@ -452,12 +452,11 @@ static void raise_max_abs64(const int64_t *v, int n, int64_t *max_abs)
 }
 
 /* spec §4.7: one image, steps in order; in each step the layers in order, each
- * (a) §4.1, (b) §4.6, (c) §4.2, then (d) §4.3, §4.4. max_abs (optional) tracks
- * the largest |value| of each register kind at the points where the spec writes
- * it. */
+ * (a) §4.1, (b) §4.6, (c) §4.2, then (d) §4.3, §4.4. ranges (optional) tracks
+ * the largest |value| of each register at the points where the spec writes it. */
 static void run_image(const qnet *q, const uint16_t *events, const uint32_t *step_start,
                       uint32_t image_index, void *scratch, qnet_result *res, uint8_t *spikes,
-                      uint32_t *spike_counts, int64_t *max_abs)
+                      uint32_t *spike_counts, qnet_ranges *ranges)
 {
     const int L = q->n_layers, n_total = qnet_hidden_total(q);
     state st = carve(q, scratch);
@@ -479,8 +478,8 @@ static void run_image(const qnet *q, const uint16_t *events, const uint32_t *ste
                 integrate_recurrent_spikes(q, l, h, &res->sat[SAT_ACC1]);
                 sops += (uint64_t)h->n_spk * nh;
             }
-            if (max_abs)
-                raise_max_abs32(h->acc, nh, &max_abs[SAT_ACC1]);
+            if (ranges)
+                raise_max_abs32(h->acc, nh, &ranges->layer[l][SAT_ACC1]);
             if (q->noise_bits > 0)                                                /* (c) */
                 draw_noise(q, l, &rng, h->noise);
             hidden_update(q, l, h, &res->sat[SAT_SYN], &res->sat[SAT_MEM]);
@@ -490,20 +489,20 @@ static void run_image(const qnet *q, const uint16_t *events, const uint32_t *ste
                 for (uint32_t e = 0; e < h->n_spk; e++)
                     spike_counts[offset + h->spk_idx[e]]++;
             res->n_spikes += h->n_spk;
-            if (max_abs) {
-                raise_max_abs32(h->syn, nh, &max_abs[SAT_SYN]);
-                raise_max_abs32(h->mem, nh, &max_abs[SAT_MEM]);
+            if (ranges) {
+                raise_max_abs32(h->syn, nh, &ranges->layer[l][SAT_SYN]);
+                raise_max_abs32(h->mem, nh, &ranges->layer[l][SAT_MEM]);
             }
         }
         const layer_state *last = &st.layer[L - 1];                               /* (d) */
         integrate_hidden_spikes(q, last, st.acc2, &res->sat[SAT_ACC2]);
         sops += (uint64_t)last->n_spk * q->n_out;
-        if (max_abs)
-            raise_max_abs64(st.acc2, q->n_out, &max_abs[SAT_ACC2]);
+        if (ranges)
+            raise_max_abs64(st.acc2, q->n_out, &ranges->kind[SAT_ACC2]);
         readout_update(q, &st, &res->sat[SAT_FLT], &res->sat[SAT_OUT]);
-        if (max_abs) {
-            raise_max_abs64(st.flt, q->n_out, &max_abs[SAT_FLT]);
-            raise_max_abs64(st.out, q->n_out, &max_abs[SAT_OUT]);
+        if (ranges) {
+            raise_max_abs64(st.flt, q->n_out, &ranges->kind[SAT_FLT]);
+            raise_max_abs64(st.out, q->n_out, &ranges->kind[SAT_OUT]);
         }
     }
     for (int k = 0; k < q->n_out; k++) {
@@ -512,6 +511,10 @@ static void run_image(const qnet *q, const uint16_t *events, const uint32_t *ste
     }
     res->prediction = predict(st.max, q->n_out);
     res->sops = sops;
+    for (int l = 0; ranges && l < L; l++)
+        for (int k = SAT_ACC1; k <= SAT_MEM; k++)
+            if (ranges->layer[l][k] > ranges->kind[k])
+                ranges->kind[k] = ranges->layer[l][k];
 }
 
 void qnet_run_image(const qnet *q, const uint16_t *events, const uint32_t *step_start,
@@ -523,7 +526,7 @@ void qnet_run_image(const qnet *q, const uint16_t *events, const uint32_t *step_
 
 void qnet_run_image_ranges(const qnet *q, const uint16_t *events, const uint32_t *step_start,
                            uint32_t image_index, void *scratch, qnet_result *res,
-                           int64_t max_abs[SAT_KINDS])
+                           qnet_ranges *ranges)
 {
-    run_image(q, events, step_start, image_index, scratch, res, NULL, NULL, max_abs);
+    run_image(q, events, step_start, image_index, scratch, res, NULL, NULL, ranges);
 }

@@ -9,12 +9,20 @@
 
 #include "qnet.h"
 
-/* As qnet_run_image (no spike outputs), and raises max_abs[kind] (indexed by
- * SAT_*) to the largest |value| the register kind held during the image, read
- * where the spec writes it: acc1 after §4.1, syn and mem after §4.2, acc2 after
- * §4.3, flt and out after §4.4. The caller initialises max_abs. */
+/* The largest |value| each register kind held: hidden kinds per layer, and
+ * every kind overall (a hidden kind's the largest over the layers, since H is
+ * one width for all). */
+typedef struct {
+    int64_t layer[QNET_MAX_LAYERS][SAT_MEM + 1]; /* [l][SAT_ACC1 .. SAT_MEM] */
+    int64_t kind[SAT_KINDS];
+} qnet_ranges;
+
+/* As qnet_run_image (no spike outputs), and raises *ranges to the largest
+ * |value| each register held during the image, read where the spec writes it:
+ * acc1 after §4.1 and §4.6, syn and mem after §4.2, acc2 after §4.3, flt and
+ * out after §4.4. The caller initialises *ranges (zeros). */
 void qnet_run_image_ranges(const qnet *q, const uint16_t *events, const uint32_t *step_start,
                            uint32_t image_index, void *scratch, qnet_result *res,
-                           int64_t max_abs[SAT_KINDS]);
+                           qnet_ranges *ranges);
 
 #endif

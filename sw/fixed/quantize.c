@@ -9,11 +9,11 @@
 #include <libfixmath/fix16.h>
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "qnet_io.h"
-#include "qnet_ranges.h"
 
 quant_options quant_default_options(void)
 {
@@ -56,10 +56,94 @@ static uint16_t quantize_magnitude(float w, double scale, int bits, size_t *zero
     return (uint16_t)v;
 }
 
+/* The matrices quantized at stage l's scale (spec §8.1-8.2): ff[l] and, for a
+ * recurrent hidden layer, rec[l]; the readout stage (l = n_layers) has ff[l] only. */
+typedef struct {
+    const float *m[2];
+    size_t n[2];
+    int rows_from[2]; /* presynaptic layer of the rows, -1 = the input (for the signs) */
+    int cols[2];
+} stage_matrices;
+
+static stage_matrices stage_of(const snn_model *m, int l)
+{
+    const snn_config *c = &m->cfg;
+    stage_matrices s = {{m->ff[l], NULL}, {0, 0}, {l - 1, l}, {snn_ff_cols(c, l), 0}};
+    s.n[0] = (size_t)snn_ff_rows(c, l) * snn_ff_cols(c, l);
+    if (l < c->n_layers && m->rec[l]) {
+        s.m[1] = m->rec[l];
+        s.n[1] = (size_t)c->layer[l].size * c->layer[l].size;
+        s.cols[1] = c->layer[l].size;
+    }
+    return s;
+}
+
+/* "input", "hidden layer 1's input", "readout": what a stage's scale is of. */
+static void stage_name(const snn_config *c, int l, char *buf, size_t cap)
+{
+    if (l == c->n_layers)
+        snprintf(buf, cap, "readout");
+    else if (l == 0)
+        snprintf(buf, cap, c->n_layers == 1 && !c->layer[0].recurrent ? "input"
+                                                                       : "hidden layer 0's input");
+    else
+        snprintf(buf, cap, "hidden layer %d's input", l);
+}
+
+/* Checks one stage's float weights (finite, Dale's signs) and fills its counts and maxima. */
+static int check_stage(const snn_model *m, int l, const char *what, quant_stage_report *r,
+                       snn_error *err)
+{
+    const snn_config *c = &m->cfg;
+    stage_matrices s = stage_of(m, l);
+    for (int k = 0; k < 2 && s.m[k]; k++) {
+        for (size_t i = 0; i < s.n[k]; i++) {
+            float w = s.m[k][i];
+            int row = (int)(i / (size_t)s.cols[k]);
+            int sign = s.rows_from[k] < 0 ? 1 : snn_neuron_sign(c, s.rows_from[k], row);
+            if (!isfinite(w) || sign * w < 0)
+                return snn_fail(err, "%s: %s%d weight %zu = %g is not finite or breaks Dale's law",
+                                what, k ? "rec" : "w", l + 1, i, w);
+            r->nonzero += w != 0;
+        }
+        r->weights += s.n[k];
+        *(k ? &r->rec_max : &r->ff_max) = max_abs_f(s.m[k], s.n[k]);
+    }
+    if (r->ff_max == 0 && r->rec_max == 0) {
+        char name[48];
+        stage_name(c, l, name, sizeof name);
+        return snn_fail(err, "%s: all %s weights are zero; there is no scale to quantize at", what,
+                        name);
+    }
+    return 0;
+}
+
+/* spec §8.1: theta_l = round(s_l * threshold_l), refused outside [1, 2^(H-1)-1]. */
+static int quantize_theta(const snn_layer_config *h, int l, int n_layers, double scale,
+                          int hidden_bits, const char *what, int32_t *theta, snn_error *err)
+{
+    char layer[32] = "";
+    if (n_layers > 1)
+        snprintf(layer, sizeof layer, " of hidden layer %d", l);
+    double t = floor(scale * h->threshold + 0.5);
+    int64_t theta_max = ((int64_t)1 << (hidden_bits - 1)) - 1;
+    if (!(t >= 1))
+        return snn_fail(err, "%s: threshold %g%s at hidden scale %.6g rounds to theta = 0 (spec "
+                        "§2.3 needs >= 1); use more weight bits", what, h->threshold, layer, scale);
+    if (t > (double)theta_max)
+        return snn_fail(err, "%s: threshold %g%s at hidden scale %.6g gives theta = %.0f, above "
+                        "%lld for H = %d; it needs H >= %d (or fewer weight bits)", what,
+                        h->threshold, layer, scale, t, (long long)theta_max, hidden_bits,
+                        t < 4e18 ? quantize_signed_bits((int64_t)t) : 64);
+    *theta = (int32_t)t;
+    return 0;
+}
+
 int quantize_model(const snn_model *m, const quant_options *o, const char *what, qnet *q,
                    quant_report *rep, snn_error *err)
 {
     const snn_config *c = &m->cfg;
+    const int L = c->n_layers;
     quant_report r;
     memset(&r, 0, sizeof r);
     memset(q, 0, sizeof *q);
@@ -71,62 +155,46 @@ int quantize_model(const snn_model *m, const quant_options *o, const char *what,
         return snn_fail(err, "%s: widths B=%d H=%d R=%d N=%d outside spec §1.4 (1..16, 8..32, "
                         "8..40, 0..16)", what, o->weight_bits, o->hidden_bits, o->readout_bits,
                         o->noise_bits);
-    const snn_layer_config *h = &c->layer[0];
-    if (c->n_layers != 1 || h->recurrent)
-        return snn_fail(err, "%s: the integer model holds one feed-forward hidden layer; deep and "
-                        "recurrent networks reach the integer model in issue 13", what);
-    if (c->out_alpha != h->alpha || c->out_beta != h->beta)
-        return snn_fail(err, "%s: the integer model gives the readout the hidden layer's decays; "
-                        "this model's differ (alpha %g/%g, beta %g/%g)", what, c->out_alpha,
-                        h->alpha, c->out_beta, h->beta);
-    const float *w1 = m->ff[0], *w2 = m->ff[1];
-    size_t n1 = (size_t)c->n_in * h->size, n2 = (size_t)h->size * c->n_out;
-    for (size_t i = 0; i < n1 + n2; i++) {
-        float w = i < n1 ? w1[i] : w2[i - n1];
-        int sign = i < n1 ? 1 : snn_neuron_sign(c, 0, (int)((i - n1) / (size_t)c->n_out));
-        if (!isfinite(w) || sign * w < 0)
-            return snn_fail(err, "%s: %s weight %zu = %g is not finite or breaks Dale's law", what,
-                            i < n1 ? "w1" : "w2", i < n1 ? i : i - n1, w);
-        if (w != 0)
-            ++*(i < n1 ? &r.w1_nonzero : &r.w2_nonzero);
-    }
-    r.w1_max = max_abs_f(w1, n1);
-    r.w2_max = max_abs_f(w2, n2);
-    if (r.w1_max == 0 || r.w2_max == 0)
-        return snn_fail(err, "%s: all %s weights are zero; there is no scale to quantize at", what,
-                        r.w1_max == 0 ? "input" : "readout");
-    double wmax = (double)((1u << o->weight_bits) - 1);
-    r.s_h = wmax / r.w1_max; /* spec §8.1 */
-    r.s_o = wmax / r.w2_max; /* spec §8.2 */
-    double theta = floor(r.s_h * h->threshold + 0.5);
-    int64_t theta_max = ((int64_t)1 << (o->hidden_bits - 1)) - 1;
-    if (!(theta >= 1))
-        return snn_fail(err, "%s: threshold %g at hidden scale %.6g rounds to theta = 0 (spec "
-                        "§2.3 needs >= 1); use more weight bits", what, h->threshold, r.s_h);
-    if (theta > (double)theta_max)
-        return snn_fail(err, "%s: threshold %g at hidden scale %.6g gives theta = %.0f, above "
-                        "%lld for H = %d; it needs H >= %d (or fewer weight bits)", what,
-                        h->threshold, r.s_h, theta, (long long)theta_max, o->hidden_bits,
-                        theta < 4e18 ? quantize_signed_bits((int64_t)theta) : 64);
-    q->n_in = c->n_in, q->n_out = c->n_out, q->steps = c->steps, q->n_layers = 1;
-    qnet_layer *y = &q->layer[0];
-    y->size = h->size, y->n_exc = h->n_exc, y->recurrent = 0;
+    if (L < 1 || L > QNET_MAX_LAYERS)
+        return snn_fail(err, "%s: %d hidden layers; the integer model holds 1..%d", what, L,
+                        QNET_MAX_LAYERS);
+    const double wmax = (double)((1u << o->weight_bits) - 1);
+    r.n_layers = L;
+    q->n_in = c->n_in, q->n_out = c->n_out, q->steps = c->steps, q->n_layers = L;
     q->weight_bits = o->weight_bits, q->hidden_bits = o->hidden_bits;
     q->readout_bits = o->readout_bits, q->noise_bits = o->noise_bits, q->seed = o->seed;
-    y->theta = (int32_t)theta;
-    y->alpha_q = quantize_decay_q12(h->alpha); /* spec §8.3 */
-    y->beta_q = quantize_decay_q12(h->beta);
-    q->out_alpha_q = y->alpha_q, q->out_beta_q = y->beta_q;
-    r.alpha_err = y->alpha_q / 4096.0 - h->alpha;
-    r.beta_err = y->beta_q / 4096.0 - h->beta;
+    for (int l = 0; l <= L; l++) {
+        quant_stage_report *st = &r.stage[l];
+        if (check_stage(m, l, what, st, err) != 0)
+            return -1;
+        st->scale = wmax / (st->ff_max > st->rec_max ? st->ff_max : st->rec_max); /* §8.1-8.2 */
+        float alpha = l < L ? c->layer[l].alpha : c->out_alpha;
+        float beta = l < L ? c->layer[l].beta : c->out_beta;
+        int32_t alpha_q = quantize_decay_q12(alpha), beta_q = quantize_decay_q12(beta); /* §8.3 */
+        st->alpha_err = alpha_q / 4096.0 - alpha;
+        st->beta_err = beta_q / 4096.0 - beta;
+        if (l == L) {
+            q->out_alpha_q = alpha_q, q->out_beta_q = beta_q;
+            continue;
+        }
+        const snn_layer_config *h = &c->layer[l];
+        qnet_layer *y = &q->layer[l];
+        y->size = h->size, y->n_exc = h->n_exc, y->recurrent = h->recurrent;
+        y->alpha_q = alpha_q, y->beta_q = beta_q;
+        if (quantize_theta(h, l, L, st->scale, o->hidden_bits, what, &y->theta, err) != 0)
+            return -1;
+    }
     if (qnet_alloc(q, err) != 0)
         return -1;
-    for (size_t i = 0; i < n1; i++)
-        q->ff[0][i] = quantize_magnitude(w1[i], r.s_h, o->weight_bits, &r.w1_zeroed,
-                                         &r.w1_saturated);
-    for (size_t i = 0; i < n2; i++)
-        q->ff[1][i] = quantize_magnitude(w2[i], r.s_o, o->weight_bits, &r.w2_zeroed,
-                                         &r.w2_saturated);
+    for (int l = 0; l <= L; l++) {
+        quant_stage_report *st = &r.stage[l];
+        stage_matrices s = stage_of(m, l);
+        uint16_t *dst[2] = {q->ff[l], l < L ? q->rec[l] : NULL};
+        for (int k = 0; k < 2 && s.m[k]; k++)
+            for (size_t i = 0; i < s.n[k]; i++)
+                dst[k][i] = quantize_magnitude(s.m[k][i], st->scale, o->weight_bits, &st->zeroed,
+                                               &st->saturated);
+    }
     if (qnet_check(q, what, err) != 0) {
         qnet_free(q);
         return -1;
@@ -136,65 +204,79 @@ int quantize_model(const snn_model *m, const quant_options *o, const char *what,
     return 0;
 }
 
-/* Fake-quantizes one matrix in place-safe fashion: w -> sign(w) round(s|w|) / s. */
-static void fake_layer(const float *src, float *dst, size_t n, int bits)
+/* Fake-quantizes one stage (spec §8.6): w -> sign(w) round(s|w|) / s at the
+ * stage's one scale s = (2^B - 1) / max|w| over its matrices; dst may be src. */
+static void fake_stage(const float *const src[2], float *const dst[2], const size_t n[2],
+                       int bits)
 {
-    double m = max_abs_f(src, n);
-    if (m == 0) {
-        memmove(dst, src, n * sizeof *dst);
-        return;
-    }
-    double scale = ((double)((1u << bits) - 1)) / m;
+    double m = 0;
+    for (int k = 0; k < 2; k++)
+        if (src[k]) {
+            double mk = max_abs_f(src[k], n[k]);
+            m = mk > m ? mk : m;
+        }
+    double scale = m > 0 ? ((double)((1u << bits) - 1)) / m : 0;
     size_t unused_zeroed = 0, unused_saturated = 0;
-    for (size_t i = 0; i < n; i++) {
-        double mag = quantize_magnitude(src[i], scale, bits, &unused_zeroed, &unused_saturated);
-        dst[i] = (float)((src[i] < 0 ? -mag : mag) / scale);
+    for (int k = 0; k < 2; k++) {
+        if (!src[k])
+            continue;
+        if (m == 0) { /* an all-zero stage stays zero */
+            memmove(dst[k], src[k], n[k] * sizeof *dst[k]);
+            continue;
+        }
+        for (size_t i = 0; i < n[k]; i++) {
+            double mag = quantize_magnitude(src[k][i], scale, bits, &unused_zeroed,
+                                            &unused_saturated);
+            dst[k][i] = (float)((src[k][i] < 0 ? -mag : mag) / scale);
+        }
     }
 }
 
 void quantize_fake_weights(const snn_model *src, int bits, snn_model *dst)
 {
     const snn_config *c = &src->cfg;
-    for (int l = 0; l <= c->n_layers; l++)
-        fake_layer(src->ff[l], dst->ff[l], (size_t)snn_ff_rows(c, l) * snn_ff_cols(c, l), bits);
-    for (int l = 0; l < c->n_layers; l++)
-        if (src->rec[l])
-            fake_layer(src->rec[l], dst->rec[l], (size_t)c->layer[l].size * c->layer[l].size,
-                       bits);
+    for (int l = 0; l <= c->n_layers; l++) {
+        stage_matrices s = stage_of(src, l);
+        float *const d[2] = {dst->ff[l], s.m[1] ? dst->rec[l] : NULL};
+        fake_stage(s.m, d, s.n, bits);
+    }
 }
 
 int quantize_measure_ranges(const qnet *q, const spike_data *data, int threads,
-                            int64_t max_abs[SAT_KINDS], uint64_t sat[SAT_KINDS], snn_error *err)
+                            qnet_ranges *ranges, uint64_t sat[SAT_KINDS], snn_error *err)
 {
     if (data->n_inputs != q->n_in || data->steps != q->steps)
         return snn_fail(err, "data has %d inputs x %d steps; the quantized model takes %d x %d",
                         data->n_inputs, data->steps, q->n_in, q->steps);
-    int64_t m[SAT_KINDS] = {0};
+    enum { N_MAX = sizeof(qnet_ranges) / sizeof(int64_t) };
+    int64_t m[N_MAX] = {0}; /* a qnet_ranges as a flat array, for the max-reduction */
     uint64_t s[SAT_KINDS] = {0};
     size_t scratch_size = qnet_scratch_size(q);
     int oom = 0;
     if (threads < 1)
         threads = omp_get_max_threads();
-#pragma omp parallel num_threads(threads) reduction(max : m[:SAT_KINDS]) \
+#pragma omp parallel num_threads(threads) reduction(max : m[:N_MAX]) \
     reduction(+ : s[:SAT_KINDS]) reduction(| : oom)
     {
         void *scratch = aligned_alloc(64, scratch_size);
         oom = !scratch;
+        qnet_ranges mine = {0};
 #pragma omp for schedule(dynamic, 64)
         for (int i = 0; i < data->n; i++) {
             if (!scratch)
                 continue;
             qnet_result res;
             qnet_run_image_ranges(q, data->events, data->step_start + (size_t)i * (data->steps + 1),
-                                  (uint32_t)i, scratch, &res, m);
+                                  (uint32_t)i, scratch, &res, &mine);
             for (int k = 0; k < SAT_KINDS; k++)
                 s[k] += res.sat[k];
         }
+        memcpy(m, &mine, sizeof mine);
         free(scratch);
     }
     if (oom)
         return snn_fail(err, "out of memory for the integer model's scratch");
-    memcpy(max_abs, m, sizeof m);
+    memcpy(ranges, m, sizeof *ranges);
     memcpy(sat, s, sizeof s);
     return 0;
 }

@@ -15,6 +15,7 @@
 #include "../data/dataset.h"
 #include "../net/model.h"
 #include "qnet.h"
+#include "qnet_ranges.h"
 
 typedef struct {
     int weight_bits;  /* B, 1..16 */
@@ -27,22 +28,29 @@ typedef struct {
 /* B = 8, H = 24, R = 32, N = 0, seed = 1 (spec §1.4 defaults). */
 quant_options quant_default_options(void);
 
-/* What quantization did to the weights. "Zeroed": non-zero float weights that
- * round to magnitude 0; "saturated": weights clamped to 2^B - 1 (none with
- * spec §8's max-based scales, counted to prove it). */
+/* What quantization did at one scale (spec §8.1, §8.2): stage l < n_layers is
+ * hidden layer l (the matrices feeding it: ff[l] and rec[l]), stage n_layers
+ * the readout (ff[n_layers]). "Zeroed": non-zero float weights that round to
+ * magnitude 0; "saturated": weights clamped to 2^B - 1 (none with spec §8's
+ * max-based scales, counted to prove it). */
 typedef struct {
-    double s_h, s_o;               /* hidden and readout scales, spec §8.1-8.2 */
-    double w1_max, w2_max;         /* largest float magnitudes */
-    size_t w1_nonzero, w2_nonzero; /* non-zero float weights */
-    size_t w1_zeroed, w2_zeroed;
-    size_t w1_saturated, w2_saturated;
-    double alpha_err, beta_err;    /* alpha_q/4096 - alpha, beta_q/4096 - beta */
+    double scale;                      /* s_l, or s_o for the readout */
+    double ff_max, rec_max;            /* largest float magnitudes of ff[l], rec[l] (0: none) */
+    size_t weights, nonzero, zeroed, saturated; /* over ff[l] and rec[l] */
+    double alpha_err, beta_err;        /* the stage's alpha_q/4096 - alpha, beta likewise */
+} quant_stage_report;
+
+typedef struct {
+    int n_layers;
+    quant_stage_report stage[QNET_MAX_LAYERS + 1];
 } quant_report;
 
-/* Quantizes m per spec §8 into q (allocated here; free with qnet_free).
- * Fails, naming `what`, for a model without Dale's law, a weight on the wrong
- * side of zero, an all-zero layer, a shape the spec cannot hold, or a
- * threshold that is unrepresentable in H bits. rep may be NULL. */
+/* Quantizes m per spec §8 into q (allocated here; free with qnet_free): per
+ * hidden layer one scale for ff[l] and rec[l], theta and decays per layer,
+ * the readout at its own scale with its own decays. Fails, naming `what` (and
+ * the layer), for a model without Dale's law, a weight on the wrong side of
+ * zero, an all-zero stage, a shape the spec cannot hold, or a threshold that
+ * is unrepresentable in H bits. rep may be NULL. */
 int quantize_model(const snn_model *m, const quant_options *o, const char *what, qnet *q,
                    quant_report *rep, snn_error *err);
 
@@ -52,17 +60,19 @@ int quantize_model(const snn_model *m, const quant_options *o, const char *what,
 int32_t quantize_decay_q12(float decay);
 
 /* Replaces dst's weights by src's weights rounded to `bits`-bit magnitudes at
- * the spec §8 per-layer scales and scaled back to float (fake quantization);
- * dst has src's config. bits is 1..16; dst may be src. A layer that is all
+ * the spec §8 scales (one per hidden layer for ff[l] and rec[l] together, one
+ * for the readout) and scaled back to float (fake quantization, spec §8.6);
+ * dst has src's config. bits is 1..16; dst may be src. A stage that is all
  * zero stays zero. The sign is the weight's own, so models without Dale's
  * law work too. */
 void quantize_fake_weights(const snn_model *src, int bits, snn_model *dst);
 
 /* Runs q over every sample of data (threads in parallel, 0 = OpenMP default)
- * and reports, per register kind (SAT_*), the largest |value| seen (max_abs)
- * and the saturation events (sat). Image i uses noise image index i. */
+ * and reports the largest |value| of every register kind, per hidden layer
+ * and overall (ranges), and the saturation events per kind (sat). Image i
+ * uses noise image index i. */
 int quantize_measure_ranges(const qnet *q, const spike_data *data, int threads,
-                            int64_t max_abs[SAT_KINDS], uint64_t sat[SAT_KINDS], snn_error *err);
+                            qnet_ranges *ranges, uint64_t sat[SAT_KINDS], snn_error *err);
 
 /* Bits of the smallest signed register holding [-v, v]. */
 int quantize_signed_bits(int64_t v);
