@@ -5,7 +5,7 @@
 // cycle), PL lanes run the hidden update, RL lanes the readout update; the
 // two updates never run together and share the decay multipliers
 // (snn_decay_bank). Hidden layers run one after the other on the same lanes
-// (spec §4.6). Ports, protocol and memory map: docs/core.md. P, PL, RL are
+// (spec §4.7). Ports, protocol and memory map: docs/core.md. P, PL, RL are
 // powers of 2 with PL, RL <= P and P >= 2; widths B/H/R per spec §1.4; MAX_*
 // the largest shapes the memories hold (MAX_HID: of one hidden layer);
 // MAX_LAYERS hidden layers at most; RECURRENT = 1 builds the recurrent rows
@@ -143,7 +143,7 @@ module snn_core #(
 
     snn_ctrl #(.P(P), .PL(PL), .RL(RL), .S1(S1), .S2(S2), .MAX_IN(MAX_IN),
                .MAX_LAYERS(MAX_LAYERS), .RECURRENT(RECURRENT), .LAW(LAW), .HA(HA), .HSA(HSA),
-               .A1(A1), .AS(AS), .ACC1_DEPTH(ACC1_DEPTH), .SUB_DEPTH(SUB_DEPTH),
+               .A1(A1), .AS(AS),
                .RA(RA), .RSA(RSA), .UA(UA), .WMA(WMA)) u_ctrl (
         .clk(clk), .rst(rst), .start(start), .n_hid(n_hid), .n_out(n_out), .pre_exc(pre_exc),
         .steps(steps), .hid_words(hid_words), .out_words(out_words), .hid_subs(hid_subs),
@@ -217,7 +217,7 @@ module snn_core #(
     endgenerate
     assign spk_base = c_base;
 
-    // the previous step's spikes of recurrent layers (spec §4.6 (b)): written by the
+    // the previous step's spikes of recurrent layers (spec §4.6): written by the
     // hidden pass, scanned by REC into the scheduler
     wire [PL-1:0] rec_mask;
     generate

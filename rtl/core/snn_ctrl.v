@@ -1,12 +1,12 @@
 // snn_ctrl.v - the control of one image: phases, word counters, memory addresses.
 //
 // Per image: CLEAR (state to 0, noise seeded), then per step t (spec §4), for
-// each layer l = 0 .. n_layers-1 (spec §4.6):
+// each layer l = 0 .. n_layers-1 (spec §4.7):
 //   INT     (l = 0) input events of step t, one weight word (P neurons) per cycle (§4.1)
 //   FF      (l > 0) the spikes layer l-1 decided in this step, queued by its
-//           hidden pass, issued by the scheduler into acc1 of layer l (§4.6 (a))
+//           hidden pass, issued by the scheduler into acc1 of layer l (§4.1)
 //   REC     (recurrent l) the spikes of layer l at step t-1, scanned from the
-//           spike memory into the scheduler: rows of rec[l] into acc1 (§4.6 (b))
+//           spike memory into the scheduler: rows of rec[l] into acc1 (§4.6)
 //   HID     the hidden pass of layer l, PL neurons per cycle (§4.2); spikes go to
 //           the scheduler: for the last layer it integrates them into the
 //           readout meanwhile (§4.3), for the others they wait for FF
@@ -40,8 +40,6 @@ module snn_ctrl #(
     parameter integer HSA = 4,     // syn/mem sub-word address bits within a layer
     parameter integer A1 = 4,      // acc1 address bits (layer and word)
     parameter integer AS = 4,      // syn/mem/spike sub-word address bits (layer and sub-word)
-    parameter integer ACC1_DEPTH = 13,  // acc1 words of all layers
-    parameter integer SUB_DEPTH = 13,   // syn/mem sub-words of all layers
     parameter integer RA = 1,      // acc2 word address bits
     parameter integer RSA = 1,     // flt/out/max sub-word address bits
     parameter integer UA = 1,      // bits of a scheduled row's word index
@@ -188,9 +186,13 @@ module snn_ctrl #(
     wire [15:0] k_rsub = word / RL[15:0];
     wire last_hid = word == hid_subs - 16'd1;
     wire last_ro = word == out_subs - 16'd1;
-    // the paper's build clears the used words, a general one all regions
-    localparam [15:0] ALL_SUBS = SUB_DEPTH[15:0], ALL_WORDS = ACC1_DEPTH[15:0];
-    wire [15:0] hid_clear = GEN ? ALL_SUBS : hid_subs, acc1_clear = GEN ? ALL_WORDS : hid_words;
+    // CLEAR: the used words of a one-layer network (`layer` is 0), else all regions up to
+    // the last layer's
+    localparam integer HS = S1 * SP;
+    wire [15:0] last16 = {{(16-LAW){1'b0}}, last_layer};
+    wire many = GEN && last_layer != {LAW{1'b0}};
+    wire [15:0] hid_clear = many ? (last16 << HSA) + HS[15:0] : hid_subs;
+    wire [15:0] acc1_clear = many ? (last16 << HA) + S1[15:0] : hid_words;
     wire [15:0] clear_words = hid_clear > out_subs ? hid_clear : out_subs;  // >= all of them
     wire is_last = MAX_LAYERS == 1 || layer == last_layer;
     wire in_ff = GEN && state == S_FF;

@@ -2,10 +2,11 @@
 //
 // Stage 2 of the hidden memories' pipeline. For an input event, P lanes add
 // the weight word to the acc1 word (spec §4.1); in a general build (SIGNED)
-// also a hidden layer's row, with the presynaptic neuron's sign (spec §4.6). For the hidden pass, PL lanes
-// run the LIF step (spec §4.2, snn_lif_datapath) on one syn/mem sub-word and
-// the matching PL lanes of the acc1 word. Zeros while clearing. Also the spike
-// mask of the sub-word, restricted to real neurons (j < n_hidden).
+// also a hidden layer's row, with the presynaptic neuron's sign (spec §4.1,
+// §4.6). For the hidden pass, PL lanes run the LIF step (spec §4.2,
+// snn_lif_datapath) on one syn/mem sub-word and the matching PL lanes of the
+// acc1 word. Zeros while clearing. Also the spike mask of the sub-word,
+// restricted to real neurons (j < the layer's size).
 `default_nettype none
 
 module snn_hidden_lanes #(
@@ -39,7 +40,7 @@ module snn_hidden_lanes #(
     generate
         for (l = 0; l < P; l = l + 1) begin : g_int
             // spec §4.1: acc1 = sat_H(acc1 + w1[i][j]), weights of input events are positive;
-            // §4.6 (a), (b): sat_H(acc1 + sign(i) * w) for rows from hidden layers
+            // §4.1 (l > 0), §4.6: sat_H(acc1 + sign(i) * w) for rows from hidden layers
             wire signed [B:0] mag = {1'b0, w[l*B +: B]};
             wire signed [B:0] signed_w = SIGNED != 0 && c_neg ? -mag : mag;
             wire signed [H-1:0] acc1_plus_w;

@@ -3,7 +3,7 @@
 // The hidden pass pushes each sub-word's spike mask (PL neurons) that has a spike
 // (and in a recurrent layer's REC phase, the scan of the previous step's spikes).
 // The scheduler turns the queued masks into row events, lowest neuron first
-// (spec §3.2, §4.6: ascending presynaptic index): for each spiking neuron j it
+// (spec §3.2, §4.7: ascending presynaptic index): for each spiking neuron j it
 // issues the words u = 0 .. n_words-1 of j's row, one per cycle, unless held.
 // For the last layer it runs while the hidden pass goes on (readout rows, spec
 // §4.3), since the pass does not use the weight memory; the controller holds it
