@@ -87,7 +87,8 @@ core_sim *core_sim_new(snn_error *err)
         .hidden_bits = (int)(widths >> 8 & 0xff), .readout_bits = (int)(widths & 0xff),
         .max_in = (int)(sizes >> 32 & 0xffff), .max_hidden = (int)(sizes >> 16 & 0xffff),
         .max_out = (int)(sizes & 0xffff), .noise = (int)(widths >> 48 & 1),
-        .recurrent = (int)(widths >> 49 & 1), .max_layers = (int)(widths >> 52 & 0xf),
+        .recurrent = (int)(widths >> 49 & 1), .out_decays = (int)(widths >> 50 & 1),
+        .max_layers = (int)(widths >> 52 & 0xf),
     };
     s->build.words = (int)read_word(s, RD_WORDS);
     return s;
@@ -176,6 +177,11 @@ int core_sim_load(core_sim *s, const qnet *q, const char *what, snn_error *err)
     if (q->noise_bits > 0 && !b->noise)
         return snn_fail(err, "%s: the model draws membrane noise (N=%d), but the core was built "
                         "without the noise generator (NOISE=0)", what, q->noise_bits);
+    if (!b->out_decays &&
+        (q->out_alpha_q != q->layer[0].alpha_q || q->out_beta_q != q->layer[0].beta_q))
+        return snn_fail(err, "%s: the readout has decays of its own (%d, %d), the core was built "
+                        "with layer 0's (%d, %d) for the readout (OUT_DECAYS=0)", what,
+                        q->out_alpha_q, q->out_beta_q, q->layer[0].alpha_q, q->layer[0].beta_q);
     if (q->steps > 65535)
         return snn_fail(err, "%s: %d steps, the core takes 1..65535", what, q->steps);
     core_sim_bases bases;

@@ -27,6 +27,7 @@ typedef struct {
     int noise;          /* 1: the noise generator is built in (spec §5); 0: only N = 0 runs */
     int max_layers;     /* hidden layers the core runs, 1..4 */
     int recurrent;      /* 1: recurrent layers run (spike memory, REC phase) */
+    int out_decays;     /* 1: the readout has its own decays; 0: layer 0's (the paper's) */
     int words;          /* weight memory words (P magnitudes each) */
 } core_sim_build;
 
@@ -49,7 +50,7 @@ core_sim_build core_sim_params(const core_sim *s);
  * fit the build (more layers than MAX_LAYERS, a recurrent layer on a
  * feed-forward build, a layer beyond the MAX sizes, weights beyond the weight
  * memory, B above the build's, H or R different from the build's, noise
- * without the generator). */
+ * without the generator, readout decays of its own without OUT_DECAYS). */
 int core_sim_load(core_sim *s, const qnet *q, const char *what, snn_error *err);
 
 /* Where core_sim_load puts q's matrices (docs/core.md, "Weights"): the first

@@ -71,6 +71,48 @@ static int check_detection(uint64_t seed, const core_sim_build *b, const char *f
     }
 }
 
+/* On a build with layers: a core whose last hidden layer alone has the largest
+ * theta must mismatch in that layer first (the earlier layers do not depend on
+ * it), so mismatches are placed in the right layer. Draws cases until one of
+ * 2+ layers whose last layer spikes in the model. */
+static int check_layer_detection(uint64_t seed, const core_sim_build *b, const char *fst)
+{
+    for (uint64_t s = seed; s < seed + 200; s++) {
+        qnet q, bad;
+        spike_data d;
+        snn_error err;
+        if (cosim_random_case(s, CASE_MIN_THETA, 2, b, &q, &d, &err) != 0) {
+            fprintf(stderr, "layer detection check: %s\n", err.msg);
+            return -1;
+        }
+        bad = q;
+        int last = q.n_layers - 1;
+        bad.layer[last].theta = (int32_t)((1u << (q.hidden_bits - 1)) - 1);
+        cosim_options o = {.images = d.n, .threads = THREADS, .mismatch_trace = fst,
+                           .rtl_net = &bad};
+        cosim_report r;
+        int rc = last > 0 ? cosim_run(&q, &d, &o, &r, &err) : 0;
+        qnet_free(&q);
+        spike_data_free(&d);
+        if (rc != 0) {
+            fprintf(stderr, "layer detection check: %s\n", err.msg);
+            return -1;
+        }
+        if (last == 0 || r.mismatches == 0)
+            continue; /* one layer, or its last layer never spiked: draw another case */
+        printf("layer detection check (case seed %" PRIu64 ", theta of layer %d changed in the "
+               "core): %" PRIu64 " mismatches, first at image %d step %d layer %d neuron %d\n",
+               s, last, r.mismatches, r.first.image, r.first.step, r.first.layer, r.first.neuron);
+        if (r.first.layer != last) {
+            fprintf(stderr, "FAIL: the first mismatch is not in layer %d\n", last);
+            return -1;
+        }
+        return 0;
+    }
+    fprintf(stderr, "FAIL: no case of several layers with spikes in the last one\n");
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
     uint64_t seed = argc > 1 && strcmp(argv[1], "now") != 0 ? strtoull(argv[1], NULL, 0)
@@ -90,7 +132,8 @@ int main(int argc, char **argv)
            "B=%d H=%d R=%d NOISE=%d MAX_LAYERS=%d RECURRENT=%d\n", seed, argv[0], seed, b.lanes,
            b.hidden_lanes, b.readout_lanes, b.weight_bits, b.hidden_bits, b.readout_bits, b.noise,
            b.max_layers, b.recurrent);
-    if (check_detection(seed, &b, fst) != 0)
+    if (check_detection(seed, &b, fst) != 0 ||
+        (b.max_layers > 1 && check_layer_detection(seed, &b, fst) != 0))
         return 1;
 
     uint64_t compared = 0, readouts = 0, spikes = 0, cycles = 0, sops = 0, sats = 0;

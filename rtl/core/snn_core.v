@@ -9,7 +9,8 @@
 // powers of 2 with PL, RL <= P and P >= 2; widths B/H/R per spec §1.4; MAX_*
 // the largest shapes the memories hold (MAX_HID: of one hidden layer);
 // MAX_LAYERS hidden layers at most; RECURRENT = 1 builds the recurrent rows
-// (spike memory, REC phase); WORDS weight words (0: enough for MAX_LAYERS
+// (spike memory, REC phase); OUT_DECAYS = 1 gives the readout its own decays
+// (always so in a general build; else layer 0's, the paper's); WORDS weight words (0: enough for MAX_LAYERS
 // layers of MAX_HID, recurrent or not); NOISE = 0 leaves the noise generator
 // out (the core then runs only N = 0). The parameter rules are checked at
 // elaboration. The defaults are the paper's network on the iCE40 UP5K.
@@ -28,6 +29,7 @@ module snn_core #(
     parameter integer NOISE = 1,
     parameter integer MAX_LAYERS = 1,
     parameter integer RECURRENT = 0,
+    parameter integer OUT_DECAYS = 0,
     parameter integer WORDS = 0
 ) (
     input  wire          clk,
@@ -52,6 +54,7 @@ module snn_core #(
     output wire [63:0]   rd_data
 );
     localparam integer LP = $clog2(P);
+    localparam integer OWN_DECAYS = MAX_LAYERS > 1 || RECURRENT != 0 || OUT_DECAYS != 0 ? 1 : 0;
     localparam [0:0] GEN = MAX_LAYERS > 1 || RECURRENT != 0;  // layers or rows from hidden neurons
     localparam integer S1 = (MAX_HID + P - 1) / P;   // acc1 words of a layer (= words per hidden row)
     localparam integer S2 = (MAX_OUT + P - 1) / P;   // acc2 words (= words per readout row)
@@ -86,8 +89,9 @@ module snn_core #(
             $error("snn_core: widths out of spec 1.4: B 1..16, H 8..32, R 8..40");
         if (MAX_LAYERS < 1 || MAX_LAYERS > 4)
             $error("snn_core: MAX_LAYERS must be 1..4 (layer fields of addresses are 2 bits)");
-        if (RECURRENT != 0 && RECURRENT != 1 || NOISE != 0 && NOISE != 1)
-            $error("snn_core: RECURRENT and NOISE are 0 or 1");
+        if (RECURRENT != 0 && RECURRENT != 1 || NOISE != 0 && NOISE != 1 ||
+            OUT_DECAYS != 0 && OUT_DECAYS != 1)
+            $error("snn_core: RECURRENT, OUT_DECAYS and NOISE are 0 or 1");
         if (MAX_IN < 1 || MAX_IN > 65535 || MAX_HID < 1 || MAX_HID > 1024 || MAX_OUT < 1 ||
             MAX_OUT > 256)
             $error("snn_core: MAX_IN 1..65535, MAX_HID 1..1024 (neuron field), MAX_OUT 1..256");
@@ -110,7 +114,7 @@ module snn_core #(
     wire [LAW-1:0] layer, pre_layer, last_layer;
 
     snn_regs #(.P(P), .PL(PL), .RL(RL), .WMA(WMA), .MAX_LAYERS(MAX_LAYERS),
-               .RECURRENT(RECURRENT), .LAW(LAW)) u_regs (
+               .RECURRENT(RECURRENT), .OUT_DECAYS(OWN_DECAYS), .LAW(LAW)) u_regs (
         .clk(clk), .rst(rst), .busy(busy), .wr_en(wr_en), .wr_addr(wr_addr), .wr_data(wr_data),
         .layer(layer), .pre_layer(pre_layer),
         .n_in(n_in), .n_out(n_out), .steps(steps), .noise_bits(noise_bits), .seed(seed),
@@ -277,7 +281,7 @@ module snn_core #(
 
     snn_readback #(.P(P), .PL(PL), .RL(RL), .B(B), .H(H), .R(R), .MAX_IN(MAX_IN),
                    .MAX_HID(MAX_HID), .MAX_OUT(MAX_OUT), .NOISE(NOISE), .MAX_LAYERS(MAX_LAYERS),
-                   .RECURRENT(RECURRENT), .WDEPTH(WDEPTH)) u_readback (
+                   .RECURRENT(RECURRENT), .OUT_DECAYS(OWN_DECAYS), .WDEPTH(WDEPTH)) u_readback (
         .clk(clk), .rst(rst), .start(start), .busy(busy), .spikes(spikes), .c_rd(c_rd),
         .c_rd_addr(c_rd_addr), .max(max), .out(out), .mem(mem), .syn(syn),
         .prediction(prediction), .rd_valid(rd_valid), .rd_data(rd_data));

@@ -18,6 +18,7 @@ module snn_regs #(
     parameter integer WMA = 14,    // weight memory address bits
     parameter integer MAX_LAYERS = 1,
     parameter integer RECURRENT = 0,
+    parameter integer OUT_DECAYS = 1, // the readout's own decays (else layer 0's, the paper's)
     parameter integer LAW = 1      // bits of a layer index
 ) (
     input  wire          clk,
@@ -33,8 +34,8 @@ module snn_regs #(
     output reg  [15:0]   steps,         // 0x4
     output reg  [4:0]    noise_bits,    // 0x8
     output reg  [31:0]   seed,          // 0x9
-    output reg  [11:0]   out_alpha_q,   // 0xA (0x6 too, the paper's readout shares layer 0's)
-    output reg  [11:0]   out_beta_q,    // 0xB (0x7 too)
+    output wire [11:0]   out_alpha_q,   // 0xA (0x6 too: the paper's readout shares layer 0's)
+    output wire [11:0]   out_beta_q,    // 0xB (0x7 too)
     output wire [LAW-1:0] last_layer,   // n_layers - 1 (register 0xC holds n_layers)
     output reg  [15:0]   out_words,     // ceil(n_out / P)
     output reg  [15:0]   out_subs,      // ceil(n_out / RL)
@@ -70,6 +71,7 @@ module snn_regs #(
 
     // global registers
     reg [LAW-1:0] n_layers_m1;
+    reg [11:0]    ro_alpha, ro_beta;
     always @(posedge clk) begin
         if (rst) begin
             n_in <= 16'd0;
@@ -77,8 +79,8 @@ module snn_regs #(
             steps <= 16'd0;
             noise_bits <= 5'd0;
             seed <= 32'd0;
-            out_alpha_q <= 12'd0;
-            out_beta_q <= 12'd0;
+            ro_alpha <= 12'd0;
+            ro_beta <= 12'd0;
             out_words <= 16'd0;
             out_subs <= 16'd0;
             n_layers_m1 <= {LAW{1'b0}};
@@ -91,8 +93,8 @@ module snn_regs #(
                     out_subs <= words_of(wr_data[15:0], RL);
                 end
                 4'h4: steps <= wr_data[15:0];
-                4'h6, 4'hA: out_alpha_q <= wr_data[11:0];
-                4'h7, 4'hB: out_beta_q <= wr_data[11:0];
+                4'h6, 4'hA: ro_alpha <= wr_data[11:0];
+                4'h7, 4'hB: ro_beta <= wr_data[11:0];
                 4'h8: noise_bits <= wr_data[4:0];
                 4'h9: seed <= wr_data;
                 4'hC: if (MAX_LAYERS > 1) n_layers_m1 <= wr_data[LAW-1:0] - 1'b1;
@@ -171,6 +173,10 @@ module snn_regs #(
             end
         end
     endgenerate
+
+    // without OUT_DECAYS the readout decays by layer 0's constants: one register each
+    assign out_alpha_q = OUT_DECAYS != 0 ? ro_alpha : alpha_v[11:0];
+    assign out_beta_q = OUT_DECAYS != 0 ? ro_beta : beta_v[11:0];
 
     // the selected layer's constants (a plain wire when MAX_LAYERS = 1)
     wire [15:0] sel = {{(16-LAW){1'b0}}, layer};

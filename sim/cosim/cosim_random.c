@@ -67,7 +67,7 @@ static void random_net(snn_rng *r, cosim_case_kind kind, const core_sim_build *b
     for (int l = 0; l < q->n_layers; l++)
         random_layer(r, kind, b, q, &q->layer[l]);
     /* the readout: the paper's (layer 0's decays) or its own */
-    int own = snn_rng_below(r, 2);
+    int own = b->out_decays && snn_rng_below(r, 2);
     q->out_alpha_q = own ? uniform(r, 0, 4095) : q->layer[0].alpha_q;
     q->out_beta_q = own ? uniform(r, 0, 4095) : q->layer[0].beta_q;
     /* a network whose weights the build's memory cannot hold: smaller layers */
