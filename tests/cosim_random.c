@@ -113,6 +113,51 @@ static int check_layer_detection(uint64_t seed, const core_sim_build *b, const c
     return -1;
 }
 
+/* What the build lacks is refused by core_sim_load before anything is written,
+ * naming the limit: a second layer, a recurrent layer, readout decays of its own. */
+static int check_refusals(const core_sim_build *b)
+{
+    static const char *const limit[] = {"MAX_LAYERS", "RECURRENT", "OUT_DECAYS"};
+    const int lacks[] = {b->max_layers == 1, !b->recurrent, !b->out_decays};
+    snn_error err;
+    core_sim *sim = core_sim_new(&err);
+    if (!sim) {
+        fprintf(stderr, "refusal check: %s\n", err.msg);
+        return -1;
+    }
+    int rc = 0;
+    for (int what = 0; what < 3 && rc == 0; what++) {
+        if (!lacks[what])
+            continue;
+        qnet q;
+        spike_data d;
+        if (cosim_random_case(99, CASE_RANDOM, 1, b, &q, &d, &err) != 0) {
+            fprintf(stderr, "refusal check: %s\n", err.msg);
+            rc = -1;
+            break;
+        }
+        spike_data_free(&d);
+        /* the one thing beyond the build (the arrays are not touched: refused first) */
+        if (what == 0)
+            q.n_layers = 2, q.layer[1] = q.layer[0];
+        if (what == 1)
+            q.layer[0].recurrent = 1;
+        if (what == 2)
+            q.out_alpha_q = q.layer[0].alpha_q == 4095 ? 4094 : q.layer[0].alpha_q + 1;
+        int loaded = core_sim_load(sim, &q, "refusal", &err) == 0;
+        qnet_free(&q);
+        if (loaded || !strstr(err.msg, limit[what])) {
+            fprintf(stderr, "FAIL: a network beyond %s was %s\n", limit[what],
+                    loaded ? "loaded" : "refused without naming the limit");
+            rc = -1;
+        } else {
+            printf("refusal check: %s\n", err.msg);
+        }
+    }
+    core_sim_free(sim);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     uint64_t seed = argc > 1 && strcmp(argv[1], "now") != 0 ? strtoull(argv[1], NULL, 0)
@@ -132,7 +177,7 @@ int main(int argc, char **argv)
            "B=%d H=%d R=%d NOISE=%d MAX_LAYERS=%d RECURRENT=%d\n", seed, argv[0], seed, b.lanes,
            b.hidden_lanes, b.readout_lanes, b.weight_bits, b.hidden_bits, b.readout_bits, b.noise,
            b.max_layers, b.recurrent);
-    if (check_detection(seed, &b, fst) != 0 ||
+    if (check_refusals(&b) != 0 || check_detection(seed, &b, fst) != 0 ||
         (b.max_layers > 1 && check_layer_detection(seed, &b, fst) != 0))
         return 1;
 
