@@ -3,10 +3,16 @@
  * Loads a quantized model and the test set, runs both (sim/cosim/) and prints
  * what was compared, the mismatches (the first one in detail, with a waveform
  * window), the core's cycle figures and both accuracies. Exit status 1 on any
- * mismatch, so scripts and tests can rely on it.
+ * mismatch, so scripts and tests can rely on it. `--core BOARD` runs the same
+ * command in snn-core-BOARD (next to this binary: `snn` linked with the core
+ * configuration that board ships, sim/sim.mk), so a board's model is checked on
+ * the board's core.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "../sim/cosim/cosim.h"
 #include "../sw/fixed/qnet_io.h"
@@ -18,8 +24,9 @@
 static void print_mismatch(const cosim_mismatch *m, const char *trace)
 {
     if (m->step >= 0) {
-        printf("first mismatch: image %d, step %d, hidden neuron %d: spike rtl=%lld model=%lld\n",
-               m->image, m->step, m->neuron, (long long)m->rtl, (long long)m->model);
+        printf("first mismatch: image %d, step %d, hidden layer %d, neuron %d: spike rtl=%lld "
+               "model=%lld\n", m->image, m->step, m->layer, m->neuron, (long long)m->rtl,
+               (long long)m->model);
         if (m->step >= 1)
             printf("  rtl state before step %d: mem=%lld syn=%lld\n", m->step,
                    (long long)m->rtl_mem, (long long)m->rtl_syn);
@@ -32,10 +39,44 @@ static void print_mismatch(const cosim_mismatch *m, const char *trace)
                m->step >= 0 ? m->step + 1 : -1, trace);
 }
 
+/* Runs `snn-core-<core> cosim ARGS` (ARGS without --core) from this binary's
+ * directory; returns only if that fails. */
+static int run_on_core(const char *core, int argc, char **argv)
+{
+    char exe[PATH_MAX], path[PATH_MAX + 64];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        fprintf(stderr, "snn cosim: cannot find this binary's directory for --core\n");
+        return 1;
+    }
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    *slash = '\0';
+    snprintf(path, sizeof path, "%s/snn-core-%s", exe, core);
+    char *args[argc + 2];
+    int k = 0;
+    char name[] = "cosim";
+    args[k++] = path;
+    args[k++] = name;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--core") == 0) {
+            i++;
+            continue;
+        }
+        if (strncmp(argv[i], "--core=", 7) != 0)
+            args[k++] = argv[i];
+    }
+    args[k] = NULL;
+    execv(path, args);
+    fprintf(stderr, "snn cosim: --core %s needs %s (make %s; the cores: the boards of "
+            "constraints/constraints.mk)\n", core, path, path);
+    return 1;
+}
+
 int cmd_cosim(int argc, char **argv)
 {
     cli_data d = CLI_DATA_DEFAULTS;
-    const char *trace = NULL, *mismatch_trace = "cosim-mismatch.fst";
+    const char *trace = NULL, *mismatch_trace = "cosim-mismatch.fst", *core = NULL;
     int noise_bits = -1, threads = 2, as_json = 0;
     uint64_t seed = UINT64_MAX; /* out of range: the model's */
     arg_spec specs[] = {
@@ -48,6 +89,8 @@ int cmd_cosim(int argc, char **argv)
         {"--mismatch-trace", ARG_STRING, &mismatch_trace, 0, -1,
          "waveform (FST) around the first mismatch"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
+        {"--core", ARG_STRING, &core, 0, -1,
+         "run on the core a board ships (icebreaker, hx8k) instead of the general one"},
     };
     int rc = args_parse("cosim",
                         "Run test images through the RTL core (Verilator) and the integer reference "
@@ -55,6 +98,8 @@ int cmd_cosim(int argc, char **argv)
                         specs, (int)(sizeof specs / sizeof specs[0]), argc, argv);
     if (rc)
         return rc > 0 ? 0 : 2;
+    if (core)
+        return run_on_core(core, argc, argv);
     if (!d.model) {
         fprintf(stderr, "snn cosim: --model is required\n");
         return 2;
@@ -95,10 +140,10 @@ int cmd_cosim(int argc, char **argv)
                (unsigned long long)r.mismatches);
         if (r.first.found)
             print_mismatch(&r.first, mismatch_trace);
-        printf("  core (P=%d PL=%d RL=%d lanes, B=%d H=%d R=%d): %.0f cycles/image, "
+        printf("  core (P=%d PL=%d RL=%d lanes, B=%d H=%d R=%d, %d layers%s): %.0f cycles/image, "
                "%.3f cycles/SOP, %.0f SOPs/image, %.1f hidden spikes/image\n", b.lanes,
-               b.hidden_lanes, b.readout_lanes, b.weight_bits,
-               b.hidden_bits, b.readout_bits, r.cycles / n, cycles_per_sop, r.sops / n,
+               b.hidden_lanes, b.readout_lanes, b.weight_bits, b.hidden_bits, b.readout_bits,
+               b.max_layers, b.recurrent ? ", recurrent" : "", r.cycles / n, cycles_per_sop, r.sops / n,
                r.hidden_spikes / n);
         printf("  accuracy: rtl %.2f%%, model %.2f%%\n", 100.0 * r.rtl_correct / n,
                100.0 * r.model_correct / n);
@@ -131,6 +176,7 @@ int cmd_cosim(int argc, char **argv)
             if (r.first.found) {
                 json_int(&j, "first_image", r.first.image);
                 json_int(&j, "first_step", r.first.step);
+                json_int(&j, "first_layer", r.first.layer);
                 json_int(&j, "first_neuron", r.first.neuron);
                 json_str(&j, "first_what", r.first.what);
             }

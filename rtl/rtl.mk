@@ -3,11 +3,13 @@
 # memories became SPRAM/EBR and what the core costs on the iCE40 UP5K.
 
 # Parameter sets linted: the simulator's builds (the shipped configurations among them,
-# sim/sim.mk), extremes of P and widths. The core's sources: CORE_RTL (Makefile).
+# sim/sim.mk), extremes of P and widths, layers and recurrence. The core's sources: CORE_RTL (Makefile).
 RTL_LINT_PARAMS = $(foreach v,$(SIM_VARIANTS),"$(addprefix -G,$(SIM_CONFIG_$(v)))") \
 	"-GPL=2 -GRL=1" "-GMAX_IN=1024 -GMAX_HID=256 -GMAX_OUT=32" \
 	"-GP=2 -GPL=1 -GRL=2 -GMAX_HID=2 -GMAX_OUT=2" \
-	"-GP=16 -GPL=16 -GRL=4 -GB=16 -GH=32 -GR=40 -GMAX_HID=200 -GMAX_OUT=20"
+	"-GP=16 -GPL=16 -GRL=4 -GB=16 -GH=32 -GR=40 -GMAX_HID=200 -GMAX_OUT=20" \
+	"-GMAX_LAYERS=2" "-GRECURRENT=1" "-GMAX_LAYERS=3 -GRECURRENT=1 -GP=2 -GPL=1 -GRL=2 -GMAX_HID=2" \
+	"-GMAX_LAYERS=4 -GRECURRENT=1 -GP=16 -GPL=4 -GRL=16 -GMAX_HID=1024 -GMAX_OUT=32 -GWORDS=100000"
 # Parameters of the synthesis check: the Verilog defaults, the UP5K build.
 RTL_SYNTH_PARAMS ?= -set P 8 -set PL 2 -set RL 1
 

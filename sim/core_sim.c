@@ -14,10 +14,15 @@
 
 enum {
     REG = 1u << 23,  /* wr_addr bit 23: a register write */
-    REG_N_IN = 0x0, REG_N_HID, REG_N_OUT, REG_N_EXC, REG_STEPS, REG_THETA, REG_ALPHA,
-    REG_BETA, REG_NOISE_BITS, REG_SEED, REG_START = 0xF,
+    /* global registers (docs/core.md, "Registers") */
+    REG_N_IN = 0x0, REG_N_OUT = 0x2, REG_STEPS = 0x4, REG_NOISE_BITS = 0x8, REG_SEED = 0x9,
+    REG_OUT_ALPHA = 0xA, REG_OUT_BETA = 0xB, REG_N_LAYERS = 0xC, REG_START = 0xF,
+    /* layer l's at 0x10 * (l + 1) + these */
+    REG_SIZE = 0x1, REG_N_EXC = 0x3, REG_THETA = 0x5, REG_ALPHA = 0x6, REG_BETA = 0x7,
+    REG_RECURRENT = 0xC, REG_FF_BASE = 0xD, REG_REC_BASE = 0xE,
     RD_MAX = 0x0000, RD_OUT = 0x1000, RD_MEM = 0x2000, RD_SYN = 0x3000,
-    RD_PREDICTION = 0x8000, RD_CYCLES, RD_SPIKES, RD_WIDTHS, RD_SIZES,
+    RD_PREDICTION = 0x8000, RD_CYCLES, RD_SPIKES, RD_WIDTHS, RD_SIZES, RD_WORDS,
+    LAYER_FIELD = 10, /* neuron j of layer l: (l << 10) + j on the spike port and in reads */
 };
 
 struct core_sim {
@@ -26,9 +31,11 @@ struct core_sim {
     core_pins_out out;
     core_sim_build build;
     uint64_t cycles;
-    int n_hidden, n_out, steps; /* of the loaded network */
+    int n_out, steps, n_layers, total; /* of the loaded network */
+    int offset[QNET_MAX_LAYERS], size[QNET_MAX_LAYERS]; /* layers in spike records */
+    int max_words;                     /* most words of a row (for the hang limit) */
     int trace_open, trace_first, trace_last;
-    int probe_step, probe_neuron;
+    int probe_step, probe_layer, probe_neuron;
     int64_t *probe_mem, *probe_syn;
 };
 
@@ -80,7 +87,10 @@ core_sim *core_sim_new(snn_error *err)
         .hidden_bits = (int)(widths >> 8 & 0xff), .readout_bits = (int)(widths & 0xff),
         .max_in = (int)(sizes >> 32 & 0xffff), .max_hidden = (int)(sizes >> 16 & 0xffff),
         .max_out = (int)(sizes & 0xffff), .noise = (int)(widths >> 48 & 1),
+        .recurrent = (int)(widths >> 49 & 1), .out_decays = (int)(widths >> 50 & 1),
+        .max_layers = (int)(widths >> 52 & 0xf),
     };
+    s->build.words = (int)read_word(s, RD_WORDS);
     return s;
 }
 
@@ -102,16 +112,63 @@ uint64_t core_sim_cycles(const core_sim *s)
     return s->cycles;
 }
 
+static uint32_t words_of(int n, int lanes)
+{
+    return ((uint32_t)n + (uint32_t)lanes - 1) / (uint32_t)lanes;
+}
+
+uint32_t core_sim_layout(const core_sim_build *b, const qnet *q, core_sim_bases *bases)
+{
+    /* ff[0] at word 0 and the readout at MAX_IN * S1 (fixed in the paper's build: rows of
+     * S1 = ceil(MAX_HID / P) and S2 = ceil(MAX_OUT / P) words), then ff[1], rec[0] ...
+     * each after the other (base registers, general builds) */
+    const uint32_t s1 = words_of(b->max_hidden, b->lanes), s2 = words_of(b->max_out, b->lanes);
+    memset(bases, 0, sizeof *bases);
+    bases->ff[q->n_layers] = (uint32_t)b->max_in * s1;
+    uint32_t next = bases->ff[q->n_layers] + (uint32_t)b->max_hidden * s2;
+    for (int l = 0; l < q->n_layers; l++) {
+        if (l > 0) {
+            bases->ff[l] = next;
+            next += (uint32_t)q->layer[l - 1].size * s1;
+        }
+        if (q->layer[l].recurrent) {
+            bases->rec[l] = next;
+            next += (uint32_t)q->layer[l].size * s1;
+        }
+    }
+    return next;
+}
+
+/* Writes matrix m (rows x cols magnitudes) at word `base`, `stride` words per row;
+ * the padding lanes of the words it uses are written as 0. */
+static void write_matrix(core_sim *s, const uint16_t *m, int rows, int cols, uint32_t base,
+                         uint32_t stride)
+{
+    const uint32_t p = (uint32_t)s->build.lanes, lanes = words_of(cols, (int)p) * p;
+    for (uint32_t i = 0; i < (uint32_t)rows; i++)
+        for (uint32_t j = 0; j < lanes; j++)
+            write_word(s, (base + i * stride + j / p) * p + j % p,
+                       j < (uint32_t)cols ? m[i * (uint32_t)cols + j] : 0);
+}
+
 int core_sim_load(core_sim *s, const qnet *q, const char *what, snn_error *err)
 {
     const core_sim_build *b = &s->build;
-    if (qnet_require_single_layer(q, what, "the RTL core", err) != 0)
-        return -1;
-    const qnet_layer *h = &q->layer[0];
-    const uint16_t *w1 = q->ff[0], *w2 = q->ff[1];
-    if (q->n_in > b->max_in || h->size > b->max_hidden || q->n_out > b->max_out)
-        return snn_fail(err, "%s: network %dx%dx%d exceeds the core's %dx%dx%d", what, q->n_in,
-                        h->size, q->n_out, b->max_in, b->max_hidden, b->max_out);
+    if (q->n_layers > b->max_layers)
+        return snn_fail(err, "%s: %d hidden layers, the core was built for at most %d "
+                        "(MAX_LAYERS)", what, q->n_layers, b->max_layers);
+    for (int l = 0; l < q->n_layers; l++) {
+        const qnet_layer *h = &q->layer[l];
+        if (h->recurrent && !b->recurrent)
+            return snn_fail(err, "%s: hidden layer %d is recurrent, the core was built without "
+                            "recurrent layers (RECURRENT=0)", what, l);
+        if (h->size < 1 || h->size > b->max_hidden)
+            return snn_fail(err, "%s: hidden layer %d has %d neurons, the core holds 1..%d per "
+                            "layer (MAX_HID)", what, l, h->size, b->max_hidden);
+    }
+    if (q->n_in > b->max_in || q->n_out > b->max_out || q->n_out < 1)
+        return snn_fail(err, "%s: %d inputs and %d outputs, the core holds at most %d and %d "
+                        "(MAX_IN, MAX_OUT)", what, q->n_in, q->n_out, b->max_in, b->max_out);
     if (q->weight_bits > b->weight_bits || q->hidden_bits != b->hidden_bits ||
         q->readout_bits != b->readout_bits)
         return snn_fail(err, "%s: widths B=%d H=%d R=%d, the core was built for B<=%d H=%d R=%d",
@@ -120,35 +177,50 @@ int core_sim_load(core_sim *s, const qnet *q, const char *what, snn_error *err)
     if (q->noise_bits > 0 && !b->noise)
         return snn_fail(err, "%s: the model draws membrane noise (N=%d), but the core was built "
                         "without the noise generator (NOISE=0)", what, q->noise_bits);
-    if (q->steps > 65535 || q->n_out < 1 || h->size < 1)
-        return snn_fail(err, "%s: %d steps, %d hidden, %d outputs: the core takes 1..65535 steps "
-                        "and at least one neuron per layer", what, q->steps, h->size, q->n_out);
-    const uint32_t regs[][2] = {
-        {REG_N_IN, (uint32_t)q->n_in}, {REG_N_HID, (uint32_t)h->size},
-        {REG_N_OUT, (uint32_t)q->n_out}, {REG_N_EXC, (uint32_t)h->n_exc},
-        {REG_STEPS, (uint32_t)q->steps}, {REG_THETA, (uint32_t)h->theta},
-        {REG_ALPHA, (uint32_t)h->alpha_q}, {REG_BETA, (uint32_t)h->beta_q},
-        {REG_NOISE_BITS, (uint32_t)q->noise_bits}, {REG_SEED, q->seed},
-    };
-    for (size_t r = 0; r < sizeof regs / sizeof regs[0]; r++)
-        write_word(s, REG | regs[r][0], regs[r][1]);
+    if (!b->out_decays &&
+        (q->out_alpha_q != q->layer[0].alpha_q || q->out_beta_q != q->layer[0].beta_q))
+        return snn_fail(err, "%s: the readout has decays of its own (%d, %d), the core was built "
+                        "with layer 0's (%d, %d) for the readout (OUT_DECAYS=0)", what,
+                        q->out_alpha_q, q->out_beta_q, q->layer[0].alpha_q, q->layer[0].beta_q);
+    if (q->steps > 65535)
+        return snn_fail(err, "%s: %d steps, the core takes 1..65535", what, q->steps);
+    core_sim_bases bases;
+    uint32_t words = core_sim_layout(b, q, &bases);
+    if (words > (uint32_t)b->words)
+        return snn_fail(err, "%s: the weights take %u words of %d magnitudes, the core's weight "
+                        "memory holds %d (WORDS)", what, words, b->lanes, b->words);
 
-    /* docs/core.md: w1[i][j] in word i*S1 + j/P, lane j%P; w2 after MAX_IN*S1 words.
-     * The padding lanes of used words are written as 0. */
-    const uint32_t p = (uint32_t)b->lanes;
-    const uint32_t s1 = ((uint32_t)b->max_hidden + p - 1) / p, s2 = ((uint32_t)b->max_out + p - 1) / p;
-    const uint32_t hid_lanes = ((uint32_t)h->size + p - 1) / p * p;
-    const uint32_t out_lanes = ((uint32_t)q->n_out + p - 1) / p * p;
-    for (uint32_t i = 0; i < (uint32_t)q->n_in; i++)
-        for (uint32_t j = 0; j < hid_lanes; j++)
-            write_word(s, (i * s1 + j / p) * p + j % p,
-                       j < (uint32_t)h->size ? w1[i * h->size + j] : 0);
-    const uint32_t w2_base = (uint32_t)b->max_in * s1;
-    for (uint32_t j = 0; j < (uint32_t)h->size; j++)
-        for (uint32_t k = 0; k < out_lanes; k++)
-            write_word(s, (w2_base + j * s2 + k / p) * p + k % p,
-                       k < (uint32_t)q->n_out ? w2[j * q->n_out + k] : 0);
-    s->n_hidden = h->size;
+    const uint32_t globals[][2] = {
+        {REG_N_IN, (uint32_t)q->n_in}, {REG_N_OUT, (uint32_t)q->n_out},
+        {REG_STEPS, (uint32_t)q->steps}, {REG_NOISE_BITS, (uint32_t)q->noise_bits},
+        {REG_SEED, q->seed}, {REG_OUT_ALPHA, (uint32_t)q->out_alpha_q},
+        {REG_OUT_BETA, (uint32_t)q->out_beta_q}, {REG_N_LAYERS, (uint32_t)q->n_layers},
+    };
+    for (size_t r = 0; r < sizeof globals / sizeof globals[0]; r++)
+        write_word(s, REG | globals[r][0], globals[r][1]);
+    const uint32_t s1 = words_of(b->max_hidden, b->lanes), s2 = words_of(b->max_out, b->lanes);
+    s->total = 0;
+    s->max_words = (int)s1;
+    for (int l = 0; l < q->n_layers; l++) {
+        const qnet_layer *h = &q->layer[l];
+        const uint32_t regs[][2] = {
+            {REG_SIZE, (uint32_t)h->size}, {REG_N_EXC, (uint32_t)h->n_exc},
+            {REG_THETA, (uint32_t)h->theta}, {REG_ALPHA, (uint32_t)h->alpha_q},
+            {REG_BETA, (uint32_t)h->beta_q}, {REG_RECURRENT, (uint32_t)h->recurrent},
+            {REG_FF_BASE, bases.ff[l]}, {REG_REC_BASE, bases.rec[l]},
+        };
+        for (size_t r = 0; r < sizeof regs / sizeof regs[0]; r++)
+            write_word(s, REG | (0x10u * (uint32_t)(l + 1) + regs[r][0]), regs[r][1]);
+        write_matrix(s, q->ff[l], qnet_ff_rows(q, l), h->size, bases.ff[l], s1);
+        if (h->recurrent)
+            write_matrix(s, q->rec[l], h->size, h->size, bases.rec[l], s1);
+        s->offset[l] = s->total;
+        s->size[l] = h->size;
+        s->total += h->size;
+    }
+    write_matrix(s, q->ff[q->n_layers], qnet_ff_rows(q, q->n_layers), q->n_out,
+                 bases.ff[q->n_layers], s2);
+    s->n_layers = q->n_layers;
     s->n_out = q->n_out;
     s->steps = q->steps;
     return 0;
@@ -176,9 +248,10 @@ void core_sim_trace_close(core_sim *s)
     s->trace_open = 0;
 }
 
-void core_sim_probe(core_sim *s, int step, int neuron, int64_t *mem, int64_t *syn)
+void core_sim_probe(core_sim *s, int step, int layer, int neuron, int64_t *mem, int64_t *syn)
 {
     s->probe_step = step;
+    s->probe_layer = layer;
     s->probe_neuron = neuron;
     s->probe_mem = mem;
     s->probe_syn = syn;
@@ -189,15 +262,16 @@ static int take_spikes(core_sim *s, uint8_t *spikes, snn_error *err)
 {
     if (!s->out.spk_valid)
         return 0;
+    const int layer = s->out.spk_base >> LAYER_FIELD, t = s->out.spk_step;
     for (int l = 0; l < s->build.lanes; l++) {
         if (!(s->out.spk_mask >> l & 1))
             continue;
-        int j = s->out.spk_base + l, t = s->out.spk_step;
-        if (j >= s->n_hidden || t >= s->steps)
-            return snn_fail(err, "core: spike of neuron %d at step %d, outside the %d x %d network",
-                            j, t, s->n_hidden, s->steps);
+        int j = (s->out.spk_base & ((1 << LAYER_FIELD) - 1)) + l;
+        if (layer >= s->n_layers || j >= s->size[layer] || t >= s->steps)
+            return snn_fail(err, "core: spike of layer %d neuron %d at step %d, outside the "
+                            "network (%d layers, %d steps)", layer, j, t, s->n_layers, s->steps);
         if (spikes)
-            spikes[(size_t)t * s->n_hidden + j] = 1;
+            spikes[(size_t)t * s->total + s->offset[layer] + j] = 1;
     }
     return 0;
 }
@@ -207,15 +281,17 @@ int core_sim_run_image(core_sim *s, const uint16_t *events, const uint32_t *step
                        snn_error *err)
 {
     if (spikes)
-        memset(spikes, 0, (size_t)s->steps * s->n_hidden);
+        memset(spikes, 0, (size_t)s->steps * s->total);
     memset(res, 0, sizeof *res);
     const int whole = s->trace_first <= 0 && s->trace_last >= s->steps - 1;
     core_shim_trace_dump(s->shim, s->trace_open && whole);
     write_word(s, REG | REG_START, image_index);
 
-    /* A generous bound on the cycles an image may take, to stop a hung core. */
-    uint64_t limit = 1000 + (uint64_t)(step_start[s->steps] - step_start[0] + s->steps) *
-                                (uint64_t)(s->n_hidden + s->n_out + 64) * 4;
+    /* A generous bound on the cycles an image may take, to stop a hung core: every
+     * event a row, every neuron of every layer a spike and a recurrent row per step. */
+    uint64_t limit = 1000 + ((uint64_t)(step_start[s->steps] - step_start[0]) * s->max_words +
+                             (uint64_t)s->steps * ((uint64_t)s->total * (2 * s->max_words + 4) +
+                                                   (uint64_t)s->n_out * 4 + 64)) * 4;
     uint64_t start = s->cycles;
     int t = 0;
     uint32_t e = step_start[0];
@@ -226,8 +302,9 @@ int core_sim_run_image(core_sim *s, const uint16_t *events, const uint32_t *step
                             image_index, (unsigned long long)(s->cycles - start), t);
         if (t == s->probe_step && ready && e == step_start[t]) {
             s->in.ev_valid = 0; /* no event offered while reading */
-            *s->probe_mem = read_word(s, (uint16_t)(RD_MEM + s->probe_neuron));
-            *s->probe_syn = read_word(s, (uint16_t)(RD_SYN + s->probe_neuron));
+            uint16_t j = (uint16_t)((s->probe_layer << LAYER_FIELD) + s->probe_neuron);
+            *s->probe_mem = read_word(s, (uint16_t)(RD_MEM + j));
+            *s->probe_syn = read_word(s, (uint16_t)(RD_SYN + j));
             s->probe_step = -1;
             ready = s->out.ev_ready;
         }

@@ -23,8 +23,12 @@ typedef struct {
     int hidden_lanes;   /* PL: hidden update lanes */
     int readout_lanes;  /* RL: readout update lanes */
     int weight_bits, hidden_bits, readout_bits;
-    int max_in, max_hidden, max_out;
+    int max_in, max_hidden, max_out; /* max_hidden: of one hidden layer */
     int noise;          /* 1: the noise generator is built in (spec §5); 0: only N = 0 runs */
+    int max_layers;     /* hidden layers the core runs, 1..4 */
+    int recurrent;      /* 1: recurrent layers run (spike memory, REC phase) */
+    int out_decays;     /* 1: the readout has its own decays; 0: layer 0's (the paper's) */
+    int words;          /* weight memory words (P magnitudes each) */
 } core_sim_build;
 
 /* What one image produced on the core. */
@@ -32,7 +36,7 @@ typedef struct {
     int prediction;         /* spec §6.1 */
     int64_t max_out[64];    /* max[k] */
     int64_t final_out[64];  /* out[k] after the last step */
-    uint32_t n_spikes;      /* hidden spikes, as the core counted them */
+    uint32_t n_spikes;      /* hidden spikes of all layers, as the core counted them */
     uint64_t cycles;        /* clock cycles from the start command to done */
 } core_sim_result;
 
@@ -41,14 +45,26 @@ core_sim *core_sim_new(snn_error *err);
 void core_sim_free(core_sim *s);
 core_sim_build core_sim_params(const core_sim *s);
 
-/* Writes q's registers and all weights (spec §2). Fails, naming `what`, if q
- * does not fit the build (shape beyond the MAX sizes, B above the build's,
- * H or R different from the build's). */
+/* Writes q's registers and all weights (spec §2), every matrix at the base
+ * words of core_sim_layout. Fails, naming `what` and the limit, if q does not
+ * fit the build (more layers than MAX_LAYERS, a recurrent layer on a
+ * feed-forward build, a layer beyond the MAX sizes, weights beyond the weight
+ * memory, B above the build's, H or R different from the build's, noise
+ * without the generator, readout decays of its own without OUT_DECAYS). */
 int core_sim_load(core_sim *s, const qnet *q, const char *what, snn_error *err);
+
+/* Where core_sim_load puts q's matrices (docs/core.md, "Weights"): the first
+ * weight word of ff[l] (l = 0 .. n_layers, ff[n_layers] feeds the readout) and
+ * of rec[l] (0 if none); returns the words used. */
+typedef struct {
+    uint32_t ff[QNET_MAX_LAYERS + 1], rec[QNET_MAX_LAYERS];
+} core_sim_bases;
+uint32_t core_sim_layout(const core_sim_build *b, const qnet *q, core_sim_bases *bases);
 
 /* Runs one image whose events of step t are events[step_start[t] ..
  * step_start[t+1]) (as qnet_run_image). If spikes is non-NULL it receives s[j]
- * of every step, (steps, n_hidden) bytes, from the core's spike port.
+ * of every layer at every step, (steps, qnet_hidden_total) bytes in
+ * qnet_run_image's order, from the core's spike port.
  * Fails if the core misbehaves (a spike outside the network, no `done`). */
 int core_sim_run_image(core_sim *s, const uint16_t *events, const uint32_t *step_start,
                        uint32_t image_index, uint8_t *spikes, core_sim_result *res,
@@ -63,8 +79,9 @@ void core_sim_trace_close(core_sim *s);
 
 /* Asks the next core_sim_run_image to read, once all events of steps before
  * `step` are processed (the state spec §4.2 uses at step `step`), mem[j] and
- * syn[j] of `neuron` into *mem and *syn. step >= 1; pass step -1 to stop. */
-void core_sim_probe(core_sim *s, int step, int neuron, int64_t *mem, int64_t *syn);
+ * syn[j] of neuron j of hidden layer `layer` into *mem and *syn. step >= 1;
+ * pass step -1 to stop. */
+void core_sim_probe(core_sim *s, int step, int layer, int neuron, int64_t *mem, int64_t *syn);
 
 /* Total clock cycles simulated by this instance. */
 uint64_t core_sim_cycles(const core_sim *s);

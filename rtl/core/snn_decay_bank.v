@@ -25,8 +25,10 @@ module snn_decay_bank #(
     input  wire [PL*H-1:0] syn,        // ... syn, to decay by alpha
     input  wire [RL*R-1:0] out,        // readout lane l's out in [l*R +: R], by beta
     input  wire [RL*R-1:0] flt,        // ... flt, by alpha
-    input  wire [11:0]     alpha_q,    // Q0.12 (spec §2.4)
+    input  wire [11:0]     alpha_q,    // the hidden layer's, Q0.12 (spec §2.4)
     input  wire [11:0]     beta_q,
+    input  wire [11:0]     out_alpha_q, // the readout's (spec §4.4)
+    input  wire [11:0]     out_beta_q,
     output wire [PL*H-1:0] mem_dec,    // decay(mem, beta_q) per hidden lane (valid unless c_ru)
     output wire [PL*H-1:0] syn_dec,    // decay(syn, alpha_q)
     output wire [RL*R-1:0] out_dec,    // decay(out, beta_q) per readout lane (valid while c_ru)
@@ -51,8 +53,10 @@ module snn_decay_bank #(
                 wire signed [DW-1:0] vb = c_ru ? sext_r(out[l*R +: R]) : sext_h(mem[l*H +: H]);
                 wire signed [DW-1:0] va = c_ru ? sext_r(flt[l*R +: R]) : sext_h(syn[l*H +: H]);
                 wire signed [DW-1:0] db, da;
-                snn_decay #(.W(DW)) u_beta (.v(vb), .d(beta_q), .out(db));
-                snn_decay #(.W(DW)) u_alpha (.v(va), .d(alpha_q), .out(da));
+                wire [11:0] dbq = c_ru ? out_beta_q : beta_q;
+                wire [11:0] daq = c_ru ? out_alpha_q : alpha_q;
+                snn_decay #(.W(DW)) u_beta (.v(vb), .d(dbq), .out(db));
+                snn_decay #(.W(DW)) u_alpha (.v(va), .d(daq), .out(da));
                 // cut back to the lane widths: exact, |decay(v)| <= |v| (spec §1.3)
                 assign mem_dec[l*H +: H] = db[H-1:0];
                 assign syn_dec[l*H +: H] = da[H-1:0];
@@ -65,8 +69,8 @@ module snn_decay_bank #(
                 snn_decay #(.W(H)) u_alpha (.v(syn[l*H +: H]), .d(alpha_q), .out(syn_dec[l*H +: H]));
             end else begin : g_readout
                 // readout-only pair: R bits
-                snn_decay #(.W(R)) u_beta (.v(out[l*R +: R]), .d(beta_q), .out(out_dec[l*R +: R]));
-                snn_decay #(.W(R)) u_alpha (.v(flt[l*R +: R]), .d(alpha_q), .out(flt_dec[l*R +: R]));
+                snn_decay #(.W(R)) u_beta (.v(out[l*R +: R]), .d(out_beta_q), .out(out_dec[l*R +: R]));
+                snn_decay #(.W(R)) u_alpha (.v(flt[l*R +: R]), .d(out_alpha_q), .out(flt_dec[l*R +: R]));
             end
         end
     endgenerate

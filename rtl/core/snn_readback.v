@@ -15,7 +15,11 @@ module snn_readback #(
     parameter integer MAX_IN = 784,
     parameter integer MAX_HID = 100,
     parameter integer MAX_OUT = 10,
-    parameter integer NOISE = 1
+    parameter integer NOISE = 1,
+    parameter integer MAX_LAYERS = 1,
+    parameter integer RECURRENT = 0,
+    parameter integer OUT_DECAYS = 0,
+    parameter integer WDEPTH = 10392
 ) (
     input  wire           clk,
     input  wire           rst,
@@ -70,8 +74,10 @@ module snn_readback #(
                     3'd0: value = {56'd0, prediction};
                     3'd1: value = {32'd0, cycles};
                     3'd2: value = {32'd0, n_spikes};
-                    3'd3: value = {15'd0, NOISE != 0, PL[7:0], RL[7:0], P[7:0], B[7:0], H[7:0], R[7:0]};
+                    3'd3: value = {8'd0, MAX_LAYERS[3:0], 1'b0, OUT_DECAYS != 0, RECURRENT != 0, NOISE != 0, PL[7:0],
+                                   RL[7:0], P[7:0], B[7:0], H[7:0], R[7:0]};
                     3'd4: value = {16'd0, MAX_IN[15:0], MAX_HID[15:0], MAX_OUT[15:0]};
+                    3'd5: value = {32'd0, WDEPTH[31:0]};
                     default: value = 64'd0;
                 endcase
             default: value = 64'd0;

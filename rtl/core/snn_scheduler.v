@@ -1,28 +1,32 @@
-// snn_scheduler.v - the hidden-spike event queue feeding the readout (spec §4.3).
+// snn_scheduler.v - the hidden-spike event queue: rows into the readout or a layer (spec §4.3, §4.1, §4.6).
 //
-// The hidden pass pushes each sub-word's spike mask (PL neurons) that has a spike.
-// The scheduler turns the queued masks into readout events, lowest neuron
-// first (spec §3.2: ascending hidden index): for each spiking neuron j it
-// issues the words u = 0 .. n_words-1 of j's row of readout weights, one per
-// cycle. It runs while the hidden pass goes on, since the pass does not use
-// the weight memory. Not here: the weight addresses or the arithmetic.
+// The hidden pass pushes each sub-word's spike mask (PL neurons) that has a spike
+// (and in a recurrent layer's REC phase, the scan of the previous step's spikes).
+// The scheduler turns the queued masks into row events, lowest neuron first
+// (spec §3.2, §4.7: ascending presynaptic index): for each spiking neuron j it
+// issues the words u = 0 .. n_words-1 of j's row, one per cycle, unless held.
+// For the last layer it runs while the hidden pass goes on (readout rows, spec
+// §4.3), since the pass does not use the weight memory; the controller holds it
+// while another layer's pass fills the queue (those rows go into acc1, FF).
+// Not here: the weight addresses or the arithmetic.
 `default_nettype none
 
 module snn_scheduler #(
     parameter integer PL = 8,      // neurons per pushed mask (hidden update lanes)
-    parameter integer DEPTH = 13,  // queue entries: sub-words of one hidden pass
+    parameter integer DEPTH = 13,  // queue entries: sub-words of one layer's hidden pass
     parameter integer WA = 4,      // bits of a hidden sub-word index
-    parameter integer UA = 1       // bits of a readout word index
+    parameter integer UA = 1       // bits of a row's word index
 ) (
     input  wire          clk,
     input  wire          rst,
     input  wire          push,        // a hidden sub-word with spikes
     input  wire [WA-1:0] push_word,   // its index (neurons push_word*PL ..)
     input  wire [PL-1:0] push_mask,   // which of its lanes spiked
-    input  wire [UA-1:0] n_words,     // readout words per row: ceil(n_out / P), >= 1
-    output wire          issue,       // a readout word is issued this cycle
+    input  wire [UA-1:0] n_words,     // words per row: ceil(n_post / P), >= 1
+    input  wire          hold,        // issue nothing this cycle
+    output wire          issue,       // a row word is issued this cycle
     output wire [15:0]   issue_neuron,  // presynaptic hidden neuron j
-    output wire [UA-1:0] issue_word,  // word u of j's readout row
+    output wire [UA-1:0] issue_word,  // word u of j's row
     output wire          idle         // queue empty and nothing being issued
 );
     localparam integer LP = PL > 1 ? $clog2(PL) : 1;  // bits of a lane index
@@ -50,12 +54,12 @@ module snn_scheduler #(
                 low_lane = l[LP-1:0];
     end
 
-    // one-word readout rows: an idle cycle between two neurons, for acc2's write-back
+    // one-word rows: an idle cycle between two neurons, for acc1/acc2's write-back
     reg gap;
     localparam integer ONE_INT = 1;
     localparam [UA-1:0] ONE_WORD = ONE_INT[UA-1:0];
     wire active = cur_mask != {PL{1'b0}};
-    wire go = active && !gap;
+    wire go = active && !gap && !hold;
     wire row_done = go && cur_u == n_words - 1'b1;
     wire pop = !active && count != {QA{1'b0}};
 

@@ -20,9 +20,10 @@ static double now_s(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* Whether (image, step, neuron) comes before the mismatch m: spikes of a step
- * before the readout values (step -1), which are checked after the last step. */
-static int comes_before(int image, int step, int neuron, const cosim_mismatch *m)
+/* Whether (image, step, layer, neuron) comes before the mismatch m: spikes of a
+ * step before the readout values (step -1), which are checked after the last
+ * step; within a step, the layers in order (spec §4.6). */
+static int comes_before(int image, int step, int layer, int neuron, const cosim_mismatch *m)
 {
     if (!m->found)
         return 1;
@@ -31,16 +32,19 @@ static int comes_before(int image, int step, int neuron, const cosim_mismatch *m
     int a = step < 0 ? INT_MAX : step, b = m->step < 0 ? INT_MAX : m->step;
     if (a != b)
         return a < b;
+    if (layer != m->layer)
+        return layer < m->layer;
     return neuron < m->neuron;
 }
 
 /* Counts a mismatch and keeps the first one. */
-static void note(cosim_report *r, int image, int step, int neuron, const char *what, int64_t rtl,
-                 int64_t model)
+static void note(cosim_report *r, int image, int step, int layer, int neuron, const char *what,
+                 int64_t rtl, int64_t model)
 {
     r->mismatches++;
-    if (comes_before(image, step, neuron, &r->first))
-        r->first = (cosim_mismatch){.found = 1, .image = image, .step = step, .neuron = neuron,
+    if (comes_before(image, step, layer, neuron, &r->first))
+        r->first = (cosim_mismatch){.found = 1, .image = image, .step = step, .layer = layer,
+                                    .neuron = neuron,
                                     .what = what, .rtl = rtl, .model = model};
 }
 
@@ -48,21 +52,26 @@ static void note(cosim_report *r, int image, int step, int neuron, const char *w
 static void compare(const qnet *q, int image, const uint8_t *rtl_spk, const uint8_t *model_spk,
                     const core_sim_result *rr, const qnet_result *mr, cosim_report *r)
 {
-    const size_t n = (size_t)q->steps * qnet_hidden_total(q);
+    const int total = qnet_hidden_total(q);
+    const size_t n = (size_t)q->steps * total;
     if (memcmp(rtl_spk, model_spk, n) != 0)
         for (size_t i = 0; i < n; i++)
-            if (rtl_spk[i] != model_spk[i])
-                note(r, image, (int)(i / qnet_hidden_total(q)), (int)(i % qnet_hidden_total(q)), "spike",
+            if (rtl_spk[i] != model_spk[i]) {
+                int j = (int)(i % total), l = 0;
+                while (l + 1 < q->n_layers && j >= qnet_layer_offset(q, l + 1))
+                    l++;
+                note(r, image, (int)(i / total), l, j - qnet_layer_offset(q, l), "spike",
                      rtl_spk[i], model_spk[i]);
+            }
     r->spikes_compared += n;
     for (int k = 0; k < q->n_out; k++) {
         if (rr->max_out[k] != mr->max_out[k])
-            note(r, image, -1, k, "max", rr->max_out[k], mr->max_out[k]);
+            note(r, image, -1, -1, k, "max", rr->max_out[k], mr->max_out[k]);
         if (rr->final_out[k] != mr->final_out[k])
-            note(r, image, -1, k, "out", rr->final_out[k], mr->final_out[k]);
+            note(r, image, -1, -1, k, "out", rr->final_out[k], mr->final_out[k]);
     }
     if (rr->prediction != mr->prediction)
-        note(r, image, -1, q->n_out, "prediction", rr->prediction, mr->prediction);
+        note(r, image, -1, -1, q->n_out, "prediction", rr->prediction, mr->prediction);
     r->readouts_compared += 2 * (uint64_t)q->n_out + 1;
 }
 
@@ -136,7 +145,7 @@ static int explain_first(const qnet *q, const spike_data *data, const cosim_opti
         goto out;
     int step = m->step >= 0 ? m->step : q->steps - 1;
     if (m->step >= 1)
-        core_sim_probe(sim, m->step, m->neuron, &m->rtl_mem, &m->rtl_syn);
+        core_sim_probe(sim, m->step, m->layer, m->neuron, &m->rtl_mem, &m->rtl_syn);
     if (o->mismatch_trace) {
         if (core_sim_trace_open(sim, o->mismatch_trace, err) != 0)
             goto out;
@@ -192,7 +201,7 @@ int cosim_run(const qnet *q, const spike_data *data, const cosim_options *o, cos
         r->rtl_correct += x->rtl_correct;
         r->model_correct += x->model_correct;
         const cosim_mismatch *m = &x->first;
-        if (m->found && comes_before(m->image, m->step, m->neuron, &r->first))
+        if (m->found && comes_before(m->image, m->step, m->layer, m->neuron, &r->first))
             r->first = *m;
         r->mismatches += x->mismatches;
     }

@@ -1,7 +1,7 @@
 /* cosim.h - the co-simulation: the RTL core against the integer reference model.
  *
  * Runs the same images through qnet_run_image (sw/fixed/) and the Verilated
- * core (sim/core_sim.h) and compares every hidden spike (neuron, step), every
+ * core (sim/core_sim.h) and compares every hidden spike (layer, neuron, step), every
  * max[k] and final out[k], and the prediction. Two simulator instances on two
  * threads, each taking every other image. On the first mismatch (lowest
  * image) it reruns that image on a fresh core to read the RTL's state and
@@ -30,7 +30,8 @@ typedef struct {
 /* The first mismatch, in image order. */
 typedef struct {
     int found;
-    int image, step, neuron;  /* step/neuron of a spike; step -1 for a readout value */
+    int image, step, layer, neuron; /* a spike: step, hidden layer, neuron j of that layer;
+                                       a readout value: step and layer -1, neuron k */
     const char *what;         /* "spike", "max", "out" or "prediction" */
     int64_t rtl, model;       /* the two values (spike bits, max[k], out[k] or predictions) */
     int64_t rtl_mem, rtl_syn; /* the core's mem/syn of the neuron before that step (spike only) */

@@ -30,45 +30,70 @@ static int32_t random_theta(snn_rng *r, int hidden_bits)
     return (int32_t)(1 + (int64_t)(snn_rng_u64(r) % (uint64_t)hi));
 }
 
-static void random_net(snn_rng *r, cosim_case_kind kind, const cosim_case_limits *lim, qnet *q)
+/* A layer size: small often (rows of one weight word are the core's tightest timing;
+ * the HX8K's core has 8 hidden neurons), up to the build's MAX_HID otherwise. */
+static int random_size(snn_rng *r, int max_hidden)
 {
-    const int small = kind == CASE_ALL_INPUTS;
-    qnet_layer *h = &q->layer[0]; /* one feed-forward layer: what the core runs today */
-    q->n_layers = 1;
-    /* small layers often: rows of one weight word are the core's tightest timing (within
-     * the build's sizes: the HX8K's core has 8 hidden neurons) */
-    q->n_in = uniform(r, 1, small ? min_int(64, lim->max_in) : lim->max_in);
-    h->size = uniform(r, 1, snn_rng_below(r, 4) ? lim->max_hidden : min_int(16, lim->max_hidden));
-    q->n_out = uniform(r, 1, snn_rng_below(r, 3) ? lim->max_out : min_int(8, lim->max_out));
-    h->n_exc = uniform(r, 0, h->size);
-    q->steps = kind == CASE_SILENCE ? uniform(r, 150, 400) : uniform(r, 1, small ? 30 : 120);
-    q->weight_bits = uniform(r, 1, lim->weight_bits);
-    q->hidden_bits = lim->hidden_bits;
-    q->readout_bits = lim->readout_bits;
-    q->noise_bits = !lim->noise || snn_rng_below(r, 2) ? 0 : uniform(r, 1, 16);
-    q->seed = (uint32_t)snn_rng_u64(r);
+    return uniform(r, 1, snn_rng_below(r, 4) ? max_hidden : min_int(16, max_hidden));
+}
+
+static void random_layer(snn_rng *r, cosim_case_kind kind, const core_sim_build *b, const qnet *q,
+                         qnet_layer *h)
+{
+    h->size = random_size(r, b->max_hidden);
+    /* E:I mixes: all excitatory, all inhibitory, or any split */
+    uint32_t mix = snn_rng_below(r, 8);
+    h->n_exc = mix < 2 ? h->size : mix == 2 ? 0 : uniform(r, 0, h->size);
+    h->recurrent = b->recurrent && snn_rng_below(r, 2);
     h->theta = kind == CASE_MIN_THETA ? 1 : random_theta(r, q->hidden_bits);
     /* decays near the paper's most of the time, anywhere in [0, 4095] otherwise */
     h->alpha_q = snn_rng_below(r, 4) ? uniform(r, 3000, 4095) : uniform(r, 0, 4095);
     h->beta_q = snn_rng_below(r, 4) ? uniform(r, 3300, 4095) : uniform(r, 0, 4095);
-    q->out_alpha_q = h->alpha_q, q->out_beta_q = h->beta_q;
+}
+
+static void random_net(snn_rng *r, cosim_case_kind kind, const core_sim_build *b, qnet *q)
+{
+    const int small = kind == CASE_ALL_INPUTS;
+    q->n_in = uniform(r, 1, small ? min_int(64, b->max_in) : b->max_in);
+    q->n_out = uniform(r, 1, snn_rng_below(r, 3) ? b->max_out : min_int(8, b->max_out));
+    q->steps = kind == CASE_SILENCE ? uniform(r, 150, 400) : uniform(r, 1, small ? 30 : 120);
+    q->weight_bits = uniform(r, 1, b->weight_bits);
+    q->hidden_bits = b->hidden_bits;
+    q->readout_bits = b->readout_bits;
+    q->noise_bits = !b->noise || snn_rng_below(r, 2) ? 0 : uniform(r, 1, 16);
+    q->seed = (uint32_t)snn_rng_u64(r);
+    /* depth 1 .. MAX_LAYERS (at most 3), each layer drawn on its own */
+    q->n_layers = uniform(r, 1, min_int(3, b->max_layers));
+    for (int l = 0; l < q->n_layers; l++)
+        random_layer(r, kind, b, q, &q->layer[l]);
+    /* the readout: the paper's (layer 0's decays) or its own */
+    int own = b->out_decays && snn_rng_below(r, 2);
+    q->out_alpha_q = own ? uniform(r, 0, 4095) : q->layer[0].alpha_q;
+    q->out_beta_q = own ? uniform(r, 0, 4095) : q->layer[0].beta_q;
+    /* a network whose weights the build's memory cannot hold: smaller layers */
+    core_sim_bases bases;
+    int shrunk = 1;
+    while (shrunk && core_sim_layout(b, q, &bases) > (uint32_t)b->words) {
+        shrunk = 0;
+        for (int l = 0; l < q->n_layers; l++) {
+            qnet_layer *h = &q->layer[l];
+            shrunk |= h->size > 1;
+            h->size = (h->size + 1) / 2;
+            h->n_exc = min_int(h->n_exc, h->size);
+        }
+    }
 }
 
 static void random_weights(snn_rng *r, cosim_case_kind kind, qnet *q)
 {
     const int wmax = (1 << q->weight_bits) - 1;
-    /* some networks sparse (many zero weights), some dense */
+    /* some networks sparse (many zero weights), some dense; all matrices are one block */
     const uint32_t zero_in_16 = snn_rng_below(r, 16);
-    size_t n1 = (size_t)q->n_in * q->layer[0].size, n2 = (size_t)q->layer[0].size * q->n_out;
-    for (size_t i = 0; i < n1 + n2; i++) {
-        uint16_t w = kind == CASE_MAX_WEIGHTS ? (uint16_t)wmax
-                     : snn_rng_below(r, 16) < zero_in_16 ? 0
-                                                         : (uint16_t)uniform(r, 0, wmax);
-        if (i < n1)
-            q->ff[0][i] = w;
-        else
-            q->ff[1][i - n1] = w;
-    }
+    const size_t n = qnet_weight_count(q);
+    for (size_t i = 0; i < n; i++)
+        q->ff[0][i] = kind == CASE_MAX_WEIGHTS ? (uint16_t)wmax
+                      : snn_rng_below(r, 16) < zero_in_16 ? 0
+                                                          : (uint16_t)uniform(r, 0, wmax);
 }
 
 /* Events of `images` images: per step each input fires with a probability
@@ -132,13 +157,13 @@ out:
     return rc;
 }
 
-int cosim_random_case(uint64_t seed, cosim_case_kind kind, int images,
-                      const cosim_case_limits *lim, qnet *q, spike_data *data, snn_error *err)
+int cosim_random_case(uint64_t seed, cosim_case_kind kind, int images, const core_sim_build *b,
+                      qnet *q, spike_data *data, snn_error *err)
 {
     snn_rng r;
     snn_rng_seed(&r, seed, (uint64_t)kind);
     memset(q, 0, sizeof *q);
-    random_net(&r, kind, lim, q);
+    random_net(&r, kind, b, q);
     if (qnet_alloc(q, err) != 0)
         return -1;
     random_weights(&r, kind, q);

@@ -1,7 +1,8 @@
 /* cosim_random.h - random networks and input events for differential tests.
  *
- * Each case is a valid qnet (it passes qnet_check) of random shape, widths,
- * threshold, decays, noise and weights, plus a few images of random events,
+ * Each case is a valid qnet (it passes qnet_check) of random depth (1..3
+ * hidden layers), recurrence, E:I split, shapes, widths, thresholds, decays
+ * (per layer, and the readout's), noise and weights, plus a few images of random events,
  * drawn from one seed so that a failing case reproduces. Kinds push at the
  * corners of the spec: every weight at its maximum, theta at its minimum,
  * every input firing at every step, long silences. Not for training data.
@@ -11,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "../core_sim.h"
 #include "../../sw/data/dataset.h"
 #include "../../sw/fixed/qnet.h"
 #include "../../sw/util/error.h"
@@ -26,16 +28,10 @@ typedef enum {
 
 extern const char *const cosim_case_names[CASE_KINDS];
 
-/* The limits a case must respect: the core's build (sizes and widths). */
-typedef struct {
-    int max_in, max_hidden, max_out;
-    int weight_bits, hidden_bits, readout_bits;
-    int noise; /* 0: the build has no noise generator, so every case has N = 0 */
-} cosim_case_limits;
-
-/* Draws case `kind` from seed: *q (arrays owned, free with qnet_free) and
- * *data (`images` images; free with spike_data_free). */
-int cosim_random_case(uint64_t seed, cosim_case_kind kind, int images,
-                      const cosim_case_limits *lim, qnet *q, spike_data *data, snn_error *err);
+/* Draws case `kind` from seed, within what the core's build holds (layers,
+ * recurrence, sizes, widths, weight words, noise): *q (arrays owned, free with
+ * qnet_free) and *data (`images` images; free with spike_data_free). */
+int cosim_random_case(uint64_t seed, cosim_case_kind kind, int images, const core_sim_build *b,
+                      qnet *q, spike_data *data, snn_error *err);
 
 #endif
