@@ -136,9 +136,12 @@ demo-summary: ## List what `make demo` made: path, size, one line on each
 	show $(DEMO_DIR)/deep.snn "784-64r-32r-10 recurrent E/I network, 2 epochs on 20,000 samples"; \
 	show $(DEMO_DIR)/model8.snnq "8-bit integer model (snn eval --fixed --model FILE)"; \
 	show $(DEMO_DIR)/sweep-bits "accuracy vs weight bits: sweep-bits.txt, .csv, .png"; \
+	show $(DEMO_DIR)/deep8.snnq "the recurrent network as an 8-bit integer model"; \
 	show $(DEMO_DIR)/cosim-mismatch.fst "RTL vs integer model disagreed: trace of the first mismatch"; \
-	[ -e $(DEMO_DIR)/model8.snnq ] && [ ! -e $(DEMO_DIR)/cosim-mismatch.fst ] && \
-	  echo "  (no cosim-mismatch.fst: the RTL core matched the integer model spike for spike)"; \
+	show $(DEMO_DIR)/cosim-deep-mismatch.fst "the same for the recurrent network"; \
+	[ -e $(DEMO_DIR)/deep8.snnq ] && [ ! -e $(DEMO_DIR)/cosim-mismatch.fst ] && \
+	  [ ! -e $(DEMO_DIR)/cosim-deep-mismatch.fst ] && \
+	  echo "  (no mismatch traces: the RTL core matched the integer model spike for spike, both networks)"; \
 	show $(DEMO_DIR)/model8-board.snnq "the model quantized for the iCEBreaker's 16-bit core"; \
 	show $(BUILD)/board/classify-demo.json "simulated board: 20 images classified (JSON)"; \
 	show $(BUILD)/board/icebreaker/icebreaker.bin "iCEBreaker bitstream (iceprog FILE)"; \

@@ -4,10 +4,12 @@
 
 .PHONY: demo-cosim bench-cosim
 COSIM_DEMO_IMAGES ?= 1000
-demo-cosim: $(SNN) ## Co-simulate a slice of the test set on the RTL core with the demo's 8-bit model
+demo-cosim: $(SNN) ## Co-simulate a slice of the test set on the RTL core with the demo's 8-bit models (paper, deep)
 	@test -f $(DEMO_DIR)/model8.snnq || { echo "demo-cosim: $(DEMO_DIR)/model8.snnq missing (make demo-quantize first)"; exit 1; }
 	$(SNN) cosim --model $(DEMO_DIR)/model8.snnq --images $(COSIM_DEMO_IMAGES) \
 	  --mismatch-trace $(DEMO_DIR)/cosim-mismatch.fst
+	$(SNN) cosim --model $(DEMO_DIR)/deep8.snnq --images $(COSIM_DEMO_IMAGES) \
+	  --mismatch-trace $(DEMO_DIR)/cosim-deep-mismatch.fst
 
 # The full test set on both cores, with the demo's model if there is one, else a quick one.
 COSIM_BENCH_DIR := $(BUILD)/bench-cosim

@@ -5,10 +5,12 @@ LDLIBS += -llibfixmath
 
 .PHONY: demo-quantize bench-fixed
 # The demo's float model (demo-train) -> 8-bit integer model; fixed vs float accuracy.
-demo-quantize: $(SNN) ## Quantize the demo model to 8 bits, evaluate it, print the float-vs-fixed table
+demo-quantize: $(SNN) ## Quantize the demo models (paper and two-layer recurrent) to 8 bits, evaluate them, float vs fixed
 	$(SNN) quantize --model $(DEMO_DIR)/model.snn --weight-bits 8 --out $(DEMO_DIR)/model8.snnq
 	$(SNN) eval --fixed --model $(DEMO_DIR)/model8.snnq --float-model $(DEMO_DIR)/model.snn
 	$(SNN) sweep-bits --model $(DEMO_DIR)/model.snn --out $(DEMO_DIR)/sweep-bits
+	$(SNN) quantize --model $(DEMO_DIR)/deep.snn --weight-bits 8 --out $(DEMO_DIR)/deep8.snnq
+	$(SNN) eval --fixed --model $(DEMO_DIR)/deep8.snnq --float-model $(DEMO_DIR)/deep.snn
 
 # Images/s of the integer model on one core (the demo model if it exists, else a random one).
 bench-fixed: $(SNN) ## Speed of the integer reference model (images/s, one core)
