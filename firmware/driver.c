@@ -1,6 +1,8 @@
 /* driver.c - see driver.h. */
 #include "driver.h"
 
+#include <string.h>
+
 /* The longest a gap may be once a reply has begun, and the bytes one attempt may
  * consume (so a babbling line cannot keep it alive). */
 #define GAP_MS_MAX 50u
@@ -344,15 +346,15 @@ static unsigned value_bytes(const drv *d)
     return r > 32 ? 8u : r > 16 ? 4u : r > 8 ? 2u : 1u;
 }
 
-/* CLASSIFY's reply: b->count records into sink. */
-static int take_results(drv *d, const struct drv_batch *b, uint8_t detail, unsigned n_out,
+/* CLASSIFY's reply: the records of images first .. first + count - 1 into sink. */
+static int take_results(drv *d, uint32_t first, uint32_t count, uint8_t detail, unsigned n_out,
                         drv_result_sink sink, void *ctx)
 {
     unsigned vb = value_bytes(d), rec = detail ? PROTO_RECORD_HEAD + vb * n_out : 1u;
-    if (d->rx.len != rec * b->count)
+    if (d->rx.len != rec * count)
         return DRV_E_REPLY;
     const uint8_t *p = d->rx.payload;
-    for (uint32_t i = 0; i < b->count; i++) {
+    for (uint32_t i = 0; i < count; i++) {
         drv_result res = {0};
         res.prediction = take_u8(&p);
         if (detail) {
@@ -367,7 +369,7 @@ static int take_results(drv *d, const struct drv_batch *b, uint8_t detail, unsig
                 res.max_out[k] = shift ? (int64_t)(u << shift) / ((int64_t)1 << shift) : (int64_t)u;
             }
         }
-        if (sink(ctx, b->first + i, &res) != 0)
+        if (sink(ctx, first + i, &res) != 0)
             return DRV_E_ARG;
     }
     d->stats.batches++;
@@ -379,27 +381,28 @@ static int take_results(drv *d, const struct drv_batch *b, uint8_t detail, unsig
 static int pack_batch(drv *d, struct drv_batch *b, uint32_t first, uint32_t n, unsigned rec,
                       uint32_t room, drv_image_source src, void *ctx)
 {
-    static uint8_t nib[2u * PROTO_MAX_PAYLOAD];
-    uint32_t nibbles = 0;
+    uint32_t bits = 0, max = 8u * room;
+    memset(b->codes, 0, room);
     b->first = first;
     b->count = 0;
     while (first + b->count < n && b->count < 255u && (b->count + 1u) * rec <= d->info.result_bytes) {
-        uint32_t cap = 2u * room - nibbles;
-        int c = src(ctx, first + b->count, nib + nibbles, cap);
+        int c = src(ctx, first + b->count, b->codes, bits, max);
         if (c < 0)
             return DRV_E_ARG;
-        if ((uint32_t)c > cap || (uint32_t)c == 0u)
-            break; /* does not fit: the next batch takes it */
-        nibbles += (uint32_t)c;
+        if ((uint32_t)c > max - bits || c == 0) {
+            /* does not fit: the next batch takes it; the bits it set go */
+            if (bits < max) {
+                b->codes[bits / 8u] &= (uint8_t)((1u << (bits % 8u)) - 1u);
+                memset(b->codes + bits / 8u + 1u, 0, room - bits / 8u - 1u);
+            }
+            break;
+        }
+        bits += (uint32_t)c;
         b->count++;
     }
     if (b->count == 0)
         return DRV_E_ARG; /* one image alone does not fit the board */
-    b->bytes = (uint16_t)((nibbles + 1u) / 2u);
-    for (uint32_t i = 0; i < b->bytes; i++) {
-        uint8_t hi = 2u * i + 1u < nibbles ? nib[2u * i + 1u] : 0u;
-        b->codes[i] = (uint8_t)(nib[2u * i] | hi << 4);
-    }
+    b->bytes = (uint16_t)((bits + 7u) / 8u);
     return DRV_OK;
 }
 
@@ -432,7 +435,7 @@ static int batch_sync(drv *d, struct drv_batch *b, uint8_t detail, unsigned n_ou
         if ((uint32_t)(b->bytes - off) + PROTO_CLASSIFY_HEAD <= d->chunk_now) {
             r = transact_n(d, PROTO_CLASSIFY, buf, classify_payload(buf, b, off, detail), tries);
             if (r == DRV_OK)
-                return take_results(d, b, detail, n_out, sink, ctx);
+                return take_results(d, b->first, b->count, detail, n_out, sink, ctx);
         } else {
             uint16_t n = (uint16_t)(d->chunk_now - PROTO_CODES_HEAD);
             if (n > b->bytes - off) /* the last codes: CLASSIFY then carries none */
@@ -476,13 +479,38 @@ static int drain(drv *d)
     }
 }
 
+/* Sends batches until DRV_WINDOW are open: images from *next on, as many per batch as
+ * fit (the window is batch[0 .. *open)). */
+static int fill_window(drv *d, uint32_t *next, unsigned *open, uint32_t n, uint8_t detail,
+                       unsigned rec, drv_image_source src, void *ctx)
+{
+    uint8_t payload[PROTO_MAX_PAYLOAD];
+    while (*open < DRV_WINDOW && *next < n) {
+        struct drv_batch *b = &d->batch[*open];
+        uint32_t room = d->chunk - PROTO_CLASSIFY_HEAD;
+        if (room > d->info.event_bytes)
+            room = d->info.event_bytes;
+        int r = pack_batch(d, b, *next, n, rec, room, src, ctx);
+        if (r != DRV_OK)
+            return r;
+        b->seq = d->seq++;
+        uint16_t len = classify_payload(payload, b, 0, detail);
+        size_t bytes = proto_encode(d->frame, PROTO_CLASSIFY, b->seq, payload, len);
+        if (d->io.send(d->io.ctx, d->frame, bytes) != 0)
+            return DRV_E_IO;
+        d->stats.tx_bytes += (uint32_t)bytes;
+        *next += b->count;
+        ++*open;
+    }
+    return DRV_OK;
+}
+
 int drv_classify_stream(drv *d, uint32_t n, uint8_t detail, unsigned n_out,
                         drv_image_source src, drv_result_sink sink, void *ctx)
 {
     if (d->chunk < CHUNK_FLOOR || n_out > DRV_MAX_OUT)
         return DRV_E_ARG;
     unsigned rec = detail ? PROTO_RECORD_HEAD + value_bytes(d) * n_out : 1u;
-    uint8_t frame_payload[PROTO_MAX_PAYLOAD];
     uint32_t next = 0;     /* first image not yet in a batch */
     unsigned open = 0;     /* batches sent, results not yet taken: batch[0 .. open) */
     int r = DRV_OK;
@@ -498,23 +526,9 @@ int drv_classify_stream(drv *d, uint32_t n, uint8_t detail, unsigned n_out,
             next += b->count;
             continue;
         }
-        while (open < DRV_WINDOW && next < n) { /* fill the window */
-            struct drv_batch *b = &d->batch[open];
-            uint32_t room = d->chunk - PROTO_CLASSIFY_HEAD;
-            if (room > d->info.event_bytes)
-                room = d->info.event_bytes;
-            r = pack_batch(d, b, next, n, rec, room, src, ctx);
-            if (r != DRV_OK)
-                return r;
-            b->seq = d->seq++;
-            uint16_t len = classify_payload(frame_payload, b, 0, detail);
-            size_t bytes = proto_encode(d->frame, PROTO_CLASSIFY, b->seq, frame_payload, len);
-            if (d->io.send(d->io.ctx, d->frame, bytes) != 0)
-                return DRV_E_IO;
-            d->stats.tx_bytes += (uint32_t)bytes;
-            next += b->count;
-            open++;
-        }
+        r = fill_window(d, &next, &open, n, detail, rec, src, ctx);
+        if (r != DRV_OK)
+            return r;
         /* The oldest batch's results. */
         proto_rx_init(&d->rx, PROTO_MAX_PAYLOAD);
         d->stats.waits++;
@@ -522,11 +536,7 @@ int drv_classify_stream(drv *d, uint32_t n, uint8_t detail, unsigned n_out,
         wait_result w = await_reply(d, PROTO_CLASSIFY, d->batch[0].seq);
         if (w == WAIT_IO)
             return DRV_E_IO;
-        if (w == WAIT_GOT) {
-            r = take_results(d, &d->batch[0], detail, n_out, sink, ctx);
-            d->stats.requests++;
-            d->clean_run++;
-        } else {
+        if (w != WAIT_GOT) {
             /* Damage (or a refusal): let the board finish what it has, then the open
              * batches one at a time, with smaller frames. */
             d->clean_run = 0;
@@ -537,9 +547,17 @@ int drv_classify_stream(drv *d, uint32_t n, uint8_t detail, unsigned n_out,
             open = 0;
             continue;
         }
+        /* Its bank is free: the next batch goes out before the results are taken
+         * (the core would otherwise wait for the host's work on them). */
+        uint32_t first = d->batch[0].first, count = d->batch[0].count;
         for (unsigned i = 1; i < open; i++)
             d->batch[i - 1] = d->batch[i];
         open--;
+        d->stats.requests++;
+        d->clean_run++;
+        r = fill_window(d, &next, &open, n, detail, rec, src, ctx);
+        if (r == DRV_OK)
+            r = take_results(d, first, count, detail, n_out, sink, ctx);
     }
     return r;
 }

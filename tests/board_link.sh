@@ -32,8 +32,8 @@ check "... the core reports its cycles" test "$(json_field "$work/clean.out" cyc
 awk_true() { awk "BEGIN { exit !($1) }"; }
 check "... images go in batches: at most 1/4 round trip per image" \
   awk_true "$(json_field "$work/clean.out" round_trips_per_image) <= 0.25"
-check "... nibble codes: under 400 bytes per image to the board" \
-  awk_true "$(json_field "$work/clean.out" line_bytes_in_per_image) < 400"
+check "... prefix codes: under 270 bytes per image to the board" \
+  awk_true "$(json_field "$work/clean.out" line_bytes_in_per_image) < 270"
 check "... an end-to-end rate below the core's" awk_true \
   "$(json_field "$work/clean.out" end_to_end_images_per_s) > 0 && $(json_field "$work/clean.out" end_to_end_images_per_s) < $(json_field "$work/clean.out" core_images_per_s)"
 

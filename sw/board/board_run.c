@@ -82,12 +82,12 @@ typedef struct {
     snn_error *err;
 } classify_ctx;
 
-static int image_source(void *ctx, uint32_t i, uint8_t *nib, uint32_t max)
+static int image_source(void *ctx, uint32_t i, uint8_t *codes, uint32_t at, uint32_t max)
 {
     classify_ctx *c = ctx;
-    int n = board_image_nibbles(c->data, (int)i, nib, (int)max, c->err);
-    if (n > 0)
-        c->r->event_nibbles += (uint64_t)(n <= (int)max ? n : 0);
+    int n = board_image_codes(c->data, (int)i, codes, at, max, c->err);
+    if (n > 0 && (uint32_t)n <= max - at)
+        c->r->event_bits += (uint64_t)n;
     return n;
 }
 
