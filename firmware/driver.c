@@ -47,7 +47,19 @@ typedef enum { WAIT_GOT, WAIT_RETRY, WAIT_REFUSED, WAIT_IO } wait_result;
  * Damage shows as a bad CRC, a bad length, an error reply, or bytes that stop
  * coming before they made a frame (a damaged SYNC or length): then gap_ms, not
  * timeout_ms, ends the wait. Each attempt is counted once, by what ended it. */
+/* Batches that go out while a reply arrives (drv_classify_stream): see fill_window. */
+typedef struct window window;
+static int fill_window(drv *d, window *w, unsigned limit);
+
+/* Waits for the reply to (type, seq); with `early`, once that reply's header is in
+ * (the board has finished the batch and freed its bank), the window is refilled. */
+static wait_result await_reply_early(drv *d, uint8_t type, uint8_t seq, window *early);
 static wait_result await_reply(drv *d, uint8_t type, uint8_t seq)
+{
+    return await_reply_early(d, type, seq, 0);
+}
+
+static wait_result await_reply_early(drv *d, uint8_t type, uint8_t seq, window *early)
 {
     uint32_t budget = ATTEMPT_BYTES;
     int heard = 0, damaged = 0;
@@ -82,9 +94,15 @@ static wait_result await_reply(drv *d, uint8_t type, uint8_t seq)
             damaged = 1;
             continue;
         }
+        int ours = d->rx.type == (uint8_t)(type | PROTO_REPLY) && d->rx.seq == seq;
+        if (early && ours && proto_rx_has_header(&d->rx)) {
+            if (fill_window(d, early, DRV_WINDOW + 1u) != DRV_OK)
+                return WAIT_IO; /* the caller reports fill_window's result */
+            early = 0;
+        }
         if (ev != PROTO_RX_FRAME)
             continue;
-        if (d->rx.type == (uint8_t)(type | PROTO_REPLY) && d->rx.seq == seq)
+        if (ours)
             return WAIT_GOT;
         if (d->rx.type == PROTO_ERROR && d->rx.len >= PROTO_ERROR_BYTES) {
             uint8_t code = d->rx.payload[0];
@@ -479,28 +497,38 @@ static int drain(drv *d)
     }
 }
 
-/* Sends batches until DRV_WINDOW are open: images from *next on, as many per batch as
- * fit (the window is batch[0 .. *open)). */
-static int fill_window(drv *d, uint32_t *next, unsigned *open, uint32_t n, uint8_t detail,
-                       unsigned rec, drv_image_source src, void *ctx)
+/* The stream's state: images from next on are not yet in a batch; batch[0 .. open)
+ * were sent and their results not yet taken. */
+struct window {
+    uint32_t next, n;
+    unsigned open, rec;
+    uint8_t detail;
+    drv_image_source src;
+    void *ctx;
+    int result; /* of the last fill_window */
+};
+
+/* Sends batches until `limit` are open, as many images per batch as fit. */
+static int fill_window(drv *d, window *w, unsigned limit)
 {
     uint8_t payload[PROTO_MAX_PAYLOAD];
-    while (*open < DRV_WINDOW && *next < n) {
-        struct drv_batch *b = &d->batch[*open];
+    w->result = DRV_OK;
+    while (w->open < limit && w->next < w->n) {
+        struct drv_batch *b = &d->batch[w->open];
         uint32_t room = d->chunk - PROTO_CLASSIFY_HEAD;
         if (room > d->info.event_bytes)
             room = d->info.event_bytes;
-        int r = pack_batch(d, b, *next, n, rec, room, src, ctx);
-        if (r != DRV_OK)
-            return r;
+        w->result = pack_batch(d, b, w->next, w->n, w->rec, room, w->src, w->ctx);
+        if (w->result != DRV_OK)
+            return w->result;
         b->seq = d->seq++;
-        uint16_t len = classify_payload(payload, b, 0, detail);
+        uint16_t len = classify_payload(payload, b, 0, w->detail);
         size_t bytes = proto_encode(d->frame, PROTO_CLASSIFY, b->seq, payload, len);
         if (d->io.send(d->io.ctx, d->frame, bytes) != 0)
-            return DRV_E_IO;
+            return w->result = DRV_E_IO;
         d->stats.tx_bytes += (uint32_t)bytes;
-        *next += b->count;
-        ++*open;
+        w->next += b->count;
+        w->open++;
     }
     return DRV_OK;
 }
@@ -510,54 +538,51 @@ int drv_classify_stream(drv *d, uint32_t n, uint8_t detail, unsigned n_out,
 {
     if (d->chunk < CHUNK_FLOOR || n_out > DRV_MAX_OUT)
         return DRV_E_ARG;
-    unsigned rec = detail ? PROTO_RECORD_HEAD + value_bytes(d) * n_out : 1u;
-    uint32_t next = 0;     /* first image not yet in a batch */
-    unsigned open = 0;     /* batches sent, results not yet taken: batch[0 .. open) */
+    window w = {.n = n, .rec = detail ? PROTO_RECORD_HEAD + value_bytes(d) * n_out : 1u,
+                .detail = detail, .src = src, .ctx = ctx};
     int r = DRV_OK;
-    while (r == DRV_OK && (next < n || open > 0)) {
+    while (r == DRV_OK && (w.next < n || w.open > 0)) {
         /* Batches of whole images need frames of the board's maximum (a --frame
          * below it, or frames shrunk on a damaged line: one image at a time). */
         int fast = d->chunk_now == d->chunk && d->chunk == d->info.max_request;
         if (!fast) { /* a damaged line: one batch of one image at a time */
             struct drv_batch *b = &d->batch[0];
-            r = pack_batch(d, b, next, next + 1u, rec, d->info.event_bytes, src, ctx);
+            r = pack_batch(d, b, w.next, w.next + 1u, w.rec, d->info.event_bytes, src, ctx);
             if (r == DRV_OK)
                 r = batch_sync(d, b, detail, n_out, sink, ctx);
-            next += b->count;
+            w.next += b->count;
             continue;
         }
-        r = fill_window(d, &next, &open, n, detail, rec, src, ctx);
+        r = fill_window(d, &w, DRV_WINDOW);
         if (r != DRV_OK)
             return r;
-        /* The oldest batch's results. */
+        /* The oldest batch's results; the next batch goes out as they begin. */
         proto_rx_init(&d->rx, PROTO_MAX_PAYLOAD);
         d->stats.waits++;
         d->at_request = d->stats;
-        wait_result w = await_reply(d, PROTO_CLASSIFY, d->batch[0].seq);
-        if (w == WAIT_IO)
+        wait_result got = await_reply_early(d, PROTO_CLASSIFY, d->batch[0].seq, &w);
+        if (w.result != DRV_OK)
+            return w.result;
+        if (got == WAIT_IO)
             return DRV_E_IO;
-        if (w != WAIT_GOT) {
+        if (got != WAIT_GOT) {
             /* Damage (or a refusal): let the board finish what it has, then the open
              * batches one at a time, with smaller frames. */
             d->clean_run = 0;
             shrink(d);
             r = drain(d);
-            for (unsigned i = 0; r == DRV_OK && i < open; i++)
+            for (unsigned i = 0; r == DRV_OK && i < w.open; i++)
                 r = batch_sync(d, &d->batch[i], detail, n_out, sink, ctx);
-            open = 0;
+            w.open = 0;
             continue;
         }
-        /* Its bank is free: the next batch goes out before the results are taken
-         * (the core would otherwise wait for the host's work on them). */
         uint32_t first = d->batch[0].first, count = d->batch[0].count;
-        for (unsigned i = 1; i < open; i++)
+        for (unsigned i = 1; i < w.open; i++)
             d->batch[i - 1] = d->batch[i];
-        open--;
+        w.open--;
         d->stats.requests++;
         d->clean_run++;
-        r = fill_window(d, &next, &open, n, detail, rec, src, ctx);
-        if (r == DRV_OK)
-            r = take_results(d, first, count, detail, n_out, sink, ctx);
+        r = take_results(d, first, count, detail, n_out, sink, ctx);
     }
     return r;
 }

@@ -132,7 +132,7 @@ typedef struct {
         uint16_t bytes;        /* code bytes */
         uint8_t seq;
         uint8_t codes[PROTO_MAX_PAYLOAD];
-    } batch[DRV_WINDOW];
+    } batch[DRV_WINDOW + 1]; /* + 1: the next one goes out as the oldest one's reply begins */
 } drv;
 
 /* What happened during the last request (its attempts): stats minus at_request. */

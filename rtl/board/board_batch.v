@@ -80,8 +80,9 @@ module board_batch #(
     reg        done_seen;
     reg [RES_AW-1:0] wptr;     // {half, byte}
     reg        bad, overflow;
-    reg [7:0]  j;              // record byte being copied
-    reg [1:0]  wait_clks;
+    reg [7:0]  j;              // record byte whose address goes out
+    reg [2:0]  sel1, sel2;     // its byte in the word, one and two clocks later
+    reg        go1, go2, last1, last2;   // and whether it is a byte of the record, its last
 
     assign busy = state != R_IDLE;
     assign raddr = bp[BANK_AW+2:3];
@@ -210,24 +211,30 @@ module board_batch #(
             R_FILL: if (ends == steps) begin
                 if (done_seen) begin
                     j <= 8'd0;
-                    wait_clks <= 2'd0;
+                    go1 <= 1'b0;
+                    go2 <= 1'b0;
                     state <= R_COPY;
                 end
             end else if (ev_ready)
                 ends <= ends + 1'b1;
-            R_COPY: begin              // rd_data answers rd_addr two clocks later
-                wait_clks <= wait_clks + 1'b1;
-                if (wait_clks == 2'd2) begin
-                    wait_clks <= 2'd0;
-                    res_wdata <= rd_data[8 * sel +: 8];
+            R_COPY: begin              // rd_data answers rd_addr two clocks later: a byte a clock
+                go1 <= {1'b0, j} < rec_len;
+                last1 <= {1'b0, j} + 9'd1 == rec_len;
+                sel1 <= sel;
+                if ({1'b0, j} < rec_len)
+                    j <= j + 1'b1;
+                go2 <= go1;
+                last2 <= last1;
+                sel2 <= sel1;
+                if (go2) begin
+                    res_wdata <= rd_data[8 * sel2 +: 8];
                     // The half keeps 2^(RES_AW-1) - 1 bytes; a batch whose records need
                     // more is answered with E_PAYLOAD.
                     if (wptr[RES_AW-2:0] == {(RES_AW-1){1'b1}})
                         overflow <= 1'b1;
                     else
                         res_we <= 1'b1;   // at wptr, which moves on with it
-                    j <= j + 1'b1;
-                    if ({1'b0, j} + 9'd1 == rec_len) begin
+                    if (last2) begin
                         image_done <= 1'b1;
                         left <= left - 1'b1;
                         wr_index <= wr_index + 1'b1;
