@@ -120,6 +120,8 @@ typedef struct {
     uint8_t types[64]; /* and its type */
     uint16_t lens[64]; /* and its payload length */
     uint8_t tails[64]; /* and its payload's last byte */
+    size_t heard[64];  /* and the reply bytes the host had read when it came */
+    size_t ends[64];   /* where its reply ends among the reply bytes */
     int applied_valid;
     uint8_t applied_seq, applied_type; /* the last request applied (a repeat is not) */
     uint32_t load_offset, load_crc;
@@ -232,6 +234,7 @@ static int fake_send(void *ctx, const uint8_t *data, size_t n)
         b->types[r % 64] = b->rx.type;
         b->lens[r % 64] = b->rx.len;
         b->tails[r % 64] = b->rx.len ? b->rx.payload[b->rx.len - 1] : 0;
+        b->heard[r % 64] = b->out_pos;
         action a = r < b->n_script ? b->script[r] : ACT_REPLY;
         uint8_t err[PROTO_ERROR_BYTES] = {PROTO_E_CRC, b->rx.type};
         size_t start = b->out_len;
@@ -266,6 +269,7 @@ static int fake_send(void *ctx, const uint8_t *data, size_t n)
             if (a == ACT_BAD_LEN) /* the length field: 0x8000 more than it was */
                 b->out[start + 4] ^= 0x80;
         }
+        b->ends[r % 64] = b->out_len;
     }
     return 0;
 }
@@ -452,6 +456,20 @@ static void stream_batches_fill_the_bank(void **state)
     assert_int_equal(board.lens[2], PROTO_CLASSIFY_HEAD + (8 * 321 + 7) / 8);
 }
 
+/* The bank of the batch being answered is free as its reply begins: the next batch
+ * goes out then, not after the reply's last byte (the core would wait for its line time). */
+static void stream_next_batch_goes_out_as_a_reply_begins(void **state)
+{
+    (void)state;
+    start_stream(NULL, 0, 0, 321); /* batches of 12, 12, 6 */
+    assert_int_equal(drv_hello(&d), DRV_OK);
+    assert_int_equal(drv_classify_stream(&d, 30, 1, 2, codes_of, take, NULL), DRV_OK);
+    assert_int_equal(results_in_order, 30);
+    assert_int_equal(board.types[3], PROTO_CLASSIFY);
+    assert_true(board.heard[3] < board.ends[1]);
+    assert_int_equal(d.stats.waits - 1, 3); /* HELLO's, then one per batch */
+}
+
 static void stream_after_a_lost_batch_resends_it(void **state)
 {
     (void)state;
@@ -526,6 +544,7 @@ int main(void)
         cmocka_unit_test(load_refused_for_good_after_restarts),
         cmocka_unit_test(lost_data_reply_shrinks_and_resyncs),
         cmocka_unit_test(stream_batches_fill_the_bank),
+        cmocka_unit_test(stream_next_batch_goes_out_as_a_reply_begins),
         cmocka_unit_test(stream_after_a_lost_batch_resends_it),
         cmocka_unit_test(lost_codes_reply_shrinks_and_goes_on),
         cmocka_unit_test(last_codes_frame_carries_only_the_rest),
