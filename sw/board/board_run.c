@@ -126,12 +126,14 @@ int board_classify(board_link *l, const qnet *q, const spike_data *data, int n,
         return snn_fail(err, "out of memory");
     err->msg[0] = 0;
     drv_stats before = l->drv.stats;
-    uint64_t clocks0 = board_link_clocks(l);
+    board_clocks c0 = board_link_clocks(l);
     double t0 = now_s();
     int dr = drv_classify_stream(&l->drv, (uint32_t)n, 1, (unsigned)q->n_out, image_source,
                                  result_sink, &c);
     r->seconds = now_s() - t0;
-    r->board_clocks = board_link_clocks(l) - clocks0;
+    board_clocks c1 = board_link_clocks(l);
+    r->sim = (board_clocks){c1.clocks - c0.clocks, c1.line_in - c0.line_in,
+                            c1.line_out - c0.line_out, c1.running - c0.running};
     r->tx_bytes = l->drv.stats.tx_bytes - before.tx_bytes;
     r->rx_bytes = l->drv.stats.rx_bytes - before.rx_bytes;
     r->round_trips = l->drv.stats.waits - before.waits;

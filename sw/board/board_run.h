@@ -32,7 +32,8 @@ typedef struct {
     uint64_t tx_bytes, rx_bytes;      /* on the line, each direction, retries included */
     uint32_t round_trips;             /* waits for a reply (drv_stats.waits) */
     uint32_t batches;                 /* CLASSIFY requests answered */
-    uint64_t board_clocks;            /* simulated board: clocks the run took (0: a real board) */
+    board_clocks sim;                 /* simulated board: what its clocks did in the run
+                                       * (0: a real board) */
     double seconds;                   /* wall time of the exchange */
 } board_classify_report;
 
