@@ -104,7 +104,10 @@ int cmd_classify(int argc, char **argv)
     /* The board's time: on the simulated board its clocks (the line both ways and
      * the core time the line does not hide), plus the FTDI latency per round trip;
      * on a real port the wall clock, which includes all of it. */
-    double board_s = o.sim ? (double)r.board_clocks / info->clk_hz : r.seconds;
+    double board_s = o.sim ? (double)r.sim.clocks / info->clk_hz : r.seconds;
+    /* Where the simulated board's time went: per image, the clocks a batch ran (core and
+     * record copies) and the line to the board was busy; the rest is waiting. */
+    double ms_clock = 1e3 / info->clk_hz / n;
     double e2e_s = o.sim ? board_s + FTDI_ROUND_TRIP_S * r.round_trips : r.seconds;
     double e2e_rate = n / e2e_s;
     printf("%s on %s: %d images, %d results differ from the reference model%s%s\n", model_path,
@@ -116,11 +119,14 @@ int cmd_classify(int argc, char **argv)
     printf("  line: %.1f bytes/image to the board, %.1f back, at %u baud; %u batches, %.3f round "
            "trips/image\n", in_bytes, out_bytes, (unsigned)info->baud, (unsigned)r.batches,
            r.round_trips / n);
-    if (o.sim)
+    if (o.sim) {
         printf("  end to end: %.0f images/s: %.3f ms/image of board time (simulated clocks) + "
                "%.0f ms per round trip (FTDI latency timer at 1 ms)\n", e2e_rate,
                1e3 * board_s / n, 1e3 * FTDI_ROUND_TRIP_S);
-    else
+        printf("  board time per image: %.3f ms a batch running, %.3f ms the line to the board "
+               "busy, %.3f ms the line back\n", ms_clock * (double)r.sim.running,
+               ms_clock * (double)r.sim.line_in, ms_clock * (double)r.sim.line_out);
+    } else
         printf("  end to end: %.0f images/s (wall clock on %s)\n", e2e_rate, l.port.path);
     char machine[160];
     machine_describe(machine, sizeof machine);
@@ -148,6 +154,11 @@ int cmd_classify(int argc, char **argv)
         json_num(&j, "round_trips_per_image", r.round_trips / n);
         json_num(&j, "round_trip_latency_s", o.sim ? FTDI_ROUND_TRIP_S : 0);
         json_num(&j, "board_s_per_image", board_s / n);
+        if (o.sim) {
+            json_num(&j, "board_running_s_per_image", 1e-3 * ms_clock * (double)r.sim.running);
+            json_num(&j, "board_line_in_s_per_image", 1e-3 * ms_clock * (double)r.sim.line_in);
+            json_num(&j, "board_line_out_s_per_image", 1e-3 * ms_clock * (double)r.sim.line_out);
+        }
         json_num(&j, "end_to_end_images_per_s", e2e_rate);
         json_num(&j, "wall_images_per_s", n / r.seconds);
         json_int(&j, "retries", st->retries - before.retries);

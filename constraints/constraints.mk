@@ -167,6 +167,9 @@ bench-board: $(SNN) $(BOARD_SIM) ## Board figures: core cycles/image and images/
 	awk -v e=$$(f end_to_end_images_per_s) -v i=$$(f line_bytes_in_per_image) -v o=$$(f line_bytes_out_per_image) \
 	  -v b=$$(f baud) -v t=$$(f round_trips_per_image) -v l=$$(f round_trip_latency_s) \
 	  'BEGIN {printf "board end to end: %.0f images/s (%.1f bytes/image in, %.1f out at %d baud; %.3f round trips/image at %.0f ms each)\n", e, i, o, b, t, 1e3 * l}'; \
+	awk -v s=$$(f board_s_per_image) -v r=$$(f board_running_s_per_image) -v i=$$(f board_line_in_s_per_image) \
+	  -v t=$$(f round_trips_per_image) -v l=$$(f round_trip_latency_s) \
+	  'BEGIN {printf "board budget per image: %.3f ms = %.3f ms board time (%.3f ms a batch running, %.3f ms the line to the board busy) + %.3f ms round trips\n", 1e3 * (s + t * l), 1e3 * s, 1e3 * r, 1e3 * i, 1e3 * t * l}'; \
 	printf "board sim: %.1f images/s through the Verilated board (wall clock, %s)\n" $$(f wall_images_per_s) "$$(nproc) cores $$(uname -m)"
 
 # The iceprog command of make prog per board and mode (make -n: nothing built or flashed).

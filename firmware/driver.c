@@ -1,6 +1,8 @@
 /* driver.c - see driver.h. */
 #include "driver.h"
 
+#include <string.h>
+
 /* The longest a gap may be once a reply has begun, and the bytes one attempt may
  * consume (so a babbling line cannot keep it alive). */
 #define GAP_MS_MAX 50u
@@ -45,7 +47,19 @@ typedef enum { WAIT_GOT, WAIT_RETRY, WAIT_REFUSED, WAIT_IO } wait_result;
  * Damage shows as a bad CRC, a bad length, an error reply, or bytes that stop
  * coming before they made a frame (a damaged SYNC or length): then gap_ms, not
  * timeout_ms, ends the wait. Each attempt is counted once, by what ended it. */
+/* Batches that go out while a reply arrives (drv_classify_stream): see fill_window. */
+typedef struct window window;
+static int fill_window(drv *d, window *w, unsigned limit);
+
+/* Waits for the reply to (type, seq); with `early`, once that reply's header is in
+ * (the board has finished the batch and freed its bank), the window is refilled. */
+static wait_result await_reply_early(drv *d, uint8_t type, uint8_t seq, window *early);
 static wait_result await_reply(drv *d, uint8_t type, uint8_t seq)
+{
+    return await_reply_early(d, type, seq, 0);
+}
+
+static wait_result await_reply_early(drv *d, uint8_t type, uint8_t seq, window *early)
 {
     uint32_t budget = ATTEMPT_BYTES;
     int heard = 0, damaged = 0;
@@ -80,9 +94,15 @@ static wait_result await_reply(drv *d, uint8_t type, uint8_t seq)
             damaged = 1;
             continue;
         }
+        int ours = d->rx.type == (uint8_t)(type | PROTO_REPLY) && d->rx.seq == seq;
+        if (early && ours && proto_rx_has_header(&d->rx)) {
+            if (fill_window(d, early, DRV_WINDOW + 1u) != DRV_OK)
+                return WAIT_IO; /* the caller reports fill_window's result */
+            early = 0;
+        }
         if (ev != PROTO_RX_FRAME)
             continue;
-        if (d->rx.type == (uint8_t)(type | PROTO_REPLY) && d->rx.seq == seq)
+        if (ours)
             return WAIT_GOT;
         if (d->rx.type == PROTO_ERROR && d->rx.len >= PROTO_ERROR_BYTES) {
             uint8_t code = d->rx.payload[0];
@@ -344,15 +364,15 @@ static unsigned value_bytes(const drv *d)
     return r > 32 ? 8u : r > 16 ? 4u : r > 8 ? 2u : 1u;
 }
 
-/* CLASSIFY's reply: b->count records into sink. */
-static int take_results(drv *d, const struct drv_batch *b, uint8_t detail, unsigned n_out,
+/* CLASSIFY's reply: the records of images first .. first + count - 1 into sink. */
+static int take_results(drv *d, uint32_t first, uint32_t count, uint8_t detail, unsigned n_out,
                         drv_result_sink sink, void *ctx)
 {
     unsigned vb = value_bytes(d), rec = detail ? PROTO_RECORD_HEAD + vb * n_out : 1u;
-    if (d->rx.len != rec * b->count)
+    if (d->rx.len != rec * count)
         return DRV_E_REPLY;
     const uint8_t *p = d->rx.payload;
-    for (uint32_t i = 0; i < b->count; i++) {
+    for (uint32_t i = 0; i < count; i++) {
         drv_result res = {0};
         res.prediction = take_u8(&p);
         if (detail) {
@@ -367,7 +387,7 @@ static int take_results(drv *d, const struct drv_batch *b, uint8_t detail, unsig
                 res.max_out[k] = shift ? (int64_t)(u << shift) / ((int64_t)1 << shift) : (int64_t)u;
             }
         }
-        if (sink(ctx, b->first + i, &res) != 0)
+        if (sink(ctx, first + i, &res) != 0)
             return DRV_E_ARG;
     }
     d->stats.batches++;
@@ -379,27 +399,28 @@ static int take_results(drv *d, const struct drv_batch *b, uint8_t detail, unsig
 static int pack_batch(drv *d, struct drv_batch *b, uint32_t first, uint32_t n, unsigned rec,
                       uint32_t room, drv_image_source src, void *ctx)
 {
-    static uint8_t nib[2u * PROTO_MAX_PAYLOAD];
-    uint32_t nibbles = 0;
+    uint32_t bits = 0, max = 8u * room;
+    memset(b->codes, 0, room);
     b->first = first;
     b->count = 0;
     while (first + b->count < n && b->count < 255u && (b->count + 1u) * rec <= d->info.result_bytes) {
-        uint32_t cap = 2u * room - nibbles;
-        int c = src(ctx, first + b->count, nib + nibbles, cap);
+        int c = src(ctx, first + b->count, b->codes, bits, max);
         if (c < 0)
             return DRV_E_ARG;
-        if ((uint32_t)c > cap || (uint32_t)c == 0u)
-            break; /* does not fit: the next batch takes it */
-        nibbles += (uint32_t)c;
+        if ((uint32_t)c > max - bits || c == 0) {
+            /* does not fit: the next batch takes it; the bits it set go */
+            if (bits < max) {
+                b->codes[bits / 8u] &= (uint8_t)((1u << (bits % 8u)) - 1u);
+                memset(b->codes + bits / 8u + 1u, 0, room - bits / 8u - 1u);
+            }
+            break;
+        }
+        bits += (uint32_t)c;
         b->count++;
     }
     if (b->count == 0)
         return DRV_E_ARG; /* one image alone does not fit the board */
-    b->bytes = (uint16_t)((nibbles + 1u) / 2u);
-    for (uint32_t i = 0; i < b->bytes; i++) {
-        uint8_t hi = 2u * i + 1u < nibbles ? nib[2u * i + 1u] : 0u;
-        b->codes[i] = (uint8_t)(nib[2u * i] | hi << 4);
-    }
+    b->bytes = (uint16_t)((bits + 7u) / 8u);
     return DRV_OK;
 }
 
@@ -432,7 +453,7 @@ static int batch_sync(drv *d, struct drv_batch *b, uint8_t detail, unsigned n_ou
         if ((uint32_t)(b->bytes - off) + PROTO_CLASSIFY_HEAD <= d->chunk_now) {
             r = transact_n(d, PROTO_CLASSIFY, buf, classify_payload(buf, b, off, detail), tries);
             if (r == DRV_OK)
-                return take_results(d, b, detail, n_out, sink, ctx);
+                return take_results(d, b->first, b->count, detail, n_out, sink, ctx);
         } else {
             uint16_t n = (uint16_t)(d->chunk_now - PROTO_CODES_HEAD);
             if (n > b->bytes - off) /* the last codes: CLASSIFY then carries none */
@@ -476,70 +497,92 @@ static int drain(drv *d)
     }
 }
 
+/* The stream's state: images from next on are not yet in a batch; batch[0 .. open)
+ * were sent and their results not yet taken. */
+struct window {
+    uint32_t next, n;
+    unsigned open, rec;
+    uint8_t detail;
+    drv_image_source src;
+    void *ctx;
+    int result; /* of the last fill_window */
+};
+
+/* Sends batches until `limit` are open, as many images per batch as fit. */
+static int fill_window(drv *d, window *w, unsigned limit)
+{
+    uint8_t payload[PROTO_MAX_PAYLOAD];
+    w->result = DRV_OK;
+    while (w->open < limit && w->next < w->n) {
+        struct drv_batch *b = &d->batch[w->open];
+        uint32_t room = d->chunk - PROTO_CLASSIFY_HEAD;
+        if (room > d->info.event_bytes)
+            room = d->info.event_bytes;
+        w->result = pack_batch(d, b, w->next, w->n, w->rec, room, w->src, w->ctx);
+        if (w->result != DRV_OK)
+            return w->result;
+        b->seq = d->seq++;
+        uint16_t len = classify_payload(payload, b, 0, w->detail);
+        size_t bytes = proto_encode(d->frame, PROTO_CLASSIFY, b->seq, payload, len);
+        if (d->io.send(d->io.ctx, d->frame, bytes) != 0)
+            return w->result = DRV_E_IO;
+        d->stats.tx_bytes += (uint32_t)bytes;
+        w->next += b->count;
+        w->open++;
+    }
+    return DRV_OK;
+}
+
 int drv_classify_stream(drv *d, uint32_t n, uint8_t detail, unsigned n_out,
                         drv_image_source src, drv_result_sink sink, void *ctx)
 {
     if (d->chunk < CHUNK_FLOOR || n_out > DRV_MAX_OUT)
         return DRV_E_ARG;
-    unsigned rec = detail ? PROTO_RECORD_HEAD + value_bytes(d) * n_out : 1u;
-    uint8_t frame_payload[PROTO_MAX_PAYLOAD];
-    uint32_t next = 0;     /* first image not yet in a batch */
-    unsigned open = 0;     /* batches sent, results not yet taken: batch[0 .. open) */
+    window w = {.n = n, .rec = detail ? PROTO_RECORD_HEAD + value_bytes(d) * n_out : 1u,
+                .detail = detail, .src = src, .ctx = ctx};
     int r = DRV_OK;
-    while (r == DRV_OK && (next < n || open > 0)) {
+    while (r == DRV_OK && (w.next < n || w.open > 0)) {
         /* Batches of whole images need frames of the board's maximum (a --frame
          * below it, or frames shrunk on a damaged line: one image at a time). */
         int fast = d->chunk_now == d->chunk && d->chunk == d->info.max_request;
         if (!fast) { /* a damaged line: one batch of one image at a time */
             struct drv_batch *b = &d->batch[0];
-            r = pack_batch(d, b, next, next + 1u, rec, d->info.event_bytes, src, ctx);
+            r = pack_batch(d, b, w.next, w.next + 1u, w.rec, d->info.event_bytes, src, ctx);
             if (r == DRV_OK)
                 r = batch_sync(d, b, detail, n_out, sink, ctx);
-            next += b->count;
+            w.next += b->count;
             continue;
         }
-        while (open < DRV_WINDOW && next < n) { /* fill the window */
-            struct drv_batch *b = &d->batch[open];
-            uint32_t room = d->chunk - PROTO_CLASSIFY_HEAD;
-            if (room > d->info.event_bytes)
-                room = d->info.event_bytes;
-            r = pack_batch(d, b, next, n, rec, room, src, ctx);
-            if (r != DRV_OK)
-                return r;
-            b->seq = d->seq++;
-            uint16_t len = classify_payload(frame_payload, b, 0, detail);
-            size_t bytes = proto_encode(d->frame, PROTO_CLASSIFY, b->seq, frame_payload, len);
-            if (d->io.send(d->io.ctx, d->frame, bytes) != 0)
-                return DRV_E_IO;
-            d->stats.tx_bytes += (uint32_t)bytes;
-            next += b->count;
-            open++;
-        }
-        /* The oldest batch's results. */
+        r = fill_window(d, &w, DRV_WINDOW);
+        if (r != DRV_OK)
+            return r;
+        /* The oldest batch's results; the next batch goes out as they begin. */
         proto_rx_init(&d->rx, PROTO_MAX_PAYLOAD);
         d->stats.waits++;
         d->at_request = d->stats;
-        wait_result w = await_reply(d, PROTO_CLASSIFY, d->batch[0].seq);
-        if (w == WAIT_IO)
+        wait_result got = await_reply_early(d, PROTO_CLASSIFY, d->batch[0].seq, &w);
+        if (w.result != DRV_OK)
+            return w.result;
+        if (got == WAIT_IO)
             return DRV_E_IO;
-        if (w == WAIT_GOT) {
-            r = take_results(d, &d->batch[0], detail, n_out, sink, ctx);
-            d->stats.requests++;
-            d->clean_run++;
-        } else {
+        if (got != WAIT_GOT) {
             /* Damage (or a refusal): let the board finish what it has, then the open
              * batches one at a time, with smaller frames. */
             d->clean_run = 0;
             shrink(d);
             r = drain(d);
-            for (unsigned i = 0; r == DRV_OK && i < open; i++)
+            for (unsigned i = 0; r == DRV_OK && i < w.open; i++)
                 r = batch_sync(d, &d->batch[i], detail, n_out, sink, ctx);
-            open = 0;
+            w.open = 0;
             continue;
         }
-        for (unsigned i = 1; i < open; i++)
+        uint32_t first = d->batch[0].first, count = d->batch[0].count;
+        for (unsigned i = 1; i < w.open; i++)
             d->batch[i - 1] = d->batch[i];
-        open--;
+        w.open--;
+        d->stats.requests++;
+        d->clean_run++;
+        r = take_results(d, first, count, detail, n_out, sink, ctx);
     }
     return r;
 }

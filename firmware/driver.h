@@ -132,7 +132,7 @@ typedef struct {
         uint16_t bytes;        /* code bytes */
         uint8_t seq;
         uint8_t codes[PROTO_MAX_PAYLOAD];
-    } batch[DRV_WINDOW];
+    } batch[DRV_WINDOW + 1]; /* + 1: the next one goes out as the oldest one's reply begins */
 } drv;
 
 /* What happened during the last request (its attempts): stats minus at_request. */
@@ -154,9 +154,11 @@ typedef int (*drv_weight_source)(void *ctx, uint32_t offset, uint8_t *buf, uint1
  * The board runs nothing until the commit verified. */
 int drv_load(drv *d, const drv_config *cfg, drv_weight_source src, void *src_ctx, uint32_t *crc);
 
-/* The images to classify: image i's codes as nibbles (docs/protocol.md, "Image
- * codes"), one per byte, into buf (room for max); returns the count, or -1. */
-typedef int (*drv_image_source)(void *ctx, uint32_t i, uint8_t *nibbles, uint32_t max);
+/* The images to classify: image i's codes (docs/protocol.md, "Image codes") into the
+ * bit stream codes (bit k is bit k % 8 of byte k / 8) from bit `at` on, setting only
+ * bits below max (they are 0 before); returns the bits the image takes (more than
+ * max - at: it did not fit, and the driver clears what it wrote), or -1. */
+typedef int (*drv_image_source)(void *ctx, uint32_t i, uint8_t *codes, uint32_t at, uint32_t max);
 /* Receives image i's result; returns 0 (or -1 to stop with DRV_E_ARG). */
 typedef int (*drv_result_sink)(void *ctx, uint32_t i, const drv_result *res);
 

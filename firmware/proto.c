@@ -37,6 +37,11 @@ void proto_rx_init(proto_rx *rx, uint16_t max_len)
     rx->pos = 0;
 }
 
+int proto_rx_has_header(const proto_rx *rx)
+{
+    return rx->state == RX_PAYLOAD || rx->state == RX_CRC;
+}
+
 proto_rx_event proto_rx_byte(proto_rx *rx, uint8_t byte)
 {
     switch (rx->state) {

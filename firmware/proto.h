@@ -11,10 +11,11 @@
 #include <stdint.h>
 
 /* The protocol version both ends speak (INFO's first byte). */
-/* Version 4: images travel in batches (CLASSIFY) as nibble codes, two frame banks
+/* Version 5: image codes are a prefix code in bits (version 4's nibble codes took 24%
+ * more bytes). Since version 4 images travel in batches (CLASSIFY), two frame banks
  * on the board so the next batch arrives while one runs; version 3 sent an image
  * in IMAGE_DATA frames of byte codes and ran it with RUN, two round trips each. */
-#define PROTO_VERSION 4u
+#define PROTO_VERSION 5u
 
 /* SYNC | type | seq | len lo | len hi | payload[len] | crc32 (4 bytes, LE).
  * Version 3 replaced version 2's CRC-16: at a few per cent of damaged bytes a
@@ -126,5 +127,7 @@ typedef struct {
 
 void proto_rx_init(proto_rx *rx, uint16_t max_len);
 proto_rx_event proto_rx_byte(proto_rx *rx, uint8_t byte);
+/* Is a frame's header in (type, seq and len valid, its payload or CRC still to come)? */
+int proto_rx_has_header(const proto_rx *rx);
 
 #endif

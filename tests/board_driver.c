@@ -119,6 +119,9 @@ typedef struct {
     uint8_t seqs[64];  /* seq of every request seen */
     uint8_t types[64]; /* and its type */
     uint16_t lens[64]; /* and its payload length */
+    uint8_t tails[64]; /* and its payload's last byte */
+    size_t heard[64];  /* and the reply bytes the host had read when it came */
+    size_t ends[64];   /* where its reply ends among the reply bytes */
     int applied_valid;
     uint8_t applied_seq, applied_type; /* the last request applied (a repeat is not) */
     uint32_t load_offset, load_crc;
@@ -230,6 +233,8 @@ static int fake_send(void *ctx, const uint8_t *data, size_t n)
         b->seqs[r % 64] = b->rx.seq;
         b->types[r % 64] = b->rx.type;
         b->lens[r % 64] = b->rx.len;
+        b->tails[r % 64] = b->rx.len ? b->rx.payload[b->rx.len - 1] : 0;
+        b->heard[r % 64] = b->out_pos;
         action a = r < b->n_script ? b->script[r] : ACT_REPLY;
         uint8_t err[PROTO_ERROR_BYTES] = {PROTO_E_CRC, b->rx.type};
         size_t start = b->out_len;
@@ -264,6 +269,7 @@ static int fake_send(void *ctx, const uint8_t *data, size_t n)
             if (a == ACT_BAD_LEN) /* the length field: 0x8000 more than it was */
                 b->out[start + 4] ^= 0x80;
         }
+        b->ends[r % 64] = b->out_len;
     }
     return 0;
 }
@@ -407,17 +413,17 @@ static void lost_data_reply_shrinks_and_resyncs(void **state)
     assert_int_equal(d.stats.restarts, 0);
 }
 
-/* Image i of a stream: `image_nibbles` nibbles (the fake board does not decode them). */
-static uint32_t image_nibbles;
+/* Image i of a stream: `image_bits` bits of 1 (the fake board does not decode them),
+ * written below max even when they do not fit (the driver must clear them). */
+static uint32_t image_bits;
 static uint32_t results_seen, results_in_order;
-static int nibbles_of(void *ctx, uint32_t i, uint8_t *nib, uint32_t max)
+static int codes_of(void *ctx, uint32_t i, uint8_t *codes, uint32_t at, uint32_t max)
 {
     (void)ctx;
     (void)i;
-    if (max < image_nibbles)
-        return (int)image_nibbles; /* does not fit */
-    memset(nib, 1, image_nibbles);
-    return (int)image_nibbles;
+    for (uint32_t k = at; k < at + image_bits && k < max; k++)
+        codes[k / 8] |= (uint8_t)(1u << (k % 8));
+    return (int)image_bits;
 }
 static int take(void *ctx, uint32_t i, const drv_result *res)
 {
@@ -427,25 +433,41 @@ static int take(void *ctx, uint32_t i, const drv_result *res)
     results_seen++;
     return 0;
 }
-static void start_stream(const action *script, int n, uint16_t chunk, uint32_t nibbles)
+static void start_stream(const action *script, int n, uint16_t chunk, uint32_t bits)
 {
     start_chunk(script, n, 50, chunk);
-    image_nibbles = nibbles;
+    image_bits = bits;
     results_seen = results_in_order = 0;
 }
 
 static void stream_batches_fill_the_bank(void **state)
 {
     (void)state;
-    start_stream(NULL, 0, 0, 80); /* 40 code bytes an image: 12 fit 504 bytes */
+    start_stream(NULL, 0, 0, 321); /* 40.1 code bytes an image: 12 fit 504 bytes */
     assert_int_equal(drv_hello(&d), DRV_OK);
-    assert_int_equal(drv_classify_stream(&d, 20, 1, 2, nibbles_of, take, NULL), DRV_OK);
+    assert_int_equal(drv_classify_stream(&d, 20, 1, 2, codes_of, take, NULL), DRV_OK);
     assert_int_equal(results_in_order, 20);
     assert_int_equal(board.runs, 20);
     assert_int_equal(d.stats.batches, 2);
     assert_int_equal(board.types[1], PROTO_CLASSIFY);
-    assert_int_equal(board.lens[1], PROTO_CLASSIFY_HEAD + 12 * 40);
-    assert_int_equal(board.lens[2], PROTO_CLASSIFY_HEAD + 8 * 40);
+    assert_int_equal(board.lens[1], PROTO_CLASSIFY_HEAD + (12 * 321 + 7) / 8);
+    /* the batch ends 4 bits into its last byte; the 13th image's bits there were cleared */
+    assert_int_equal(board.tails[1], 0x0F);
+    assert_int_equal(board.lens[2], PROTO_CLASSIFY_HEAD + (8 * 321 + 7) / 8);
+}
+
+/* The bank of the batch being answered is free as its reply begins: the next batch
+ * goes out then, not after the reply's last byte (the core would wait for its line time). */
+static void stream_next_batch_goes_out_as_a_reply_begins(void **state)
+{
+    (void)state;
+    start_stream(NULL, 0, 0, 321); /* batches of 12, 12, 6 */
+    assert_int_equal(drv_hello(&d), DRV_OK);
+    assert_int_equal(drv_classify_stream(&d, 30, 1, 2, codes_of, take, NULL), DRV_OK);
+    assert_int_equal(results_in_order, 30);
+    assert_int_equal(board.types[3], PROTO_CLASSIFY);
+    assert_true(board.heard[3] < board.ends[1]);
+    assert_int_equal(d.stats.waits - 1, 3); /* HELLO's, then one per batch */
 }
 
 static void stream_after_a_lost_batch_resends_it(void **state)
@@ -453,9 +475,9 @@ static void stream_after_a_lost_batch_resends_it(void **state)
     (void)state;
     /* HELLO; the first batch's CLASSIFY lost on the way; the second arrives and runs */
     const action script[] = {ACT_REPLY, ACT_DROP};
-    start_stream(script, 2, 0, 80);
+    start_stream(script, 2, 0, 321);
     assert_int_equal(drv_hello(&d), DRV_OK);
-    assert_int_equal(drv_classify_stream(&d, 20, 1, 2, nibbles_of, take, NULL), DRV_OK);
+    assert_int_equal(drv_classify_stream(&d, 20, 1, 2, codes_of, take, NULL), DRV_OK);
     assert_int_equal(results_in_order, 20); /* each once, in order */
     assert_int_equal(d.stats.restarts, 0);
 }
@@ -468,9 +490,9 @@ static void lost_codes_reply_shrinks_and_goes_on(void **state)
     action script[1 + DRV_SHRINK_AFTER] = {ACT_REPLY};
     for (unsigned i = 1; i <= DRV_SHRINK_AFTER; i++)
         script[i] = ACT_DROP;
-    start_stream(script, 1 + DRV_SHRINK_AFTER, 64, 300);
+    start_stream(script, 1 + DRV_SHRINK_AFTER, 64, 8 * 150);
     assert_int_equal(drv_hello(&d), DRV_OK);
-    assert_int_equal(drv_classify_stream(&d, 1, 1, 2, nibbles_of, take, NULL), DRV_OK);
+    assert_int_equal(drv_classify_stream(&d, 1, 1, 2, codes_of, take, NULL), DRV_OK);
     assert_int_equal(results_in_order, 1);
     assert_int_equal(board.runs, 1);
     assert_int_equal(board.types[1], PROTO_CODES);
@@ -488,9 +510,9 @@ static void last_codes_frame_carries_only_the_rest(void **state)
     /* 60 code bytes, 64-byte frames: too many for CLASSIFY's (56), fewer than CODES's
      * (62): one CODES of 60, then a CLASSIFY with none (it once sent 62 and a
      * CLASSIFY of 6 bytes, refused as the wrong payload size). */
-    start_stream(NULL, 0, 64, 120);
+    start_stream(NULL, 0, 64, 8 * 60);
     assert_int_equal(drv_hello(&d), DRV_OK);
-    assert_int_equal(drv_classify_stream(&d, 1, 1, 2, nibbles_of, take, NULL), DRV_OK);
+    assert_int_equal(drv_classify_stream(&d, 1, 1, 2, codes_of, take, NULL), DRV_OK);
     assert_int_equal(results_in_order, 1);
     assert_int_equal(board.lens[1], PROTO_CODES_HEAD + 60);
     assert_int_equal(board.types[2], PROTO_CLASSIFY);
@@ -522,6 +544,7 @@ int main(void)
         cmocka_unit_test(load_refused_for_good_after_restarts),
         cmocka_unit_test(lost_data_reply_shrinks_and_resyncs),
         cmocka_unit_test(stream_batches_fill_the_bank),
+        cmocka_unit_test(stream_next_batch_goes_out_as_a_reply_begins),
         cmocka_unit_test(stream_after_a_lost_batch_resends_it),
         cmocka_unit_test(lost_codes_reply_shrinks_and_goes_on),
         cmocka_unit_test(last_codes_frame_carries_only_the_rest),

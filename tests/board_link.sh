@@ -30,10 +30,10 @@ check "... every result equals the reference model's" test "$(json_field "$work/
 check "... a clean line needs no retries" test "$(json_field "$work/clean.out" retries)" = 0
 check "... the core reports its cycles" test "$(json_field "$work/clean.out" cycles_per_image | cut -d. -f1)" -gt 0
 awk_true() { awk "BEGIN { exit !($1) }"; }
-check "... images go in batches: at most 1/4 round trip per image" \
-  awk_true "$(json_field "$work/clean.out" round_trips_per_image) <= 0.25"
-check "... nibble codes: under 400 bytes per image to the board" \
-  awk_true "$(json_field "$work/clean.out" line_bytes_in_per_image) < 400"
+check "... images go in batches of 7 or 8: at most 0.15 round trips per image" \
+  awk_true "$(json_field "$work/clean.out" round_trips_per_image) <= 0.15"
+check "... prefix codes: under 270 bytes per image to the board" \
+  awk_true "$(json_field "$work/clean.out" line_bytes_in_per_image) < 270"
 check "... an end-to-end rate below the core's" awk_true \
   "$(json_field "$work/clean.out" end_to_end_images_per_s) > 0 && $(json_field "$work/clean.out" end_to_end_images_per_s) < $(json_field "$work/clean.out" core_images_per_s)"
 

@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "../sw/board/board_image.h"
 #include "../sw/board/board_link.h"
 
 static const char *sim_path;
@@ -203,6 +204,32 @@ static int zero_weights(void *ctx, uint32_t offset, uint8_t *buf, uint16_t n)
     return 0;
 }
 
+/* Sets the bits of a code string ("0"/"1", spaces ignored) into out from bit 0
+ * (bit k of the stream is bit k % 8 of byte k / 8); returns the bytes they take. */
+static uint16_t pack(const char *bits, uint8_t *out)
+{
+    uint16_t k = 0;
+    for (; *bits; bits++) {
+        if (*bits == ' ')
+            continue;
+        if (k % 8 == 0)
+            out[k / 8] = 0;
+        out[k / 8] |= (uint8_t)((*bits == '1') << (k % 8));
+        k++;
+    }
+    return (uint16_t)((k + 7) / 8);
+}
+
+/* A CLASSIFY payload into p: offset, images, detail, first index 0, then the codes;
+ * returns its length. */
+static uint16_t batch(uint8_t *p, uint16_t offset, uint8_t images, uint8_t detail, const char *bits)
+{
+    const uint8_t head[PROTO_CLASSIFY_HEAD] = {(uint8_t)offset, (uint8_t)(offset >> 8), images,
+                                               detail};
+    memcpy(p, head, sizeof head);
+    return (uint16_t)(PROTO_CLASSIFY_HEAD + pack(bits, p + PROTO_CLASSIFY_HEAD));
+}
+
 static void verified_load_then_image_checks(void **state)
 {
     (void)state;
@@ -212,36 +239,40 @@ static void verified_load_then_image_checks(void **state)
     drv_status st = status();
     assert_true(st.model_valid);
     assert_int_equal(st.model_crc, crc);
-    /* Batches of nibble codes (docs/protocol.md, "Image codes"; steps = 3), as CLASSIFY
+    /* Batches of codes (docs/protocol.md, "Image codes"; steps = 3), as CLASSIFY
      * payloads: u16 offset, u8 images, u8 detail, u32 first index, codes. */
-    /* input 3 | base 768, 12 12: input 791 >= n_in | end of image */
-    const uint8_t bad_input[] = {0, 0, 1, 1, 0, 0, 0, 0, 0x04, 0xEE, 0xCE, 0xFC};
-    expect_error(request(PROTO_CLASSIFY, bad_input, sizeof bad_input), PROTO_E_IMAGE);
+    uint8_t p[64];
+    /* input 3 (1001 1) | input 4 + 787 = 791 >= n_in (111110 100010011) | end of image */
+    expect_error(request(PROTO_CLASSIFY, p, batch(p, 0, 1, 1, "10011 111110100010011 111111")),
+                 PROTO_E_IMAGE);
     /* four end-of-step codes for three steps */
-    const uint8_t many_ends[] = {0, 0, 1, 1, 0, 0, 0, 0, 0x00, 0x00, 0x0F};
-    expect_error(request(PROTO_CLASSIFY, many_ends, sizeof many_ends), PROTO_E_IMAGE);
+    expect_error(request(PROTO_CLASSIFY, p, batch(p, 0, 1, 1, "010 010 010 010 111111")),
+                 PROTO_E_IMAGE);
     /* the codes run out before the end of the image */
-    const uint8_t cut_short[] = {0, 0, 1, 1, 0, 0, 0, 0, 0x04};
-    expect_error(request(PROTO_CLASSIFY, cut_short, sizeof cut_short), PROTO_E_IMAGE);
+    expect_error(request(PROTO_CLASSIFY, p, batch(p, 0, 1, 1, "10011")), PROTO_E_IMAGE);
     /* no image */
-    const uint8_t no_image[] = {0, 0, 0, 1, 0, 0, 0, 0, 0xFF};
-    expect_error(request(PROTO_CLASSIFY, no_image, sizeof no_image), PROTO_E_PAYLOAD);
-    /* input 3 | base 512, 13 12 6: input 512 + 27 + 0x6C = 647 | end: in a CODES frame
-     * and the CLASSIFY, whose offset must be the codes so far */
-    const uint8_t codes[] = {0, 0, 0x04, 0xEE};
-    assert_int_equal(request(PROTO_CODES, codes, sizeof codes), PROTO_CODES | PROTO_REPLY);
+    expect_error(request(PROTO_CLASSIFY, p, batch(p, 0, 0, 1, "111111")), PROTO_E_PAYLOAD);
+    /* input 3 | input 4 + 643 = 647 (111110 010000011) | end: 26 bits, the first two
+     * bytes in a CODES frame, the rest in the CLASSIFY, whose offset must be the codes so far */
+    const char *image = "10011 111110010000011 111111";
+    uint8_t codes[8] = {0, 0};
+    pack(image, codes + PROTO_CODES_HEAD);
+    assert_int_equal(request(PROTO_CODES, codes, PROTO_CODES_HEAD + 2), PROTO_CODES | PROTO_REPLY);
     assert_int_equal(proto_get_u16(reply.payload), 2);
-    uint8_t last[] = {5, 0, 1, 1, 0, 0, 0, 0, 0xCD, 0xF6};
-    expect_error(request(PROTO_CLASSIFY, last, sizeof last), PROTO_E_OFFSET);
-    assert_int_equal(request(PROTO_CODES, codes, sizeof codes), PROTO_CODES | PROTO_REPLY);
-    last[0] = 2;
-    assert_int_equal(request(PROTO_CLASSIFY, last, sizeof last), PROTO_CLASSIFY | PROTO_REPLY);
+    uint16_t len = batch(p, 5, 1, 1, image);
+    memmove(p + PROTO_CLASSIFY_HEAD, p + PROTO_CLASSIFY_HEAD + 2, 2);
+    expect_error(request(PROTO_CLASSIFY, p, len - 2), PROTO_E_OFFSET);
+    assert_int_equal(request(PROTO_CODES, codes, PROTO_CODES_HEAD + 2), PROTO_CODES | PROTO_REPLY);
+    p[0] = 2;
+    assert_int_equal(request(PROTO_CLASSIFY, p, len - 2), PROTO_CLASSIFY | PROTO_REPLY);
     unsigned r = link_.drv.info.readout_bits, vb = r > 32 ? 8 : r > 16 ? 4 : r > 8 ? 2 : 1;
     assert_int_equal(reply.len, PROTO_RECORD_HEAD + 10 * vb);
     assert_int_equal(reply.payload[0], 0); /* zero weights: all readouts 0, ties to class 0 */
-    /* two images, predictions only: one byte each */
-    const uint8_t two[] = {0, 0, 2, 0, 7, 0, 0, 0, 0x04, 0xEE, 0xCD, 0xF6, 0x04, 0xEE, 0xCD, 0xF6};
-    assert_int_equal(request(PROTO_CLASSIFY, two, sizeof two), PROTO_CLASSIFY | PROTO_REPLY);
+    /* two images back to back (the second starts 2 bits into a byte), predictions only:
+     * one byte each */
+    assert_int_equal(request(PROTO_CLASSIFY, p, batch(p, 0, 2, 0, "10011 111110010000011 111111"
+                                                               "10011 111110010000011 111111")),
+                     PROTO_CLASSIFY | PROTO_REPLY);
     assert_int_equal(reply.len, 2);
     assert_int_equal(status().images, 6); /* a spoiled batch runs its image too */
 }
@@ -281,6 +312,38 @@ static void undetected_damage_restarts_the_load(void **state)
     assert_int_equal(st.model_crc, crc);
 }
 
+/* The host's codes of an image are the documented bits (docs/protocol.md, "Image
+ * codes"), placed from any bit on and never past max; a gap the codes do not reach is
+ * refused. (No board needed: the rest of this file checks the board decodes them.) */
+static void host_codes_are_the_documented_bits(void **state)
+{
+    (void)state;
+    /* step 0: inputs 0, 1, 5, 300; step 1: none; step 2: input 783; step 3: none */
+    uint32_t starts[5] = {0, 4, 4, 5, 5};
+    uint16_t events[5] = {0, 1, 5, 300, 783};
+    spike_data d = {.n = 1, .n_inputs = 1200, .steps = 4, .step_start = starts, .events = events};
+    const char *want = "00 00 10011 11110 00100110 010 010 111110 100001111 111111";
+    uint8_t expect[16] = {0}, got[16] = {0};
+    uint16_t bytes = pack(want, expect);
+    snn_error err;
+    int bits = board_image_codes(&d, 0, got, 0, 8 * sizeof got, &err);
+    assert_int_equal(bits, 49);
+    assert_int_equal(bytes, 7);
+    assert_memory_equal(got, expect, sizeof got);
+    /* from bit 3 on, with room for 20 bits: the count is still all of them */
+    memset(got, 0, sizeof got);
+    assert_int_equal(board_image_codes(&d, 0, got, 3, 23, &err), 49);
+    for (int k = 0; k < 8 * (int)sizeof got; k++) {
+        int bit = (got[k / 8] >> (k % 8)) & 1;
+        int ref = k >= 3 && k < 23 ? (expect[(k - 3) / 8] >> ((k - 3) % 8)) & 1 : 0;
+        assert_int_equal(bit, ref);
+    }
+    /* input 1100 at the start of a step: a gap of 1100 */
+    events[0] = 1100;
+    assert_int_equal(board_image_codes(&d, 0, got, 0, 8 * sizeof got, &err), -1);
+    assert_non_null(strstr(err.msg, "1024"));
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -294,6 +357,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(wrong_crc_leaves_no_model),
         cmocka_unit_test(verified_load_then_image_checks),
         cmocka_unit_test(undetected_damage_restarts_the_load),
+        cmocka_unit_test(host_codes_are_the_documented_bits),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

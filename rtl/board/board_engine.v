@@ -523,7 +523,7 @@ module board_engine #(
         16'((1 << (RES_AW - 1)) - 1), 8'(NOISE != 0), 32'(IMAGE_BYTES), 32'(BAUD), 32'(CLK_HZ),
         16'(MAX_OUT), 16'(MAX_HID), 16'(MAX_IN),
         8'(R), 8'(H), 8'(B), 8'(P), 16'(CODE_BYTES), 16'(MAX_LEN), 8'(BOARD_ID),
-        8'd4 /* protocol version */};
+        8'd5 /* protocol version */};
     wire [25*8-1:0] status = {
         16'd0, images, 8'd0, line_errors, 8'd0, truncated, 8'd0, length_errors, 8'd0, crc_errors,
         16'd0, frames_ok,

@@ -7,8 +7,9 @@
  * random non-zero XOR before they reach the line: the errors the protocol must
  * survive. When the line is quiet and the core idle, the clock stops until a
  * byte arrives. Exits when the other end closes. --clock-fd: a file (a memfd of
- * the host) whose first 8 bytes the simulator keeps at the count of clocks it has
- * run, so the host can measure the board's own time.
+ * the host) that the simulator keeps at its counts of clocks (board_clocks: run,
+ * the line to the board busy, the line from it busy, a batch running), so the host
+ * can measure the board's own time and where it goes.
  * Not here: the protocol itself (rtl/board/, firmware/).
  */
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../../sw/board/board_link.h"
 #include "../../sw/util/args.h"
 #include "../../sw/util/rng.h"
 #include "board_model.h"
@@ -140,7 +142,7 @@ static int fill(int fd, line_out *o, int timeout_ms)
     return 0;
 }
 
-static int run(int fd, damage *dmg, volatile uint64_t *clocks)
+static int run(int fd, damage *dmg, volatile board_clocks *clocks)
 {
     static line_out out = {.bit = -1};
     line_in in = {.bit = -1};
@@ -157,9 +159,14 @@ static int run(int fd, damage *dmg, volatile uint64_t *clocks)
             break;
         if (idle && out.count == 0)
             continue;
+        int sending = out.bit >= 0; /* a byte's last clock ends it in line_out_level */
         int tx = board_model_clock(m, line_out_level(&out, dmg));
-        if (clocks)
-            (*clocks)++;
+        if (clocks) {
+            clocks->clocks++;
+            clocks->line_in += sending || out.bit >= 0;
+            clocks->line_out += in.bit >= 0;
+            clocks->running += board_model_running(m) != 0;
+        }
         uint8_t b;
         if (line_in_sample(&in, tx, &b)) {
             b = maybe_damage(dmg, b);
@@ -181,7 +188,7 @@ int main(int argc, char **argv)
         {"--fd", ARG_INT, &fd, 0, 1 << 20, "file descriptor of the line (required)"},
         {"--corrupt", ARG_DOUBLE, &rate, 0, 1, "fraction of bytes damaged, each direction"},
         {"--seed", ARG_INT, &seed, 0, 2147483647, "seed of the damage"},
-        {"--clock-fd", ARG_INT, &clock_fd, 0, 1 << 20, "file descriptor whose first 8 bytes count the clocks run"},
+        {"--clock-fd", ARG_INT, &clock_fd, 0, 1 << 20, "file descriptor of the clock counts (board_clocks of sw/board/board_link.h)"},
     };
     int r = args_parse("board-sim", "The Verilated board on a byte stream (used by snn deploy/classify --sim).",
                        specs, (int)(sizeof specs / sizeof specs[0]), argc - 1, argv + 1);
@@ -193,9 +200,9 @@ int main(int argc, char **argv)
     }
     damage dmg = {.rate = rate};
     snn_rng_seed(&dmg.rng, (uint64_t)seed, 0x5ea1);
-    volatile uint64_t *clocks = NULL;
+    volatile board_clocks *clocks = NULL;
     if (clock_fd >= 0) {
-        void *p = mmap(NULL, sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED, clock_fd, 0);
+        void *p = mmap(NULL, sizeof(board_clocks), PROT_READ | PROT_WRITE, MAP_SHARED, clock_fd, 0);
         if (p == MAP_FAILED) {
             perror("board-sim: --clock-fd");
             return 2;

@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { CODE_END = 0, CODE_SKIP = 255, SKIP_GAP = 254 };
-
 int board_image_check(const qnet *q, const drv_info *info, const char *what, snn_error *err)
 {
     if (qnet_require_single_layer(q, what, "the board's core", err) != 0)
@@ -85,41 +83,56 @@ int board_image_weights(const qnet *q, const drv_info *info, uint8_t **image, sn
     return 0;
 }
 
-int board_image_nibbles(const spike_data *data, int s, uint8_t *nib, int max, snn_error *err)
+/* docs/protocol.md, "Image codes": the prefix of a gap g >= 1 by k = floor(log2 g) (k more
+ * bits of g follow), and of the other codes. */
+static const struct {
+    uint8_t code, bits;
+} GAP_PREFIX[10] = {{0x8, 4}, {0x9, 4}, {0xA, 4}, {0xB, 4}, {0x3, 3},
+                    {0xC, 4}, {0xD, 4}, {0xE, 4}, {0x1E, 5}, {0x3E, 6}};
+enum { GAP_ZERO = 0x0, GAP_ZERO_BITS = 2, STEP_END = 0x2, STEP_END_BITS = 3,
+       IMAGE_END = 0x3F, IMAGE_END_BITS = 6, GAP_LIMIT = 1024 };
+
+/* Appends the low `bits` bits of v, most significant first, at bit *at (only below max). */
+static void put_bits(uint8_t *codes, uint32_t *at, uint32_t max, uint32_t v, unsigned bits)
+{
+    for (unsigned k = bits; k-- > 0; ++*at)
+        if (*at < max && ((v >> k) & 1u))
+            codes[*at / 8u] |= (uint8_t)(1u << (*at % 8u));
+}
+
+int board_image_codes(const spike_data *data, int s, uint8_t *codes, uint32_t at, uint32_t max,
+                      snn_error *err)
 {
     const uint32_t *st = data->step_start + (size_t)s * (data->steps + 1);
-    int last = -1; /* the last step with events: the code 15 ends the image there */
+    int last = -1; /* the last step with events: the image's end code goes there */
     for (int t = 0; t < data->steps; t++)
         if (st[t + 1] > st[t])
             last = t;
-    int n = 0;
-#define PUT(v) do { if (n < max) nib[n] = (uint8_t)(v); n++; } while (0)
+    uint32_t pos = at;
     for (int t = 0; t <= last; t++) {
         int base = 0; /* the input after the last event of this step */
         for (uint32_t e = st[t]; e < st[t + 1]; e++) {
             int gap = data->events[e] - base; /* >= 0: ascending, no repeats */
-            if (gap < 0)
-                return snn_fail(err, "sample %d, step %d: inputs not ascending", s, t);
-            for (; gap > 282; gap -= 256)
-                PUT(14);
-            if (gap <= 10) {
-                PUT(gap + 1);
-            } else if (gap <= 26) {
-                PUT(12);
-                PUT(gap - 11);
+            if (gap < 0 || gap >= GAP_LIMIT)
+                return snn_fail(err, "sample %d, step %d: %s", s, t, gap < 0 ?
+                                "inputs not ascending" : "an input gap of 1024 or more (the "
+                                "board's codes reach 1023)");
+            if (gap == 0) {
+                put_bits(codes, &pos, max, GAP_ZERO, GAP_ZERO_BITS);
             } else {
-                PUT(13);
-                PUT((gap - 27) & 15);
-                PUT((gap - 27) >> 4);
+                unsigned k = 0;
+                while (gap >> (k + 1))
+                    k++;
+                put_bits(codes, &pos, max, GAP_PREFIX[k].code, GAP_PREFIX[k].bits);
+                put_bits(codes, &pos, max, (uint32_t)gap, k); /* below its leading 1 */
             }
             base = data->events[e] + 1;
         }
         if (t < last)
-            PUT(0);
+            put_bits(codes, &pos, max, STEP_END, STEP_END_BITS);
     }
-    PUT(15);
-#undef PUT
-    return n;
+    put_bits(codes, &pos, max, IMAGE_END, IMAGE_END_BITS);
+    return (int)(pos - at);
 }
 
 int board_image_read(void *ctx, uint32_t offset, uint8_t *buf, uint16_t n)

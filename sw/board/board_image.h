@@ -29,11 +29,14 @@ drv_config board_image_config(const qnet *q);
  * size the map gives differs from what the board reported. */
 int board_image_weights(const qnet *q, const drv_info *info, uint8_t **image, snn_error *err);
 
-/* The codes of sample s of data as nibbles, one per byte (docs/protocol.md, "Image
- * codes": per step the gaps between its events, 0 closing a step, 15 closing the
- * image after its last event). Writes at most max; returns the count needed, or -1
- * with a message (inputs not ascending). */
-int board_image_nibbles(const spike_data *data, int s, uint8_t *nib, int max, snn_error *err);
+/* The codes of sample s of data (docs/protocol.md, "Image codes": per step the gaps
+ * between its events in a prefix code, a code closing each step, one closing the image
+ * after its last event) into the bit stream codes (bit k is bit k % 8 of byte k / 8),
+ * from bit `at` on, setting only bits below max (the stream's bits are 0 before).
+ * Returns the bits the image takes (more than max - at: it did not fit), or -1 with a
+ * message (inputs not ascending, or a gap the codes do not reach). */
+int board_image_codes(const spike_data *data, int s, uint8_t *codes, uint32_t at, uint32_t max,
+                      snn_error *err);
 
 /* The drv_weight_source over an image made by board_image_weights. */
 typedef struct {

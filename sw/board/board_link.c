@@ -53,10 +53,10 @@ static int start_sim(board_link *l, const board_link_opts *o, snn_error *err)
         close(master);
         return -1;
     }
-    /* The simulator's clock count, in memory both processes map. */
+    /* The simulator's counts, in memory both processes map. */
     int clock_fd = memfd_create("snn-board-clocks", 0);
-    if (clock_fd >= 0 && ftruncate(clock_fd, sizeof(uint64_t)) == 0) {
-        void *p = mmap(NULL, sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED, clock_fd, 0);
+    if (clock_fd >= 0 && ftruncate(clock_fd, sizeof(board_clocks)) == 0) {
+        void *p = mmap(NULL, sizeof(board_clocks), PROT_READ | PROT_WRITE, MAP_SHARED, clock_fd, 0);
         l->sim_clocks = p == MAP_FAILED ? NULL : p;
     }
     char fd_arg[16], corrupt_arg[32], seed_arg[16], clock_arg[16];
@@ -125,9 +125,12 @@ int board_link_open(board_link *l, const board_link_opts *o, snn_error *err)
     return 0;
 }
 
-uint64_t board_link_clocks(const board_link *l)
+board_clocks board_link_clocks(const board_link *l)
 {
-    return l->sim_clocks ? *l->sim_clocks : 0;
+    if (!l->sim_clocks)
+        return (board_clocks){0};
+    const volatile board_clocks *c = l->sim_clocks;
+    return (board_clocks){c->clocks, c->line_in, c->line_out, c->running};
 }
 
 void board_link_close(board_link *l)
@@ -145,7 +148,7 @@ void board_link_close(board_link *l)
         l->sim_pid = 0;
     }
     if (l->sim_clocks)
-        munmap((void *)l->sim_clocks, sizeof(uint64_t));
+        munmap((void *)l->sim_clocks, sizeof(board_clocks));
     l->sim_clocks = NULL;
 }
 

@@ -28,10 +28,17 @@ typedef struct {
     drv_progress progress; /* called during long exchanges (NULL: silent); ctx: the link */
 } board_link_opts;
 
+/* What the simulated board has done, in clocks: run in all, and those in which the line
+ * to the board carried a byte, the line from it carried one, a batch of images ran.
+ * snn-board-sim keeps them in the memory --clock-fd names, in this order. */
+typedef struct {
+    uint64_t clocks, line_in, line_out, running;
+} board_clocks;
+
 typedef struct {
     serial_port port;
     pid_t sim_pid; /* > 0 while the simulated board runs */
-    volatile uint64_t *sim_clocks; /* the simulator's clock count (shared memory), or NULL */
+    volatile board_clocks *sim_clocks; /* the simulator's counts (shared memory), or NULL */
     double progress_at; /* CLOCK_MONOTONIC seconds of the last progress report (or the start) */
     drv drv;
 } board_link;
@@ -40,8 +47,8 @@ int board_link_open(board_link *l, const board_link_opts *o, snn_error *err);
 /* Closes the port and, for a simulation, waits for the simulator to exit. */
 void board_link_close(board_link *l);
 
-/* Clocks the simulated board has run so far (0 for a real board). */
-uint64_t board_link_clocks(const board_link *l);
+/* The simulated board's counts so far (all 0 for a real board). */
+board_clocks board_link_clocks(const board_link *l);
 
 /* A driver result as a message: the board's error code when it refused, what
  * went wrong in the attempts when no good reply came. */

@@ -82,12 +82,12 @@ typedef struct {
     snn_error *err;
 } classify_ctx;
 
-static int image_source(void *ctx, uint32_t i, uint8_t *nib, uint32_t max)
+static int image_source(void *ctx, uint32_t i, uint8_t *codes, uint32_t at, uint32_t max)
 {
     classify_ctx *c = ctx;
-    int n = board_image_nibbles(c->data, (int)i, nib, (int)max, c->err);
-    if (n > 0)
-        c->r->event_nibbles += (uint64_t)(n <= (int)max ? n : 0);
+    int n = board_image_codes(c->data, (int)i, codes, at, max, c->err);
+    if (n > 0 && (uint32_t)n <= max - at)
+        c->r->event_bits += (uint64_t)n;
     return n;
 }
 
@@ -126,12 +126,14 @@ int board_classify(board_link *l, const qnet *q, const spike_data *data, int n,
         return snn_fail(err, "out of memory");
     err->msg[0] = 0;
     drv_stats before = l->drv.stats;
-    uint64_t clocks0 = board_link_clocks(l);
+    board_clocks c0 = board_link_clocks(l);
     double t0 = now_s();
     int dr = drv_classify_stream(&l->drv, (uint32_t)n, 1, (unsigned)q->n_out, image_source,
                                  result_sink, &c);
     r->seconds = now_s() - t0;
-    r->board_clocks = board_link_clocks(l) - clocks0;
+    board_clocks c1 = board_link_clocks(l);
+    r->sim = (board_clocks){c1.clocks - c0.clocks, c1.line_in - c0.line_in,
+                            c1.line_out - c0.line_out, c1.running - c0.running};
     r->tx_bytes = l->drv.stats.tx_bytes - before.tx_bytes;
     r->rx_bytes = l->drv.stats.rx_bytes - before.rx_bytes;
     r->round_trips = l->drv.stats.waits - before.waits;

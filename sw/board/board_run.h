@@ -28,11 +28,12 @@ typedef struct {
     int first_mismatch;               /* its index, -1 if none */
     char first_detail[160];           /* what differed there */
     uint64_t cycles;                  /* core cycles (start to done), summed */
-    uint64_t event_nibbles;           /* image codes packed into batches, summed */
+    uint64_t event_bits;              /* image codes packed into batches, summed */
     uint64_t tx_bytes, rx_bytes;      /* on the line, each direction, retries included */
     uint32_t round_trips;             /* waits for a reply (drv_stats.waits) */
     uint32_t batches;                 /* CLASSIFY requests answered */
-    uint64_t board_clocks;            /* simulated board: clocks the run took (0: a real board) */
+    board_clocks sim;                 /* simulated board: what its clocks did in the run
+                                       * (0: a real board) */
     double seconds;                   /* wall time of the exchange */
 } board_classify_report;
 

@@ -65,15 +65,17 @@ static int fake_recv(void *ctx, uint8_t *buf, size_t max, uint32_t timeout_ms)
     return (int)n; /* 0: a timeout, at once */
 }
 
-/* Image i: an event at input i, an empty step, an event at input 39 + i. */
-static int image_codes(void *ctx, uint32_t i, uint8_t *nibbles, uint32_t max)
+/* Image i: an event at input 0, an end of step, an event at input 1 + i % 2, the end. */
+static int image_codes(void *ctx, uint32_t i, uint8_t *codes, uint32_t at, uint32_t max)
 {
     (void)ctx;
-    const uint8_t codes[] = {(uint8_t)(1 + i), 0, 13, (uint8_t)((12 + i) & 15), 0, 15};
-    if (max < sizeof codes)
-        return (int)sizeof codes + 1; /* does not fit */
-    memcpy(nibbles, codes, sizeof codes);
-    return (int)sizeof codes;
+    const char *bits = i % 2 ? "00" "010" "1001" "1" "111111" : "00" "010" "1000" "111111";
+    uint32_t n = (uint32_t)strlen(bits);
+    if (max - at < n)
+        return (int)n; /* does not fit */
+    for (uint32_t k = 0; k < n; k++)
+        codes[(at + k) / 8] |= (uint8_t)((bits[k] - '0') << ((at + k) % 8));
+    return (int)n;
 }
 
 static int keep_result(void *ctx, uint32_t i, const drv_result *res)
