@@ -26,6 +26,8 @@ SIM_CONFIG_up5k :=
 SIM_VARIANTS := default narrow up5k icebreaker hx8k
 SIM_CONFIG_icebreaker = $(CORE_CONFIG_icebreaker)
 SIM_CONFIG_hx8k = $(CORE_CONFIG_hx8k)
+SIM_VARIANTS += icebreaker-deep
+SIM_CONFIG_icebreaker-deep = $(CORE_CONFIG_icebreaker-deep)
 
 # $(call sim_variant,name): the rules of one build; defines SIM_OBJS_<name>. Its
 # parameters are read when the recipe runs (any include order). A build Verilates the
@@ -71,6 +73,7 @@ COSIM_SEED_narrow := 2
 COSIM_SEED_up5k := 3
 COSIM_SEED_icebreaker := 4
 COSIM_SEED_hx8k := 5
+COSIM_SEED_icebreaker-deep := 6
 COSIM_TEST_STEPS := 10000000
 # Under the sanitizers (SAN=1) only the core `snn` links, with fewer steps: the other builds
 # differ in parameters only, and each costs minutes to compile with ASan.
