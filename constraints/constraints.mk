@@ -71,6 +71,9 @@ icebreaker-deep_TOP := $(icebreaker_TOP)
 icebreaker-deep_SYNTH := $(icebreaker_SYNTH)
 icebreaker-deep_PARAMS := $(call core_set,icebreaker-deep)
 BOARDS := icebreaker hx8k icebreaker-deep
+# Their simulated boards (sim/board/, beside snn): `snn fit` measures cycles on them.
+icebreaker_SIM := snn-board-sim
+icebreaker-deep_SIM := snn-board-sim-deep
 # The pins of a board build: the board's.
 board_pcf = constraints/$(if $(filter icebreaker-deep,$(1)),icebreaker,$(1)).pcf
 

@@ -20,6 +20,52 @@ board_build board_build_of(const drv_info *info)
     };
 }
 
+int board_build_parse(const char *config, board_build *b, snn_error *err)
+{
+    /* snn_core.v's defaults (docs/core.md, "Parameters") */
+    *b = (board_build){.lanes = 8, .weight_bits = 8, .hidden_bits = 24, .readout_bits = 32,
+                       .max_in = 784, .max_hidden = 100, .max_out = 10, .max_layers = 1,
+                       .noise = 1};
+    long words = 0;
+    const struct {
+        const char *name;
+        int *at;
+    } params[] = {{"P", &b->lanes}, {"B", &b->weight_bits}, {"H", &b->hidden_bits},
+                  {"R", &b->readout_bits}, {"MAX_IN", &b->max_in}, {"MAX_HID", &b->max_hidden},
+                  {"MAX_OUT", &b->max_out}, {"MAX_LAYERS", &b->max_layers},
+                  {"RECURRENT", &b->recurrent}, {"OUT_DECAYS", &b->out_decays},
+                  {"NOISE", &b->noise}};
+    for (const char *p = config; *p;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        size_t n = strcspn(p, "= ");
+        char *end;
+        long v = p[n] == '=' ? strtol(p + n + 1, &end, 10) : -1;
+        if (p[n] != '=' || end == p + n + 1 || (*end && *end != ' ') || v < 0 || v > 1L << 24)
+            return snn_fail(err, "core configuration '%s': '%.*s' is not NAME=number", config,
+                            (int)strcspn(p, " "), p);
+        if (n == 5 && strncmp(p, "WORDS", 5) == 0)
+            words = v;
+        for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
+            if (strlen(params[i].name) == n && strncmp(p, params[i].name, n) == 0)
+                *params[i].at = (int)v;
+        p = end;
+    }
+    if (b->lanes < 1 || b->max_layers < 1 || b->max_layers > QNET_MAX_LAYERS)
+        return snn_fail(err, "core configuration '%s': P must be >= 1, MAX_LAYERS 1..%d", config,
+                        QNET_MAX_LAYERS);
+    if (b->max_layers > 1 || b->recurrent)
+        b->out_decays = 1; /* a general build always has them (docs/core.md) */
+    const uint32_t s1 = words_of(b->max_hidden, b->lanes);
+    b->words = words ? (uint32_t)words
+                     : (uint32_t)b->max_in * s1 + (uint32_t)b->max_hidden * words_of(b->max_out, b->lanes) +
+                           (uint32_t)((b->max_layers - 1) + (b->recurrent ? b->max_layers : 0)) *
+                               (uint32_t)b->max_hidden * s1;
+    return 0;
+}
+
 uint32_t board_build_layout(const board_build *b, const qnet *q,
                             uint32_t ff[QNET_MAX_LAYERS + 1], uint32_t rec[QNET_MAX_LAYERS])
 {

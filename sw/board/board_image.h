@@ -29,6 +29,12 @@ typedef struct {
 /* The build a board reported in INFO (words from its weight image size). */
 board_build board_build_of(const drv_info *info);
 
+/* The build of a core configuration as constraints/constraints.mk gives it: Verilog
+ * parameters "NAME=VALUE ..." (P, B, H, R, MAX_IN, MAX_HID, MAX_OUT, MAX_LAYERS,
+ * RECURRENT, OUT_DECAYS, NOISE, WORDS; others ignored), the rest snn_core.v's defaults,
+ * WORDS = 0 its default size. Fails on text that is not NAME=number. */
+int board_build_parse(const char *config, board_build *b, snn_error *err);
+
 /* Does q run on build b? Fails naming `what` (the model file) and the first limit q
  * exceeds: layers (MAX_LAYERS), a recurrent layer (RECURRENT), sizes (MAX_IN, MAX_HID,
  * MAX_OUT), weight memory words, widths (B at most, H and R equal), noise (NOISE),
