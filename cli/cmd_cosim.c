@@ -3,10 +3,16 @@
  * Loads a quantized model and the test set, runs both (sim/cosim/) and prints
  * what was compared, the mismatches (the first one in detail, with a waveform
  * window), the core's cycle figures and both accuracies. Exit status 1 on any
- * mismatch, so scripts and tests can rely on it.
+ * mismatch, so scripts and tests can rely on it. `--core BOARD` runs the same
+ * command in snn-core-BOARD (next to this binary: `snn` linked with the core
+ * configuration that board ships, sim/sim.mk), so a board's model is checked on
+ * the board's core.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "../sim/cosim/cosim.h"
 #include "../sw/fixed/qnet_io.h"
@@ -33,10 +39,44 @@ static void print_mismatch(const cosim_mismatch *m, const char *trace)
                m->step >= 0 ? m->step + 1 : -1, trace);
 }
 
+/* Runs `snn-core-<core> cosim ARGS` (ARGS without --core) from this binary's
+ * directory; returns only if that fails. */
+static int run_on_core(const char *core, int argc, char **argv)
+{
+    char exe[PATH_MAX], path[PATH_MAX + 64];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        fprintf(stderr, "snn cosim: cannot find this binary's directory for --core\n");
+        return 1;
+    }
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    *slash = '\0';
+    snprintf(path, sizeof path, "%s/snn-core-%s", exe, core);
+    char *args[argc + 2];
+    int k = 0;
+    char name[] = "cosim";
+    args[k++] = path;
+    args[k++] = name;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--core") == 0) {
+            i++;
+            continue;
+        }
+        if (strncmp(argv[i], "--core=", 7) != 0)
+            args[k++] = argv[i];
+    }
+    args[k] = NULL;
+    execv(path, args);
+    fprintf(stderr, "snn cosim: --core %s needs %s (make %s; the cores: the boards of "
+            "constraints/constraints.mk)\n", core, path, path);
+    return 1;
+}
+
 int cmd_cosim(int argc, char **argv)
 {
     cli_data d = CLI_DATA_DEFAULTS;
-    const char *trace = NULL, *mismatch_trace = "cosim-mismatch.fst";
+    const char *trace = NULL, *mismatch_trace = "cosim-mismatch.fst", *core = NULL;
     int noise_bits = -1, threads = 2, as_json = 0;
     uint64_t seed = UINT64_MAX; /* out of range: the model's */
     arg_spec specs[] = {
@@ -49,6 +89,8 @@ int cmd_cosim(int argc, char **argv)
         {"--mismatch-trace", ARG_STRING, &mismatch_trace, 0, -1,
          "waveform (FST) around the first mismatch"},
         {"--json", ARG_FLAG, &as_json, 0, -1, "print a JSON summary as the last line"},
+        {"--core", ARG_STRING, &core, 0, -1,
+         "run on the core a board ships (icebreaker, hx8k) instead of the general one"},
     };
     int rc = args_parse("cosim",
                         "Run test images through the RTL core (Verilator) and the integer reference "
@@ -56,6 +98,8 @@ int cmd_cosim(int argc, char **argv)
                         specs, (int)(sizeof specs / sizeof specs[0]), argc, argv);
     if (rc)
         return rc > 0 ? 0 : 2;
+    if (core)
+        return run_on_core(core, argc, argv);
     if (!d.model) {
         fprintf(stderr, "snn cosim: --model is required\n");
         return 2;

@@ -23,7 +23,8 @@ SIM_RUNTIME_FLAGS_verilated_fst_c := $(if $(SAN),-fno-sanitize=undefined)
 SIM_CONFIG_default := P=8 PL=8 RL=8 B=8 H=24 R=32 MAX_IN=1024 MAX_HID=256 MAX_OUT=32 MAX_LAYERS=4 RECURRENT=1
 SIM_CONFIG_narrow := P=4 PL=2 RL=1 B=8 H=12 R=14 MAX_IN=1024 MAX_HID=256 MAX_OUT=32 MAX_LAYERS=3 RECURRENT=1
 SIM_CONFIG_up5k :=
-SIM_VARIANTS := default narrow up5k icebreaker hx8k
+SIM_BOARD_VARIANTS := icebreaker hx8k
+SIM_VARIANTS := default narrow up5k $(SIM_BOARD_VARIANTS)
 SIM_CONFIG_icebreaker = $(CORE_CONFIG_icebreaker)
 SIM_CONFIG_hx8k = $(CORE_CONFIG_hx8k)
 SIM_VARIANTS += icebreaker-deep
@@ -89,6 +90,17 @@ $(foreach v,$(SIM_VARIANTS),$(eval $(call cosim_random_test,$(v))))
 TEST_BINS += $(COSIM_TEST_VARIANTS:%=$(BUILD)/tests/cosim_random_%)
 TEST_CMDS += $(foreach v,$(COSIM_TEST_VARIANTS),"$(BUILD)/tests/cosim_random_$(v) $(COSIM_SEED_$(v)) \
 	$(if $(SAN),2000000,$(COSIM_TEST_STEPS)) $(BUILD)/tests/cosim-random-$(v)-mismatch.fst")
+
+# `snn` with the core a board ships instead of the default: `snn cosim --core <board>` runs
+# the command there (a board's model has the board's widths, which the default core refuses).
+define snn_core_variant
+$(BUILD)/snn-core-$(1): $$$$(patsubst %.c,$(BUILD)/obj/%.o,$$$$(CLI_SRCS)) $(SW_LIB) \
+	  $$$$(filter-out $$$$(SIM_OBJS_default),$$$$(SNN_EXTRA_OBJS)) $$$$(SIM_OBJS_$(1))
+	$(CXX) -fopenmp -o $$@ $$(filter %.o,$$^) $(SW_LIB) $$(filter %.a,$$(SIM_OBJS_$(1))) \
+	  $$(filter-out %.a,$$(SNN_EXTRA_LIBS)) $$(LDLIBS)
+endef
+$(foreach v,$(SIM_BOARD_VARIANTS),$(eval $(call snn_core_variant,$(v))))
+TEST_BINS += $(SIM_BOARD_VARIANTS:%=$(BUILD)/snn-core-%)
 
 .PHONY: soak
 soak: ## Random co-simulation of every core variant with fresh seeds, COSIM_SOAK_STEPS neuron-steps each

@@ -3,7 +3,8 @@
 # 5000 images), quantized to 8 bits, co-simulated on 500 test images without
 # and with membrane noise; every hidden spike and readout value must match the
 # integer reference model. The same for a deep recurrent network (784-128r-64r-10,
-# `--preset deep`, 1 epoch on 2000 images): every spike of both layers. Also: `snn cosim` JSON fields, --trace writes a
+# `--preset deep`, 1 epoch on 2000 images): every spike of both layers. And a
+# board's model (H = R = 16) on the iCEBreaker's core (`snn cosim --core icebreaker`). Also: `snn cosim` JSON fields, --trace writes a
 # waveform, and bad input is rejected cleanly.
 # Usage: cosim_trained.sh SNN_BINARY
 set -u
@@ -34,6 +35,19 @@ fails_with "noise bits out of range are refused" "--noise-bits" \
 "$snn" quantize --model "$work/m.snn" --out m20.snnq --hidden-bits 20 --limit 200 > /dev/null
 fails_with "a model of other widths than the core's is refused" "H=20" \
   "$snn" cosim --model m20.snnq --images 1
+# a board's model (the iCEBreaker's widths, H = R = 16): refused by the default core,
+# checked on the board's core with --core
+"$snn" quantize --model "$work/m.snn" --out board16.snnq --hidden-bits 16 --readout-bits 16 \
+  --limit 200 > /dev/null
+fails_with "the default core refuses the board's widths" "H=16" \
+  "$snn" cosim --model board16.snnq --images 1
+"$snn" cosim --core icebreaker --model board16.snnq --images 200 --json > board.out; rc=$?
+check "--core icebreaker: the board's model on the board's core, 0 mismatches" \
+  /usr/bin/python3 -c "import json,sys; d=json.loads(open('board.out').read().splitlines()[-1]); \
+    sys.exit(d['images']!=200 or d['mismatches']!=0 or d['hidden_lanes']!=4 or $rc!=0)"
+fails_with "--core of a board without a core build is an error naming the binary" "snn-core-nope" \
+  "$snn" cosim --core nope --model board16.snnq --images 1
+
 # a deep recurrent network: two layers, both recurrent, its own readout decays
 "$snn" train --preset deep --epochs 1 --limit 2000 --test-limit 500 --seed 3 --quiet \
   --out "$work/deep.snn" > /dev/null

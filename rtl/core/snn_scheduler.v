@@ -1,4 +1,4 @@
-// snn_scheduler.v - the hidden-spike event queue feeding the readout (spec §4.3).
+// snn_scheduler.v - the hidden-spike event queue: rows into the readout or a layer (spec §4.3, §4.1, §4.6).
 //
 // The hidden pass pushes each sub-word's spike mask (PL neurons) that has a spike
 // (and in a recurrent layer's REC phase, the scan of the previous step's spikes).
@@ -24,7 +24,7 @@ module snn_scheduler #(
     input  wire [PL-1:0] push_mask,   // which of its lanes spiked
     input  wire [UA-1:0] n_words,     // words per row: ceil(n_post / P), >= 1
     input  wire          hold,        // issue nothing this cycle
-    output wire          issue,       // a readout word is issued this cycle
+    output wire          issue,       // a row word is issued this cycle
     output wire [15:0]   issue_neuron,  // presynaptic hidden neuron j
     output wire [UA-1:0] issue_word,  // word u of j's row
     output wire          idle         // queue empty and nothing being issued
