@@ -251,13 +251,10 @@ int cmd_fit(int argc, char **argv)
     double rate = f->cycles > 0 ? f->mhz * 1e6 / f->cycles : 0.0 / 0.0;
     /* make bitstream writes the report also when the design does not fit or misses timing */
     int built = json && strstr(json, "\"fits\":true") && strstr(json, "\"timing_met\":true");
-    if (json && !built) {
-        snn_fail(&err, "%s's last bitstream does not fit the device or misses timing (%s)",
-                 f->name, report);
-        free(json);
-        goto done;
-    }
-    if (json) {
+    if (json && !built) /* only with --no-bitstream: make bitstream fails on it */
+        printf("  bitstream: the last one of %s does not fit the device or misses timing "
+               "(%s)\n", f->name, report);
+    else if (json) {
         printf("  fit: %.0f/%.0f logic cells, %.0f/%.0f EBR, %.0f/%.0f SPRAM, %.0f/%.0f DSP; "
                "fmax %.2f MHz (clock %d MHz)\n", report_field(json, "lc_used"),
                report_field(json, "lc_available"), report_field(json, "ebr_used"),
@@ -280,7 +277,8 @@ int cmd_fit(int argc, char **argv)
         json_num(&j, "cycles_per_image", f->cycles);
         json_int(&j, "clk_mhz", f->mhz);
         json_num(&j, "images_per_s", rate);
-        if (json) {
+        json_bool(&j, "bitstream_ok", built);
+        if (built) {
             static const char *keys[] = {"lc_used", "ebr_used", "spram_used", "dsp_used", "fmax_mhz"};
             for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
                 json_num(&j, keys[k], report_field(json, keys[k]));

@@ -28,6 +28,7 @@ SIM_VARIANTS := default narrow up5k $(SIM_BOARD_VARIANTS)
 SIM_CONFIG_icebreaker = $(CORE_CONFIG_icebreaker)
 SIM_CONFIG_hx8k = $(CORE_CONFIG_hx8k)
 SIM_VARIANTS += icebreaker-deep
+SIM_BOARD_VARIANTS += icebreaker-deep
 SIM_CONFIG_icebreaker-deep = $(CORE_CONFIG_icebreaker-deep)
 
 # $(call sim_variant,name): the rules of one build; defines SIM_OBJS_<name>. Its

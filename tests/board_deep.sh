@@ -7,7 +7,11 @@
 # - a two-layer network with a recurrent layer (784-64-32r-10) on the general build, the
 #   same; on the paper's build it is refused before anything is sent, naming the limit;
 # - networks beyond the general build refused, naming the limit: three layers
-#   (MAX_LAYERS), a layer of 128 (MAX_HID), membrane noise (NOISE).
+#   (MAX_LAYERS), a layer of 128 (MAX_HID), membrane noise (NOISE);
+# - snn fit (--no-bitstream: synthesis is make test-synth's): the paper's network on the
+#   iCEBreaker picks the faster paper's build, the two-layer one the general build, both
+#   with cycles measured on the simulated board; a network no build holds is refused with
+#   the limit named, on either board.
 # Usage: board_deep.sh SNN_BINARY BOARD_SIM BOARD_SIM_DEEP QUANTIZE_FLAGS...
 set -u
 snn=$(realpath "$1")
@@ -61,5 +65,26 @@ fails_with "a layer of 128 on the general build: refused, naming MAX_HID" "MAX_H
   --out "$work/two-n4.snnq" > /dev/null 2>&1
 fails_with "membrane noise on the general build (no noise generator): refused, naming NOISE" \
   "NOISE=0" "$snn" deploy --sim --sim-bin "$deep" --model "$work/two-n4.snnq"
+
+fit() { # fit OUT BOARD MODEL: snn fit without the bitstream, 10 images
+  "$snn" fit --model "$3" --board "$2" --images 10 --no-bitstream --json > "$work/$1.out" 2> "$work/$1.err"
+}
+fit fit-paper icebreaker "$work/paper.snnq"
+check "fit: the paper's network on the iCEBreaker: exit 0" test $? -eq 0
+check "... fits both builds" test "$(grep -c ' fits: ' "$work/fit-paper.out")" = 2
+check "... picks the paper's build (more images/s)" last_json "$work/fit-paper.out" 'd["build"] == "icebreaker"'
+check "... at the cycles the paper's build took in classify" last_json "$work/fit-paper.out" \
+  "d['cycles_per_image'] > 0 and abs(d['images_per_s'] - 18e6 / d['cycles_per_image']) < 1"
+fit fit-two icebreaker "$work/two.snnq"
+check "fit: the two-layer network on the iCEBreaker: exit 0" test $? -eq 0
+check "... the paper's build refuses it, naming MAX_LAYERS" grep -q "icebreaker .*does not fit.*MAX_LAYERS" "$work/fit-two.out"
+check "... picks the general build" last_json "$work/fit-two.out" 'd["build"] == "icebreaker-deep"'
+fit fit-three icebreaker "$work/three.snnq"
+check "fit: three layers on the iCEBreaker: exit 1" test $? -eq 1
+check "... nothing fits, each build's limit named" grep -q "fits none.*icebreaker: .*MAX_LAYERS.*icebreaker-deep: .*MAX_LAYERS" "$work/fit-three.err"
+check "... the JSON says so" last_json "$work/fit-three.out" 'not d["fits"] and "MAX_LAYERS" in d["limit"]'
+fit fit-hx8k hx8k "$work/paper.snnq"
+check "fit: the paper's network on the HX8K: exit 1, naming MAX_HID" grep -q "MAX_HID" "$work/fit-hx8k.err"
+fails_with "fit: an unknown board" "no such board" "$snn" fit --model "$work/paper.snnq" --board ecp5 --no-bitstream
 
 finish board_deep
