@@ -120,6 +120,34 @@ static int measure(fit_build *f, const char *dir, const qnet *q, const spike_dat
     return 0;
 }
 
+static double report_field(const char *json, const char *key);
+
+/* Cycles per image of q on the build's core alone: `snn-core-<build> cosim` (snn linked
+ * with that core, sim/sim.mk), for a build without a simulated board. 0: that binary
+ * is not built. */
+static int measure_core(fit_build *f, const char *dir, const cli_data *d, int n, snn_error *err)
+{
+    char path[PATH_MAX + 64], cmd[3 * PATH_MAX + 256], line[4096] = "";
+    snprintf(path, sizeof path, "%s/snn-core-%s", dir, f->name);
+    if (access(path, X_OK) != 0)
+        return 0;
+    snprintf(cmd, sizeof cmd, "'%s' cosim --model '%s' --data '%s' --images %d --json 2>&1",
+             path, d->model, d->dir, n);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return snn_fail(err, "%s: cannot run %s", f->name, path);
+    char last[4096] = "";
+    while (fgets(line, sizeof line, p))
+        snprintf(last, sizeof last, "%s", line);
+    int status = pclose(p);
+    if (status != 0)
+        return snn_fail(err, "%s: %s cosim failed: %s", f->name, path, last);
+    f->cycles = report_field(last, "cycles_per_image");
+    if (!(f->cycles > 0))
+        return snn_fail(err, "%s: no cycles in %s cosim's summary", f->name, path);
+    return 0;
+}
+
 /* A number field of the bitstream report's JSON (NAN if absent or null). */
 static double report_field(const char *json, const char *key)
 {
@@ -201,14 +229,16 @@ int cmd_fit(int argc, char **argv)
             continue;
         }
         any = 1;
-        if (b[i].sim[0] && measure(&b[i], dir, &q, &test.spikes, test.spikes.n, d.model, &err) != 0)
+        if (b[i].sim[0] ? measure(&b[i], dir, &q, &test.spikes, test.spikes.n, d.model, &err)
+                        : measure_core(&b[i], dir, &d, test.spikes.n, &err))
             goto done;
         if (b[i].cycles > 0)
-            printf("  %-16s fits: %.0f cycles/image (its simulated board, %d images) -> %.0f "
-                   "images/s at %d MHz\n", b[i].name, b[i].cycles, test.spikes.n,
-                   b[i].mhz * 1e6 / b[i].cycles, b[i].mhz);
+            printf("  %-16s fits: %.0f cycles/image (its simulated %s, %d images) -> %.0f "
+                   "images/s at %d MHz\n", b[i].name, b[i].cycles, b[i].sim[0] ? "board" : "core",
+                   test.spikes.n, b[i].mhz * 1e6 / b[i].cycles, b[i].mhz);
         else
-            printf("  %-16s fits (no simulated board: cycles not measured)\n", b[i].name);
+            printf("  %-16s fits (cycles not measured: make %s/snn-core-%s)\n", b[i].name, dir,
+                   b[i].name);
         double rate = b[i].cycles > 0 ? b[i].mhz * 1e6 / b[i].cycles : 0;
         double best_rate = best >= 0 && b[best].cycles > 0 ? b[best].mhz * 1e6 / b[best].cycles : 0;
         if (best < 0 || rate > best_rate)

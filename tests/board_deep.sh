@@ -10,8 +10,8 @@
 #   (MAX_LAYERS), a layer of 128 (MAX_HID), membrane noise (NOISE);
 # - snn fit (--no-bitstream: synthesis is make test-synth's): the paper's network on the
 #   iCEBreaker picks the faster paper's build, the two-layer one the general build, both
-#   with cycles measured on the simulated board; a network no build holds is refused with
-#   the limit named, on either board.
+#   with cycles measured on the simulated board; 784-8-10 on the HX8K its build, cycles
+#   from its simulated core; a network no build holds is refused with the limit named.
 # Usage: board_deep.sh SNN_BINARY BOARD_SIM BOARD_SIM_DEEP QUANTIZE_FLAGS...
 set -u
 snn=$(realpath "$1")
@@ -85,6 +85,11 @@ check "... nothing fits, each build's limit named" grep -q "fits none.*icebreake
 check "... the JSON says so" last_json "$work/fit-three.out" 'not d["fits"] and "MAX_LAYERS" in d["limit"]'
 fit fit-hx8k hx8k "$work/paper.snnq"
 check "fit: the paper's network on the HX8K: exit 1, naming MAX_HID" grep -q "MAX_HID" "$work/fit-hx8k.err"
+check "a network of 8 hidden neurons (784-8-10)" train h8 --hidden 8
+fit fit-h8 hx8k "$work/h8.snnq"
+check "fit: 784-8-10 on the HX8K: exit 0" test $? -eq 0
+check "... its build, cycles from its simulated core" last_json "$work/fit-h8.out" \
+  'd["build"] == "hx8k" and d["cycles_per_image"] > 0'
 fails_with "fit: an unknown board" "no such board" "$snn" fit --model "$work/paper.snnq" --board ecp5 --no-bitstream
 
 finish board_deep
