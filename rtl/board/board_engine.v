@@ -205,7 +205,8 @@ module board_engine #(
     // bits and be <= a limit; 0-2, 4, a layer's size and n_layers must not be 0; theta
     // (5, a layer's 5) must be 1 .. 2^(H-1)-1, the core's range (spec §2.3): the core
     // keeps only its low H bits, so a wider theta would run as another threshold.
-    wire [7:0] cfg_reg = pos[9:2];
+    // (a one-layer build takes registers 0x0..0x9 only: no logic for the rest)
+    wire [7:0] cfg_reg = GENERAL != 0 ? pos[9:2] : {4'd0, pos[5:2]};
     wire [3:0] cfg_off = cfg_reg[3:0];
     wire cfg_layer = cfg_reg[7:4] != 4'd0;           // a layer's block (0x10 * (l + 1) + off)
     reg [15:0] cfg_limit;
