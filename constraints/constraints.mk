@@ -40,11 +40,13 @@ CORE_CONFIG_icebreaker := P=8 PL=4 RL=1 H=16 R=16 NOISE=0
 # smaller network (784-8-10) with 16-bit registers (snn quantize --hidden-bits 16 --readout-bits 16).
 CORE_CONFIG_hx8k := P=2 PL=1 RL=1 MAX_HID=8 H=16 R=16
 # The iCEBreaker's general build (docs/board.md, "Which networks"): up to two hidden layers
-# of 100, each feed-forward or recurrent, with the readout's own decays, on the same board
-# and clock. The layer loop, the spike memory and the signed adders take the cells that
-# PL = 4 took: PL = 2 (4 of the 8 MAC16). Weights: 784 x 13 + 100 x 2 + 3 x 100 x 13 =
-# 14292 words of the SPRAM's 16384.
-CORE_CONFIG_icebreaker-deep := P=8 PL=2 RL=1 H=16 R=16 NOISE=0 MAX_LAYERS=2 RECURRENT=1
+# of up to 100, each feed-forward or recurrent, with the readout's own decays, on the same
+# board and clock. The layer loop, the spike memory and the signed adders take the cells
+# of lanes: P = 4 (a 32-bit weight word), PL = 1 (2 of the 8 MAC16) places in 4946 of the
+# 5280 cells; P = 8 needs 5370 at PL = 1 (recurrent) or 5273 without recurrence, P = 4
+# PL = 2 5145. Weights: 784 x 25 + 100 x 3 + 3 x 100 x 25 = 27400 words of 4 magnitudes,
+# of the SPRAM's 32768.
+CORE_CONFIG_icebreaker-deep := P=4 PL=1 RL=1 H=16 R=16 NOISE=0 MAX_LAYERS=2 RECURRENT=1
 CORE_CONFIGS := icebreaker hx8k icebreaker-deep
 # $(call core_param,CONFIG,NAME): one parameter's value; core_set/core_gen: a whole
 # configuration as Yosys chparam (-set P 8 ...) or Verilator (-GP=8 ...) arguments.

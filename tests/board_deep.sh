@@ -4,8 +4,9 @@
 # (snn-board-sim-deep: two hidden layers, recurrent ones, the readout's own decays).
 # - the paper's network (784-100-10) deployed and classified on both, every result equal
 #   to the integer reference model (classify exits 1 on any difference);
-# - a two-layer network with a recurrent layer (784-64-32r-10) on the general build, the
-#   same; on the paper's build it is refused before anything is sent, naming the limit;
+# - two-layer networks (784-64-32-10, and 784-64-32r-10 with a recurrent layer) on the
+#   general build, the same; on the paper's build refused before anything is sent, naming
+#   the limit;
 # - networks beyond the general build refused, naming the limit: three layers
 #   (MAX_LAYERS), a layer of 128 (MAX_HID), membrane noise (NOISE);
 # - snn fit (--no-bitstream: synthesis is make test-synth's): the paper's network on the
@@ -41,7 +42,9 @@ same() { # same OUT WHAT: the run succeeded, 40 images, every result the model's
 }
 
 check "the paper's network (784-100-10)" train paper
-check "a two-layer network with a recurrent layer (784-64-32r-10)" train two --arch 64-32 --recurrent 0,1
+check "a two-layer network (784-64-32-10)" train two --arch 64-32
+check "a recurrent layer (784-64-32r-10)" train rec --arch 64-32 --recurrent 0,1
+check "one recurrent layer (784-32r-10)" train rec1 --arch 32 --recurrent 1
 check "three layers (784-32-32-32-10)" train three --arch 32-32-32
 check "a layer of 128 (784-128-32-10)" train wide --arch 128-32
 
@@ -54,6 +57,11 @@ same paper-deep "paper's network on the general build"
 classify two "$deep" "$work/two.snnq"
 check "two-layer network on the general build: exit 0" test $? -eq 0
 same two "two-layer network on the general build"
+classify rec "$deep" "$work/rec.snnq"
+check "two layers, the second recurrent, on the general build: exit 0" test $? -eq 0
+same rec "two layers, the second recurrent, on the general build"
+fails_with "a recurrent layer on the paper's build: refused, naming RECURRENT" "RECURRENT=0" \
+  "$snn" deploy --sim --sim-bin "$sim" --model "$work/rec1.snnq"
 
 fails_with "the two-layer network on the paper's build: refused, naming MAX_LAYERS" "MAX_LAYERS" \
   "$snn" deploy --sim --sim-bin "$sim" --model "$work/two.snnq"
