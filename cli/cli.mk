@@ -28,3 +28,9 @@ $(MAN_PAGE): $(SNN) cli/man_commands.sh
 # End-to-end checks of the option parser and of the model/data pairing of every command.
 TEST_BINS += $(SNN)
 TEST_CMDS += "tests/cli_args.sh $(SNN)" "tests/cli_data.sh $(SNN)"
+
+# `snn fit` knows the board builds of constraints/constraints.mk (name|MHz|simulated
+# board|core parameters) and the source tree it runs make bitstream in.
+$(BUILD)/obj/cli/cmd_fit.o: CFLAGS += -DSNN_SOURCE_DIR='"$(CURDIR)"' \
+	-DSNN_BOARD_BUILDS='"$(subst $(eval) ,;,$(foreach b,$(BOARDS),$(b)|$($(b)_MHZ)|$(or $($(b)_SIM),-)|$(subst $(eval) ,+,$(CORE_CONFIG_$(b)))))"'
+$(BUILD)/obj/cli/cmd_fit.o: constraints/constraints.mk cli/cli.mk

@@ -26,5 +26,6 @@ int cmd_vrd(int argc, char **argv);
 int cmd_cosim(int argc, char **argv);
 int cmd_deploy(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 
 #endif

@@ -28,6 +28,7 @@ static const struct {
     {"cosim", cmd_cosim, "RTL core (Verilator) vs integer model: every spike compared"},
     {"deploy", cmd_deploy, "load a quantized model onto the FPGA board over UART (or --sim)"},
     {"classify", cmd_classify, "classify test images on the board, checked against the reference"},
+    {"fit", cmd_fit, "the board's core build that holds a quantized model: bitstream, fit, fmax, images/s"},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -14,7 +14,7 @@ set -u
 board=$1 target=$2 ylog=$3 plog=$4 pnr_status=$5 json_out=$6 classify=${7:-}
 
 case $board in
-  icebreaker) device="iCE40UP5K-SG48"; cap_lc=5280; cap_ebr=30; cap_spram=4; cap_dsp=8 ;;
+  icebreaker|icebreaker-deep) device="iCE40UP5K-SG48"; cap_lc=5280; cap_ebr=30; cap_spram=4; cap_dsp=8 ;;
   hx8k) device="iCE40HX8K-CT256"; cap_lc=7680; cap_ebr=32; cap_spram=0; cap_dsp=0 ;;
   *) echo "board_report: unknown board '$board'" >&2; exit 2 ;;
 esac

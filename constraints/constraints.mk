@@ -16,6 +16,7 @@ BOARD ?= icebreaker
 # on the FT2232H) in 4 clocks per bit, 0.4% slow.
 icebreaker_BAUD := 6000000
 hx8k_BAUD := 4000000
+icebreaker-deep_BAUD := $(icebreaker_BAUD)
 BOARD_BAUD = $($(BOARD)_BAUD)
 icebreaker_MHZ := 18
 icebreaker_NEXTPNR := --up5k --package sg48
@@ -38,7 +39,15 @@ CORE_CONFIG_icebreaker := P=8 PL=4 RL=1 H=16 R=16 NOISE=0
 # No SPRAM and no DSP on the HX8K: weights in block RAM and multipliers in logic, so a
 # smaller network (784-8-10) with 16-bit registers (snn quantize --hidden-bits 16 --readout-bits 16).
 CORE_CONFIG_hx8k := P=2 PL=1 RL=1 MAX_HID=8 H=16 R=16
-CORE_CONFIGS := icebreaker hx8k
+# The iCEBreaker's general build (docs/board.md, "Which networks"): up to two hidden layers
+# of up to 100, each feed-forward or recurrent, with the readout's own decays, on the same
+# board and clock. The layer loop, the spike memory and the signed adders take the cells
+# of lanes: P = 4 (a 32-bit weight word), PL = 1 (2 of the 8 MAC16) places in 4946 of the
+# 5280 cells; P = 8 needs 5370 at PL = 1 (recurrent) or 5273 without recurrence, P = 4
+# PL = 2 5145. Weights: 784 x 25 + 100 x 3 + 3 x 100 x 25 = 27400 words of 4 magnitudes,
+# of the SPRAM's 32768.
+CORE_CONFIG_icebreaker-deep := P=4 PL=1 RL=1 H=16 R=16 NOISE=0 MAX_LAYERS=2 RECURRENT=1
+CORE_CONFIGS := icebreaker hx8k icebreaker-deep
 # $(call core_param,CONFIG,NAME): one parameter's value; core_set/core_gen: a whole
 # configuration as Yosys chparam (-set P 8 ...) or Verilator (-GP=8 ...) arguments.
 core_param = $(patsubst $(2)=%,%,$(filter $(2)=%,$(CORE_CONFIG_$(1))))
@@ -57,6 +66,18 @@ hx8k_NEXTPNR := --hx8k --package ct256
 hx8k_TOP := board_top_hx8k
 hx8k_SYNTH :=
 hx8k_PARAMS := $(call core_set,hx8k)
+# The general build runs on the iCEBreaker's top, pins and clock.
+icebreaker-deep_MHZ := $(icebreaker_MHZ)
+icebreaker-deep_NEXTPNR := $(icebreaker_NEXTPNR)
+icebreaker-deep_TOP := $(icebreaker_TOP)
+icebreaker-deep_SYNTH := $(icebreaker_SYNTH)
+icebreaker-deep_PARAMS := $(call core_set,icebreaker-deep)
+BOARDS := icebreaker hx8k icebreaker-deep
+# Their simulated boards (sim/board/, beside snn): `snn fit` measures cycles on them.
+icebreaker_SIM := snn-board-sim
+icebreaker-deep_SIM := snn-board-sim-deep
+# The pins of a board build: the board's.
+board_pcf = constraints/$(if $(filter icebreaker-deep,$(1)),icebreaker,$(1)).pcf
 
 BOARD_BUILD := $(BUILD)/board/$(BOARD)
 # Cycles per image for the report: the simulated board is the iCEBreaker's build, so
@@ -67,8 +88,8 @@ BOARD_SYNTH_RTL = $(sort $(filter-out rtl/board/board_top_%.v,$(wildcard rtl/boa
 BOARD_MHZ = $($(BOARD)_MHZ)
 
 .PHONY: bitstream test-synth
-bitstream: ## Bitstream and report for BOARD=icebreaker|hx8k (fails if it does not fit or misses timing)
-	@case "$(BOARD)" in icebreaker|hx8k) ;; *) echo "bitstream: BOARD must be icebreaker or hx8k" >&2; exit 2;; esac
+bitstream: ## Bitstream and report for BOARD=icebreaker|hx8k|icebreaker-deep (fails if it does not fit or misses timing)
+	@case "$(BOARD)" in icebreaker|hx8k|icebreaker-deep) ;; *) echo "bitstream: BOARD must be icebreaker, hx8k or icebreaker-deep" >&2; exit 2;; esac
 	@$(MAKE) --no-print-directory $(BOARD_BUILD)/pnr.status
 	@status=$$(cat $(BOARD_BUILD)/pnr.status); \
 	constraints/board_report.sh $(BOARD) $(BOARD_MHZ) $(BOARD_BUILD)/synth.log $(BOARD_BUILD)/pnr.log \
@@ -77,10 +98,11 @@ bitstream: ## Bitstream and report for BOARD=icebreaker|hx8k (fails if it does n
 	@$(MAKE) --no-print-directory $(BOARD_BUILD)/$(BOARD).bin
 	@echo "bitstream: $(BOARD_BUILD)/$(BOARD).bin (report: $(BOARD_BUILD)/report.txt, report.json)"
 
-test-synth: ## Every synthesis target: the core alone (rtl-synth), both boards' bitstreams (fit, timing)
+test-synth: ## Every synthesis target: the core alone (rtl-synth), every board build's bitstream (fit, timing)
 	@$(MAKE) --no-print-directory rtl-synth
 	@$(MAKE) --no-print-directory bitstream BOARD=icebreaker
 	@$(MAKE) --no-print-directory bitstream BOARD=hx8k
+	@$(MAKE) --no-print-directory bitstream BOARD=icebreaker-deep
 
 # The bitstream onto the board, with iceprog (fpga-icestorm) over the FT2232H's channel A
 # (docs/board.md). PROG_MODE=flash (the default) writes the board's SPI flash, which the
@@ -129,9 +151,9 @@ $(BOARD_BUILD)/synth.json: $(BOARD_SYNTH_RTL) $(BOARD_BUILD)/pll.params $(BOARD_
 	@mv $@.tmp $@
 
 # Place and route; its exit status is kept so that the report can say why it failed.
-$(BOARD_BUILD)/pnr.status: $(BOARD_BUILD)/synth.json constraints/$(BOARD).pcf
+$(BOARD_BUILD)/pnr.status: $(BOARD_BUILD)/synth.json $(call board_pcf,$(BOARD))
 	@echo "nextpnr-ice40: place and route at $(BOARD_MHZ) MHz ..."
-	@nextpnr-ice40 $($(BOARD)_NEXTPNR) --pcf constraints/$(BOARD).pcf --json $< \
+	@nextpnr-ice40 $($(BOARD)_NEXTPNR) --pcf $(call board_pcf,$(BOARD)) --json $< \
 	  --asc $(BOARD_BUILD)/pnr.asc --freq $(BOARD_MHZ) --seed 1 --timing-allow-fail \
 	  --report $(BOARD_BUILD)/pnr.json > $(BOARD_BUILD)/pnr.log 2>&1; echo $$? > $@
 

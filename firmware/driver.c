@@ -208,7 +208,13 @@ int drv_hello(drv *d)
     i->clk_hz = take_u32(&p);
     i->baud = take_u32(&p);
     i->weight_bytes = take_u32(&p);
-    i->noise = take_u8(&p) & 1u;
+    uint8_t features = take_u8(&p);
+    i->noise = features & 1u;
+    i->recurrent = (features >> 1) & 1u;
+    i->out_decays = (features >> 2) & 1u;
+    i->max_layers = (features >> 4) & 7u;
+    if (i->max_layers == 0) /* a board before the general core */
+        i->max_layers = 1;
     i->result_bytes = take_u16(&p);
     if (i->max_request < CHUNK_FLOOR || i->max_request > PROTO_MAX_PAYLOAD)
         return DRV_E_REPLY;
@@ -242,21 +248,26 @@ int drv_status_read(drv *d, drv_status *st)
     return DRV_OK;
 }
 
-static void config_bytes(const drv_config *cfg, uint8_t out[PROTO_CONFIG_BYTES])
+/* LOAD_BEGIN's payload; returns its size. */
+static uint16_t config_bytes(const drv_config *cfg, uint8_t out[PROTO_CONFIG_MAX_BYTES])
 {
     const uint32_t regs[N_CONFIG_REGS] = {cfg->n_in,  cfg->n_hidden, cfg->n_out,
                                           cfg->n_exc, cfg->steps,    cfg->theta,
                                           cfg->alpha_q, cfg->beta_q, cfg->noise_bits,
                                           cfg->seed};
+    uint8_t *p = out;
     for (unsigned i = 0; i < N_CONFIG_REGS; i++)
-        out = put_u32(out, regs[i]);
+        p = put_u32(p, regs[i]);
+    uint32_t more = cfg->n_more < DRV_MORE_REGS ? cfg->n_more : DRV_MORE_REGS;
+    for (uint32_t i = 0; i < more; i++)
+        p = put_u32(p, cfg->more[i]);
+    return (uint16_t)(p - out);
 }
 
 uint32_t drv_config_crc(const drv_config *cfg)
 {
-    uint8_t b[PROTO_CONFIG_BYTES];
-    config_bytes(cfg, b);
-    return proto_crc32_update(0, b, PROTO_CONFIG_BYTES);
+    uint8_t b[PROTO_CONFIG_MAX_BYTES];
+    return proto_crc32_update(0, b, config_bytes(cfg, b));
 }
 
 /* The smallest data frame (--frame may ask for less). */
@@ -299,9 +310,9 @@ static int load_once(drv *d, const drv_config *cfg, drv_weight_source src, void 
                      uint32_t *crc)
 {
     uint8_t buf[PROTO_MAX_PAYLOAD];
-    config_bytes(cfg, buf);
-    uint32_t sum = proto_crc32_update(0, buf, PROTO_CONFIG_BYTES);
-    int r = transact(d, PROTO_LOAD_BEGIN, buf, PROTO_CONFIG_BYTES);
+    uint16_t n_cfg = config_bytes(cfg, buf);
+    uint32_t sum = proto_crc32_update(0, buf, n_cfg);
+    int r = transact(d, PROTO_LOAD_BEGIN, buf, n_cfg);
     if (r != DRV_OK)
         return r;
     uint32_t total = d->info.weight_bytes;

@@ -61,6 +61,9 @@ typedef struct {
     uint16_t max_in, max_hidden, max_out;
     uint32_t clk_hz, baud, weight_bytes;
     uint8_t noise; /* 1: the core has its noise generator; 0: models must have N = 0 */
+    /* The general core (docs/core.md): hidden layers it runs, 1: recurrent layers, 1: the
+     * readout has decays of its own (else layer 0's). INFO's features byte. */
+    uint8_t max_layers, recurrent, out_decays;
     uint16_t result_bytes; /* a batch's result records must fit in this */
 } drv_info;
 
@@ -72,9 +75,14 @@ typedef struct {
     uint32_t images;
 } drv_status;
 
-/* The core's registers 0x0..0x9 (docs/core.md), sent by LOAD_BEGIN. */
+/* The core's registers 0x0..0x9 (docs/core.md), sent by LOAD_BEGIN, and on a general
+ * build (drv_info.max_layers > 1, recurrent or out_decays) the registers from 0xA on:
+ * n_more of them (0, or 6 + 16 per layer: 0xA..0xF, then each layer's block of 16). */
+#define DRV_MORE_REGS (16u * 5u - 10u)
 typedef struct {
     uint32_t n_in, n_hidden, n_out, n_exc, steps, theta, alpha_q, beta_q, noise_bits, seed;
+    uint32_t n_more;
+    uint32_t more[DRV_MORE_REGS];
 } drv_config;
 
 /* One image's result record (CLASSIFY's reply); with detail 0 only the prediction. */

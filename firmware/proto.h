@@ -33,7 +33,8 @@
 /* Payload sizes on the wire (docs/protocol.md, "Requests"): fixed payloads, and the
  * headers in front of the data of LOAD_DATA, CODES and CLASSIFY. */
 enum {
-    PROTO_CONFIG_BYTES = 40,      /* LOAD_BEGIN: ten u32 core registers */
+    PROTO_CONFIG_BYTES = 40,      /* LOAD_BEGIN: ten u32 core registers (one-layer builds) */
+    PROTO_CONFIG_MAX_BYTES = 320, /* general builds: 16 u32 registers per block, 5 blocks */
     PROTO_LOAD_DATA_HEAD = 4,     /* LOAD_DATA: u32 offset, then weight bytes */
     PROTO_LOAD_DATA_REPLY = 4,    /* u32 weight bytes received so far */
     PROTO_COMMIT_BYTES = 8,       /* LOAD_COMMIT: u32 total bytes, u32 CRC-32 */

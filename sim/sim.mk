@@ -27,6 +27,9 @@ SIM_BOARD_VARIANTS := icebreaker hx8k
 SIM_VARIANTS := default narrow up5k $(SIM_BOARD_VARIANTS)
 SIM_CONFIG_icebreaker = $(CORE_CONFIG_icebreaker)
 SIM_CONFIG_hx8k = $(CORE_CONFIG_hx8k)
+SIM_VARIANTS += icebreaker-deep
+SIM_BOARD_VARIANTS += icebreaker-deep
+SIM_CONFIG_icebreaker-deep = $(CORE_CONFIG_icebreaker-deep)
 
 # $(call sim_variant,name): the rules of one build; defines SIM_OBJS_<name>. Its
 # parameters are read when the recipe runs (any include order). A build Verilates the
@@ -72,6 +75,7 @@ COSIM_SEED_narrow := 2
 COSIM_SEED_up5k := 3
 COSIM_SEED_icebreaker := 4
 COSIM_SEED_hx8k := 5
+COSIM_SEED_icebreaker-deep := 6
 COSIM_TEST_STEPS := 10000000
 # Under the sanitizers (SAN=1) only the core `snn` links, with fewer steps: the other builds
 # differ in parameters only, and each costs minutes to compile with ASan.

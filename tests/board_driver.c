@@ -362,7 +362,7 @@ static int weights(void *ctx, uint32_t offset, uint8_t *buf, uint16_t n)
     return 0;
 }
 
-static const drv_config config = {784, 100, 10, 80, 3, 500, 3353, 3706, 0, 1};
+static const drv_config config = {784, 100, 10, 80, 3, 500, 3353, 3706, 0, 1, 0, {0}};
 
 static void load_restarts_after_refusal(void **state)
 {

@@ -233,7 +233,7 @@ static uint16_t batch(uint8_t *p, uint16_t offset, uint8_t images, uint8_t detai
 static void verified_load_then_image_checks(void **state)
 {
     (void)state;
-    drv_config cfg = {784, 100, 10, 80, 3, 500, 3353, 3706, 0, 1};
+    drv_config cfg = {784, 100, 10, 80, 3, 500, 3353, 3706, 0, 1, 0, {0}};
     uint32_t crc;
     assert_int_equal(drv_load(&link_.drv, &cfg, zero_weights, NULL, &crc), DRV_OK);
     drv_status st = status();
@@ -301,7 +301,7 @@ static void undetected_damage_restarts_the_load(void **state)
     tamper_at = 3;
     data_frames = 0;
     link_.drv.io.send = tampering_send;
-    drv_config cfg = {784, 100, 10, 80, 3, 500, 3353, 3706, 0, 1};
+    drv_config cfg = {784, 100, 10, 80, 3, 500, 3353, 3706, 0, 1, 0, {0}};
     uint32_t crc, restarts = link_.drv.stats.restarts;
     int r = drv_load(&link_.drv, &cfg, zero_weights, NULL, &crc);
     link_.drv.io = line;

@@ -36,6 +36,10 @@ module board_engine #(
     parameter integer MAX_HID = 100,
     parameter integer MAX_OUT = 10,
     parameter integer NOISE = 1,         // the core has its noise generator (else N must be 0)
+    parameter integer MAX_LAYERS = 1,    // general builds (docs/core.md): layers, recurrence,
+    parameter integer RECURRENT = 0,     // the readout's own decays
+    parameter integer OUT_DECAYS = 0,
+    parameter integer WORDS = 0,         // the core's weight words (0: the one-layer map's)
     parameter integer CLK_HZ = 12000000, // reported in INFO
     parameter integer BAUD = 2000000,
     parameter integer BOARD_ID = 0       // 0 simulation, 1 iCEBreaker, 2 iCE40-HX8K breakout
@@ -95,11 +99,16 @@ module board_engine #(
     // A bank: codes in [0, CODE_BYTES), a frame's fixed fields in the top 8 bytes.
     localparam integer CODE_BYTES = (1 << BANK_AW) - 8;
     localparam integer MAX_LEN = CODE_BYTES;          // largest request payload
-    localparam [15:0] CONFIG_BYTES = 16'd40;          // ten u32 registers 0x0..0x9
+    // LOAD_BEGIN: u32 registers 0x0, 0x1, ... in order: ten (0x0..0x9, the one-layer map)
+    // or, on a general build, 16 per block (the globals, then each layer's) up to
+    // MAX_LAYERS layers. Register 0xF (start) is not written.
+    localparam [15:0] CONFIG_BYTES = 16'd40;
+    localparam integer GENERAL = (MAX_LAYERS > 1 || RECURRENT != 0 || OUT_DECAYS != 0) ? 1 : 0;
+    localparam [15:0] CONFIG_MAX = GENERAL != 0 ? 16'(64 * (MAX_LAYERS + 1)) : CONFIG_BYTES;
     localparam integer S1 = (MAX_HID + P - 1) / P;    // weight words per w1 row
     localparam integer S2 = (MAX_OUT + P - 1) / P;    // weight words per w2 row
     localparam integer WB = (B > 8) ? 2 : 1;          // bytes per weight on the wire
-    localparam integer IMAGE_BYTES = (MAX_IN * S1 + MAX_HID * S2) * P * WB;
+    localparam integer IMAGE_BYTES = (WORDS > 0 ? WORDS : MAX_IN * S1 + MAX_HID * S2) * P * WB;
     localparam integer LW = $clog2(IMAGE_BYTES + 1);  // bits of a weight image offset
     localparam [15:0] INFO_LEN = 16'd31, STATUS_LEN = 16'd25;
 
@@ -129,7 +138,7 @@ module board_engine #(
     reg [31:0] crc32;          // inverted form (board_crc32_byte.v)
     reg [31:0] model_crc;
     reg [14:0] n_in;                           // (synthesis drops the bits MAX_* rule out)
-    reg [15:0] n_hidden, n_out, steps;
+    reg [15:0] n_hidden, n_out, steps;  // n_hidden: the size of the layer being configured
     reg [7:0]  weight_lo;      // first byte of a 2-byte weight (WB = 2)
 
     // the banks: the receiver's (rx_bank) gets codes appended at ptr; a batch runs
@@ -192,27 +201,36 @@ module board_engine #(
     endfunction
 
     // Config register checks (docs/protocol.md, LOAD_BEGIN), one comparator for all:
-    // registers 0-4 and 8 must fit 16 bits and be <= a limit; 0-2 and 4 must not be 0;
-    // theta (5) must be 1 .. 2^(H-1)-1, the core's range (spec §2.3): the core keeps only
-    // its low H bits, so a wider theta would run as another threshold.
-    wire [3:0] cfg_reg = pos[5:2];
+    // registers 0-4 and 8 (and a layer's size, n_exc, recurrent; n_layers) must fit 16
+    // bits and be <= a limit; 0-2, 4, a layer's size and n_layers must not be 0; theta
+    // (5, a layer's 5) must be 1 .. 2^(H-1)-1, the core's range (spec §2.3): the core
+    // keeps only its low H bits, so a wider theta would run as another threshold.
+    // (a one-layer build takes registers 0x0..0x9 only: no logic for the rest)
+    wire [7:0] cfg_reg = GENERAL != 0 ? pos[9:2] : {4'd0, pos[5:2]};
+    wire [3:0] cfg_off = cfg_reg[3:0];
+    wire cfg_layer = cfg_reg[7:4] != 4'd0;           // a layer's block (0x10 * (l + 1) + off)
     reg [15:0] cfg_limit;
+    reg cfg_checked, cfg_zero_ok;
     always @(*) begin
-        case (cfg_reg)
-            4'd0: cfg_limit = 16'(MAX_IN);
-            4'd1: cfg_limit = 16'(MAX_HID);
-            4'd2: cfg_limit = 16'(MAX_OUT);
-            4'd3: cfg_limit = n_hidden;
-            4'd8: cfg_limit = NOISE != 0 ? 16'd16 : 16'd0;
-            default: cfg_limit = 16'hFFFF;
+        cfg_limit = 16'hFFFF;
+        cfg_checked = 1'b1;
+        cfg_zero_ok = 1'b0;
+        case ({cfg_layer, cfg_off})
+            5'h00: cfg_limit = 16'(MAX_IN);
+            5'h01, 5'h11: cfg_limit = 16'(MAX_HID);
+            5'h02: cfg_limit = 16'(MAX_OUT);
+            5'h03, 5'h13: begin cfg_limit = n_hidden; cfg_zero_ok = 1'b1; end
+            5'h04: ;
+            5'h08: begin cfg_limit = NOISE != 0 ? 16'd16 : 16'd0; cfg_zero_ok = 1'b1; end
+            5'h0C: cfg_limit = 16'(MAX_LAYERS);
+            5'h1C: begin cfg_limit = 16'(RECURRENT != 0 ? 1 : 0); cfg_zero_ok = 1'b1; end
+            default: cfg_checked = 1'b0;
         endcase
     end
-    wire cfg_checked = cfg_reg <= 4'd4 || cfg_reg == 4'd8;
     wire theta_ok = dword[31:H-1] == 0 && dword != 32'd0;
-    wire cfg_value_ok = cfg_reg == 4'd5 ? theta_ok :
+    wire cfg_value_ok = cfg_off == 4'd5 ? theta_ok :
                         !cfg_checked || (dword[31:16] == 16'd0 && dword[15:0] <= cfg_limit &&
-                                         (dword[15:0] != 16'd0 || cfg_reg == 4'd3 ||
-                                          cfg_reg == 4'd8));
+                                         (dword[15:0] != 16'd0 || cfg_zero_ok));
 
     // ---- the payload reader ----
     // In a reading state pos walks the request's payload in the frame buffer: on one
@@ -306,7 +324,9 @@ module board_engine #(
                         reply(K_INFO, 8'd0);
                     end
                     T_STATUS: reply(K_STATUS, 8'd0);
-                    T_LOAD_BEGIN: if (f_len != CONFIG_BYTES) reply(K_ERROR, E_PAYLOAD);
+                    T_LOAD_BEGIN: if (f_len != CONFIG_BYTES && (f_len[5:0] != 6'd0 ||
+                                      f_len < 16'd128 || f_len > CONFIG_MAX))
+                            reply(K_ERROR, E_PAYLOAD);
                         else state <= S_BEGIN;
                     T_LOAD_DATA: if (f_len < 16'd4) reply(K_ERROR, E_PAYLOAD);
                         else state <= S_DATA;
@@ -357,12 +377,12 @@ module board_engine #(
                 if (pos[1:0] == 2'd3) begin
                     if (!cfg_value_ok)
                         cfg_bad <= 1'b1;
-                    case (pos[5:2])
-                        4'd0: n_in <= dword[14:0];
-                        4'd1: n_hidden <= dword[15:0];
-                        4'd2: n_out <= dword[15:0];
-                        4'd4: steps <= dword[15:0];
-                        default: ;
+                    case (cfg_reg)
+                        8'h00: n_in <= dword[14:0];
+                        8'h02: n_out <= dword[15:0];
+                        8'h04: steps <= dword[15:0];
+                        default: if (cfg_off == 4'd1)
+                            n_hidden <= dword[15:0];
                     endcase
                 end
                 if (last_byte) begin
@@ -396,8 +416,8 @@ module board_engine #(
     always @(posedge clk) begin
         load_wr <= 1'b0;
         if (take && state == S_BEGIN && pos[1:0] == 2'd3) begin
-            load_wr <= 1'b1;
-            load_addr <= {20'h80000, pos[5:2]};
+            load_wr <= cfg_reg != 8'h0F;
+            load_addr <= {16'h8000, cfg_reg};
             load_data <= dword;
         end else if (take && state == S_DATA && pos > 16'd3 && (WB == 1 || load_offset[0])) begin
             load_wr <= 1'b1;
@@ -519,8 +539,12 @@ module board_engine #(
 
     // ---- reply payload bytes, served to board_frame_tx by index ----
     // INFO and STATUS as byte vectors (byte n at [8n +: 8]), indexed by tx_idx[4:0].
+    // The build (docs/protocol.md, HELLO): bit 0 the noise generator, 1 recurrent layers,
+    // 2 the readout's own decays, 4..6 MAX_LAYERS.
+    wire [7:0] features = {1'b0, 3'(MAX_LAYERS), 1'b0, OUT_DECAYS != 0 || GENERAL != 0,
+                           RECURRENT != 0, NOISE != 0};
     wire [31*8-1:0] info = {
-        16'((1 << (RES_AW - 1)) - 1), 8'(NOISE != 0), 32'(IMAGE_BYTES), 32'(BAUD), 32'(CLK_HZ),
+        16'((1 << (RES_AW - 1)) - 1), features, 32'(IMAGE_BYTES), 32'(BAUD), 32'(CLK_HZ),
         16'(MAX_OUT), 16'(MAX_HID), 16'(MAX_IN),
         8'(R), 8'(H), 8'(B), 8'(P), 16'(CODE_BYTES), 16'(MAX_LEN), 8'(BOARD_ID),
         8'd5 /* protocol version */};

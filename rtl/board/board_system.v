@@ -20,7 +20,10 @@ module board_system #(
     parameter integer MAX_IN = 784,
     parameter integer MAX_HID = 100,
     parameter integer MAX_OUT = 10,
-    parameter integer NOISE = 1
+    parameter integer NOISE = 1,
+    parameter integer MAX_LAYERS = 1,    // general builds: layers, recurrence, readout decays
+    parameter integer RECURRENT = 0,
+    parameter integer OUT_DECAYS = 0
 ) (
     input  wire clk,
     input  wire rst,           // synchronous, active high
@@ -35,6 +38,12 @@ module board_system #(
     // noise ends (and is reported) after 3 quiet byte times.
     localparam integer TIMEOUT_CLKS = 640 * CLKS_PER_BIT;
     localparam integer QUIET_CLKS = 30 * CLKS_PER_BIT;
+    // The core's weight words (snn_core.v's default for WORDS = 0), which the engine's
+    // weight image covers: ff[0] and the readout, then MAX_LAYERS - 1 ff rows and, if
+    // RECURRENT, MAX_LAYERS rec matrices of MAX_HID rows.
+    localparam integer S1 = (MAX_HID + P - 1) / P;
+    localparam integer WORDS = MAX_IN * S1 + MAX_HID * ((MAX_OUT + P - 1) / P) +
+        ((MAX_LAYERS - 1) + (RECURRENT != 0 ? MAX_LAYERS : 0)) * MAX_HID * S1;
 
     wire [7:0] rx_data, tx_data;
     wire rx_valid, rx_error, tx_valid, tx_ready;
@@ -84,6 +93,7 @@ module board_system #(
     board_engine #(
         .BANK_AW(BANK_AW), .RES_AW(RES_AW), .P(P), .B(B), .H(H), .R(R),
         .MAX_IN(MAX_IN), .MAX_HID(MAX_HID), .MAX_OUT(MAX_OUT), .NOISE(NOISE),
+        .MAX_LAYERS(MAX_LAYERS), .RECURRENT(RECURRENT), .OUT_DECAYS(OUT_DECAYS), .WORDS(WORDS),
         .CLK_HZ(CLK_HZ), .BAUD(BAUD), .BOARD_ID(BOARD_ID)
     ) engine (
         .clk(clk), .rst(rst),
@@ -112,7 +122,8 @@ module board_system #(
 
     snn_core #(
         .P(P), .PL(PL), .RL(RL), .B(B), .H(H), .R(R),
-        .MAX_IN(MAX_IN), .MAX_HID(MAX_HID), .MAX_OUT(MAX_OUT), .NOISE(NOISE)
+        .MAX_IN(MAX_IN), .MAX_HID(MAX_HID), .MAX_OUT(MAX_OUT), .NOISE(NOISE),
+        .MAX_LAYERS(MAX_LAYERS), .RECURRENT(RECURRENT), .OUT_DECAYS(OUT_DECAYS), .WORDS(WORDS)
     ) core (
         .clk(clk), .rst(rst),
         .wr_en(core_wr_en), .wr_addr(core_wr_addr), .wr_data(core_wr_data),

@@ -23,7 +23,10 @@ module board_top_icebreaker #(
     parameter integer RL = 1,
     parameter integer H = 16,              // hidden / readout register bits (quantize to match)
     parameter integer R = 16,
-    parameter integer NOISE = 0            // 0: no noise generator (room for lanes)
+    parameter integer NOISE = 0,           // 0: no noise generator (room for lanes)
+    parameter integer MAX_LAYERS = 1,      // the general build (icebreaker-deep): layers,
+    parameter integer RECURRENT = 0,       // recurrence (docs/core.md)
+    parameter integer MAX_HID = 100
 ) (
     input  wire CLK,      // 12 MHz oscillator, pin 35
     input  wire RX,       // from the FTDI (its TXD), pin 6
@@ -38,7 +41,8 @@ module board_top_icebreaker #(
         pll (.clk_in(CLK), .clk_out(clk), .locked(locked));
     board_reset reset (.clk(clk), .pll_locked(locked), .button_n(BTN_N), .rst(rst));
     board_system #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .BOARD_ID(1), .P(P), .PL(PL), .RL(RL),
-                   .H(H), .R(R), .NOISE(NOISE)) system (
+                   .H(H), .R(R), .NOISE(NOISE), .MAX_LAYERS(MAX_LAYERS),
+                   .RECURRENT(RECURRENT), .MAX_HID(MAX_HID)) system (
         .clk(clk), .rst(rst), .uart_rx(RX), .uart_tx(TX),
         .model_valid(model_valid), .running(running));
 

@@ -36,6 +36,29 @@ $(BOARD_SIM): $(BOARD_SIM_DIR)/board_sim.o $(BOARD_SIM_DIR)/board_model.o $(SW_L
 
 BUILD_EXTRA += $(BOARD_SIM)
 
+# The iCEBreaker's general build (constraints.mk, CORE_CONFIG_icebreaker-deep) as a second
+# simulated board, $(BOARD_SIM_DEEP): `snn deploy/classify --sim --sim-bin` it. Same clock,
+# UART rate and line bridge (board_sim.o) as the iCEBreaker's.
+BOARD_SIM_DEEP := $(BUILD)/snn-board-sim-deep
+BOARD_DEEP_DIR := $(BUILD)/sim/board-deep
+BOARD_DEEP_VOBJ := $(BOARD_DEEP_DIR)/vobj
+$(BOARD_DEEP_VOBJ)/Vboard_system__ALL.a: $(BOARD_RTL) $(CORE_RTL) sim/board/board_sim.mk constraints/constraints.mk
+	@mkdir -p $(@D)
+	verilator --cc -O3 -Wall --top-module board_system -Mdir $(BOARD_DEEP_VOBJ) $(VERILATOR_SAN) \
+	  -GCLK_HZ=$(BOARD_SIM_CLK_HZ) -GBAUD=$(BOARD_SIM_BAUD) $(call core_gen,icebreaker-deep) \
+	  $(BOARD_RTL) $(CORE_RTL) > $(BOARD_DEEP_DIR)/verilator.log
+	$(MAKE) -s -C $(BOARD_DEEP_VOBJ) -f Vboard_system.mk Vboard_system__ALL.a verilated.o verilated_threads.o \
+	  >> $(BOARD_DEEP_DIR)/verilator.log
+
+$(BOARD_DEEP_DIR)/board_model.o: sim/board/board_model.cpp sim/board/board_model.h $(BOARD_DEEP_VOBJ)/Vboard_system__ALL.a
+	$(CXX) -O2 -std=c++14 -Wall -Wextra -Werror -I$(BOARD_DEEP_VOBJ) -isystem $(VERILATOR_ROOT)/include \
+	  -isystem $(VERILATOR_ROOT)/include/vltstd -c $< -o $@
+
+$(BOARD_SIM_DEEP): $(BOARD_SIM_DIR)/board_sim.o $(BOARD_DEEP_DIR)/board_model.o $(SW_LIB)
+	$(CXX) -o $@ $^ $(addprefix $(BOARD_DEEP_VOBJ)/,Vboard_system__ALL.a verilated.o verilated_threads.o) -lpthread $(LDLIBS)
+
+BUILD_EXTRA += $(BOARD_SIM_DEEP)
+
 # The UART's own testbench (tests/board_uart_tb.v) and the board's Verilator lint.
 BOARD_UART_TB := $(BOARD_SIM_DIR)/uart_tb/board_uart_tb
 $(BOARD_UART_TB): tests/board_uart_tb.v rtl/board/board_uart_rx.v rtl/board/board_uart_tx.v
@@ -54,6 +77,7 @@ $(BOARD_RESET_TB): tests/board_reset_tb.v rtl/board/board_reset.v
 board-lint: ## Verilator --lint-only -Wall of board_system with the core (no warning allowed)
 	verilator --lint-only -Wall --top-module board_system $(BOARD_RTL) $(CORE_RTL)
 	verilator --lint-only -Wall --top-module board_system $(BOARD_SIM_PARAMS) $(BOARD_RTL) $(CORE_RTL)
+	verilator --lint-only -Wall --top-module board_system $(call core_gen,icebreaker-deep) $(BOARD_RTL) $(CORE_RTL)
 	verilator --lint-only -Wall --top-module board_reset rtl/board/board_reset.v
 	@echo "board-lint: board_system (defaults and the iCEBreaker's core) and board_reset lint-clean with -Wall"
 

@@ -16,6 +16,10 @@ $(BOARD_PROTOCOL_TEST): $(BUILD)/obj/tests/board_protocol.o $(SW_LIB) $(BOARD_HO
 	$(CC) -o $@ $< $(SW_LIB) $(BOARD_HOST_OBJS) -lcmocka $(LDLIBS)
 TEST_BINS += $(BOARD_PROTOCOL_TEST) $(BOARD_SIM)
 TEST_CMDS += "$(BOARD_PROTOCOL_TEST) $(BOARD_SIM)" "tests/board_link.sh $(SNN) $(BOARD_CORE_NOISE) $(BOARD_QUANTIZE)"
+# The iCEBreaker's two builds: the paper's network on both, a two-layer one on the general
+# build, refusals naming the limit (tests/board_deep.sh).
+TEST_BINS += $(BOARD_SIM_DEEP)
+TEST_CMDS += "tests/board_deep.sh $(SNN) $(BOARD_SIM) $(BOARD_SIM_DEEP) $(BOARD_QUANTIZE)"
 
 # The host's default --baud is the iCEBreaker bitstream's (one definition: constraints.mk),
 # in the library's build and in its fuzz build (build/fuzz/obj/...).

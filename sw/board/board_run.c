@@ -13,7 +13,7 @@ int board_model_crc(const qnet *q, const drv_info *info, uint32_t *crc, snn_erro
     uint8_t *image;
     if (board_image_weights(q, info, &image, err) != 0)
         return -1;
-    drv_config cfg = board_image_config(q);
+    drv_config cfg = board_image_config(q, info);
     *crc = proto_crc32_update(drv_config_crc(&cfg), image, info->weight_bytes);
     free(image);
     return 0;
@@ -25,7 +25,7 @@ int board_deploy(board_link *l, const qnet *q, const char *what, uint32_t *crc, 
     if (board_image_check(q, &l->drv.info, what, err) != 0 ||
         board_image_weights(q, &l->drv.info, &image, err) != 0)
         return -1;
-    drv_config cfg = board_image_config(q);
+    drv_config cfg = board_image_config(q, &l->drv.info);
     board_image_source src = {.image = image, .len = l->drv.info.weight_bytes};
     int r = drv_load(&l->drv, &cfg, board_image_read, &src, crc);
     free(image);

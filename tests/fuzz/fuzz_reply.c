@@ -105,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     drv_status st;
     drv_status_read(&d, &st);
     drv_classify_stream(&d, 5, data[size - 1] & 1, 3, image_codes, keep_result, NULL);
-    const drv_config cfg = {784, 100, 10, 80, 3, 500, 3353, 3706, 0, 1};
+    const drv_config cfg = {784, 100, 10, 80, 3, 500, 3353, 3706, 0, 1, 0, {0}};
     uint32_t crc;
     drv_load(&d, &cfg, zero_weights, NULL, &crc);
     return 0;
