@@ -144,6 +144,7 @@ demo-summary: ## List what `make demo` made: path, size, one line on each
 	  echo "  (no mismatch traces: the RTL core matched the integer model spike for spike, both networks)"; \
 	show $(DEMO_DIR)/model8-board.snnq "the model quantized for the iCEBreaker's 16-bit core"; \
 	show $(BUILD)/board/classify-demo.json "simulated board: 20 images classified (JSON)"; \
+	show $(BUILD)/board/classify-demo-deep.json "the recurrent network on the simulated icebreaker-deep build (JSON)"; \
 	show $(BUILD)/board/icebreaker/icebreaker.bin "iCEBreaker bitstream (iceprog FILE)"; \
 	show $(BUILD)/board/icebreaker/report.txt "bitstream report: cells, timing, cycles per image"; \
 	show $(DEMO_DIR)/sweep.jsonl "short sweep: one JSON line per run"; \

@@ -165,14 +165,20 @@ $(BOARD_BUILD)/$(BOARD).bin: $(BOARD_BUILD)/pnr.status
 # that run.
 BOARD_DEMO_MODEL := $(DEMO_DIR)/model8-board.snnq
 BOARD_DEMO_JSON := $(BUILD)/board/classify-demo.json
+BOARD_DEMO_DEEP_MODEL := $(DEMO_DIR)/deep8-board.snnq
+BOARD_DEMO_DEEP_JSON := $(BUILD)/board/classify-demo-deep.json
 .PHONY: demo-board bench-board
-demo-board: $(SNN) $(BOARD_SIM) ## Deploy the demo model to the simulated board, classify 20 images, build the iCEBreaker bitstream + report
+demo-board: $(SNN) $(BOARD_SIM) $(BOARD_SIM_DEEP) ## The demo models on the simulated boards (paper: iCEBreaker, recurrent: icebreaker-deep), 20 images each; the iCEBreaker bitstream + report
 	@test -s $(DEMO_DIR)/model.snn || { echo "demo-board: $(DEMO_DIR)/model.snn missing (make demo-train)" >&2; exit 1; }
 	@mkdir -p $(BUILD)/board
 	$(SNN) quantize --model $(DEMO_DIR)/model.snn $(BOARD_QUANTIZE) --out $(BOARD_DEMO_MODEL)
 	$(SNN) deploy --sim --model $(BOARD_DEMO_MODEL)
 	$(SNN) classify --sim --model $(BOARD_DEMO_MODEL) --images 20 --json | tee $(BOARD_DEMO_JSON).out
 	@tail -n 1 $(BOARD_DEMO_JSON).out > $(BOARD_DEMO_JSON)
+	$(SNN) quantize --model $(DEMO_DIR)/deep.snn $(BOARD_QUANTIZE) --out $(BOARD_DEMO_DEEP_MODEL)
+	$(SNN) classify --sim --sim-bin $(BOARD_SIM_DEEP) --deploy --model $(BOARD_DEMO_DEEP_MODEL) --images 20 \
+	  --json | tee $(BOARD_DEMO_DEEP_JSON).out
+	@tail -n 1 $(BOARD_DEMO_DEEP_JSON).out > $(BOARD_DEMO_DEEP_JSON)
 	@$(MAKE) --no-print-directory bitstream BOARD=icebreaker BOARD_CLASSIFY_JSON=$(BOARD_DEMO_JSON)
 
 # Figures of the board: core cycles and rate, the end-to-end rate through the UART at the
