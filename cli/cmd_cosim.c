@@ -129,7 +129,7 @@ int cmd_cosim(int argc, char **argv)
     if (rc != 0) {
         fprintf(stderr, "snn cosim: %s\n", err.msg);
     } else {
-        const core_sim_build b = r.build;
+        const core_build b = r.build;
         char machine[256];
         machine_describe(machine, sizeof machine);
         double n = r.images ? r.images : 1;

@@ -34,7 +34,7 @@ enum { MAX_BUILDS = 8 };
 typedef struct {
     char name[32], sim[64], config[160];
     int mhz;
-    board_build build;
+    core_build build;
     int fits;
     char why[sizeof(snn_error)]; /* why not, if it does not fit */
     double cycles;         /* per image on its simulated board, 0: not measured */
@@ -65,7 +65,7 @@ static int read_builds(const char *board, fit_build *b, int *n, snn_error *err)
             if (*c == '+')
                 *c = ' ';
         f->mhz = atoi(mhz);
-        if (board_build_parse(f->config, &f->build, err) != 0)
+        if (core_build_parse(f->config, &f->build, err) != 0)
             return -1;
         ++*n;
     }

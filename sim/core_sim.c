@@ -29,7 +29,7 @@ struct core_sim {
     core_shim *shim;
     core_pins_in in;
     core_pins_out out;
-    core_sim_build build;
+    core_build build;
     uint64_t cycles;
     int n_out, steps, n_layers, total; /* of the loaded network */
     int offset[QNET_MAX_LAYERS], size[QNET_MAX_LAYERS]; /* layers in spike records */
@@ -81,7 +81,7 @@ core_sim *core_sim_new(snn_error *err)
     s->in.rst = 0;
     tick(s);
     uint64_t widths = (uint64_t)read_word(s, RD_WIDTHS), sizes = (uint64_t)read_word(s, RD_SIZES);
-    s->build = (core_sim_build){
+    s->build = (core_build){
         .hidden_lanes = (int)(widths >> 40 & 0xff), .readout_lanes = (int)(widths >> 32 & 0xff),
         .lanes = (int)(widths >> 24 & 0xff), .weight_bits = (int)(widths >> 16 & 0xff),
         .hidden_bits = (int)(widths >> 8 & 0xff), .readout_bits = (int)(widths & 0xff),
@@ -90,7 +90,7 @@ core_sim *core_sim_new(snn_error *err)
         .recurrent = (int)(widths >> 49 & 1), .out_decays = (int)(widths >> 50 & 1),
         .max_layers = (int)(widths >> 52 & 0xf),
     };
-    s->build.words = (int)read_word(s, RD_WORDS);
+    s->build.words = (uint32_t)read_word(s, RD_WORDS);
     return s;
 }
 
@@ -102,7 +102,7 @@ void core_sim_free(core_sim *s)
     free(s);
 }
 
-core_sim_build core_sim_params(const core_sim *s)
+core_build core_sim_params(const core_sim *s)
 {
     return s->build;
 }
@@ -112,39 +112,12 @@ uint64_t core_sim_cycles(const core_sim *s)
     return s->cycles;
 }
 
-static uint32_t words_of(int n, int lanes)
-{
-    return ((uint32_t)n + (uint32_t)lanes - 1) / (uint32_t)lanes;
-}
-
-uint32_t core_sim_layout(const core_sim_build *b, const qnet *q, core_sim_bases *bases)
-{
-    /* ff[0] at word 0 and the readout at MAX_IN * S1 (fixed in the paper's build: rows of
-     * S1 = ceil(MAX_HID / P) and S2 = ceil(MAX_OUT / P) words), then ff[1], rec[0] ...
-     * each after the other (base registers, general builds) */
-    const uint32_t s1 = words_of(b->max_hidden, b->lanes), s2 = words_of(b->max_out, b->lanes);
-    memset(bases, 0, sizeof *bases);
-    bases->ff[q->n_layers] = (uint32_t)b->max_in * s1;
-    uint32_t next = bases->ff[q->n_layers] + (uint32_t)b->max_hidden * s2;
-    for (int l = 0; l < q->n_layers; l++) {
-        if (l > 0) {
-            bases->ff[l] = next;
-            next += (uint32_t)q->layer[l - 1].size * s1;
-        }
-        if (q->layer[l].recurrent) {
-            bases->rec[l] = next;
-            next += (uint32_t)q->layer[l].size * s1;
-        }
-    }
-    return next;
-}
-
 /* Writes matrix m (rows x cols magnitudes) at word `base`, `stride` words per row;
  * the padding lanes of the words it uses are written as 0. */
 static void write_matrix(core_sim *s, const uint16_t *m, int rows, int cols, uint32_t base,
                          uint32_t stride)
 {
-    const uint32_t p = (uint32_t)s->build.lanes, lanes = words_of(cols, (int)p) * p;
+    const uint32_t p = (uint32_t)s->build.lanes, lanes = core_row_words(cols, (int)p) * p;
     for (uint32_t i = 0; i < (uint32_t)rows; i++)
         for (uint32_t j = 0; j < lanes; j++)
             write_word(s, (base + i * stride + j / p) * p + j % p,
@@ -153,42 +126,11 @@ static void write_matrix(core_sim *s, const uint16_t *m, int rows, int cols, uin
 
 int core_sim_load(core_sim *s, const qnet *q, const char *what, snn_error *err)
 {
-    const core_sim_build *b = &s->build;
-    if (q->n_layers > b->max_layers)
-        return snn_fail(err, "%s: %d hidden layers, the core was built for at most %d "
-                        "(MAX_LAYERS)", what, q->n_layers, b->max_layers);
-    for (int l = 0; l < q->n_layers; l++) {
-        const qnet_layer *h = &q->layer[l];
-        if (h->recurrent && !b->recurrent)
-            return snn_fail(err, "%s: hidden layer %d is recurrent, the core was built without "
-                            "recurrent layers (RECURRENT=0)", what, l);
-        if (h->size < 1 || h->size > b->max_hidden)
-            return snn_fail(err, "%s: hidden layer %d has %d neurons, the core holds 1..%d per "
-                            "layer (MAX_HID)", what, l, h->size, b->max_hidden);
-    }
-    if (q->n_in > b->max_in || q->n_out > b->max_out || q->n_out < 1)
-        return snn_fail(err, "%s: %d inputs and %d outputs, the core holds at most %d and %d "
-                        "(MAX_IN, MAX_OUT)", what, q->n_in, q->n_out, b->max_in, b->max_out);
-    if (q->weight_bits > b->weight_bits || q->hidden_bits != b->hidden_bits ||
-        q->readout_bits != b->readout_bits)
-        return snn_fail(err, "%s: widths B=%d H=%d R=%d, the core was built for B<=%d H=%d R=%d",
-                        what, q->weight_bits, q->hidden_bits, q->readout_bits, b->weight_bits,
-                        b->hidden_bits, b->readout_bits);
-    if (q->noise_bits > 0 && !b->noise)
-        return snn_fail(err, "%s: the model draws membrane noise (N=%d), but the core was built "
-                        "without the noise generator (NOISE=0)", what, q->noise_bits);
-    if (!b->out_decays &&
-        (q->out_alpha_q != q->layer[0].alpha_q || q->out_beta_q != q->layer[0].beta_q))
-        return snn_fail(err, "%s: the readout has decays of its own (%d, %d), the core was built "
-                        "with layer 0's (%d, %d) for the readout (OUT_DECAYS=0)", what,
-                        q->out_alpha_q, q->out_beta_q, q->layer[0].alpha_q, q->layer[0].beta_q);
-    if (q->steps > 65535)
-        return snn_fail(err, "%s: %d steps, the core takes 1..65535", what, q->steps);
-    core_sim_bases bases;
-    uint32_t words = core_sim_layout(b, q, &bases);
-    if (words > (uint32_t)b->words)
-        return snn_fail(err, "%s: the weights take %u words of %d magnitudes, the core's weight "
-                        "memory holds %d (WORDS)", what, words, b->lanes, b->words);
+    const core_build *b = &s->build;
+    if (core_build_check(q, b, what, err) != 0)
+        return -1;
+    core_bases bases;
+    core_build_layout(b, q, &bases);
 
     const uint32_t globals[][2] = {
         {REG_N_IN, (uint32_t)q->n_in}, {REG_N_OUT, (uint32_t)q->n_out},
@@ -198,7 +140,7 @@ int core_sim_load(core_sim *s, const qnet *q, const char *what, snn_error *err)
     };
     for (size_t r = 0; r < sizeof globals / sizeof globals[0]; r++)
         write_word(s, REG | globals[r][0], globals[r][1]);
-    const uint32_t s1 = words_of(b->max_hidden, b->lanes), s2 = words_of(b->max_out, b->lanes);
+    const uint32_t s1 = core_row_words(b->max_hidden, b->lanes), s2 = core_row_words(b->max_out, b->lanes);
     s->total = 0;
     s->max_words = (int)s1;
     for (int l = 0; l < q->n_layers; l++) {

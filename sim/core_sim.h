@@ -12,24 +12,11 @@
 
 #include <stdint.h>
 
+#include "../sw/fixed/core_build.h"
 #include "../sw/fixed/qnet.h"
 #include "../sw/util/error.h"
 
 typedef struct core_sim core_sim;
-
-/* What the Verilated build was made with (read from the core, register 0x8003/4). */
-typedef struct {
-    int lanes;          /* P: input integration lanes, weights per weight word */
-    int hidden_lanes;   /* PL: hidden update lanes */
-    int readout_lanes;  /* RL: readout update lanes */
-    int weight_bits, hidden_bits, readout_bits;
-    int max_in, max_hidden, max_out; /* max_hidden: of one hidden layer */
-    int noise;          /* 1: the noise generator is built in (spec §5); 0: only N = 0 runs */
-    int max_layers;     /* hidden layers the core runs, 1..4 */
-    int recurrent;      /* 1: recurrent layers run (spike memory, REC phase) */
-    int out_decays;     /* 1: the readout has its own decays; 0: layer 0's (the paper's) */
-    int words;          /* weight memory words (P magnitudes each) */
-} core_sim_build;
 
 /* What one image produced on the core. */
 typedef struct {
@@ -43,23 +30,13 @@ typedef struct {
 /* A new simulated core, reset. Returns NULL with err set if out of memory. */
 core_sim *core_sim_new(snn_error *err);
 void core_sim_free(core_sim *s);
-core_sim_build core_sim_params(const core_sim *s);
+/* What the Verilated build was made with (read from the core, registers 0x8003/4). */
+core_build core_sim_params(const core_sim *s);
 
 /* Writes q's registers and all weights (spec §2), every matrix at the base
- * words of core_sim_layout. Fails, naming `what` and the limit, if q does not
- * fit the build (more layers than MAX_LAYERS, a recurrent layer on a
- * feed-forward build, a layer beyond the MAX sizes, weights beyond the weight
- * memory, B above the build's, H or R different from the build's, noise
- * without the generator, readout decays of its own without OUT_DECAYS). */
+ * words of core_build_layout. Fails, naming `what` and the limit, if q does not
+ * fit the build (core_build_check). */
 int core_sim_load(core_sim *s, const qnet *q, const char *what, snn_error *err);
-
-/* Where core_sim_load puts q's matrices (docs/core.md, "Weights"): the first
- * weight word of ff[l] (l = 0 .. n_layers, ff[n_layers] feeds the readout) and
- * of rec[l] (0 if none); returns the words used. */
-typedef struct {
-    uint32_t ff[QNET_MAX_LAYERS + 1], rec[QNET_MAX_LAYERS];
-} core_sim_bases;
-uint32_t core_sim_layout(const core_sim_build *b, const qnet *q, core_sim_bases *bases);
 
 /* Runs one image whose events of step t are events[step_start[t] ..
  * step_start[t+1]) (as qnet_run_image). If spikes is non-NULL it receives s[j]

@@ -73,9 +73,9 @@ check "eval --fixed on the deep network: accuracy and agreement with its float m
 check "... the same on 1 thread" /usr/bin/python3 -c "
 import json; a=json.loads(open('$work/deval.out').read().splitlines()[-1]); b=json.loads(open('$work/deval1.out').read().splitlines()[-1])
 import sys; sys.exit(a['test_acc']!=b['test_acc'] or a['saturations']!=b['saturations'])"
-fails_with "cosim refuses a deep network, naming the core's limit" \
-  "2 hidden layers; the RTL core runs one hidden layer" \
-  "$snn" cosim --model "$work/deep.snnq" --images 1
+"$snn" cosim --model "$work/deep.snnq" --images 5 --json > "$work/dcosim.out"
+check "cosim runs the deep network on the general core: every spike of both layers, 0 mismatches" \
+  last_json "$work/dcosim.out" "d['images']==5 and d['mismatches']==0"
 "$snn" sweep-bits --model "$work/deep.snn" --out "$work/dsweep" --limit 200 --hidden-bits min \
   --json > "$work/dsweep.out"
 check "sweep-bits takes the deep network (min H holds every layer's theta)" last_json \

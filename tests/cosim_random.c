@@ -29,7 +29,7 @@ enum { IMAGES_PER_CASE = 4, THREADS = 2 };
  * largest theta in every layer of the core, the core never spikes, so every
  * model spike is a mismatch. Cases without model spikes are skipped. Returns 0
  * if the mismatches were found and reported (with a waveform). */
-static int check_detection(uint64_t seed, const core_sim_build *b, const char *fst)
+static int check_detection(uint64_t seed, const core_build *b, const char *fst)
 {
     for (uint64_t s = seed;; s++) {
         qnet q, bad;
@@ -75,7 +75,7 @@ static int check_detection(uint64_t seed, const core_sim_build *b, const char *f
  * theta must mismatch in that layer first (the earlier layers do not depend on
  * it), so mismatches are placed in the right layer. Draws cases until one of
  * 2+ layers whose last layer spikes in the model. */
-static int check_layer_detection(uint64_t seed, const core_sim_build *b, const char *fst)
+static int check_layer_detection(uint64_t seed, const core_build *b, const char *fst)
 {
     for (uint64_t s = seed; s < seed + 200; s++) {
         qnet q, bad;
@@ -115,7 +115,7 @@ static int check_layer_detection(uint64_t seed, const core_sim_build *b, const c
 
 /* What the build lacks is refused by core_sim_load before anything is written,
  * naming the limit: a second layer, a recurrent layer, readout decays of its own. */
-static int check_refusals(const core_sim_build *b)
+static int check_refusals(const core_build *b)
 {
     static const char *const limit[] = {"MAX_LAYERS", "RECURRENT", "OUT_DECAYS"};
     const int lacks[] = {b->max_layers == 1, !b->recurrent, !b->out_decays};
@@ -171,7 +171,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
-    core_sim_build b = core_sim_params(probe);
+    core_build b = core_sim_params(probe);
     core_sim_free(probe);
     printf("cosim_random: seed %" PRIu64 " (rerun: %s %" PRIu64 "), core P=%d PL=%d RL=%d "
            "B=%d H=%d R=%d NOISE=%d MAX_LAYERS=%d RECURRENT=%d\n", seed, argv[0], seed, b.lanes,

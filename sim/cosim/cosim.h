@@ -39,7 +39,7 @@ typedef struct {
 } cosim_mismatch;
 
 typedef struct {
-    core_sim_build build;       /* the simulated core's lanes, widths and sizes */
+    core_build build;       /* the simulated core's lanes, widths and sizes */
     int images;
     uint64_t spikes_compared;   /* (neuron, step) pairs */
     uint64_t readouts_compared; /* max[k], out[k] and predictions */

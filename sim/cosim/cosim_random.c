@@ -37,7 +37,7 @@ static int random_size(snn_rng *r, int max_hidden)
     return uniform(r, 1, snn_rng_below(r, 4) ? max_hidden : min_int(16, max_hidden));
 }
 
-static void random_layer(snn_rng *r, cosim_case_kind kind, const core_sim_build *b, const qnet *q,
+static void random_layer(snn_rng *r, cosim_case_kind kind, const core_build *b, const qnet *q,
                          qnet_layer *h)
 {
     h->size = random_size(r, b->max_hidden);
@@ -51,7 +51,7 @@ static void random_layer(snn_rng *r, cosim_case_kind kind, const core_sim_build 
     h->beta_q = snn_rng_below(r, 4) ? uniform(r, 3300, 4095) : uniform(r, 0, 4095);
 }
 
-static void random_net(snn_rng *r, cosim_case_kind kind, const core_sim_build *b, qnet *q)
+static void random_net(snn_rng *r, cosim_case_kind kind, const core_build *b, qnet *q)
 {
     const int small = kind == CASE_ALL_INPUTS;
     q->n_in = uniform(r, 1, small ? min_int(64, b->max_in) : b->max_in);
@@ -71,9 +71,9 @@ static void random_net(snn_rng *r, cosim_case_kind kind, const core_sim_build *b
     q->out_alpha_q = own ? uniform(r, 0, 4095) : q->layer[0].alpha_q;
     q->out_beta_q = own ? uniform(r, 0, 4095) : q->layer[0].beta_q;
     /* a network whose weights the build's memory cannot hold: smaller layers */
-    core_sim_bases bases;
+    core_bases bases;
     int shrunk = 1;
-    while (shrunk && core_sim_layout(b, q, &bases) > (uint32_t)b->words) {
+    while (shrunk && core_build_layout(b, q, &bases) > (uint32_t)b->words) {
         shrunk = 0;
         for (int l = 0; l < q->n_layers; l++) {
             qnet_layer *h = &q->layer[l];
@@ -157,7 +157,7 @@ out:
     return rc;
 }
 
-int cosim_random_case(uint64_t seed, cosim_case_kind kind, int images, const core_sim_build *b,
+int cosim_random_case(uint64_t seed, cosim_case_kind kind, int images, const core_build *b,
                       qnet *q, spike_data *data, snn_error *err)
 {
     snn_rng r;

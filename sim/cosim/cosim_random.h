@@ -31,7 +31,7 @@ extern const char *const cosim_case_names[CASE_KINDS];
 /* Draws case `kind` from seed, within what the core's build holds (layers,
  * recurrence, sizes, widths, weight words, noise): *q (arrays owned, free with
  * qnet_free) and *data (`images` images; free with spike_data_free). */
-int cosim_random_case(uint64_t seed, cosim_case_kind kind, int images, const core_sim_build *b,
+int cosim_random_case(uint64_t seed, cosim_case_kind kind, int images, const core_build *b,
                       qnet *q, spike_data *data, snn_error *err);
 
 #endif

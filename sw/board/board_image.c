@@ -4,13 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t words_of(int n, int lanes) { return (uint32_t)((n + lanes - 1) / lanes); }
 
-board_build board_build_of(const drv_info *info)
+core_build board_build_of(const drv_info *info)
 {
     int bytes = info->weight_bits > 8 ? 2 : 1;
     uint32_t lane_bytes = (uint32_t)(info->lanes ? info->lanes : 1) * (uint32_t)bytes;
-    return (board_build){
+    return (core_build){
         .lanes = info->lanes, .weight_bits = info->weight_bits, .hidden_bits = info->hidden_bits,
         .readout_bits = info->readout_bits, .max_in = info->max_in,
         .max_hidden = info->max_hidden, .max_out = info->max_out,
@@ -20,118 +19,17 @@ board_build board_build_of(const drv_info *info)
     };
 }
 
-int board_build_parse(const char *config, board_build *b, snn_error *err)
+int board_build_check(const qnet *q, const core_build *b, const char *what, snn_error *err)
 {
-    /* snn_core.v's defaults (docs/core.md, "Parameters") */
-    *b = (board_build){.lanes = 8, .weight_bits = 8, .hidden_bits = 24, .readout_bits = 32,
-                       .max_in = 784, .max_hidden = 100, .max_out = 10, .max_layers = 1,
-                       .noise = 1};
-    long words = 0;
-    const struct {
-        const char *name;
-        int *at;
-    } params[] = {{"P", &b->lanes}, {"B", &b->weight_bits}, {"H", &b->hidden_bits},
-                  {"R", &b->readout_bits}, {"MAX_IN", &b->max_in}, {"MAX_HID", &b->max_hidden},
-                  {"MAX_OUT", &b->max_out}, {"MAX_LAYERS", &b->max_layers},
-                  {"RECURRENT", &b->recurrent}, {"OUT_DECAYS", &b->out_decays},
-                  {"NOISE", &b->noise}};
-    for (const char *p = config; *p;) {
-        while (*p == ' ')
-            p++;
-        if (!*p)
-            break;
-        size_t n = strcspn(p, "= ");
-        char *end;
-        long v = p[n] == '=' ? strtol(p + n + 1, &end, 10) : -1;
-        if (p[n] != '=' || end == p + n + 1 || (*end && *end != ' ') || v < 0 || v > 1L << 24)
-            return snn_fail(err, "core configuration '%s': '%.*s' is not NAME=number", config,
-                            (int)strcspn(p, " "), p);
-        if (n == 5 && strncmp(p, "WORDS", 5) == 0)
-            words = v;
-        for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
-            if (strlen(params[i].name) == n && strncmp(p, params[i].name, n) == 0)
-                *params[i].at = (int)v;
-        p = end;
-    }
-    if (b->lanes < 1 || b->max_layers < 1 || b->max_layers > QNET_MAX_LAYERS)
-        return snn_fail(err, "core configuration '%s': P must be >= 1, MAX_LAYERS 1..%d", config,
-                        QNET_MAX_LAYERS);
-    if (b->max_layers > 1 || b->recurrent)
-        b->out_decays = 1; /* a general build always has them (docs/core.md) */
-    const uint32_t s1 = words_of(b->max_hidden, b->lanes);
-    b->words = words ? (uint32_t)words
-                     : (uint32_t)b->max_in * s1 + (uint32_t)b->max_hidden * words_of(b->max_out, b->lanes) +
-                           (uint32_t)((b->max_layers - 1) + (b->recurrent ? b->max_layers : 0)) *
-                               (uint32_t)b->max_hidden * s1;
-    return 0;
-}
-
-uint32_t board_build_layout(const board_build *b, const qnet *q,
-                            uint32_t ff[QNET_MAX_LAYERS + 1], uint32_t rec[QNET_MAX_LAYERS])
-{
-    const uint32_t s1 = words_of(b->max_hidden, b->lanes), s2 = words_of(b->max_out, b->lanes);
-    memset(ff, 0, sizeof(uint32_t) * (QNET_MAX_LAYERS + 1));
-    memset(rec, 0, sizeof(uint32_t) * QNET_MAX_LAYERS);
-    ff[q->n_layers] = (uint32_t)b->max_in * s1;
-    uint32_t next = ff[q->n_layers] + (uint32_t)b->max_hidden * s2;
-    for (int l = 0; l < q->n_layers; l++) {
-        if (l > 0) {
-            ff[l] = next;
-            next += (uint32_t)q->layer[l - 1].size * s1;
-        }
-        if (q->layer[l].recurrent) {
-            rec[l] = next;
-            next += (uint32_t)q->layer[l].size * s1;
-        }
-    }
-    return next;
-}
-
-int board_build_check(const qnet *q, const board_build *b, const char *what, snn_error *err)
-{
-    if (q->n_layers > b->max_layers)
-        return snn_fail(err, "%s: %d hidden layers, the board's core runs at most %d "
-                        "(MAX_LAYERS)", what, q->n_layers, b->max_layers);
-    for (int l = 0; l < q->n_layers; l++) {
-        const qnet_layer *h = &q->layer[l];
-        if (h->recurrent && !b->recurrent)
-            return snn_fail(err, "%s: hidden layer %d is recurrent, the board's core is built "
-                            "without recurrent layers (RECURRENT=0)", what, l);
-        if (h->size > b->max_hidden)
-            return snn_fail(err, "%s: hidden layer %d has %d neurons, the board's core holds at "
-                            "most %d per layer (MAX_HID)", what, l, h->size, b->max_hidden);
-    }
-    if (q->n_in > b->max_in || q->n_out > b->max_out || q->n_out > DRV_MAX_OUT)
-        return snn_fail(err, "%s: %d inputs and %d outputs, the board's core holds at most %d "
-                        "and %d (MAX_IN, MAX_OUT)", what, q->n_in, q->n_out, b->max_in,
-                        b->max_out < DRV_MAX_OUT ? b->max_out : DRV_MAX_OUT);
-    if (q->weight_bits > b->weight_bits || q->hidden_bits != b->hidden_bits ||
-        q->readout_bits != b->readout_bits)
-        return snn_fail(err, "%s: widths B=%d H=%d R=%d, but the board's core is built for "
-                        "B<=%d H=%d R=%d", what, q->weight_bits, q->hidden_bits, q->readout_bits,
-                        b->weight_bits, b->hidden_bits, b->readout_bits);
-    if (q->noise_bits > 0 && !b->noise)
-        return snn_fail(err, "%s: the model draws membrane noise (N=%d), but the board's core is "
-                        "built without the noise generator (NOISE=0)", what, q->noise_bits);
-    if (!b->out_decays &&
-        (q->out_alpha_q != q->layer[0].alpha_q || q->out_beta_q != q->layer[0].beta_q))
-        return snn_fail(err, "%s: the readout has decays of its own (%d, %d), the board's core "
-                        "decays it by layer 0's (%d, %d) (OUT_DECAYS=0)", what, q->out_alpha_q,
-                        q->out_beta_q, q->layer[0].alpha_q, q->layer[0].beta_q);
-    if (q->steps > 65535)
-        return snn_fail(err, "%s: %d steps, the board takes 1..65535", what, q->steps);
-    uint32_t ff[QNET_MAX_LAYERS + 1], rec[QNET_MAX_LAYERS];
-    uint32_t words = board_build_layout(b, q, ff, rec);
-    if (words > b->words)
-        return snn_fail(err, "%s: the weights take %u words of %d magnitudes, the board's core's "
-                        "weight memory holds %u (WORDS)", what, (unsigned)words, b->lanes,
-                        (unsigned)b->words);
-    return 0;
+    if (q->n_out > DRV_MAX_OUT)
+        return snn_fail(err, "%s: %d outputs, the board's results carry at most %d", what, q->n_out,
+                        DRV_MAX_OUT);
+    return core_build_check(q, b, what, err);
 }
 
 int board_image_check(const qnet *q, const drv_info *info, const char *what, snn_error *err)
 {
-    board_build b = board_build_of(info);
+    core_build b = board_build_of(info);
     return board_build_check(q, &b, what, err);
 }
 
@@ -154,9 +52,9 @@ drv_config board_image_config(const qnet *q, const drv_info *info)
         return c;
     /* registers 0xA.. (more[r - 0xA]): the readout's decays, n_layers, then per layer
      * 0x10 * (l + 1) + offset (docs/core.md, "Registers"); 0xF (start) is not written */
-    board_build b = board_build_of(info);
-    uint32_t ff[QNET_MAX_LAYERS + 1], rec[QNET_MAX_LAYERS];
-    board_build_layout(&b, q, ff, rec);
+    core_build b = board_build_of(info);
+    core_bases at;
+    core_build_layout(&b, q, &at);
     c.n_more = 16u * (uint32_t)(q->n_layers + 1) - 10u;
     c.more[0xA - 10] = (uint32_t)q->out_alpha_q;
     c.more[0xB - 10] = (uint32_t)q->out_beta_q;
@@ -170,8 +68,8 @@ drv_config board_image_config(const qnet *q, const drv_info *info)
         r[0x6] = (uint32_t)y->alpha_q;
         r[0x7] = (uint32_t)y->beta_q;
         r[0xC] = (uint32_t)y->recurrent;
-        r[0xD] = ff[l];
-        r[0xE] = rec[l];
+        r[0xD] = at.ff[l];
+        r[0xE] = at.rec[l];
     }
     return c;
 }
@@ -200,7 +98,7 @@ int board_image_weights(const qnet *q, const drv_info *info, uint8_t **image, sn
         return snn_fail(err, "board reports 0 lanes");
     if (board_image_check(q, info, "quantized model", err) != 0)
         return -1;
-    board_build b = board_build_of(info);
+    core_build b = board_build_of(info);
     int bytes = info->weight_bits > 8 ? 2 : 1;
     size_t lanes = (size_t)b.words * (size_t)b.lanes;
     if (lanes * (size_t)bytes != info->weight_bytes)
@@ -209,16 +107,16 @@ int board_image_weights(const qnet *q, const drv_info *info, uint8_t **image, sn
     uint8_t *im = calloc(lanes, (size_t)bytes);
     if (!im)
         return snn_fail(err, "out of memory for a %zu-byte weight image", lanes * (size_t)bytes);
-    uint32_t ff[QNET_MAX_LAYERS + 1], rec[QNET_MAX_LAYERS];
-    board_build_layout(&b, q, ff, rec);
-    const uint32_t s1 = words_of(b.max_hidden, b.lanes), s2 = words_of(b.max_out, b.lanes);
+    core_bases at;
+    core_build_layout(&b, q, &at);
+    const uint32_t s1 = core_row_words(b.max_hidden, b.lanes), s2 = core_row_words(b.max_out, b.lanes);
     for (int l = 0; l <= q->n_layers; l++)
-        put_matrix(im, bytes, b.lanes, q->ff[l], qnet_ff_rows(q, l), qnet_ff_cols(q, l), ff[l],
+        put_matrix(im, bytes, b.lanes, q->ff[l], qnet_ff_rows(q, l), qnet_ff_cols(q, l), at.ff[l],
                    l < q->n_layers ? s1 : s2);
     for (int l = 0; l < q->n_layers; l++)
         if (q->layer[l].recurrent)
             put_matrix(im, bytes, b.lanes, q->rec[l], q->layer[l].size, q->layer[l].size,
-                       rec[l], s1);
+                       at.rec[l], s1);
     *image = im;
     return 0;
 }

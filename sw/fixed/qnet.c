@@ -130,22 +130,6 @@ int qnet_is_single_layer(const qnet *q)
            q->out_beta_q == q->layer[0].beta_q;
 }
 
-int qnet_require_single_layer(const qnet *q, const char *what, const char *who, snn_error *err)
-{
-    if (q->n_layers != 1)
-        return snn_fail(err, "%s: %d hidden layers; %s runs one hidden layer", what, q->n_layers,
-                        who);
-    if (q->layer[0].recurrent)
-        return snn_fail(err, "%s: the hidden layer is recurrent; %s runs a feed-forward layer only",
-                        what, who);
-    if (!qnet_is_single_layer(q))
-        return snn_fail(err, "%s: readout decays alpha_q=%d beta_q=%d differ from the hidden "
-                        "layer's (%d, %d); %s gives the readout the hidden layer's decays", what,
-                        q->out_alpha_q, q->out_beta_q, q->layer[0].alpha_q, q->layer[0].beta_q,
-                        who);
-    return 0;
-}
-
 /* Checks the magnitudes of one matrix, named as the float model's export names
  * them (w1 = ff[0], ..., rec1 = rec[0]). */
 static int check_magnitudes(const uint16_t *m, size_t n, const char *kind, int index,

@@ -53,11 +53,8 @@ void qnet_arch_format(const qnet *q, char *buf, size_t cap);
 size_t qnet_weight_count(const qnet *q);
 
 /* 1 if q is the paper's shape: one feed-forward hidden layer whose decays the
- * readout shares (what the version-1 file, today's core and board hold). */
+ * readout shares (what the version-1 file holds). */
 int qnet_is_single_layer(const qnet *q);
-/* Fails, naming `what` and `who` (the consumer, e.g. "the RTL core"), unless
- * qnet_is_single_layer(q); the message names the limit that is exceeded. */
-int qnet_require_single_layer(const qnet *q, const char *what, const char *who, snn_error *err);
 
 /* Saturation counters, spec §7. ACC1/SYN/MEM are summed over hidden layers. */
 enum { SAT_ACC1, SAT_SYN, SAT_MEM, SAT_ACC2, SAT_FLT, SAT_OUT, SAT_KINDS };
