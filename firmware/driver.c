@@ -1,7 +1,6 @@
 /* driver.c - see driver.h. */
 #include "driver.h"
 
-#include <string.h>
 
 /* The longest a gap may be once a reply has begun, and the bytes one attempt may
  * consume (so a babbling line cannot keep it alive). */
@@ -405,13 +404,20 @@ static int take_results(drv *d, uint32_t first, uint32_t count, uint8_t detail, 
     return DRV_OK;
 }
 
+/* Zeroes n bytes (no libc here: the driver builds freestanding for a microcontroller). */
+static void zero_bytes(uint8_t *p, uint32_t n)
+{
+    while (n--)
+        *p++ = 0;
+}
+
 /* Packs images from `first` into b: as many as the bank, the result memory, the
  * frame size `room` and 255 allow (at least one). Returns 0, or a DRV_E_*. */
 static int pack_batch(drv *d, struct drv_batch *b, uint32_t first, uint32_t n, unsigned rec,
                       uint32_t room, drv_image_source src, void *ctx)
 {
     uint32_t bits = 0, max = 8u * room;
-    memset(b->codes, 0, room);
+    zero_bytes(b->codes, room);
     b->first = first;
     b->count = 0;
     while (first + b->count < n && b->count < 255u && (b->count + 1u) * rec <= d->info.result_bytes) {
@@ -422,7 +428,7 @@ static int pack_batch(drv *d, struct drv_batch *b, uint32_t first, uint32_t n, u
             /* does not fit: the next batch takes it; the bits it set go */
             if (bits < max) {
                 b->codes[bits / 8u] &= (uint8_t)((1u << (bits % 8u)) - 1u);
-                memset(b->codes + bits / 8u + 1u, 0, room - bits / 8u - 1u);
+                zero_bytes(b->codes + bits / 8u + 1u, room - bits / 8u - 1u);
             }
             break;
         }
