@@ -52,7 +52,7 @@ static void format_constants(const qnet *q, char *buf, size_t cap)
     int len = 0;
     for (int l = 0; l < q->n_layers && len >= 0 && (size_t)len < cap; l++) {
         const qnet_layer *h = &q->layer[l];
-        char name[16] = "";
+        char name[24] = ""; /* "layer %d: " for any int */
         if (q->n_layers > 1)
             snprintf(name, sizeof name, "layer %d: ", l);
         len += snprintf(buf + len, cap - len, "%s%stheta %d, alpha_q %d, beta_q %d",
