@@ -31,6 +31,7 @@ TEST_CMDS += "tests/cli_args.sh $(SNN)" "tests/cli_data.sh $(SNN)"
 
 # `snn fit` knows the board builds of constraints/constraints.mk (name|MHz|simulated
 # board|core parameters) and the source tree it runs make bitstream in.
-$(BUILD)/obj/cli/cmd_fit.o: CFLAGS += -DSNN_SOURCE_DIR='"$(CURDIR)"' \
+# private: the flags file (Makefile, BUILD_FLAGS) is a prerequisite and must not inherit them.
+$(BUILD)/obj/cli/cmd_fit.o: private CFLAGS += -DSNN_SOURCE_DIR='"$(CURDIR)"' \
 	-DSNN_BOARD_BUILDS='"$(subst $(eval) ,;,$(foreach b,$(BOARDS),$(b)|$($(b)_MHZ)|$(or $($(b)_SIM),-)|$(subst $(eval) ,+,$(CORE_CONFIG_$(b)))))"'
 $(BUILD)/obj/cli/cmd_fit.o: constraints/constraints.mk cli/cli.mk
