@@ -8,6 +8,11 @@ VERILATOR ?= verilator
 VERILATOR_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
 # -O2 for the model: -O3 buys little on Verilator's large functions and costs build time.
 SIM_CXXFLAGS := -O2 -std=c++17 -fPIC -w -I$(VERILATOR_INC) -I$(VERILATOR_INC)/vltstd
+# Optimization of Verilator's generated code (its Makefile's variables). Its "Slow" files
+# (construction, the first settle, trace declarations) run once: -O0. At -O1 g++ took 12 of
+# the netlist stage's 18 minutes on the core netlist's trace declarations alone (one 2 MB
+# function); at -O0 it takes 7 s.
+VERILATED_OPT := OPT_FAST=-O2 OPT_SLOW=-O0 OPT_GLOBAL=-O2
 SIM_VERILATOR_RUNTIME := verilated.cpp verilated_fst_c.cpp verilated_threads.cpp
 SIM_C_SRCS := sim/core_sim.c $(wildcard sim/cosim/*.c)
 # Verilator's FST writer embeds GTKWave's fstapi.c, which shifts negative values (UBSan:
@@ -46,7 +51,7 @@ $(BUILD)/sim/core-$(1)/config: FORCE
 $(BUILD)/sim/core-$(1)/Vsnn_core__ALL.a: $$$$(call sim_verilog,$(1)) $(BUILD)/sim/core-$(1)/config
 	$(VERILATOR) --cc --trace-fst $$(or $$(SIM_VFLAGS_$(1)),-Wall) --top-module snn_core \
 	  $$(addprefix -G,$$(SIM_CONFIG_$(1))) \
-	  -Mdir $$(@D) $(VERILATOR_SAN) --build -j 2 -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2" \
+	  -Mdir $$(@D) $(VERILATOR_SAN) --build -j 2 -MAKEFLAGS "$(VERILATED_OPT)" \
 	  $$(call sim_verilog,$(1)) > $$(@D)/verilator.log
 $(BUILD)/sim/core-$(1)/core_shim.o: sim/core_shim.cpp sim/core_shim.h $(BUILD)/sim/core-$(1)/Vsnn_core__ALL.a
 	$(CXX) $(SIM_CXXFLAGS) $(VERILATED_SAN_FLAGS) -I$(BUILD)/sim/core-$(1) -c $$< -o $$@

@@ -79,7 +79,7 @@ $(NETLIST_BOARD_VOBJ)/Vnetlist_board__ALL.a: $(NETLIST_BOARD_V) $(NETLIST_LIB)
 	@mkdir -p $(@D)
 	$(VERILATOR) --cc $(NETLIST_VFLAGS) --top-module $($(NETLIST_BOARD)_TOP) --prefix Vnetlist_board \
 	  -Mdir $(@D) $(VERILATOR_SAN) $^ > $(NETLIST_DIR)/board-verilator.log
-	$(MAKE) -s -C $(@D) -f Vnetlist_board.mk OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2 \
+	$(MAKE) -s -C $(@D) -f Vnetlist_board.mk $(VERILATED_OPT) \
 	  Vnetlist_board__ALL.a verilated.o verilated_threads.o >> $(NETLIST_DIR)/board-verilator.log
 
 $(NETLIST_DIR)/board_model.o: sim/netlist/board_model_netlist.cpp sim/board/board_model.h \
