@@ -392,6 +392,26 @@ static hid_t open_group(nir_reader *r, hid_t loc, const char *where, const char 
 /* Checks that the stored bytes of ds are what its n elements of disk_size bytes
  * need: contiguous inside the file, compact, or (unless vlen) chunked with only
  * deflate/shuffle filters. *offset receives a contiguous dataset's file offset. */
+/* Whether every chunk of a chunked dataset of n values went through all of its
+ * nfilters filters and, without filters, holds exactly chunk_bytes: libhdf5
+ * copies a whole chunk out of an unfiltered one whatever its stored size. */
+static int chunks_whole(hid_t ds, hsize_t n, int nfilters, uint64_t chunk_bytes)
+{
+    hid_t space = H5Dget_space(ds);
+    hsize_t count;
+    int whole = space >= 0 && H5Dget_num_chunks(ds, space, &count) >= 0 && count <= n;
+    for (hsize_t i = 0; whole && i < count; i++) {
+        unsigned skipped;
+        haddr_t addr;
+        hsize_t size;
+        whole = H5Dget_chunk_info(ds, space, i, NULL, &skipped, &addr, &size) >= 0 &&
+                skipped == 0 && (nfilters > 0 || size == chunk_bytes);
+    }
+    if (space >= 0)
+        H5Sclose(space);
+    return whole;
+}
+
 static int check_storage(nir_reader *r, hid_t ds, const char *where, const char *name,
                          hsize_t n, uint64_t disk_size, int vlen, uint64_t *offset)
 {
@@ -432,8 +452,12 @@ static int check_storage(nir_reader *r, hid_t ds, const char *where, const char 
     }
     hsize_t chunk_n = chunk_rank < 1 || chunk_rank > 2 ? 0
                       : chunk[0] * (chunk_rank == 2 ? chunk[1] : 1);
-    if (layout == H5D_CHUNKED && !vlen && filters_ok && chunk_n >= 1 && chunk_n <= MAX_ELEMS)
-        return 0;
+    if (layout == H5D_CHUNKED && !vlen && filters_ok && chunk_n >= 1 && chunk_n <= MAX_ELEMS) {
+        if (chunks_whole(ds, n, nfilters, chunk_n * disk_size))
+            return 0;
+        return snn_fail(r->err, "%s: %s/%s: a chunk skips its filters or holds other than its "
+                        "values' bytes (damaged file)", r->path, where, name);
+    }
     return snn_fail(r->err, "%s: %s/%s is stored in a way this reader does not take (%s)",
                     r->path, where, name,
                     vlen ? "variable-length values must be contiguous"
