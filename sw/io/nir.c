@@ -389,9 +389,6 @@ static hid_t open_group(nir_reader *r, hid_t loc, const char *where, const char 
     return g;
 }
 
-/* Checks that the stored bytes of ds are what its n elements of disk_size bytes
- * need: contiguous inside the file, compact, or (unless vlen) chunked with only
- * deflate/shuffle filters. *offset receives a contiguous dataset's file offset. */
 /* Whether every chunk of a chunked dataset of n values went through all of its
  * nfilters filters and, without filters, holds exactly chunk_bytes: libhdf5
  * copies a whole chunk out of an unfiltered one whatever its stored size. */
@@ -412,6 +409,10 @@ static int chunks_whole(hid_t ds, hsize_t n, int nfilters, uint64_t chunk_bytes)
     return whole;
 }
 
+/* Checks that the stored bytes of ds are what its n elements of disk_size bytes
+ * need: contiguous inside the file, compact, or (unless vlen) chunked with only
+ * deflate/shuffle filters and whole chunks (chunks_whole). *offset receives a
+ * contiguous dataset's file offset. */
 static int check_storage(nir_reader *r, hid_t ds, const char *where, const char *name,
                          hsize_t n, uint64_t disk_size, int vlen, uint64_t *offset)
 {
