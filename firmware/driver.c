@@ -247,8 +247,7 @@ int drv_status_read(drv *d, drv_status *st)
     return DRV_OK;
 }
 
-/* LOAD_BEGIN's payload; returns its size. */
-static uint16_t config_bytes(const drv_config *cfg, uint8_t out[PROTO_CONFIG_MAX_BYTES])
+uint16_t drv_config_bytes(const drv_config *cfg, uint8_t out[PROTO_CONFIG_MAX_BYTES])
 {
     const uint32_t regs[N_CONFIG_REGS] = {cfg->n_in,  cfg->n_hidden, cfg->n_out,
                                           cfg->n_exc, cfg->steps,    cfg->theta,
@@ -266,7 +265,7 @@ static uint16_t config_bytes(const drv_config *cfg, uint8_t out[PROTO_CONFIG_MAX
 uint32_t drv_config_crc(const drv_config *cfg)
 {
     uint8_t b[PROTO_CONFIG_MAX_BYTES];
-    return proto_crc32_update(0, b, config_bytes(cfg, b));
+    return proto_crc32_update(0, b, drv_config_bytes(cfg, b));
 }
 
 /* The smallest data frame (--frame may ask for less). */
@@ -309,7 +308,7 @@ static int load_once(drv *d, const drv_config *cfg, drv_weight_source src, void 
                      uint32_t *crc)
 {
     uint8_t buf[PROTO_MAX_PAYLOAD];
-    uint16_t n_cfg = config_bytes(cfg, buf);
+    uint16_t n_cfg = drv_config_bytes(cfg, buf);
     uint32_t sum = proto_crc32_update(0, buf, n_cfg);
     int r = transact(d, PROTO_LOAD_BEGIN, buf, n_cfg);
     if (r != DRV_OK)

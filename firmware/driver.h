@@ -180,6 +180,9 @@ typedef int (*drv_result_sink)(void *ctx, uint32_t i, const drv_result *res);
 int drv_classify_stream(drv *d, uint32_t n, uint8_t detail, unsigned n_out,
                         drv_image_source src, drv_result_sink sink, void *ctx);
 
+/* LOAD_BEGIN's payload for cfg, as drv_load sends it; returns its size. */
+uint16_t drv_config_bytes(const drv_config *cfg, uint8_t out[PROTO_CONFIG_MAX_BYTES]);
+
 /* The CRC-32 drv_load computes for the configuration (continue it over the weights). */
 uint32_t drv_config_crc(const drv_config *cfg);
 
