@@ -1,12 +1,14 @@
 /* board_protocol.c - the board's protocol rules, checked on the simulated board.
  *
- * Starts snn-board-sim (the Verilated rtl/board/board_system.v with the core)
+ * Starts a simulated board (the Verilated rtl/board/board_system.v with the core)
  * on a pseudo-terminal and sends it hand-made frames: refusals (unknown type,
  * bad payload size, out-of-sequence data, bad configuration, CLASSIFY without
  * a model, batches whose codes break the rules), error replies for a bad CRC and for noise followed by recovery,
  * duplicate requests not applied twice, and a load whose CRC-32 is wrong
  * leaving the model invalid (nothing half-applied) until a correct load, and a
  * load refused after damage that passed the CRC started over by the host.
+ * Runs on both builds (sw/board/board.mk): the one-layer snn-board-sim and the general
+ * snn-board-sim-deep, where the long form of LOAD_BEGIN (layer blocks) is checked too.
  * usage: board_protocol SIMULATOR_BINARY
  */
 #include <setjmp.h>
@@ -86,16 +88,17 @@ static drv_status status(void)
     return st;
 }
 
-static void config_theta_bytes(uint8_t out[40], uint32_t n_hidden, uint32_t noise_bits,
-                               uint32_t theta)
+/* The short form (registers 0x0-0x9): 40 bytes into out, as the driver sends it. */
+static void config_theta_bytes(uint8_t out[PROTO_CONFIG_MAX_BYTES], uint32_t n_hidden,
+                               uint32_t noise_bits, uint32_t theta)
 {
-    const uint32_t regs[10] = {784, n_hidden, 10, n_hidden * 4 / 5, 100, theta, 3353, 3706,
-                               noise_bits, 1};
-    for (int i = 0; i < 10; i++)
-        proto_put_u32(out + 4 * i, regs[i]);
+    const drv_config c = {784, n_hidden, 10, n_hidden * 4 / 5, 100, theta, 3353, 3706,
+                          noise_bits, 1, 0, {0}};
+    assert_int_equal(drv_config_bytes(&c, out), PROTO_CONFIG_BYTES);
 }
 
-static void config_bytes(uint8_t out[40], uint32_t n_hidden, uint32_t noise_bits)
+static void config_bytes(uint8_t out[PROTO_CONFIG_MAX_BYTES], uint32_t n_hidden,
+                         uint32_t noise_bits)
 {
     config_theta_bytes(out, n_hidden, noise_bits, 500);
 }
@@ -114,7 +117,7 @@ static void refusals(void **state)
     expect_error(request(PROTO_CODES, p, 1), PROTO_E_PAYLOAD);
     p[2] = 0;
     expect_error(request(PROTO_LOAD_DATA, p, 8), PROTO_E_OFFSET); /* no load begun */
-    uint8_t cfg[40];
+    uint8_t cfg[PROTO_CONFIG_MAX_BYTES];
     config_bytes(cfg, 0, 0); /* n_hidden = 0 */
     expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
     config_bytes(cfg, 5000, 0); /* more than the core holds */
@@ -161,7 +164,7 @@ static void damage_gets_error_replies(void **state)
 static void wrong_crc_leaves_no_model(void **state)
 {
     (void)state;
-    uint8_t cfg[40], p[PROTO_MAX_PAYLOAD];
+    uint8_t cfg[PROTO_CONFIG_MAX_BYTES], p[PROTO_MAX_PAYLOAD];
     config_bytes(cfg, 100, 0);
     assert_int_equal(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_LOAD_BEGIN | PROTO_REPLY);
     uint32_t total = link_.drv.info.weight_bytes, chunk = 508;
@@ -312,6 +315,115 @@ static void undetected_damage_restarts_the_load(void **state)
     assert_int_equal(st.model_crc, crc);
 }
 
+/* A two-layer network (784-64-32-10, the second layer recurrent if the build has
+ * recurrence) configured as the host does it (board_image_config), in the long form of
+ * LOAD_BEGIN into out; returns its size. The host's own check passes it first. */
+static uint16_t general_config_bytes(uint8_t out[PROTO_CONFIG_MAX_BYTES])
+{
+    const drv_info *info = &link_.drv.info;
+    qnet q = {.n_in = 784, .n_out = 10, .steps = 100, .n_layers = 2, .out_alpha_q = 3353,
+              .out_beta_q = 3706, .weight_bits = info->weight_bits,
+              .hidden_bits = info->hidden_bits, .readout_bits = info->readout_bits, .seed = 1};
+    q.layer[0] = (qnet_layer){.size = 64, .n_exc = 51, .theta = 500, .alpha_q = 3353,
+                              .beta_q = 3706};
+    q.layer[1] = (qnet_layer){.size = 32, .n_exc = 25, .recurrent = info->recurrent,
+                              .theta = 500, .alpha_q = 3353, .beta_q = 3706};
+    snn_error err;
+    if (board_image_check(&q, info, "two-layer network", &err) != 0)
+        fail_msg("%s", err.msg);
+    const drv_config c = board_image_config(&q, info);
+    return drv_config_bytes(&c, out);
+}
+
+/* LOAD_BEGIN of cfg[0..n) with u32 `reg` of the payload (in the long form: register reg)
+ * set to v: refused with CONFIG. cfg is left as it was. */
+static void config_refused(uint8_t *cfg, uint16_t n, unsigned reg, uint32_t v)
+{
+    const uint32_t was = proto_get_u32(cfg + 4 * reg);
+    proto_put_u32(cfg + 4 * reg, v);
+    int type = request(PROTO_LOAD_BEGIN, cfg, n);
+    if (type != PROTO_ERROR || reply.payload[0] != PROTO_E_CONFIG)
+        print_error("register 0x%02X = %u:\n", reg, (unsigned)v);
+    expect_error(type, PROTO_E_CONFIG);
+    proto_put_u32(cfg + 4 * reg, was);
+}
+
+/* The long form of LOAD_BEGIN on a general build (docs/protocol.md, row 0x10 and
+ * "Configuration checks"): 16 u32 per block, registers 0x0-0xF and then each layer's
+ * 0x10 (l + 1) .. + 0xF, so 64 (1 + L) bytes for 1 <= L <= MAX_LAYERS; any other size
+ * but the short form's 40 is PAYLOAD, contents outside the build's limits CONFIG. */
+static void general_config_refusals(void **state)
+{
+    (void)state;
+    const drv_info *info = &link_.drv.info;
+    static uint8_t p[PROTO_MAX_PAYLOAD];
+    memset(p, 0, sizeof p);
+    if (info->max_layers <= 1 && !info->recurrent && !info->out_decays)
+        /* the one-layer build takes only the short form */
+        expect_error(request(PROTO_LOAD_BEGIN, p, 128), PROTO_E_PAYLOAD);
+    if (info->max_layers <= 1)
+        skip();
+    const uint16_t n = general_config_bytes(p);
+    assert_int_equal(n, 64 * 3);
+
+    /* Sizes off a block boundary: the short form and a byte, 16 bytes or a whole block
+     * (the long form has all 16 globals, not ten), the globals alone, one layer's block
+     * a byte short or long, the same for two, one block too many. Refused before a byte
+     * is read, so a verified model stays valid (nothing applied). */
+    const uint8_t was_valid = status().model_valid;
+    const uint16_t bad_len[] = {PROTO_CONFIG_BYTES + 1, PROTO_CONFIG_BYTES + 16,
+                                PROTO_CONFIG_BYTES + 64, 64, 127, 129, n - 1, n + 1,
+                                (uint16_t)(64 * (info->max_layers + 2))};
+    for (size_t i = 0; i < sizeof bad_len / sizeof bad_len[0]; i++) {
+        int type = request(PROTO_LOAD_BEGIN, p, bad_len[i]);
+        if (type != PROTO_ERROR || reply.payload[0] != PROTO_E_PAYLOAD)
+            print_error("%u bytes:\n", (unsigned)bad_len[i]);
+        expect_error(type, PROTO_E_PAYLOAD);
+    }
+    assert_int_equal(status().model_valid, was_valid);
+
+    /* One register out of range per request; u32 r of the payload is register r. */
+    const uint32_t theta_max = (1u << (info->hidden_bits - 1)) - 1;
+    const uint32_t size0 = proto_get_u32(p + 4 * 0x11), size1 = proto_get_u32(p + 4 * 0x21),
+                   exc1 = proto_get_u32(p + 4 * 0x23);
+    const struct {
+        unsigned reg;
+        uint32_t v;
+    } bad[] = {
+        {0x0C, 0},                      /* n_layers 0 */
+        {0x0C, info->max_layers + 1u},  /* n_layers over MAX_LAYERS */
+        {0x11, info->max_hidden + 1u},  /* a layer over MAX_HID */
+        {0x21, info->max_hidden + 1u},
+        {0x21, 0x10000u + size1},       /* over 16 bits: refused, not cut to size1 */
+        {0x13, size0 + 1},              /* n_exc over the layer's size */
+        {0x23, size1 + 1},
+        {0x15, 0},                      /* theta 0 and 2^(H-1), in either layer */
+        {0x15, theta_max + 1},
+        {0x25, 0},
+        {0x25, theta_max + 1},
+        {0x1C, 2},                      /* recurrent is 0 or 1 */
+        {0x2C, 2},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        config_refused(p, n, bad[i].reg, bad[i].v);
+    /* a layer of size 0, its n_exc 0 too so that the size is the only fault */
+    proto_put_u32(p + 4 * 0x23, 0);
+    config_refused(p, n, 0x21, 0);
+    proto_put_u32(p + 4 * 0x23, exc1);
+    /* A recurrent layer needs a RECURRENT build. (Not a refusal on one, such as
+     * icebreaker-deep: there layer 1 of the valid configuration is recurrent.) */
+    if (!info->recurrent)
+        config_refused(p, n, 0x1C, 1);
+    assert_false(status().model_valid);
+
+    /* The valid configuration after all that: taken, a load begun, no model yet. */
+    assert_int_equal(request(PROTO_LOAD_BEGIN, p, n), PROTO_LOAD_BEGIN | PROTO_REPLY);
+    drv_status st = status();
+    assert_false(st.model_valid);
+    assert_true(st.loading);
+    assert_int_equal(st.load_offset, 0);
+}
+
 /* The host's codes of an image are the documented bits (docs/protocol.md, "Image
  * codes"), placed from any bit on and never past max; a gap the codes do not reach is
  * refused. (No board needed: the rest of this file checks the board decodes them.) */
@@ -357,6 +469,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(wrong_crc_leaves_no_model),
         cmocka_unit_test(verified_load_then_image_checks),
         cmocka_unit_test(undetected_damage_restarts_the_load),
+        cmocka_unit_test(general_config_refusals),
         cmocka_unit_test(host_codes_are_the_documented_bits),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -8,14 +8,15 @@ SNN_EXTRA_OBJS += $(BOARD_HOST_OBJS)
 
 -include $(wildcard $(BUILD)/obj/sw/board/*.d $(BUILD)/obj/firmware/*.d)
 
-# Protocol rules on the simulated board (tests/board_protocol.c) and the end-to-end
-# deploy/classify checks through the simulated UART (tests/board_link.sh).
+# Protocol rules on the simulated board, both builds (tests/board_protocol.c), and the
+# end-to-end deploy/classify checks through the simulated UART (tests/board_link.sh).
 BOARD_PROTOCOL_TEST := $(BUILD)/tests/board_protocol
 $(BOARD_PROTOCOL_TEST): $(BUILD)/obj/tests/board_protocol.o $(SW_LIB) $(BOARD_HOST_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(SW_LIB) $(BOARD_HOST_OBJS) -lcmocka $(LDLIBS)
 TEST_BINS += $(BOARD_PROTOCOL_TEST) $(BOARD_SIM)
-TEST_CMDS += "$(BOARD_PROTOCOL_TEST) $(BOARD_SIM)" "tests/board_link.sh $(SNN) $(BOARD_CORE_NOISE) $(BOARD_QUANTIZE)"
+TEST_CMDS += "$(BOARD_PROTOCOL_TEST) $(BOARD_SIM)" "$(BOARD_PROTOCOL_TEST) $(BOARD_SIM_DEEP)" \
+	"tests/board_link.sh $(SNN) $(BOARD_CORE_NOISE) $(BOARD_QUANTIZE)"
 # The iCEBreaker's two builds: the paper's network on both, a two-layer one on the general
 # build, refusals naming the limit (tests/board_deep.sh).
 TEST_BINS += $(BOARD_SIM_DEEP)
