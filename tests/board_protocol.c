@@ -88,19 +88,46 @@ static drv_status status(void)
     return st;
 }
 
-/* The short form (registers 0x0-0x9): 40 bytes into out, as the driver sends it. */
-static void config_theta_bytes(uint8_t out[PROTO_CONFIG_MAX_BYTES], uint32_t n_hidden,
-                               uint32_t noise_bits, uint32_t theta)
+/* The configuration the host sends this build (board_image_config) for a 784-...-10
+ * network of n_layers hidden layers of sizes[l] (4/5 excitatory, the second recurrent if
+ * the build has recurrence) and `steps` steps: the short form of LOAD_BEGIN on a one-layer
+ * build, the long form on a general one, which takes only that. The host's own check
+ * passes it first. */
+static drv_config host_config(int n_layers, const int sizes[], int steps)
 {
-    const drv_config c = {784, n_hidden, 10, n_hidden * 4 / 5, 100, theta, 3353, 3706,
-                          noise_bits, 1, 0, {0}};
-    assert_int_equal(drv_config_bytes(&c, out), PROTO_CONFIG_BYTES);
+    const drv_info *info = &link_.drv.info;
+    qnet q = {.n_in = 784, .n_out = 10, .steps = steps, .n_layers = n_layers,
+              .out_alpha_q = 3353, .out_beta_q = 3706, .weight_bits = info->weight_bits,
+              .hidden_bits = info->hidden_bits, .readout_bits = info->readout_bits, .seed = 1};
+    for (int l = 0; l < n_layers; l++)
+        q.layer[l] = (qnet_layer){.size = sizes[l], .n_exc = sizes[l] * 4 / 5,
+                                  .recurrent = l > 0 && info->recurrent, .theta = 500,
+                                  .alpha_q = 3353, .beta_q = 3706};
+    snn_error err;
+    if (board_image_check(&q, info, "test network", &err) != 0)
+        fail_msg("%s", err.msg);
+    return board_image_config(&q, info);
 }
 
-static void config_bytes(uint8_t out[PROTO_CONFIG_MAX_BYTES], uint32_t n_hidden,
-                         uint32_t noise_bits)
+/* host_config's LOAD_BEGIN payload (100 steps) into out; returns its size. */
+static uint16_t config_bytes(uint8_t out[PROTO_CONFIG_MAX_BYTES], int n_layers,
+                             const int sizes[])
 {
-    config_theta_bytes(out, n_hidden, noise_bits, 500);
+    const drv_config c = host_config(n_layers, sizes, 100);
+    return drv_config_bytes(&c, out);
+}
+
+/* LOAD_BEGIN of cfg[0..n) with u32 `reg` of the payload (in the long form: register reg)
+ * set to v: refused with CONFIG. cfg is left as it was. */
+static void config_refused(uint8_t *cfg, uint16_t n, unsigned reg, uint32_t v)
+{
+    const uint32_t was = proto_get_u32(cfg + 4 * reg);
+    proto_put_u32(cfg + 4 * reg, v);
+    int type = request(PROTO_LOAD_BEGIN, cfg, n);
+    if (type != PROTO_ERROR || reply.payload[0] != PROTO_E_CONFIG)
+        print_error("register 0x%02X = %u:\n", reg, (unsigned)v);
+    expect_error(type, PROTO_E_CONFIG);
+    proto_put_u32(cfg + 4 * reg, was);
 }
 
 static void refusals(void **state)
@@ -117,26 +144,21 @@ static void refusals(void **state)
     expect_error(request(PROTO_CODES, p, 1), PROTO_E_PAYLOAD);
     p[2] = 0;
     expect_error(request(PROTO_LOAD_DATA, p, 8), PROTO_E_OFFSET); /* no load begun */
+    /* a valid configuration with one register (0x1 n_hidden, 0x5 theta, 0x8 N) wrong */
     uint8_t cfg[PROTO_CONFIG_MAX_BYTES];
-    config_bytes(cfg, 0, 0); /* n_hidden = 0 */
-    expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
-    config_bytes(cfg, 5000, 0); /* more than the core holds */
-    expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
-    config_bytes(cfg, 100, 17); /* N > 16 */
-    expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
-    if (!link_.drv.info.noise) { /* a build without the noise generator takes only N = 0 */
-        config_bytes(cfg, 100, 4);
-        expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
-    }
+    const uint16_t n = config_bytes(cfg, 1, (const int[]){100});
+    config_refused(cfg, n, 0x1, 0);
+    config_refused(cfg, n, 0x1, 5000); /* more than the core holds */
+    config_refused(cfg, n, 0x8, 17);   /* N > 16 */
+    if (!link_.drv.info.noise) /* a build without the noise generator takes only N = 0 */
+        config_refused(cfg, n, 0x8, 4);
     /* theta must be 1 .. 2^(H-1)-1: the core keeps H bits, so wider is refused, not cut */
     const uint32_t theta_max = (1u << (link_.drv.info.hidden_bits - 1)) - 1;
     const uint32_t bad_theta[] = {0, theta_max + 1, theta_max + 1 + 500, 0x80000000u};
-    for (size_t i = 0; i < sizeof bad_theta / sizeof bad_theta[0]; i++) {
-        config_theta_bytes(cfg, 100, 0, bad_theta[i]);
-        expect_error(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_E_CONFIG);
-    }
-    config_theta_bytes(cfg, 100, 0, theta_max);
-    assert_int_equal(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_LOAD_BEGIN | PROTO_REPLY);
+    for (size_t i = 0; i < sizeof bad_theta / sizeof bad_theta[0]; i++)
+        config_refused(cfg, n, 0x5, bad_theta[i]);
+    proto_put_u32(cfg + 4 * 0x5, theta_max);
+    assert_int_equal(request(PROTO_LOAD_BEGIN, cfg, n), PROTO_LOAD_BEGIN | PROTO_REPLY);
     assert_false(status().model_valid);
 }
 
@@ -165,10 +187,10 @@ static void wrong_crc_leaves_no_model(void **state)
 {
     (void)state;
     uint8_t cfg[PROTO_CONFIG_MAX_BYTES], p[PROTO_MAX_PAYLOAD];
-    config_bytes(cfg, 100, 0);
-    assert_int_equal(request(PROTO_LOAD_BEGIN, cfg, 40), PROTO_LOAD_BEGIN | PROTO_REPLY);
+    const uint16_t n_cfg = config_bytes(cfg, 1, (const int[]){100});
+    assert_int_equal(request(PROTO_LOAD_BEGIN, cfg, n_cfg), PROTO_LOAD_BEGIN | PROTO_REPLY);
     uint32_t total = link_.drv.info.weight_bytes, chunk = 508;
-    uint32_t crc = proto_crc32_update(0, cfg, 40);
+    uint32_t crc = proto_crc32_update(0, cfg, n_cfg);
     for (uint32_t off = 0; off < total; off += chunk) {
         uint32_t n = total - off < chunk ? total - off : chunk;
         proto_put_u32(p, off);
@@ -236,7 +258,7 @@ static uint16_t batch(uint8_t *p, uint16_t offset, uint8_t images, uint8_t detai
 static void verified_load_then_image_checks(void **state)
 {
     (void)state;
-    drv_config cfg = {784, 100, 10, 80, 3, 500, 3353, 3706, 0, 1, 0, {0}};
+    drv_config cfg = host_config(1, (const int[]){100}, 3);
     uint32_t crc;
     assert_int_equal(drv_load(&link_.drv, &cfg, zero_weights, NULL, &crc), DRV_OK);
     drv_status st = status();
@@ -304,7 +326,7 @@ static void undetected_damage_restarts_the_load(void **state)
     tamper_at = 3;
     data_frames = 0;
     link_.drv.io.send = tampering_send;
-    drv_config cfg = {784, 100, 10, 80, 3, 500, 3353, 3706, 0, 1, 0, {0}};
+    drv_config cfg = host_config(1, (const int[]){100}, 3);
     uint32_t crc, restarts = link_.drv.stats.restarts;
     int r = drv_load(&link_.drv, &cfg, zero_weights, NULL, &crc);
     link_.drv.io = line;
@@ -315,55 +337,29 @@ static void undetected_damage_restarts_the_load(void **state)
     assert_int_equal(st.model_crc, crc);
 }
 
-/* A two-layer network (784-64-32-10, the second layer recurrent if the build has
- * recurrence) configured as the host does it (board_image_config), in the long form of
- * LOAD_BEGIN into out; returns its size. The host's own check passes it first. */
-static uint16_t general_config_bytes(uint8_t out[PROTO_CONFIG_MAX_BYTES])
-{
-    const drv_info *info = &link_.drv.info;
-    qnet q = {.n_in = 784, .n_out = 10, .steps = 100, .n_layers = 2, .out_alpha_q = 3353,
-              .out_beta_q = 3706, .weight_bits = info->weight_bits,
-              .hidden_bits = info->hidden_bits, .readout_bits = info->readout_bits, .seed = 1};
-    q.layer[0] = (qnet_layer){.size = 64, .n_exc = 51, .theta = 500, .alpha_q = 3353,
-                              .beta_q = 3706};
-    q.layer[1] = (qnet_layer){.size = 32, .n_exc = 25, .recurrent = info->recurrent,
-                              .theta = 500, .alpha_q = 3353, .beta_q = 3706};
-    snn_error err;
-    if (board_image_check(&q, info, "two-layer network", &err) != 0)
-        fail_msg("%s", err.msg);
-    const drv_config c = board_image_config(&q, info);
-    return drv_config_bytes(&c, out);
-}
-
-/* LOAD_BEGIN of cfg[0..n) with u32 `reg` of the payload (in the long form: register reg)
- * set to v: refused with CONFIG. cfg is left as it was. */
-static void config_refused(uint8_t *cfg, uint16_t n, unsigned reg, uint32_t v)
-{
-    const uint32_t was = proto_get_u32(cfg + 4 * reg);
-    proto_put_u32(cfg + 4 * reg, v);
-    int type = request(PROTO_LOAD_BEGIN, cfg, n);
-    if (type != PROTO_ERROR || reply.payload[0] != PROTO_E_CONFIG)
-        print_error("register 0x%02X = %u:\n", reg, (unsigned)v);
-    expect_error(type, PROTO_E_CONFIG);
-    proto_put_u32(cfg + 4 * reg, was);
-}
-
 /* The long form of LOAD_BEGIN on a general build (docs/protocol.md, row 0x10 and
  * "Configuration checks"): 16 u32 per block, registers 0x0-0xF and then each layer's
  * 0x10 (l + 1) .. + 0xF, so 64 (1 + L) bytes for 1 <= L <= MAX_LAYERS; any other size
- * but the short form's 40 is PAYLOAD, contents outside the build's limits CONFIG. */
+ * is PAYLOAD, the short form's 40 too, contents outside the build's limits CONFIG. */
 static void general_config_refusals(void **state)
 {
     (void)state;
     const drv_info *info = &link_.drv.info;
+    const int general = info->max_layers > 1 || info->recurrent || info->out_decays;
     static uint8_t p[PROTO_MAX_PAYLOAD];
     memset(p, 0, sizeof p);
-    if (info->max_layers <= 1 && !info->recurrent && !info->out_decays)
-        /* the one-layer build takes only the short form */
-        expect_error(request(PROTO_LOAD_BEGIN, p, 128), PROTO_E_PAYLOAD);
+    /* Each build takes one form: the one-layer build the short, a general build the long
+     * (the short would leave n_layers, the readout's decays and the layer blocks as the
+     * last load set them). A one-layer network's form, then the other's size. */
+    const uint16_t n1 = config_bytes(p, 1, (const int[]){100});
+    assert_int_equal(n1, general ? 128 : PROTO_CONFIG_BYTES);
+    expect_error(request(PROTO_LOAD_BEGIN, p, general ? PROTO_CONFIG_BYTES : 128),
+                 PROTO_E_PAYLOAD);
     if (info->max_layers <= 1)
         skip();
-    const uint16_t n = general_config_bytes(p);
+    /* n_layers 2 with one block: layer 1 would run on stale registers */
+    config_refused(p, n1, 0x0C, 2);
+    const uint16_t n = config_bytes(p, 2, (const int[]){64, 32});
     assert_int_equal(n, 64 * 3);
 
     /* Sizes off a block boundary: the short form and a byte, 16 bytes or a whole block
