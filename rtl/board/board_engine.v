@@ -105,11 +105,6 @@ module board_engine #(
     localparam [15:0] CONFIG_BYTES = 16'd40;
     localparam integer GENERAL = (MAX_LAYERS > 1 || RECURRENT != 0 || OUT_DECAYS != 0) ? 1 : 0;
     localparam [15:0] CONFIG_MAX = GENERAL != 0 ? 16'(64 * (MAX_LAYERS + 1)) : CONFIG_BYTES;
-    // LOAD_BEGIN's size. A general build takes only the long form, 64 (1 + L) bytes for
-    // 1 <= L <= MAX_LAYERS: the short form would leave n_layers, the readout's decays and
-    // the layer blocks as the last load set them. (The one-layer build: its 40 bytes.)
-    wire begin_len_ok = GENERAL != 0 ?
-        f_len[5:0] == 6'd0 && f_len >= 16'd128 && f_len <= CONFIG_MAX : f_len == CONFIG_BYTES;
     localparam integer S1 = (MAX_HID + P - 1) / P;    // weight words per w1 row
     localparam integer S2 = (MAX_OUT + P - 1) / P;    // weight words per w2 row
     localparam integer WB = (B > 8) ? 2 : 1;          // bytes per weight on the wire
@@ -330,7 +325,12 @@ module board_engine #(
                         reply(K_INFO, 8'd0);
                     end
                     T_STATUS: reply(K_STATUS, 8'd0);
-                    T_LOAD_BEGIN: if (!begin_len_ok) reply(K_ERROR, E_PAYLOAD);
+                    // The long form's 64 (1 + L) bytes (none on a one-layer build), or the
+                    // short form's 40 on a one-layer build only: on a general one it would
+                    // leave n_layers, the readout's decays and the layer blocks stale.
+                    T_LOAD_BEGIN: if ((GENERAL != 0 || f_len != CONFIG_BYTES) &&
+                                      (f_len[5:0] != 6'd0 || f_len < 16'd128 || f_len > CONFIG_MAX))
+                            reply(K_ERROR, E_PAYLOAD);
                         else state <= S_BEGIN;
                     T_LOAD_DATA: if (f_len < 16'd4) reply(K_ERROR, E_PAYLOAD);
                         else state <= S_DATA;
