@@ -345,7 +345,7 @@ static void general_config_refusals(void **state)
 {
     (void)state;
     const drv_info *info = &link_.drv.info;
-    const int general = info->max_layers > 1 || info->recurrent || info->out_decays;
+    const int general = board_is_general(info);
     static uint8_t p[PROTO_MAX_PAYLOAD];
     memset(p, 0, sizeof p);
     /* Each build takes one form: the one-layer build the short, a general build the long

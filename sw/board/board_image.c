@@ -33,7 +33,7 @@ int board_image_check(const qnet *q, const drv_info *info, const char *what, snn
     return board_build_check(q, &b, what, err);
 }
 
-static int general(const drv_info *info)
+int board_is_general(const drv_info *info)
 {
     return info->max_layers > 1 || info->recurrent || info->out_decays;
 }
@@ -48,7 +48,7 @@ drv_config board_image_config(const qnet *q, const drv_info *info)
         .alpha_q = (uint32_t)h->alpha_q, .beta_q = (uint32_t)h->beta_q,
         .noise_bits = (uint32_t)q->noise_bits, .seed = q->seed,
     };
-    if (!general(info))
+    if (!board_is_general(info))
         return c;
     /* registers 0xA.. (more[r - 0xA]): the readout's decays, n_layers, then per layer
      * 0x10 * (l + 1) + offset (docs/core.md, "Registers"); 0xF (start) is not written */

@@ -27,6 +27,10 @@ int board_build_check(const qnet *q, const core_build *b, const char *what, snn_
 /* Does q run on a board that reported info? (board_build_check on its build.) */
 int board_image_check(const qnet *q, const drv_info *info, const char *what, snn_error *err);
 
+/* A general build (layers, recurrence or the readout's own decays in INFO): its
+ * LOAD_BEGIN takes only the long form (docs/protocol.md, row 0x10). */
+int board_is_general(const drv_info *info);
+
 /* The core's registers for q: 0x0..0x9, and on a general build (layers, recurrence or
  * readout decays) 0xA..0xF and every layer's block, bases from core_build_layout. */
 drv_config board_image_config(const qnet *q, const drv_info *info);
